@@ -1,0 +1,62 @@
+//! The command line, as clap derive types. Parsing only; `main` decides what runs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "herald",
+    version,
+    about = "A terminal news reader for local JSON stores",
+    long_about = "A terminal news reader for local JSON stores.\n\n\
+        With no STORE, Herald opens the stores listed in its config file, else the stores/ folder \
+        in its data directory, else the sample data built into the binary.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub read: ReadArgs,
+
+    /// Read settings from this file instead of the default config file.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+/// Options of the reader itself (`herald [STORE]...`).
+#[derive(Debug, Args, Default)]
+pub struct ReadArgs {
+    /// Store files (.json, .jsonl) or folders of them.
+    #[arg(value_name = "STORE")]
+    pub stores: Vec<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print one line per article, newest first: date, BREAKING, store, title.
+    List {
+        #[arg(value_name = "STORE")]
+        stores: Vec<PathBuf>,
+    },
+    /// Print one article as plain text.
+    Show {
+        /// The article's id (as `herald list --ids` or the store file shows it).
+        id: String,
+        #[arg(value_name = "STORE")]
+        stores: Vec<PathBuf>,
+        /// Only look in the store with this name (ids are unique only within a store).
+        #[arg(long, value_name = "NAME")]
+        store: Option<String>,
+        /// Wrap the body to this many columns (default: the terminal's width, or 80).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(10..))]
+        width: Option<u16>,
+    },
+    /// Validate stores and print every problem; exit 1 if there is any.
+    Check {
+        #[arg(value_name = "STORE")]
+        stores: Vec<PathBuf>,
+    },
+}

@@ -1,0 +1,13 @@
+//! Herald: a terminal news reader for local JSON stores.
+//!
+//! `store` reads stores, `text` neutralises and lays out their text, `commands` prints them.
+//! The binary (`main.rs`) is a thin layer over these modules, so tests and benchmarks use the
+//! same code the user runs.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod paths;
+pub mod setup;
+pub mod store;
+pub mod text;

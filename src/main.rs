@@ -1,0 +1,123 @@
+//! The `herald` binary: parse the command line, run one mode, map the outcome to an exit code.
+//! Exit codes: 0 success, 1 a problem with the stores or the article asked for, 2 usage error.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use herald::cli::{Cli, Command};
+use herald::config;
+use herald::setup::choose_sources;
+use herald::store::Library;
+
+/// Text wraps to this width when output is not a terminal.
+const DEFAULT_WIDTH: usize = 80;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        // A closed pipe (`herald list | head`) is the reader's choice, not an error.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "herald: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn load_config(cli: &Cli) -> config::LoadedConfig {
+    let loaded = match (&cli.config, herald::paths::config_file()) {
+        (Some(path), _) => config::load(path, true),
+        (None, Some(path)) => config::load(&path, false),
+        (None, None) => config::LoadedConfig::default(),
+    };
+    for problem in &loaded.problems {
+        eprintln!("herald: {problem}");
+    }
+    loaded
+}
+
+fn open_library(
+    named: &[PathBuf],
+    config: &config::LoadedConfig,
+    quiet_diagnostics: bool,
+) -> Library {
+    let selection = choose_sources(named, config);
+    if let Some(note) = &selection.note {
+        eprintln!("herald: {note}");
+    }
+    let library = Library::load(&selection.sources);
+    if !quiet_diagnostics {
+        for diagnostic in library.diagnostics() {
+            eprintln!("{diagnostic}");
+        }
+    }
+    library
+}
+
+fn terminal_width() -> usize {
+    use std::io::IsTerminal;
+    if io::stdout().is_terminal()
+        && let Ok((columns, _)) = ratatui::crossterm::terminal::size()
+    {
+        return usize::from(columns.max(20));
+    }
+    DEFAULT_WIDTH
+}
+
+fn failure_if(problem: bool) -> ExitCode {
+    if problem {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn run(cli: Cli) -> io::Result<ExitCode> {
+    let config = load_config(&cli);
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let code = match &cli.command {
+        Some(Command::List { stores }) => {
+            let library = open_library(stores, &config, false);
+            herald::commands::list(&library, &mut out)?;
+            failure_if(library.has_errors())
+        }
+        Some(Command::Show {
+            id,
+            stores,
+            store,
+            width,
+        }) => {
+            let library = open_library(stores, &config, false);
+            let width = width.map_or_else(terminal_width, usize::from);
+            let found = herald::commands::show(
+                &library,
+                id,
+                store.as_deref(),
+                width,
+                &mut out,
+                &mut io::stderr(),
+            )?;
+            failure_if(!found)
+        }
+        Some(Command::Check { stores }) => {
+            let library = open_library(stores, &config, true);
+            let clean = herald::commands::check(&library, &mut out)?;
+            failure_if(!clean)
+        }
+        None => {
+            let library = open_library(&cli.read.stores, &config, false);
+            writeln!(
+                out,
+                "The full-screen reader is coming; here are the headlines."
+            )?;
+            herald::commands::list(&library, &mut out)?;
+            failure_if(library.has_errors())
+        }
+    };
+    out.flush()?;
+    Ok(code)
+}

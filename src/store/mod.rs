@@ -1,0 +1,15 @@
+//! Reading JSON stores: native files, JSON Feeds and JSON Lines, from files, folders or the
+//! built-in sample. Only reads; never writes a store. Knows nothing of terminals.
+
+pub mod diagnostic;
+mod fields;
+pub mod library;
+pub mod model;
+pub mod parse;
+pub mod source;
+
+pub use diagnostic::{Diagnostic, Position, Severity};
+pub use library::{ArticleIndex, Library};
+pub use model::{Article, ArticleDetail, Headline, StoreId, StoreInfo};
+pub use parse::{FileKind, Format, parse_file};
+pub use source::{SAMPLE_FILES, SAMPLE_FOLDER, StoreSource};

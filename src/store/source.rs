@@ -1,0 +1,187 @@
+//! Finding the files that make up the stores a user named: a file, or a folder of files one
+//! level deep, or the sample data built into the binary. Reads bytes; parses nothing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use super::diagnostic::Diagnostic;
+use super::parse::FileKind;
+
+/// Where stores come from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StoreSource {
+    /// A `.json`/`.jsonl` file or a folder of them.
+    Path(PathBuf),
+    /// The sample data compiled into the binary.
+    Embedded,
+}
+
+/// One file's bytes, with what is needed to name its store and report problems.
+#[derive(Debug)]
+pub struct FileInput {
+    /// How messages refer to the file.
+    pub display: String,
+    pub kind: FileKind,
+    /// The store name for a file that does not name itself: its folder's name when it was found
+    /// in a folder, else its file stem.
+    pub fallback_name: String,
+    pub bytes: std::borrow::Cow<'static, [u8]>,
+}
+
+/// The folder name the embedded sample files appear under.
+pub const SAMPLE_FOLDER: &str = "sample-data";
+
+/// The bundled sample stores, in the order they load. A test checks that this list matches the
+/// `sample-data/` folder, so the two cannot drift apart.
+pub const SAMPLE_FILES: &[(&str, &[u8])] = &[
+    (
+        "00-voa.json",
+        include_bytes!("../../sample-data/00-voa.json"),
+    ),
+    (
+        "10-science-desk.json",
+        include_bytes!("../../sample-data/10-science-desk.json"),
+    ),
+    (
+        "20-open-source-weekly.json",
+        include_bytes!("../../sample-data/20-open-source-weekly.json"),
+    ),
+    (
+        "30-wire.jsonl",
+        include_bytes!("../../sample-data/30-wire.jsonl"),
+    ),
+];
+
+/// The kind of store file a name suggests, or `None` for files a folder scan should skip.
+pub fn kind_for(path: &Path) -> Option<FileKind> {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+        "json" => Some(FileKind::Json),
+        "jsonl" | "ndjson" => Some(FileKind::JsonLines),
+        _ => None,
+    }
+}
+
+/// Reads every file of `source`. Problems (a missing path, an unreadable file, an empty folder)
+/// come back as diagnostics next to whatever could be read.
+pub fn read_source(source: &StoreSource) -> (Vec<FileInput>, Vec<Diagnostic>) {
+    match source {
+        StoreSource::Embedded => (embedded_inputs(), Vec::new()),
+        StoreSource::Path(path) => read_path(path),
+    }
+}
+
+fn embedded_inputs() -> Vec<FileInput> {
+    SAMPLE_FILES
+        .iter()
+        .map(|(name, bytes)| FileInput {
+            display: format!("{SAMPLE_FOLDER}/{name} (built in)"),
+            kind: kind_for(Path::new(name)).unwrap_or(FileKind::Json),
+            fallback_name: SAMPLE_FOLDER.to_owned(),
+            bytes: std::borrow::Cow::Borrowed(*bytes),
+        })
+        .collect()
+}
+
+/// A path as text that is safe to print: a file name may hold control characters too.
+pub fn display_path(path: &Path) -> String {
+    crate::text::sanitize_line(&path.to_string_lossy()).into_owned()
+}
+
+fn io_message(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+fn read_path(path: &Path) -> (Vec<FileInput>, Vec<Diagnostic>) {
+    let display = display_path(path);
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) => {
+            return (
+                Vec::new(),
+                vec![Diagnostic::error(
+                    &display,
+                    format!("cannot open: {}", io_message(&error)),
+                )],
+            );
+        }
+    };
+    if metadata.is_dir() {
+        return read_folder(path, &display);
+    }
+    // A file named directly is read whatever its extension; JSON is the default guess.
+    let kind = kind_for(path).unwrap_or(FileKind::Json);
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| display.clone());
+    match read_file(path, &display, kind, stem) {
+        Ok(input) => (vec![input], Vec::new()),
+        Err(diagnostic) => (Vec::new(), vec![diagnostic]),
+    }
+}
+
+fn read_file(
+    path: &Path,
+    display: &str,
+    kind: FileKind,
+    fallback_name: String,
+) -> Result<FileInput, Diagnostic> {
+    fs::read(path)
+        .map(|bytes| FileInput {
+            display: display.to_owned(),
+            kind,
+            fallback_name,
+            bytes: std::borrow::Cow::Owned(bytes),
+        })
+        .map_err(|error| Diagnostic::error(display, format!("cannot read: {}", io_message(&error))))
+}
+
+fn read_folder(path: &Path, display: &str) -> (Vec<FileInput>, Vec<Diagnostic>) {
+    let entries = match fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(error) => {
+            return (
+                Vec::new(),
+                vec![Diagnostic::error(
+                    display,
+                    format!("cannot list folder: {}", io_message(&error)),
+                )],
+            );
+        }
+    };
+    let folder_name = path
+        .canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| display.to_owned());
+    let mut files: Vec<(PathBuf, FileKind)> = entries
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|p| p.is_file())
+        .filter_map(|p| kind_for(&p).map(|kind| (p, kind)))
+        .collect();
+    // Names decide the order, so stores list the same way on every machine.
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    if files.is_empty() {
+        return (
+            Vec::new(),
+            vec![Diagnostic::error(
+                display,
+                "the folder has no stores (no .json or .jsonl files in it)",
+            )],
+        );
+    }
+    let mut inputs = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (file, kind) in files {
+        match read_file(&file, &display_path(&file), kind, folder_name.clone()) {
+            Ok(input) => inputs.push(input),
+            Err(diagnostic) => diagnostics.push(diagnostic),
+        }
+    }
+    (inputs, diagnostics)
+}

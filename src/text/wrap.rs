@@ -1,0 +1,151 @@
+//! Laying text out in columns: wrapping paragraphs and cutting single lines to a display width.
+//! Widths are terminal columns (wide CJK and emoji count two), never bytes or chars.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// Display width of `text` in terminal columns.
+pub fn display_width(text: &str) -> usize {
+    text.width()
+}
+
+/// Splits a body into paragraphs: blocks separated by one or more blank lines. Line breaks
+/// inside a paragraph are kept as spaces, since stores wrap their text at arbitrary widths.
+pub fn paragraphs(body: &str) -> Vec<String> {
+    let mut result = Vec::new();
+    let mut current = String::new();
+    for line in body.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            if !current.is_empty() {
+                result.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(line);
+    }
+    if !current.is_empty() {
+        result.push(current);
+    }
+    result
+}
+
+/// Narrowest wrap width: a double-width character needs two columns.
+pub const MIN_WRAP_WIDTH: usize = 2;
+
+/// Wraps one paragraph to `width` columns. Words longer than the width are broken, so no line
+/// is ever wider than `width` (widths below [`MIN_WRAP_WIDTH`] are raised to it).
+pub fn wrap_paragraph(paragraph: &str, width: usize) -> Vec<String> {
+    let width = width.max(MIN_WRAP_WIDTH);
+    let options = textwrap::Options::new(width)
+        .break_words(true)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(paragraph, options)
+        .into_iter()
+        .map(|line| line.into_owned())
+        .collect()
+}
+
+/// Wraps a whole body: each paragraph wrapped to `width`, with one empty line between
+/// paragraphs.
+pub fn wrap_body(body: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    for (index, paragraph) in paragraphs(body).iter().enumerate() {
+        if index > 0 {
+            lines.push(String::new());
+        }
+        lines.extend(wrap_paragraph(paragraph, width));
+    }
+    lines
+}
+
+/// Cuts `text` to at most `width` columns, ending with `…` when something was cut. A wide
+/// character that would straddle the edge is left out rather than split.
+pub fn truncate_to_width(text: &str, width: usize) -> String {
+    truncate_with(text, width, "…")
+}
+
+/// Like [`truncate_to_width`] with a chosen ellipsis (`...` where the terminal cannot show `…`).
+pub fn truncate_with(text: &str, width: usize, ellipsis: &str) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let ellipsis_width = ellipsis.width();
+    if width < ellipsis_width {
+        return ".".repeat(width);
+    }
+    let budget = width - ellipsis_width;
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > budget {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    let trimmed_len = out.trim_end().len();
+    out.truncate(trimmed_len);
+    out.push_str(ellipsis);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_split_on_blank_lines_and_join_lines() {
+        let body = "First line\nsame paragraph.\n\n\n  Second.  \n\nThird.";
+        assert_eq!(
+            paragraphs(body),
+            vec!["First line same paragraph.", "Second.", "Third."]
+        );
+        assert!(paragraphs("").is_empty());
+        assert!(paragraphs("\n\n  \n").is_empty());
+    }
+
+    #[test]
+    fn wrapping_never_exceeds_the_width() {
+        let text = "Russian Foreign Minister Igor Ivanov has arrived in North Korea to encourage \
+                    better relations with Seoul. Supercalifragilisticexpialidocious words break. \
+                    東京都の新しい図書館は来月開館する予定です。";
+        for width in [2, 3, 5, 10, 17, 40, 80] {
+            for line in wrap_paragraph(text, width) {
+                assert!(
+                    display_width(&line) <= width,
+                    "{line:?} is wider than {width}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn wrap_body_separates_paragraphs_with_one_empty_line() {
+        let lines = wrap_body("one two three\n\nfour", 7);
+        assert_eq!(lines, vec!["one two", "three", "", "four"]);
+    }
+
+    #[test]
+    fn truncation_counts_columns_not_chars() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("short", 10, "short"),
+            ("exactly ten", 11, "exactly ten"),
+            ("a long headline here", 10, "a long he…"),
+            ("東京の図書館", 7, "東京の…"),
+            ("東京の図書館", 6, "東京…"),
+            ("news 📰 today", 8, "news 📰…"),
+            ("news 📰 today", 7, "news…"),
+            ("abc", 0, ""),
+        ];
+        for (text, width, expected) in cases {
+            let cut = truncate_to_width(text, *width);
+            assert_eq!(cut, *expected, "{text:?} at {width}");
+            assert!(display_width(&cut) <= *width);
+        }
+        assert_eq!(truncate_with("a long headline", 8, "..."), "a lon...");
+    }
+}
