@@ -4,10 +4,13 @@
 //! The binary (`main.rs`) is a thin layer over these modules, so tests and benchmarks use the
 //! same code the user runs.
 
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod paths;
 pub mod setup;
+pub mod state;
 pub mod store;
 pub mod text;
+pub mod view;

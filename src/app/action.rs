@@ -1,0 +1,121 @@
+//! The one message type. Bindable actions are also the key-binding vocabulary: the keymap maps
+//! keys to them and the help screen describes them; the rest come from the run loop.
+
+/// Everything that can change the reader.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    // Bindable: keys map to these.
+    Down,
+    Up,
+    PageDown,
+    PageUp,
+    Top,
+    Bottom,
+    Open,
+    ToggleFocus,
+    /// `q`: close what is open, and quit from the list.
+    BackOrQuit,
+    /// `Esc`: close what is open; never quits.
+    Back,
+    Quit,
+    Search,
+    SearchNext,
+    SearchPrevious,
+    NextBreaking,
+    FilterBreaking,
+    FilterUnread,
+    FilterStarred,
+    ToggleRead,
+    ToggleStar,
+    NextStore,
+    PreviousStore,
+    ToggleHighContrast,
+    Redraw,
+    Help,
+    Suspend,
+
+    // From the search prompt.
+    SearchInput(char),
+    SearchBackspace,
+    SearchSubmit,
+
+    // From the run loop.
+    Resize(u16, u16),
+    /// The process was continued (SIGCONT) after being stopped.
+    Resumed,
+    /// SIGINT, SIGTERM or SIGHUP arrived.
+    Terminate(i32),
+    /// The terminal went away.
+    Hangup,
+}
+
+impl Action {
+    /// Every bindable action, in the order the help screen lists them.
+    pub const BINDABLE: &'static [Action] = &[
+        Action::Down,
+        Action::Up,
+        Action::PageDown,
+        Action::PageUp,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::ToggleFocus,
+        Action::BackOrQuit,
+        Action::Back,
+        Action::Search,
+        Action::SearchNext,
+        Action::SearchPrevious,
+        Action::NextBreaking,
+        Action::FilterBreaking,
+        Action::FilterUnread,
+        Action::FilterStarred,
+        Action::ToggleRead,
+        Action::ToggleStar,
+        Action::NextStore,
+        Action::PreviousStore,
+        Action::ToggleHighContrast,
+        Action::Redraw,
+        Action::Help,
+        Action::Suspend,
+        Action::Quit,
+    ];
+
+    /// One line for the help screen.
+    pub fn description(&self) -> &'static str {
+        match self {
+            Action::Down => "Next headline, or scroll the article down a line",
+            Action::Up => "Previous headline, or scroll the article up a line",
+            Action::PageDown => "Page down",
+            Action::PageUp => "Page up",
+            Action::Top => "First headline, or top of the article",
+            Action::Bottom => "Last headline, or end of the article",
+            Action::Open => "Open the selected article (marks it read)",
+            Action::ToggleFocus => "Switch between the headline list and the article",
+            Action::BackOrQuit => "Back (close help, leave the article); quit from the list",
+            Action::Back => "Back: close help or the prompt, leave the article",
+            Action::Quit => "Quit now",
+            Action::Search => "Search titles and article text",
+            Action::SearchNext => "Next search match",
+            Action::SearchPrevious => "Previous search match",
+            Action::NextBreaking => "Jump to the next breaking article",
+            Action::FilterBreaking => "Show breaking articles only (toggle)",
+            Action::FilterUnread => "Show unread articles only (toggle)",
+            Action::FilterStarred => "Show starred articles only (toggle)",
+            Action::ToggleRead => "Mark read or unread",
+            Action::ToggleStar => "Star or unstar",
+            Action::NextStore => "Next store (after the last: all stores)",
+            Action::PreviousStore => "Previous store (before the first: all stores)",
+            Action::ToggleHighContrast => "Toggle high-contrast mode",
+            Action::Redraw => "Redraw the screen",
+            Action::Help => "Show or close this help",
+            Action::Suspend => "Suspend Herald (resume with fg)",
+            Action::SearchInput(_)
+            | Action::SearchBackspace
+            | Action::SearchSubmit
+            | Action::Resize(..)
+            | Action::Resumed
+            | Action::Terminate(_)
+            | Action::Hangup => "",
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! Keys, and the one keymap from keys to actions. The help screen is generated from it, so a
+//! binding cannot exist without being documented. Keys are Herald's own type: the run loop
+//! converts terminal events, so `app` needs no terminal library.
+
+use super::action::Action;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyCode {
+    /// A character as typed (shift already applied: `G`, `?`).
+    Char(char),
+    Enter,
+    Esc,
+    Tab,
+    BackTab,
+    Backspace,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    F(u8),
+    Other,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    pub const fn plain(code: KeyCode) -> Self {
+        Self {
+            code,
+            ctrl: false,
+            alt: false,
+        }
+    }
+
+    pub const fn char(c: char) -> Self {
+        Self::plain(KeyCode::Char(c))
+    }
+
+    pub const fn ctrl(c: char) -> Self {
+        Self {
+            code: KeyCode::Char(c),
+            ctrl: true,
+            alt: false,
+        }
+    }
+
+    /// How the help screen writes the key: `j`, `Ctrl-F`, `PageDown`, `Space`.
+    pub fn label(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_owned(),
+            KeyCode::Char(c) if self.ctrl => c.to_ascii_uppercase().to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::F(n) => format!("F{n}"),
+            other => format!("{other:?}"),
+        };
+        let mut label = String::new();
+        if self.ctrl {
+            label.push_str("Ctrl-");
+        }
+        if self.alt {
+            label.push_str("Alt-");
+        }
+        label.push_str(&base);
+        label
+    }
+}
+
+/// What the keys mean right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputMode {
+    /// The list, the article and the help screen: keys are commands.
+    Command,
+    /// The search prompt: keys are text.
+    Text,
+}
+
+/// One action and the keys bound to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Binding {
+    pub action: Action,
+    pub keys: Vec<Key>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    /// less/mutt/vim conventions. Nothing on Ctrl-S/Ctrl-Q (XON/XOFF freeze terminals) nor on
+    /// Ctrl+Alt combinations (screen readers use them).
+    fn default() -> Self {
+        use KeyCode as K;
+        let p = Key::plain;
+        let c = Key::char;
+        let bind = |action: Action, keys: Vec<Key>| Binding { action, keys };
+        Self {
+            bindings: vec![
+                bind(Action::Down, vec![c('j'), p(K::Down)]),
+                bind(Action::Up, vec![c('k'), p(K::Up)]),
+                bind(
+                    Action::PageDown,
+                    vec![c(' '), p(K::PageDown), Key::ctrl('f')],
+                ),
+                bind(Action::PageUp, vec![c('-'), p(K::PageUp), Key::ctrl('b')]),
+                bind(Action::Top, vec![c('g'), p(K::Home)]),
+                bind(Action::Bottom, vec![c('G'), p(K::End)]),
+                bind(Action::Open, vec![p(K::Enter)]),
+                bind(Action::ToggleFocus, vec![p(K::Tab), p(K::BackTab)]),
+                bind(Action::BackOrQuit, vec![c('q')]),
+                bind(Action::Back, vec![p(K::Esc)]),
+                bind(Action::Search, vec![c('/')]),
+                bind(Action::SearchNext, vec![c('n')]),
+                bind(Action::SearchPrevious, vec![c('N')]),
+                bind(Action::NextBreaking, vec![c('B')]),
+                bind(Action::FilterBreaking, vec![c('b')]),
+                bind(Action::FilterUnread, vec![c('u')]),
+                bind(Action::FilterStarred, vec![c('S')]),
+                bind(Action::ToggleRead, vec![c('m')]),
+                bind(Action::ToggleStar, vec![c('s')]),
+                bind(Action::NextStore, vec![c(']')]),
+                bind(Action::PreviousStore, vec![c('[')]),
+                bind(Action::ToggleHighContrast, vec![c('c')]),
+                bind(Action::Redraw, vec![Key::ctrl('l')]),
+                bind(Action::Help, vec![c('?'), p(K::F(1))]),
+                bind(Action::Suspend, vec![Key::ctrl('z')]),
+                bind(Action::Quit, vec![Key::ctrl('c')]),
+            ],
+        }
+    }
+}
+
+impl Keymap {
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// The action for `key`, or None (an unbound key changes nothing and draws nothing).
+    pub fn resolve(&self, mode: InputMode, key: Key) -> Option<Action> {
+        if mode == InputMode::Text {
+            return Self::text_key(key);
+        }
+        self.bindings
+            .iter()
+            .find(|b| b.keys.contains(&key))
+            .map(|b| b.action.clone())
+    }
+
+    /// Prompt editing. Ctrl-C and Ctrl-Z still work so the prompt is no trap.
+    fn text_key(key: Key) -> Option<Action> {
+        match (key.code, key.ctrl) {
+            (KeyCode::Char('c'), true) => Some(Action::Quit),
+            (KeyCode::Char('z'), true) => Some(Action::Suspend),
+            (KeyCode::Char('l'), true) => Some(Action::Redraw),
+            (KeyCode::Char(c), false) if !c.is_control() => Some(Action::SearchInput(c)),
+            (KeyCode::Enter, _) => Some(Action::SearchSubmit),
+            (KeyCode::Esc, _) => Some(Action::Back),
+            (KeyCode::Backspace, _) => Some(Action::SearchBackspace),
+            _ => None,
+        }
+    }
+
+    /// Help rows: every bindable action, its keys, its description, in `Action::BINDABLE` order.
+    pub fn help_rows(&self) -> Vec<(String, &'static str)> {
+        Action::BINDABLE
+            .iter()
+            .filter_map(|action| {
+                let binding = self.bindings.iter().find(|b| &b.action == action)?;
+                let keys: Vec<String> = binding.keys.iter().map(Key::label).collect();
+                Some((keys.join(" "), action.description()))
+            })
+            .collect()
+    }
+
+    /// The first key bound to `action`, for hints such as "? help".
+    pub fn key_for(&self, action: &Action) -> Option<String> {
+        self.bindings
+            .iter()
+            .find(|b| &b.action == action)
+            .and_then(|b| b.keys.first())
+            .map(Key::label)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use KeyCode as K;
+
+    #[test]
+    fn issue_keys_resolve_to_their_actions() {
+        let map = Keymap::default();
+        let cases = [
+            (Key::char('j'), Action::Down),
+            (Key::plain(K::Down), Action::Down),
+            (Key::char('k'), Action::Up),
+            (Key::plain(K::Up), Action::Up),
+            (Key::char(' '), Action::PageDown),
+            (Key::plain(K::PageDown), Action::PageDown),
+            (Key::ctrl('f'), Action::PageDown),
+            (Key::char('-'), Action::PageUp),
+            (Key::plain(K::PageUp), Action::PageUp),
+            (Key::ctrl('b'), Action::PageUp),
+            (Key::char('g'), Action::Top),
+            (Key::plain(K::Home), Action::Top),
+            (Key::char('G'), Action::Bottom),
+            (Key::plain(K::End), Action::Bottom),
+            (Key::plain(K::Enter), Action::Open),
+            (Key::plain(K::Tab), Action::ToggleFocus),
+            (Key::char('q'), Action::BackOrQuit),
+            (Key::plain(K::Esc), Action::Back),
+            (Key::char('/'), Action::Search),
+            (Key::char('n'), Action::SearchNext),
+            (Key::char('N'), Action::SearchPrevious),
+            (Key::char('u'), Action::FilterUnread),
+            (Key::char('m'), Action::ToggleRead),
+            (Key::char('s'), Action::ToggleStar),
+            (Key::char('S'), Action::FilterStarred),
+            (Key::char(']'), Action::NextStore),
+            (Key::char('['), Action::PreviousStore),
+            (Key::char('B'), Action::NextBreaking),
+            (Key::char('b'), Action::FilterBreaking),
+            (Key::ctrl('l'), Action::Redraw),
+            (Key::char('?'), Action::Help),
+            (Key::char('c'), Action::ToggleHighContrast),
+        ];
+        for (key, action) in cases {
+            assert_eq!(
+                map.resolve(InputMode::Command, key),
+                Some(action),
+                "{key:?}"
+            );
+        }
+        assert_eq!(map.resolve(InputMode::Command, Key::char('x')), None);
+    }
+
+    #[test]
+    fn no_binding_on_flow_control_or_screen_reader_chords() {
+        let map = Keymap::default();
+        for binding in map.bindings() {
+            for key in &binding.keys {
+                assert_ne!(*key, Key::ctrl('s'), "Ctrl-S freezes terminals (XON/XOFF)");
+                assert_ne!(*key, Key::ctrl('q'), "Ctrl-Q is XON");
+                assert!(
+                    !(key.ctrl && key.alt),
+                    "Ctrl+Alt chords belong to screen readers"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_bindable_action_has_a_key_and_a_help_line() {
+        let map = Keymap::default();
+        let rows = map.help_rows();
+        assert_eq!(rows.len(), Action::BINDABLE.len());
+        for (keys, description) in rows {
+            assert!(!keys.is_empty());
+            assert!(!description.is_empty());
+        }
+        // And no key is bound twice.
+        let mut seen = std::collections::HashSet::new();
+        for binding in map.bindings() {
+            for key in &binding.keys {
+                assert!(seen.insert(*key), "{key:?} bound twice");
+            }
+        }
+    }
+
+    #[test]
+    fn the_prompt_takes_text_but_keeps_the_escape_hatches() {
+        let map = Keymap::default();
+        let text = InputMode::Text;
+        assert_eq!(
+            map.resolve(text, Key::char('q')),
+            Some(Action::SearchInput('q'))
+        );
+        assert_eq!(
+            map.resolve(text, Key::char('j')),
+            Some(Action::SearchInput('j'))
+        );
+        assert_eq!(map.resolve(text, Key::plain(K::Esc)), Some(Action::Back));
+        assert_eq!(
+            map.resolve(text, Key::plain(K::Enter)),
+            Some(Action::SearchSubmit)
+        );
+        assert_eq!(map.resolve(text, Key::ctrl('c')), Some(Action::Quit));
+    }
+
+    #[test]
+    fn labels_read_like_the_documentation() {
+        assert_eq!(Key::ctrl('f').label(), "Ctrl-F");
+        assert_eq!(Key::char(' ').label(), "Space");
+        assert_eq!(Key::plain(KeyCode::PageDown).label(), "PageDown");
+        assert_eq!(Key::char('G').label(), "G");
+    }
+}

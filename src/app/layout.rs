@@ -1,0 +1,130 @@
+//! Where each pane goes, in plain numbers. `update` needs the sizes (page length, wrap width)
+//! and `ui` needs the rectangles; both call this one function so they always agree.
+
+/// Below this the reader shows only "terminal too small".
+pub const MIN_WIDTH: u16 = 40;
+pub const MIN_HEIGHT: u16 = 12;
+/// From this width the list and the article sit side by side.
+pub const WIDE_FROM: u16 = 100;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Area {
+    pub x: u16,
+    pub y: u16,
+    pub width: u16,
+    pub height: u16,
+}
+
+impl Area {
+    pub const fn new(x: u16, y: u16, width: u16, height: u16) -> Self {
+        Self {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Panes {
+    /// One line: which store and which filters are showing.
+    pub header: Area,
+    pub list: Area,
+    /// A vertical line (wide) or horizontal line (stacked) between list and article.
+    pub separator: Area,
+    pub article: Area,
+    /// The status bar, prompt or message line, when there is one.
+    pub bottom: Option<Area>,
+    pub wide: bool,
+}
+
+/// Columns the article text keeps free on each side.
+pub const ARTICLE_MARGIN: u16 = 1;
+
+impl Panes {
+    /// Width article text wraps to.
+    pub fn article_text_width(&self) -> usize {
+        usize::from(self.article.width.saturating_sub(2 * ARTICLE_MARGIN).max(1))
+    }
+}
+
+/// The panes for a `width` x `height` screen, or None when it is too small to be useful.
+pub fn panes(width: u16, height: u16, bottom_line: bool) -> Option<Panes> {
+    if width < MIN_WIDTH || height < MIN_HEIGHT {
+        return None;
+    }
+    let header = Area::new(0, 0, width, 1);
+    let bottom = bottom_line.then(|| Area::new(0, height - 1, width, 1));
+    let body_top = 1;
+    let body_height = height - 1 - u16::from(bottom_line);
+    if width >= WIDE_FROM {
+        let list_width = (width * 2 / 5).clamp(MIN_WIDTH, 90);
+        Some(Panes {
+            header,
+            list: Area::new(0, body_top, list_width, body_height),
+            separator: Area::new(list_width, body_top, 1, body_height),
+            article: Area::new(
+                list_width + 1,
+                body_top,
+                width - list_width - 1,
+                body_height,
+            ),
+            bottom,
+            wide: true,
+        })
+    } else {
+        // The separator line takes one row; the list gets two fifths of the rest.
+        let rest = body_height - 1;
+        let list_height = (rest * 2 / 5).max(3);
+        Some(Panes {
+            header,
+            list: Area::new(0, body_top, width, list_height),
+            separator: Area::new(0, body_top + list_height, width, 1),
+            article: Area::new(0, body_top + list_height + 1, width, rest - list_height),
+            bottom,
+            wide: false,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inside(area: Area, width: u16, height: u16) -> bool {
+        area.x + area.width <= width && area.y + area.height <= height
+    }
+
+    #[test]
+    fn panes_fit_every_supported_size_and_never_overlap() {
+        for width in MIN_WIDTH..=300 {
+            for height in [MIN_HEIGHT, 13, 24, 40, 100] {
+                for bottom in [true, false] {
+                    let p = panes(width, height, bottom).expect("supported size");
+                    for area in [p.header, p.list, p.separator, p.article] {
+                        assert!(inside(area, width, height), "{width}x{height} {area:?}");
+                        assert!(area.width > 0 && area.height > 0, "{width}x{height} {p:?}");
+                    }
+                    if p.wide {
+                        assert_eq!(p.list.x + p.list.width, p.separator.x);
+                        assert_eq!(p.separator.x + 1, p.article.x);
+                    } else {
+                        assert_eq!(p.list.y + p.list.height, p.separator.y);
+                        assert_eq!(p.separator.y + 1, p.article.y);
+                    }
+                    let bottom_row = p.bottom.map_or(height, |b| b.y);
+                    assert!(p.article.y + p.article.height <= bottom_row);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn wide_screens_go_side_by_side_and_tiny_ones_get_nothing() {
+        assert!(panes(120, 40, true).expect("fits").wide);
+        assert!(!panes(80, 24, true).expect("fits").wide);
+        assert_eq!(panes(39, 24, true), None);
+        assert_eq!(panes(80, 11, true), None);
+    }
+}

@@ -1,0 +1,292 @@
+//! How the reader looks and behaves, resolved once at start from the command line, the config
+//! file and the environment. Pure: the caller reads the environment and the file and passes
+//! them in, so every combination is a table test.
+
+use serde::Deserialize;
+
+/// A built-in theme. Themes are sets of semantic roles; `ui::theme` turns them into styles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeName {
+    /// Attributes plus a few colours that work on dark and light terminals.
+    #[default]
+    Default,
+    /// The terminal's own foreground and background; emphasis by bold, underline, reverse.
+    HighContrast,
+    /// No colour at all; the same attributes as the default theme.
+    Mono,
+}
+
+impl ThemeName {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "default" => Some(Self::Default),
+            "high-contrast" => Some(Self::HighContrast),
+            "mono" => Some(Self::Mono),
+            _ => None,
+        }
+    }
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour unless NO_COLOR is set (non-empty) or output is not a terminal.
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// How many colours styles may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorDepth {
+    /// Styles carry no colour at all, only attributes (NO_COLOR, `--color never`).
+    None,
+    /// The 16 named colours, which the user's terminal palette defines.
+    Ansi16,
+    /// 24-bit colour: only when `COLORTERM` says the terminal supports it.
+    TrueColor,
+}
+
+/// The parts of the environment that decide colour and drawing characters.
+#[derive(Clone, Debug, Default)]
+pub struct Environment {
+    pub no_color: Option<String>,
+    pub colorterm: Option<String>,
+    pub lc_all: Option<String>,
+    pub lc_ctype: Option<String>,
+    pub lang: Option<String>,
+    pub stdout_is_terminal: bool,
+}
+
+impl Environment {
+    /// Reads the process environment (the only impure function here).
+    pub fn from_process() -> Self {
+        use std::io::IsTerminal;
+        let var = |name: &str| std::env::var(name).ok();
+        Self {
+            no_color: var("NO_COLOR"),
+            colorterm: var("COLORTERM"),
+            lc_all: var("LC_ALL"),
+            lc_ctype: var("LC_CTYPE"),
+            lang: var("LANG"),
+            stdout_is_terminal: std::io::stdout().is_terminal(),
+        }
+    }
+
+    /// NO_COLOR counts only when set and non-empty (no-color.org).
+    fn no_color(&self) -> bool {
+        self.no_color.as_deref().is_some_and(|v| !v.is_empty())
+    }
+
+    /// The effective character-type locale: LC_ALL, else LC_CTYPE, else LANG (first non-empty).
+    pub fn locale(&self) -> Option<&str> {
+        [&self.lc_all, &self.lc_ctype, &self.lang]
+            .into_iter()
+            .filter_map(|v| v.as_deref())
+            .find(|v| !v.is_empty())
+    }
+
+    /// True when the locale promises UTF-8, so box-drawing characters and `…` can be shown.
+    /// No locale at all is the C locale: ASCII.
+    pub fn utf8(&self) -> bool {
+        self.locale().is_some_and(|l| {
+            let l = l.to_ascii_lowercase();
+            l.contains("utf-8") || l.contains("utf8")
+        })
+    }
+}
+
+/// `--color` against the environment. The explicit flag wins over NO_COLOR (no-color.org:
+/// user-level configuration overrides it); truecolor only when COLORTERM says so, since SSH
+/// does not forward COLORTERM and guessing wrong prints garbage.
+pub fn color_depth(choice: ColorChoice, env: &Environment) -> ColorDepth {
+    let colours = match choice {
+        ColorChoice::Never => false,
+        ColorChoice::Always => true,
+        ColorChoice::Auto => !env.no_color() && env.stdout_is_terminal,
+    };
+    if !colours {
+        return ColorDepth::None;
+    }
+    match env.colorterm.as_deref() {
+        Some("truecolor" | "24bit") => ColorDepth::TrueColor,
+        _ => ColorDepth::Ansi16,
+    }
+}
+
+/// Reader settings in the config file; every one optional. Unknown keys belong to other parts
+/// of Herald and are ignored here.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FileSettings {
+    pub theme: Option<String>,
+    pub status_bar: Option<bool>,
+    pub alt_screen: Option<bool>,
+    pub color: Option<String>,
+}
+
+/// Parses the reader's settings out of the config file's text. Problems are reported, never
+/// fatal (the general config loader already reports syntax errors, so they are not repeated).
+pub fn parse_file_settings(text: &str) -> (FileSettings, Vec<String>) {
+    let Ok(settings) = toml::from_str::<FileSettings>(text) else {
+        return (FileSettings::default(), Vec::new());
+    };
+    let mut problems = Vec::new();
+    if let Some(theme) = &settings.theme
+        && ThemeName::parse(theme).is_none()
+    {
+        problems.push(format!(
+            "config: unknown theme {theme:?}; use \"default\", \"high-contrast\" or \"mono\""
+        ));
+    }
+    if let Some(color) = &settings.color
+        && parse_color(color).is_none()
+    {
+        problems.push(format!(
+            "config: unknown color {color:?}; use \"auto\", \"always\" or \"never\""
+        ));
+    }
+    (settings, problems)
+}
+
+fn parse_color(text: &str) -> Option<ColorChoice> {
+    match text {
+        "auto" => Some(ColorChoice::Auto),
+        "always" => Some(ColorChoice::Always),
+        "never" => Some(ColorChoice::Never),
+        _ => None,
+    }
+}
+
+/// What the command line said (None = not given).
+#[derive(Clone, Debug, Default)]
+pub struct Flags {
+    pub theme: Option<ThemeName>,
+    pub high_contrast: bool,
+    pub color: Option<ColorChoice>,
+    pub no_alt_screen: bool,
+    pub no_status_bar: bool,
+}
+
+/// The resolved settings the reader runs with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    pub theme: ThemeName,
+    pub depth: ColorDepth,
+    pub status_bar: bool,
+    pub alt_screen: bool,
+    /// Draw with ASCII only (`|`, `-`, `...`) because the locale is not UTF-8.
+    pub ascii: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            theme: ThemeName::Default,
+            depth: ColorDepth::Ansi16,
+            status_bar: true,
+            alt_screen: true,
+            ascii: false,
+        }
+    }
+}
+
+/// Flags win over the file, the file over defaults.
+pub fn resolve(flags: &Flags, file: &FileSettings, env: &Environment) -> Options {
+    let theme = if flags.high_contrast {
+        ThemeName::HighContrast
+    } else {
+        flags
+            .theme
+            .or_else(|| file.theme.as_deref().and_then(ThemeName::parse))
+            .unwrap_or_default()
+    };
+    let choice = flags
+        .color
+        .or_else(|| file.color.as_deref().and_then(parse_color))
+        .unwrap_or_default();
+    Options {
+        theme,
+        depth: color_depth(choice, env),
+        status_bar: !flags.no_status_bar && file.status_bar.unwrap_or(true),
+        alt_screen: !flags.no_alt_screen && file.alt_screen.unwrap_or(true),
+        ascii: !env.utf8(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(no_color: Option<&str>, colorterm: Option<&str>, tty: bool) -> Environment {
+        Environment {
+            no_color: no_color.map(str::to_owned),
+            colorterm: colorterm.map(str::to_owned),
+            stdout_is_terminal: tty,
+            ..Environment::default()
+        }
+    }
+
+    #[test]
+    fn colour_depth_follows_flag_no_color_and_colorterm() {
+        use ColorChoice::*;
+        use ColorDepth as D;
+        let cases = [
+            (Auto, env(None, None, true), D::Ansi16),
+            (Auto, env(Some("1"), None, true), D::None),
+            // Empty NO_COLOR is the same as unset.
+            (Auto, env(Some(""), None, true), D::Ansi16),
+            (Auto, env(None, None, false), D::None),
+            (Auto, env(None, Some("truecolor"), true), D::TrueColor),
+            (Auto, env(None, Some("24bit"), true), D::TrueColor),
+            (Auto, env(None, Some("yes"), true), D::Ansi16),
+            (Always, env(Some("1"), None, false), D::Ansi16),
+            (Never, env(None, Some("truecolor"), true), D::None),
+        ];
+        for (choice, env, expected) in cases {
+            assert_eq!(color_depth(choice, &env), expected, "{choice:?} {env:?}");
+        }
+    }
+
+    #[test]
+    fn locale_precedence_decides_ascii() {
+        let with = |all: Option<&str>, ctype: Option<&str>, lang: Option<&str>| Environment {
+            lc_all: all.map(str::to_owned),
+            lc_ctype: ctype.map(str::to_owned),
+            lang: lang.map(str::to_owned),
+            ..Environment::default()
+        };
+        assert!(with(None, None, Some("en_US.UTF-8")).utf8());
+        assert!(with(None, Some("C.utf8"), Some("C")).utf8());
+        assert!(!with(Some("C"), None, Some("en_US.UTF-8")).utf8());
+        assert!(with(Some(""), None, Some("en_US.UTF-8")).utf8());
+        assert!(!with(None, None, None).utf8());
+    }
+
+    #[test]
+    fn flags_win_over_the_file() {
+        let (file, problems) = parse_file_settings(
+            "stores = [\"x\"]\ntheme = \"mono\"\nstatus_bar = false\nalt_screen = false\n",
+        );
+        assert!(problems.is_empty());
+        let env = env(None, None, true);
+        let options = resolve(&Flags::default(), &file, &env);
+        assert_eq!(options.theme, ThemeName::Mono);
+        assert!(!options.status_bar && !options.alt_screen);
+        let flags = Flags {
+            high_contrast: true,
+            ..Flags::default()
+        };
+        assert_eq!(resolve(&flags, &file, &env).theme, ThemeName::HighContrast);
+    }
+
+    #[test]
+    fn bad_settings_are_reported_not_fatal() {
+        let (file, problems) = parse_file_settings("theme = \"neon\"\ncolor = \"sometimes\"\n");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        let options = resolve(&Flags::default(), &file, &env(None, None, true));
+        assert_eq!(options.theme, ThemeName::Default);
+        assert_eq!(options.depth, ColorDepth::Ansi16);
+    }
+}
