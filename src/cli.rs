@@ -32,6 +32,39 @@ pub struct ReadArgs {
     /// Store files (.json, .jsonl) or folders of them.
     #[arg(value_name = "STORE")]
     pub stores: Vec<PathBuf>,
+
+    /// High-contrast mode: the terminal's own colours, emphasis by bold, underline and reverse.
+    #[arg(long)]
+    pub high_contrast: bool,
+
+    /// Colour theme.
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub theme: Option<crate::app::ThemeName>,
+
+    /// When to use colour (auto honours NO_COLOR).
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<crate::app::options::ColorChoice>,
+
+    /// Draw on the normal screen instead of the alternate screen.
+    #[arg(long)]
+    pub no_alt_screen: bool,
+
+    /// Hide the status bar (messages and the search prompt still appear there).
+    #[arg(long)]
+    pub no_status_bar: bool,
+}
+
+impl ReadArgs {
+    /// The reader's flags, for `reader::start`.
+    pub fn reader_flags(&self) -> crate::app::options::Flags {
+        crate::app::options::Flags {
+            theme: self.theme,
+            high_contrast: self.high_contrast,
+            color: self.color,
+            no_alt_screen: self.no_alt_screen,
+            no_status_bar: self.no_status_bar,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -109,13 +109,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             failure_if(!clean)
         }
         None => {
-            let library = open_library(&cli.read.stores, &config, false);
-            writeln!(
-                out,
-                "The full-screen reader is coming; here are the headlines."
-            )?;
-            herald::commands::list(&library, &mut out)?;
-            failure_if(library.has_errors())
+            let library = open_library(&cli.read.stores, &config, true);
+            out.flush()?;
+            herald::reader::start(library, &cli.read.reader_flags(), config.path.as_deref())?
         }
     };
     out.flush()?;

@@ -47,6 +47,8 @@ pub enum Action {
     Terminate(i32),
     /// The terminal went away.
     Hangup,
+    /// Writing the reader state failed (reported by the run loop).
+    SaveFailed(String),
 }
 
 impl Action {
@@ -115,7 +117,8 @@ impl Action {
             | Action::Resize(..)
             | Action::Resumed
             | Action::Terminate(_)
-            | Action::Hangup => "",
+            | Action::Hangup
+            | Action::SaveFailed(_) => "",
         }
     }
 }

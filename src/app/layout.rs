@@ -59,7 +59,7 @@ pub fn panes(width: u16, height: u16, bottom_line: bool) -> Option<Panes> {
     let body_top = 1;
     let body_height = height - 1 - u16::from(bottom_line);
     if width >= WIDE_FROM {
-        let list_width = (width * 2 / 5).clamp(MIN_WIDTH, 90);
+        let list_width = (width / 2).clamp(MIN_WIDTH, 90);
         Some(Panes {
             header,
             list: Area::new(0, body_top, list_width, body_height),

@@ -11,7 +11,11 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     // A message lives until the next key; run-loop events do not clear it.
     if !matches!(
         action,
-        Action::Resize(..) | Action::Resumed | Action::Terminate(_) | Action::Hangup
+        Action::Resize(..)
+            | Action::Resumed
+            | Action::Terminate(_)
+            | Action::Hangup
+            | Action::SaveFailed(_)
     ) {
         app.message = None;
     }
@@ -37,6 +41,12 @@ fn global(app: &mut App, action: &Action, effects: &mut Vec<Effect>) -> bool {
         Action::Resumed => effects.extend([Effect::Reenter, Effect::FullRedraw]),
         Action::Resize(width, height) => resize(app, *width, *height),
         Action::ToggleHighContrast => app.high_contrast = !app.high_contrast,
+        Action::SaveFailed(error) => {
+            app.message = Some(Message {
+                kind: MessageKind::Error,
+                text: format!("could not save read marks: {error}"),
+            });
+        }
         _ => return false,
     }
     true

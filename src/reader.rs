@@ -1,0 +1,226 @@
+//! The full-screen reader's run loop, and its start-up over a real terminal.
+//!
+//! The loop is generic over the ratatui backend, the source of inputs and the host that does
+//! I/O, so tests drive the very same loop with scripted keys on a `TestBackend`. It blocks on
+//! input and draws only when `update` says something changed: idle means zero bytes written.
+
+use std::collections::VecDeque;
+use std::io;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::mpsc::{Receiver, channel};
+
+use ratatui::Terminal;
+use ratatui::backend::{Backend, CrosstermBackend};
+
+use crate::app::options::{self, Environment, Flags};
+use crate::app::{Action, App, Effect, Exit, Options, update};
+use crate::state::ReaderState;
+use crate::store::Library;
+use crate::term::{self, Input};
+
+/// Where the loop gets its inputs. `None` ends the loop as if the user quit.
+pub trait Events {
+    fn next_input(&mut self) -> Option<Input>;
+}
+
+impl Events for Receiver<Input> {
+    fn next_input(&mut self) -> Option<Input> {
+        self.recv().ok()
+    }
+}
+
+/// A fixed script of inputs, for tests.
+#[derive(Debug, Default)]
+pub struct Script(pub VecDeque<Input>);
+
+impl Script {
+    pub fn new(inputs: impl IntoIterator<Item = Input>) -> Self {
+        Self(inputs.into_iter().collect())
+    }
+}
+
+impl Events for Script {
+    fn next_input(&mut self) -> Option<Input> {
+        self.0.pop_front()
+    }
+}
+
+/// The I/O that effects ask for.
+pub trait Host {
+    fn save(&mut self, state: &mut ReaderState) -> io::Result<()>;
+    fn suspend(&mut self) -> io::Result<()>;
+    fn reenter(&mut self) -> io::Result<()>;
+}
+
+/// The real host: the state file and the terminal.
+pub struct RealHost;
+
+impl Host for RealHost {
+    fn save(&mut self, state: &mut ReaderState) -> io::Result<()> {
+        state.save()
+    }
+    fn suspend(&mut self) -> io::Result<()> {
+        term::suspend()
+    }
+    fn reenter(&mut self) -> io::Result<()> {
+        term::reenter()
+    }
+}
+
+fn backend_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> io::Error {
+    io::Error::other(error)
+}
+
+/// Keeps `app`'s idea of the screen size in step with the terminal before a draw.
+fn sync_size<B: Backend>(terminal: &Terminal<B>, app: &mut App) -> io::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let size = terminal.size().map_err(backend_error)?;
+    if (size.width, size.height) != app.size() {
+        update(app, Action::Resize(size.width, size.height));
+    }
+    Ok(())
+}
+
+fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    sync_size(terminal, app)?;
+    terminal
+        .draw(|frame| crate::ui::draw(frame, app))
+        .map_err(backend_error)?;
+    Ok(())
+}
+
+/// Runs until the user quits, a signal arrives or the terminal goes away.
+pub fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    events: &mut impl Events,
+    host: &mut impl Host,
+) -> io::Result<Exit>
+where
+    B::Error: Send + Sync + 'static,
+{
+    terminal.clear().map_err(backend_error)?;
+    draw(terminal, app)?;
+    let mut pending: VecDeque<Action> = VecDeque::new();
+    loop {
+        let action = match pending.pop_front() {
+            Some(action) => action,
+            None => {
+                let Some(input) = events.next_input() else {
+                    let _ = host.save(app.state_mut());
+                    return Ok(Exit::Quit);
+                };
+                match input {
+                    Input::Key(key) => match app.keymap().resolve(app.input_mode(), key) {
+                        Some(action) => action,
+                        // An unbound key changes nothing and writes nothing.
+                        None => continue,
+                    },
+                    Input::Resize(width, height) => Action::Resize(width, height),
+                    Input::Signal(signal) => Action::Terminate(signal),
+                    Input::Resumed => Action::Resumed,
+                    Input::Hangup => Action::Hangup,
+                }
+            }
+        };
+        let (mut redraw, mut clear) = (false, false);
+        for effect in update(app, action) {
+            match effect {
+                Effect::Redraw => redraw = true,
+                Effect::FullRedraw => (redraw, clear) = (true, true),
+                Effect::Save => {
+                    if let Err(error) = host.save(app.state_mut()) {
+                        pending.push_back(Action::SaveFailed(error.to_string()));
+                    }
+                }
+                Effect::Suspend => host.suspend()?,
+                Effect::Reenter => host.reenter()?,
+                Effect::Exit(exit) => return Ok(exit),
+            }
+        }
+        if clear {
+            terminal.clear().map_err(backend_error)?;
+        }
+        if redraw {
+            draw(terminal, app)?;
+        }
+    }
+}
+
+/// Flags from the command line, for [`start`].
+pub type ReaderFlags = Flags;
+
+/// `herald [STORE]...`: the full-screen reader on the real terminal.
+pub fn start(library: Library, flags: &Flags, config_path: Option<&Path>) -> io::Result<ExitCode> {
+    let mut problems = Vec::new();
+    let file_settings = match config_path.map(std::fs::read_to_string) {
+        Some(Ok(text)) => {
+            let (settings, found) = options::parse_file_settings(&text);
+            problems.extend(found);
+            settings
+        }
+        _ => options::FileSettings::default(),
+    };
+    let options: Options = options::resolve(flags, &file_settings, &Environment::from_process());
+    let (state, state_problems) = match ReaderState::default_path() {
+        Some(path) => ReaderState::open(path),
+        None => (
+            ReaderState::in_memory(),
+            vec!["no data directory: read marks will not be kept".to_owned()],
+        ),
+    };
+    problems.extend(state_problems);
+    if library.has_problems() {
+        problems.push(format!(
+            "{} problem(s) in the stores; `herald check` lists them",
+            library.diagnostics().len()
+        ));
+    }
+    for problem in &problems {
+        eprintln!("herald: {problem}");
+    }
+    let size = ratatui::crossterm::terminal::size()?;
+    let mut app = App::new(library, state, options.clone(), size, problems);
+
+    term::install_panic_hook();
+    term::enter(options.alt_screen)?;
+    let (tx, mut rx) = channel();
+    let outcome = term::spawn_inputs(&tx).and_then(|()| {
+        let backend = CrosstermBackend::new(io::BufWriter::new(io::stdout()));
+        let mut terminal = Terminal::new(backend)?;
+        let mut events = TestPanic {
+            inner: &mut rx,
+            armed: std::env::var_os("HERALD_TEST_PANIC").is_some(),
+        };
+        run_loop(&mut terminal, &mut app, &mut events, &mut RealHost)
+    });
+    term::restore();
+    Ok(match outcome? {
+        Exit::Quit => ExitCode::SUCCESS,
+        Exit::Signal(signal) => ExitCode::from(u8::try_from(128 + signal).unwrap_or(255)),
+        Exit::Hangup => ExitCode::from(129),
+    })
+}
+
+/// `HERALD_TEST_PANIC=1` makes the first key panic, so end-to-end tests can check that a
+/// panic leaves the terminal restored. It is inert unless set.
+struct TestPanic<'a, E> {
+    inner: &'a mut E,
+    armed: bool,
+}
+
+impl<E: Events> Events for TestPanic<'_, E> {
+    fn next_input(&mut self) -> Option<Input> {
+        let input = self.inner.next_input();
+        if self.armed && matches!(input, Some(Input::Key(_))) {
+            panic!("HERALD_TEST_PANIC: deliberate panic to test terminal restore");
+        }
+        input
+    }
+}

@@ -1,0 +1,255 @@
+//! Drawing: the only place that knows Frame and Buffer. `draw` is a pure function of `App`:
+//! no I/O, no clock, no mutation. It also puts the real cursor on the focused thing, because
+//! braille displays and screen readers follow the cursor, not reverse video.
+
+pub mod article;
+pub mod contrast;
+pub mod headlines;
+pub mod help;
+pub mod theme;
+
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+
+use crate::app::layout::ARTICLE_MARGIN;
+use crate::app::{Action, App, Area, Focus, MessageKind, Mode, Panes};
+use crate::text::display_width;
+use crate::text::wrap::truncate_with;
+use article::ArticlePane;
+use headlines::{HeadlineList, HeadlineRow, NO_DATE};
+use theme::{Role, Theme};
+
+pub fn theme_of(app: &App) -> Theme {
+    Theme::new(app.theme(), app.options().depth, app.options().ascii)
+}
+
+fn rect(area: Area) -> Rect {
+    Rect::new(area.x, area.y, area.width, area.height)
+}
+
+/// Draws the whole screen for `app` and places the cursor.
+pub fn draw(frame: &mut Frame, app: &App) {
+    let theme = theme_of(app);
+    let area = frame.area();
+    let buf = frame.buffer_mut();
+    // Panes from the frame itself, so drawing never leaves the buffer even if a resize has
+    // not reached `app` yet (the run loop syncs sizes before drawing).
+    let panes = crate::app::layout::panes(area.width, area.height, app.has_bottom_line());
+    let cursor = match panes {
+        None => too_small(buf, area, &theme),
+        Some(_) if matches!(app.mode(), Mode::Help { .. }) => draw_help(buf, area, app, &theme),
+        Some(panes) => draw_reader(buf, &panes, app, &theme),
+    };
+    frame.set_cursor_position(cursor);
+}
+
+fn put_line(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: ratatui::style::Style) {
+    buf.set_stringn(area.x, y, text, usize::from(area.width), style);
+}
+
+fn too_small(buf: &mut Buffer, area: Rect, theme: &Theme) -> Position {
+    let text = format!(
+        "Terminal too small ({}x{}). Herald needs {}x{}.",
+        area.width,
+        area.height,
+        crate::app::layout::MIN_WIDTH,
+        crate::app::layout::MIN_HEIGHT
+    );
+    let lines = crate::text::wrap_body(&text, usize::from(area.width.max(1)));
+    for (row, line) in lines.iter().take(usize::from(area.height)).enumerate() {
+        let y = area.y + u16::try_from(row).unwrap_or(0);
+        put_line(buf, area, y, line, theme.style(Role::Base));
+    }
+    Position::new(area.x, area.y)
+}
+
+fn draw_help(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Position {
+    let Mode::Help { scroll } = app.mode() else {
+        return Position::new(0, 0);
+    };
+    let lines = help::lines(&app.keymap().help_rows());
+    let widget = help::Help {
+        lines: &lines,
+        scroll: *scroll,
+        theme,
+    };
+    ratatui::widgets::Widget::render(widget, area, buf);
+    Position::new(area.x, area.y)
+}
+
+fn draw_reader(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Position {
+    header(buf, panes, app, theme);
+    let list_area = rect(panes.list);
+    let rows = headline_rows(app, usize::from(list_area.height));
+    let store_width = HeadlineList::store_width(
+        list_area.width,
+        app.library().stores().iter().map(|s| s.name.as_str()),
+    );
+    let selected_row = app.selected().map(|s| s.saturating_sub(app.list_offset()));
+    let list = HeadlineList {
+        rows: &rows,
+        selected: selected_row,
+        store_width,
+        empty_text: "No headlines match the filters (b, u, S and ] change them).",
+        theme,
+    };
+    ratatui::widgets::Widget::render(list, list_area, buf);
+    separator(buf, panes, theme);
+    let article_area = rect(panes.article);
+    let pane = ArticlePane {
+        lines: app.article().map(|a| a.lines.as_slice()),
+        scroll: app.article().map_or(0, |a| a.scroll),
+        placeholder: "Press Enter to read the selected headline.",
+        theme,
+    };
+    ratatui::widgets::Widget::render(pane, article_area, buf);
+    let bottom = panes.bottom.map(|b| bottom_line(buf, rect(b), app, theme));
+
+    // The cursor: prompt or message first, then the focused pane.
+    if let Some(Some(position)) = bottom {
+        return position;
+    }
+    match app.focus() {
+        Focus::Article if app.article().is_some() => {
+            Position::new(article_area.x + ARTICLE_MARGIN, article_area.y)
+        }
+        _ => Position::new(
+            list_area.x,
+            list_area.y + u16::try_from(selected_row.unwrap_or(0)).unwrap_or(0),
+        ),
+    }
+}
+
+fn headline_rows(app: &App, height: usize) -> Vec<HeadlineRow> {
+    let library = app.library();
+    app.visible()
+        .iter()
+        .skip(app.list_offset())
+        .take(height)
+        .map(|&index| {
+            let headline = &library.headlines()[index];
+            HeadlineRow {
+                unread: !app.is_read(index),
+                starred: app.is_starred(index),
+                breaking: headline.breaking,
+                date: headline
+                    .published
+                    .map_or_else(|| NO_DATE.to_owned(), |d| d.iso_date()),
+                store: library.store(headline.store).name.clone(),
+                title: headline.title.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The store and filter indicator, and the article position on the right.
+fn header(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) {
+    let area = rect(panes.header);
+    let library = app.library();
+    let filter = app.filter();
+    let store = match filter.store {
+        None => format!("All {} stores", library.stores().len()),
+        Some(id) => format!(
+            "Store {} of {}: {}",
+            id.index() + 1,
+            library.stores().len(),
+            library.store(id).name
+        ),
+    };
+    let mut parts = vec![
+        store,
+        format!("{} of {} headlines", app.visible().len(), library.len()),
+    ];
+    for (on, name) in [
+        (filter.breaking_only, "breaking only"),
+        (filter.unread_only, "unread only"),
+        (filter.starred_only, "starred only"),
+    ] {
+        if on {
+            parts.push(name.to_owned());
+        }
+    }
+    let left = parts.join(" | ");
+    let right = app
+        .article()
+        .map(|a| a.position(usize::from(panes.article.height)))
+        .unwrap_or_default();
+    let width = usize::from(area.width);
+    let right_width = display_width(&right);
+    let left_room = width.saturating_sub(right_width + 1);
+    let left = truncate_with(&left, left_room, theme.glyphs.ellipsis);
+    buf.set_style(area, theme.style(Role::Header));
+    put_line(buf, area, area.y, &left, theme.style(Role::Header));
+    if right_width < width {
+        let x = area.x + u16::try_from(width - right_width).unwrap_or(0);
+        buf.set_stringn(x, area.y, &right, right_width, theme.style(Role::Header));
+    }
+}
+
+fn separator(buf: &mut Buffer, panes: &Panes, theme: &Theme) {
+    let area = rect(panes.separator);
+    let style = theme.style(Role::Separator);
+    if panes.wide {
+        for y in area.y..area.y + area.height {
+            buf.set_string(area.x, y, theme.glyphs.vertical, style);
+        }
+    } else {
+        let line = theme.glyphs.horizontal.repeat(usize::from(area.width));
+        put_line(buf, area, area.y, &line, style);
+    }
+}
+
+/// The prompt, a message, or the status bar. Returns where the cursor goes when it should be
+/// here (prompt input position, start of a message).
+fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option<Position> {
+    if let Mode::Search { input } = app.mode() {
+        let text = format!("/{input}");
+        put_line(buf, area, area.y, &text, theme.style(Role::Base));
+        let x = u16::try_from(display_width(&text)).unwrap_or(u16::MAX);
+        return Some(Position::new(
+            (area.x + x).min(area.x + area.width - 1),
+            area.y,
+        ));
+    }
+    if let Some(message) = app.message() {
+        let (text, role) = match message.kind {
+            MessageKind::Info => (message.text.clone(), Role::Base),
+            MessageKind::Error => (format!("Error: {}", message.text), Role::Error),
+        };
+        let text = truncate_with(&text, usize::from(area.width), theme.glyphs.ellipsis);
+        put_line(buf, area, area.y, &text, theme.style(role));
+        return Some(Position::new(area.x, area.y));
+    }
+    let keymap = app.keymap();
+    let hint = |action: Action, what: &str| {
+        keymap
+            .key_for(&action)
+            .map(|key| format!("{key} {what}"))
+            .unwrap_or_default()
+    };
+    let hints = match app.focus() {
+        Focus::Article if app.article().is_some() => [
+            hint(Action::Down, "scroll"),
+            hint(Action::PageDown, "page"),
+            hint(Action::ToggleFocus, "list"),
+            hint(Action::BackOrQuit, "back"),
+            hint(Action::Help, "help"),
+        ],
+        _ => [
+            hint(Action::Open, "open"),
+            hint(Action::Search, "search"),
+            hint(Action::FilterBreaking, "breaking"),
+            hint(Action::BackOrQuit, "quit"),
+            hint(Action::Help, "help"),
+        ],
+    };
+    let text = truncate_with(
+        &hints.join("  "),
+        usize::from(area.width),
+        theme.glyphs.ellipsis,
+    );
+    buf.set_style(area, theme.style(Role::Status));
+    put_line(buf, area, area.y, &text, theme.style(Role::Status));
+    None
+}
