@@ -65,7 +65,7 @@ impl Library {
                         "duplicate id {:?} in store {:?}: kept the first, skipped {:?}",
                         article.id, name, article.title
                     ),
-                ));
+                ).at_line(article.line));
                 continue;
             }
             self.push(store, article);

@@ -48,6 +48,8 @@ pub struct ArticleDetail {
 /// An article as parsed from a store file, before it joins a library.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedArticle {
+    /// Where the article starts in its file, for messages about it.
+    pub line: usize,
     pub id: String,
     pub title: String,
     pub published: Option<Published>,
