@@ -1,6 +1,8 @@
 //! The one-shot commands (`list`, `show`, `check`) and store loading, through the real binary.
 //! Every run gets empty XDG folders so no test reads or writes the user's own files.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests and benches fail loudly by design.
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -20,7 +22,9 @@ struct Home {
 
 impl Home {
     fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn data(&self) -> PathBuf {
@@ -58,31 +62,56 @@ fn fixture(name: &str) -> String {
 }
 
 fn seed_paragraphs() -> Vec<String> {
-    let seed = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("seed-000_383c81adaeb783af.txt")))
-        .unwrap();
+    let seed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("seed-000_383c81adaeb783af.txt")),
+    )
+    .unwrap();
     // The saved page: navigation lines, the banner, "Title - date", then the paragraphs.
-    seed.split("\n\n").skip(3).map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect()
+    seed.split("\n\n")
+        .skip(3)
+        .map(|p| p.trim().to_owned())
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 #[test]
 fn with_no_store_the_built_in_sample_opens_and_says_so() {
     let run = herald(&["list"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("showing the sample data built into Herald"), "{}", run.stderr);
-    let seed_line = run.stdout.lines().find(|l| l.contains(SEED_TITLE)).expect("seed article listed");
-    assert!(seed_line.starts_with("2002-07-28  BREAKING  VOA"), "{seed_line}");
+    assert!(
+        run.stderr
+            .contains("showing the sample data built into Herald"),
+        "{}",
+        run.stderr
+    );
+    let seed_line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains(SEED_TITLE))
+        .expect("seed article listed");
+    assert!(
+        seed_line.starts_with("2002-07-28  BREAKING  VOA"),
+        "{seed_line}"
+    );
 }
 
 #[test]
 fn list_is_newest_first_with_undated_articles_last() {
     let run = herald(&["list", "sample-data"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.is_empty(), "sample data must load cleanly: {}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "sample data must load cleanly: {}",
+        run.stderr
+    );
     let dates: Vec<&str> = run.stdout.lines().map(|l| &l[..10]).collect();
     assert!(dates.len() >= 45, "{} articles", dates.len());
     assert_eq!(*dates.last().unwrap(), "----------");
     let dated = &dates[..dates.len() - 1];
-    assert!(dated.windows(2).all(|w| w[0] >= w[1]), "not newest first: {dated:?}");
+    assert!(
+        dated.windows(2).all(|w| w[0] >= w[1]),
+        "not newest first: {dated:?}"
+    );
 }
 
 #[test]
@@ -93,7 +122,11 @@ fn show_prints_the_seed_article_with_all_nine_paragraphs() {
     assert_eq!(lines[0], "BREAKING NEWS");
     assert_eq!(lines[1], SEED_TITLE);
     assert_eq!(lines[2], "2002-07-28, VOA, Asia");
-    let body: Vec<&str> = lines[4..].iter().copied().filter(|l| !l.is_empty()).collect();
+    let body: Vec<&str> = lines[4..]
+        .iter()
+        .copied()
+        .filter(|l| !l.is_empty())
+        .collect();
     let expected = seed_paragraphs();
     assert_eq!(expected.len(), 9);
     assert_eq!(body, expected);
@@ -113,7 +146,11 @@ fn show_wraps_to_the_width_asked_for() {
 fn show_of_an_unknown_id_fails_with_a_hint() {
     let run = herald(&["show", "no-such-id"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("no article with id \"no-such-id\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no article with id \"no-such-id\""),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -146,33 +183,65 @@ fn check_reports_every_bad_input_with_its_position_and_exits_1() {
         "tests/fixtures/bad/invalid-utf8.json:1:32: warning: invalid UTF-8 (byte 0xE9)",
     ];
     for line in expected {
-        assert!(run.stdout.lines().any(|l| l.starts_with(line)), "missing {line:?} in:\n{}", run.stdout);
+        assert!(
+            run.stdout.lines().any(|l| l.starts_with(line)),
+            "missing {line:?} in:\n{}",
+            run.stdout
+        );
     }
     // The good store beside the bad ones loads whole.
-    assert!(run.stdout.contains("Good Desk: 2 articles"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("Good Desk: 2 articles"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn one_malformed_store_never_hides_the_others() {
-    let run = herald(&["list", &fixture("bad/malformed.json"), &fixture("good/desk.json")]);
+    let run = herald(&[
+        "list",
+        &fixture("bad/malformed.json"),
+        &fixture("good/desk.json"),
+    ]);
     assert_eq!(run.code, 1, "a store that failed to load is an error");
-    assert!(run.stderr.contains("malformed.json:5:46: error"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("malformed.json:5:46: error"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stdout.contains("Harbour Reopens After Storm"));
-    assert!(run.stdout.contains("BREAKING  Good Desk  Flood Warning Lifted"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("BREAKING  Good Desk  Flood Warning Lifted"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn skipped_articles_leave_the_good_ones_listed() {
     let run = herald(&["list", &fixture("bad/missing-fields.json")]);
     assert_eq!(run.code, 0, "warnings alone are not a failure for list");
-    let titles: Vec<&str> = run.stdout.lines().map(|l| l.split("Patchy Desk  ").nth(1).unwrap()).collect();
+    let titles: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|l| l.split("Patchy Desk  ").nth(1).unwrap())
+        .collect();
     assert_eq!(titles, ["A good article", "Another good article"]);
 }
 
 #[test]
 fn byte_order_mark_and_invalid_utf8_still_load() {
-    let run = herald(&["list", &fixture("bad/bom.json"), &fixture("bad/invalid-utf8.json")]);
-    assert!(run.stdout.contains("Saved by an editor that writes a byte-order mark"));
+    let run = herald(&[
+        "list",
+        &fixture("bad/bom.json"),
+        &fixture("bad/invalid-utf8.json"),
+    ]);
+    assert!(
+        run.stdout
+            .contains("Saved by an editor that writes a byte-order mark")
+    );
     assert!(run.stdout.contains("Caf\u{FFFD} opens on the square"));
 }
 
@@ -180,9 +249,16 @@ fn byte_order_mark_and_invalid_utf8_still_load() {
 fn missing_paths_and_empty_folders_are_explained() {
     let run = herald(&["check", "no/such/store.json", &fixture("bad/empty-folder")]);
     assert_eq!(run.code, 1);
-    assert!(run.stdout.contains("no/such/store.json: error: cannot open: no such file or folder"), "{}", run.stdout);
     assert!(
-        run.stdout.contains("empty-folder: error: the folder has no stores (no .json or .jsonl files in it)"),
+        run.stdout
+            .contains("no/such/store.json: error: cannot open: no such file or folder"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains(
+            "empty-folder: error: the folder has no stores (no .json or .jsonl files in it)"
+        ),
         "{}",
         run.stdout
     );
@@ -197,7 +273,10 @@ fn hostile_text_never_reaches_the_output() {
     ] {
         let run = herald(&args);
         for (name, text) in [("stdout", &run.stdout), ("stderr", &run.stderr)] {
-            assert!(herald::text::is_inert(text), "{args:?} {name} holds control characters: {text:?}");
+            assert!(
+                herald::text::is_inert(text),
+                "{args:?} {name} holds control characters: {text:?}"
+            );
         }
     }
     let run = herald(&["show", "h1", "tests/fixtures/bad/hostile.json"]);
@@ -209,10 +288,15 @@ fn hostile_text_never_reaches_the_output() {
 fn a_fifty_megabyte_line_loads() {
     let dir = tempfile::tempdir().unwrap();
     let big_body = "word ".repeat(10 * 1024 * 1024);
-    let line = format!("{{\"id\": \"big\", \"title\": \"A very long body\", \"body\": \"{big_body}\"}}\n");
+    let line =
+        format!("{{\"id\": \"big\", \"title\": \"A very long body\", \"body\": \"{big_body}\"}}\n");
     assert!(line.len() > 50_000_000);
     let path = dir.path().join("big.jsonl");
-    std::fs::write(&path, format!("{line}{{\"id\": \"small\", \"title\": \"Small one\"}}\n")).unwrap();
+    std::fs::write(
+        &path,
+        format!("{line}{{\"id\": \"small\", \"title\": \"Small one\"}}\n"),
+    )
+    .unwrap();
     let run = herald(&["list", path.to_str().unwrap()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("A very long body"));
@@ -238,7 +322,11 @@ fn stores_listed_in_the_config_file_come_first() {
     let config = home.config().join("herald");
     std::fs::create_dir_all(&config).unwrap();
     let store = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("good/desk.json"));
-    std::fs::write(config.join("config.toml"), format!("stores = [{:?}]\n", store.to_str().unwrap())).unwrap();
+    std::fs::write(
+        config.join("config.toml"),
+        format!("stores = [{:?}]\n", store.to_str().unwrap()),
+    )
+    .unwrap();
     let run = home.herald(&["list"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
@@ -270,7 +358,12 @@ fn output_to_a_closed_pipe_exits_quietly() {
         .unwrap();
     drop(child.stdout.take());
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");

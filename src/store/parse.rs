@@ -265,7 +265,10 @@ fn report_article(
     result: &mut ParsedFile,
 ) {
     match parsed {
-        Ok(Accepted { mut article, warnings }) => {
+        Ok(Accepted {
+            mut article,
+            warnings,
+        }) => {
             article.line = position.line;
             for warning in warnings {
                 result.diagnostics.push(

@@ -119,7 +119,13 @@ mod tests {
         assert!(paragraphs("").is_empty());
         assert_eq!(
             paragraphs("Highlights:\n* one\n* two\n2. three\n[1]: https://example.org"),
-            vec!["Highlights:", "* one", "* two", "2. three", "[1]: https://example.org"]
+            vec![
+                "Highlights:",
+                "* one",
+                "* two",
+                "2. three",
+                "[1]: https://example.org"
+            ]
         );
         assert_eq!(paragraphs("In 2002. Then"), vec!["In 2002. Then"]);
         assert!(paragraphs("\n\n  \n").is_empty());
