@@ -141,6 +141,9 @@ impl Theme {
 
     /// Breaking news and errors: an explicit pair when colour is allowed, reverse without.
     fn alert(&self, base: Style) -> Style {
+        if !self.colours() {
+            return base.add_modifier(Modifier::REVERSED);
+        }
         match self.depth {
             ColorDepth::TrueColor => base.fg(rgb(ALERT_FG)).bg(rgb(ALERT_BG)),
             ColorDepth::Ansi16 => base.fg(Color::White).bg(Color::Red),
