@@ -3,7 +3,8 @@
 
 use crate::commands::article_lines;
 use crate::store::{ArticleIndex, Library};
-use crate::text::wrap_body;
+use crate::text::wrap::wrap_paragraph;
+use crate::text::{display_width, wrap_body};
 
 /// The words of the banner on a breaking article.
 pub const BANNER: &str = "Breaking News";
@@ -97,7 +98,18 @@ fn layout(library: &Library, index: ArticleIndex, width: usize) -> Vec<ArticleLi
             } else {
                 LineKind::Body
             };
-            ArticleLine { kind, text }
+            (kind, text)
+        })
+        // The dateline and link are not wrapped by `article_lines`; no line may overflow.
+        .flat_map(|(kind, text)| {
+            let pieces = if display_width(&text) > width {
+                wrap_paragraph(&text, width)
+            } else {
+                vec![text]
+            };
+            pieces
+                .into_iter()
+                .map(move |text| ArticleLine { kind, text })
         })
         .collect()
 }

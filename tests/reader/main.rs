@@ -1,0 +1,8 @@
+//! The full-screen reader's tests, as one binary: update and keymap behaviour, TestBackend
+//! snapshots, flows through the real run loop, and end-to-end runs of the binary in a pty.
+
+mod flow;
+mod pty;
+mod render;
+mod support;
+mod update;

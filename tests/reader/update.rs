@@ -1,0 +1,292 @@
+//! `update` and the keymap together, with no terminal: what each key does to the state and
+//! which effects it asks for.
+
+use herald::app::{Action, App, Effect, Exit, Focus, Mode, update};
+
+use crate::support::{app, seed};
+
+fn press(app: &mut App, keys: &[Action]) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for action in keys {
+        effects = update(app, action.clone());
+    }
+    effects
+}
+
+fn search(app: &mut App, query: &str) -> Vec<Effect> {
+    update(app, Action::Search);
+    for c in query.chars() {
+        update(app, Action::SearchInput(c));
+    }
+    update(app, Action::SearchSubmit)
+}
+
+#[test]
+fn moving_selects_and_redraws_but_a_no_op_draws_nothing() {
+    let mut app = app(80, 24);
+    assert_eq!(app.selected(), Some(0));
+    assert_eq!(
+        update(&mut app, Action::Up),
+        vec![],
+        "k at the top changes nothing"
+    );
+    assert_eq!(update(&mut app, Action::Down), vec![Effect::Redraw]);
+    assert_eq!(app.selected(), Some(1));
+    press(&mut app, &[Action::Bottom]);
+    assert_eq!(app.selected(), Some(app.visible().len() - 1));
+    assert_eq!(update(&mut app, Action::Down), vec![]);
+    press(&mut app, &[Action::Top]);
+    assert_eq!(app.selected(), Some(0));
+}
+
+#[test]
+fn paging_moves_by_a_list_page_and_keeps_the_selection_on_screen() {
+    let mut app = app(80, 24);
+    let height = usize::from(app.panes().expect("fits").list.height);
+    update(&mut app, Action::PageDown);
+    assert_eq!(app.selected(), Some(height - 1));
+    update(&mut app, Action::PageDown);
+    let selected = app.selected().expect("selection");
+    assert!(selected >= app.list_offset() && selected < app.list_offset() + height);
+    update(&mut app, Action::PageUp);
+    update(&mut app, Action::PageUp);
+    assert_eq!(app.selected(), Some(0));
+    assert_eq!(app.list_offset(), 0);
+}
+
+#[test]
+fn enter_opens_marks_read_saves_and_focuses_the_article() {
+    let mut app = app(80, 24);
+    let first = app.selected_article().expect("articles");
+    assert!(!app.is_read(first));
+    let effects = update(&mut app, Action::Open);
+    assert!(effects.contains(&Effect::Save) && effects.contains(&Effect::Redraw));
+    assert!(app.is_read(first));
+    assert_eq!(app.focus(), Focus::Article);
+    assert_eq!(app.article().expect("open").index, first);
+}
+
+#[test]
+fn moving_the_selection_does_not_change_the_open_article() {
+    let mut app = app(120, 40);
+    update(&mut app, Action::Open);
+    let open = app.article().expect("open").clone();
+    press(&mut app, &[Action::ToggleFocus, Action::Down, Action::Down]);
+    assert_eq!(app.focus(), Focus::List);
+    assert_eq!(app.article(), Some(&open));
+}
+
+#[test]
+fn in_the_article_keys_scroll_the_text() {
+    let mut app = app(80, 24);
+    search(&mut app, "Ivanov");
+    update(&mut app, Action::Open);
+    update(&mut app, Action::Down);
+    assert_eq!(app.article().expect("open").scroll, 1);
+    update(&mut app, Action::Bottom);
+    let height = usize::from(app.panes().expect("fits").article.height);
+    let article = app.article().expect("open");
+    assert_eq!(article.scroll, article.lines.len() - height);
+    assert_eq!(update(&mut app, Action::Down), vec![], "already at the end");
+    update(&mut app, Action::Top);
+    assert_eq!(app.article().expect("open").scroll, 0);
+    update(&mut app, Action::PageDown);
+    assert_eq!(app.article().expect("open").scroll, height - 1);
+}
+
+#[test]
+fn q_goes_back_then_quits_and_esc_never_quits() {
+    let mut app = app(80, 24);
+    update(&mut app, Action::Open);
+    assert!(!update(&mut app, Action::BackOrQuit).contains(&Effect::Exit(Exit::Quit)));
+    assert_eq!(app.focus(), Focus::List);
+    for _ in 0..3 {
+        let effects = update(&mut app, Action::Back);
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Exit(_))));
+    }
+    let effects = update(&mut app, Action::BackOrQuit);
+    assert_eq!(effects, vec![Effect::Save, Effect::Exit(Exit::Quit)]);
+}
+
+#[test]
+fn search_finds_titles_and_bodies_and_n_wraps() {
+    let mut app = app(80, 24);
+    search(&mut app, "Ivanov");
+    let seed = seed(&app);
+    assert_eq!(app.selected_article(), Some(seed));
+    assert_eq!(app.mode(), &Mode::Browse);
+    // "Pyongyang" is only in the seed article's body (and maybe others): n cycles through.
+    update(&mut app, Action::SearchNext);
+    assert_eq!(
+        app.selected_article(),
+        Some(seed),
+        "only one match: n wraps to it"
+    );
+    assert!(app.message().is_some_and(|m| m.text.contains("wrapped")));
+    search(&mut app, "zzzz-not-in-any-article");
+    assert!(app.message().is_some_and(|m| m.text.contains("No match")));
+    assert_eq!(
+        app.selected_article(),
+        Some(seed),
+        "a failed search stays put"
+    );
+}
+
+#[test]
+fn the_prompt_edits_and_escape_cancels_it() {
+    let mut app = app(80, 24);
+    update(&mut app, Action::Search);
+    update(&mut app, Action::SearchInput('a'));
+    update(&mut app, Action::SearchBackspace);
+    assert_eq!(
+        app.mode(),
+        &Mode::Search {
+            input: String::new()
+        }
+    );
+    update(&mut app, Action::Back);
+    assert_eq!(app.mode(), &Mode::Browse);
+    assert_eq!(app.selected(), Some(0));
+}
+
+#[test]
+fn breaking_filter_and_jump() {
+    let mut app = app(80, 24);
+    let is_breaking = |app: &App, i: usize| app.library().headlines()[i].breaking;
+    update(&mut app, Action::NextBreaking);
+    let first = app.selected_article().expect("a breaking article");
+    assert!(is_breaking(&app, first));
+    update(&mut app, Action::NextBreaking);
+    assert_ne!(app.selected_article(), Some(first));
+    update(&mut app, Action::FilterBreaking);
+    assert!(app.filter().breaking_only);
+    assert!(!app.visible().is_empty());
+    assert!(app.visible().iter().all(|&i| is_breaking(&app, i)));
+    update(&mut app, Action::FilterBreaking);
+    assert_eq!(app.visible().len(), app.library().len());
+}
+
+#[test]
+fn unread_view_keeps_an_article_just_read_until_the_filter_changes() {
+    let mut app = app(80, 24);
+    update(&mut app, Action::FilterUnread);
+    let total = app.visible().len();
+    update(&mut app, Action::Open);
+    assert_eq!(
+        app.visible().len(),
+        total,
+        "no row vanishes under the cursor"
+    );
+    press(&mut app, &[Action::FilterUnread, Action::FilterUnread]);
+    assert_eq!(app.visible().len(), total - 1);
+}
+
+#[test]
+fn marks_toggle_and_the_starred_filter_shows_them() {
+    let mut app = app(80, 24);
+    let first = app.selected_article().expect("articles");
+    assert_eq!(
+        update(&mut app, Action::ToggleStar),
+        vec![Effect::Save, Effect::Redraw]
+    );
+    assert!(app.is_starred(first));
+    update(&mut app, Action::ToggleRead);
+    assert!(app.is_read(first));
+    update(&mut app, Action::ToggleRead);
+    assert!(!app.is_read(first));
+    update(&mut app, Action::FilterStarred);
+    assert_eq!(app.visible(), &[first]);
+    update(&mut app, Action::FilterStarred);
+    update(&mut app, Action::ToggleStar);
+    assert!(!app.is_starred(first));
+}
+
+#[test]
+fn stores_cycle_through_each_and_back_to_all() {
+    let mut app = app(80, 24);
+    let stores = app.library().stores().len();
+    assert!(stores > 1);
+    for expected in 0..stores {
+        update(&mut app, Action::NextStore);
+        let store = app.filter().store.expect("one store");
+        assert_eq!(store.index(), expected);
+        assert!(
+            app.visible()
+                .iter()
+                .all(|&i| app.library().headlines()[i].store == store)
+        );
+    }
+    update(&mut app, Action::NextStore);
+    assert_eq!(app.filter().store, None);
+    update(&mut app, Action::PreviousStore);
+    assert_eq!(app.filter().store.map(|s| s.index()), Some(stores - 1));
+}
+
+#[test]
+fn help_opens_and_closes_with_q_esc_and_question_mark() {
+    let mut app = app(80, 24);
+    for close in [Action::BackOrQuit, Action::Back, Action::Help] {
+        update(&mut app, Action::Help);
+        assert!(matches!(app.mode(), Mode::Help { .. }));
+        let effects = update(&mut app, close);
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Exit(_))));
+        assert_eq!(app.mode(), &Mode::Browse);
+    }
+}
+
+#[test]
+fn resize_rewraps_the_article_and_keeps_the_selection_visible() {
+    let mut app = app(120, 40);
+    update(&mut app, Action::Bottom);
+    update(&mut app, Action::Open);
+    let wide = app.article().expect("open").lines.len();
+    update(&mut app, Action::Resize(40, 12));
+    let narrow = app.article().expect("open");
+    assert!(narrow.lines.len() > wide, "narrower pane, more lines");
+    let panes = app.panes().expect("40x12 fits");
+    assert!(
+        narrow
+            .lines
+            .iter()
+            .all(|l| { herald::text::display_width(&l.text) <= panes.article_text_width() })
+    );
+    let selected = app.selected().expect("selection");
+    let height = usize::from(panes.list.height);
+    assert!(selected >= app.list_offset() && selected < app.list_offset() + height);
+    // Too small: nothing breaks, and growing again works.
+    update(&mut app, Action::Resize(10, 3));
+    assert_eq!(app.panes(), None);
+    update(&mut app, Action::Resize(300, 100));
+    assert!(app.panes().is_some());
+}
+
+#[test]
+fn run_loop_events_map_to_exits_and_terminal_work() {
+    let mut app = app(80, 24);
+    assert_eq!(
+        update(&mut app, Action::Terminate(15)),
+        vec![Effect::Save, Effect::Exit(Exit::Signal(15))]
+    );
+    assert_eq!(
+        update(&mut app, Action::Hangup),
+        vec![Effect::Save, Effect::Exit(Exit::Hangup)]
+    );
+    assert_eq!(
+        update(&mut app, Action::Suspend),
+        vec![Effect::Save, Effect::Suspend, Effect::FullRedraw]
+    );
+    assert_eq!(update(&mut app, Action::Redraw), vec![Effect::FullRedraw]);
+}
+
+#[test]
+fn high_contrast_toggles_at_run_time() {
+    let mut app = app(80, 24);
+    assert_eq!(app.theme(), herald::app::ThemeName::Default);
+    assert_eq!(
+        update(&mut app, Action::ToggleHighContrast),
+        vec![Effect::Redraw]
+    );
+    assert_eq!(app.theme(), herald::app::ThemeName::HighContrast);
+    update(&mut app, Action::ToggleHighContrast);
+    assert_eq!(app.theme(), herald::app::ThemeName::Default);
+}
