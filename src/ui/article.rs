@@ -8,6 +8,7 @@ use ratatui::widgets::Widget;
 use super::theme::{Role, Theme};
 use crate::app::layout::ARTICLE_MARGIN;
 use crate::app::{ArticleLine, LineKind};
+use crate::text::wrap::truncate_with;
 
 pub struct ArticlePane<'a> {
     /// None: no article open yet.
@@ -23,7 +24,8 @@ impl Widget for ArticlePane<'_> {
         let x = area.x + ARTICLE_MARGIN;
         let width = usize::from(area.width.saturating_sub(2 * ARTICLE_MARGIN));
         let Some(lines) = self.lines else {
-            buf.set_stringn(x, area.y, self.placeholder, width, theme.style(Role::Muted));
+            let text = truncate_with(self.placeholder, width, theme.glyphs.ellipsis);
+            buf.set_stringn(x, area.y, text, width, theme.style(Role::Muted));
             return;
         };
         for (row, line) in lines

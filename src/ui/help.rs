@@ -8,6 +8,7 @@ use super::theme::{Role, Theme};
 use crate::text::display_width;
 
 pub const TITLE: &str = "Herald keys. Close with q, Esc or ?";
+pub const MORE: &str = "More below: j or Space scrolls, q closes.";
 pub const LEGEND: &str =
     "In the list: > selected, N unread, * starred, BREAKING breaking news, ---------- no date.";
 
@@ -36,13 +37,16 @@ pub struct Help<'a> {
 
 impl Widget for Help<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        for (row, (role, text)) in self
-            .lines
-            .iter()
-            .skip(self.scroll)
-            .take(usize::from(area.height))
-            .enumerate()
-        {
+        let height = usize::from(area.height);
+        let more = self.lines.len() > self.scroll + height;
+        // When the help does not fit, the last row says so instead of cutting silently.
+        let rows = if more { height.saturating_sub(1) } else { height };
+        if more && height > 0 {
+            let y = area.y + area.height - 1;
+            let style = self.theme.style(Role::Status);
+            buf.set_stringn(area.x, y, MORE, usize::from(area.width), style);
+        }
+        for (row, (role, text)) in self.lines.iter().skip(self.scroll).take(rows).enumerate() {
             let y = area.y + u16::try_from(row).unwrap_or(u16::MAX);
             buf.set_stringn(
                 area.x,

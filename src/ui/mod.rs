@@ -229,19 +229,20 @@ fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option
             .unwrap_or_default()
     };
     let hints = match app.focus() {
+        // Most useful first: narrow screens cut the end.
         Focus::Article if app.article().is_some() => [
-            hint(Action::Down, "scroll"),
-            hint(Action::PageDown, "page"),
-            hint(Action::ToggleFocus, "list"),
-            hint(Action::BackOrQuit, "back"),
             hint(Action::Help, "help"),
+            hint(Action::BackOrQuit, "back"),
+            hint(Action::PageDown, "page"),
+            hint(Action::Down, "scroll"),
+            hint(Action::ToggleFocus, "list"),
         ],
         _ => [
+            hint(Action::Help, "help"),
+            hint(Action::BackOrQuit, "quit"),
             hint(Action::Open, "open"),
             hint(Action::Search, "search"),
             hint(Action::FilterBreaking, "breaking"),
-            hint(Action::BackOrQuit, "quit"),
-            hint(Action::Help, "help"),
         ],
     };
     let text = truncate_with(

@@ -1,1 +1,227 @@
+//! What the screen looks like: TestBackend snapshots at the three reference sizes, styles
+//! that carry meaning (reverse selection, no colour without colour), and a size sweep.
 
+use herald::app::{Action, App, ColorDepth, Options, ThemeName, update};
+use herald::state::ReaderState;
+use herald::ui;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::layout::Position;
+use ratatui::style::{Color, Modifier};
+
+use crate::support::{app, options, sample_library};
+
+pub fn render(app: &App) -> Terminal<TestBackend> {
+    let (width, height) = app.size();
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    terminal
+        .draw(|frame| ui::draw(frame, app))
+        .expect("test backend");
+    terminal
+}
+
+fn snapshot(name: &str, app: &App) {
+    let mut terminal = render(app);
+    let cursor = terminal.get_cursor_position().expect("test backend");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path("../snapshots");
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        insta::assert_snapshot!(
+            name,
+            format!("cursor: {}, {}\n{}", cursor.x, cursor.y, terminal.backend())
+        );
+    });
+}
+
+fn search(app: &mut App, query: &str) {
+    update(app, Action::Search);
+    for c in query.chars() {
+        update(app, Action::SearchInput(c));
+    }
+    update(app, Action::SearchSubmit);
+}
+
+const SIZES: [(u16, u16); 3] = [(40, 12), (80, 24), (120, 40)];
+
+#[test]
+fn start_screen() {
+    for (w, h) in SIZES {
+        snapshot(&format!("start_{w}x{h}"), &app(w, h));
+    }
+}
+
+#[test]
+fn breaking_article_open() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        search(&mut app, "Ivanov");
+        update(&mut app, Action::Open);
+        snapshot(&format!("breaking_article_{w}x{h}"), &app);
+    }
+}
+
+#[test]
+fn help_screen() {
+    for (w, h) in SIZES {
+        let mut app = app(w, h);
+        update(&mut app, Action::Help);
+        snapshot(&format!("help_{w}x{h}"), &app);
+    }
+}
+
+#[test]
+fn search_prompt_and_filters() {
+    let mut app = app(80, 24);
+    update(&mut app, Action::FilterBreaking);
+    update(&mut app, Action::NextStore);
+    update(&mut app, Action::Search);
+    for c in "Ivan".chars() {
+        update(&mut app, Action::SearchInput(c));
+    }
+    snapshot("prompt_with_filters_80x24", &app);
+}
+
+#[test]
+fn terminal_too_small() {
+    snapshot("too_small_30x8", &app(30, 8));
+}
+
+#[test]
+fn ascii_locale_draws_only_ascii_chrome() {
+    let mut app = App::new(
+        sample_library(),
+        ReaderState::in_memory(),
+        Options {
+            ascii: true,
+            ..options()
+        },
+        (120, 40),
+        Vec::new(),
+    );
+    update(&mut app, Action::Open);
+    let terminal = render(&app);
+    let buffer = terminal.backend().buffer();
+    // The separator column and the ellipses are ASCII (titles themselves may not be).
+    let separator_x = app.panes().expect("fits").separator.x;
+    for y in 1..39 {
+        assert_eq!(buffer[(separator_x, y)].symbol(), "|");
+    }
+    let text: String = buffer.content().iter().map(|c| c.symbol()).collect();
+    assert!(!text.contains('…') && !text.contains('│') && !text.contains('─'));
+}
+
+#[test]
+fn the_selected_row_is_reverse_video_and_marked_with_a_chevron() {
+    let app = app(80, 24);
+    let terminal = render(&app);
+    let buffer = terminal.backend().buffer();
+    let row = app.panes().expect("fits").list.y;
+    assert_eq!(buffer[(0, row)].symbol(), ">");
+    for x in 0..80 {
+        assert!(buffer[(x, row)].modifier.contains(Modifier::REVERSED), "x={x}");
+    }
+    // The next row is not reversed (its BREAKING marker may be: that is its own style).
+    for x in (0..4).chain(30..80) {
+        assert!(!buffer[(x, row + 1)].modifier.contains(Modifier::REVERSED), "x={x}");
+    }
+}
+
+/// Under NO_COLOR (depth None), mono and high contrast no cell carries a colour, so crossterm
+/// cannot drop the reverse and bold attributes; and the selection stays reverse.
+#[test]
+fn without_colour_no_cell_has_a_colour() {
+    for (theme, depth) in [
+        (ThemeName::Default, ColorDepth::None),
+        (ThemeName::Mono, ColorDepth::TrueColor),
+        (ThemeName::HighContrast, ColorDepth::TrueColor),
+    ] {
+        let mut app = App::new(
+            sample_library(),
+            ReaderState::in_memory(),
+            Options {
+                theme,
+                depth,
+                ..options()
+            },
+            (120, 40),
+            Vec::new(),
+        );
+        search(&mut app, "Ivanov");
+        update(&mut app, Action::Open);
+        update(&mut app, Action::ToggleFocus);
+        let terminal = render(&app);
+        let buffer = terminal.backend().buffer();
+        for cell in buffer.content() {
+            assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{theme:?}");
+        }
+        let cursor_row = app.panes().expect("fits").list.y
+            + u16::try_from(app.selected().expect("sel") - app.list_offset()).expect("row");
+        assert!(buffer[(5, cursor_row)].modifier.contains(Modifier::REVERSED));
+        // The banner stands out without colour too.
+        let article = app.panes().expect("fits").article;
+        assert!(buffer[(article.x + 1, article.y)].modifier.contains(Modifier::REVERSED));
+    }
+}
+
+#[test]
+fn the_cursor_sits_on_the_focused_thing() {
+    let mut app = app(80, 24);
+    let list = app.panes().expect("fits").list;
+    for expected in 1..=3u16 {
+        update(&mut app, Action::Down);
+        let mut terminal = render(&app);
+        let cursor = terminal.get_cursor_position().expect("test backend");
+        assert_eq!(cursor, Position::new(0, list.y + expected));
+    }
+    update(&mut app, Action::Open);
+    let article = app.panes().expect("fits").article;
+    let mut terminal = render(&app);
+    assert_eq!(
+        terminal.get_cursor_position().expect("test backend"),
+        Position::new(article.x + 1, article.y)
+    );
+    update(&mut app, Action::Search);
+    update(&mut app, Action::SearchInput('x'));
+    let mut terminal = render(&app);
+    assert_eq!(
+        terminal.get_cursor_position().expect("test backend"),
+        Position::new(2, 23),
+        "after `/x` in the prompt"
+    );
+}
+
+/// Every size from tiny to 300x100 draws without panicking and keeps the cursor on screen.
+#[test]
+fn every_size_draws() {
+    let widths = [1, 2, 10, 39, 40, 41, 59, 60, 79, 99, 100, 101, 160, 300];
+    let heights = [1, 2, 5, 11, 12, 13, 24, 40, 100];
+    for &w in &widths {
+        for &h in &heights {
+            let mut app = app(w, h);
+            update(&mut app, Action::Bottom);
+            update(&mut app, Action::Open);
+            update(&mut app, Action::PageDown);
+            let mut terminal = render(&app);
+            let cursor = terminal.get_cursor_position().expect("test backend");
+            assert!(cursor.x < w && cursor.y < h, "{w}x{h}: {cursor:?}");
+        }
+    }
+}
+
+#[test]
+fn wide_titles_are_cut_by_display_width_with_an_ellipsis() {
+    let app = app(40, 12);
+    let terminal = render(&app);
+    let buffer = terminal.backend().buffer();
+    let list = app.panes().expect("fits").list;
+    let mut cut = 0;
+    for y in list.y..list.y + list.height {
+        let line: String = (0..40).map(|x| buffer[(x, y)].symbol()).collect();
+        assert!(herald::text::display_width(line.trim_end()) <= 40, "{line:?}");
+        if line.contains('…') {
+            cut += 1;
+        }
+    }
+    assert!(cut > 0, "titles at 40 columns are cut");
+}

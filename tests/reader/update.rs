@@ -290,3 +290,16 @@ fn high_contrast_toggles_at_run_time() {
     update(&mut app, Action::ToggleHighContrast);
     assert_eq!(app.theme(), herald::app::ThemeName::Default);
 }
+
+#[test]
+fn help_scrolls_to_show_every_line_and_no_further() {
+    let mut app = app(80, 24);
+    update(&mut app, Action::Help);
+    update(&mut app, Action::Bottom);
+    let Mode::Help { scroll } = app.mode().clone() else {
+        panic!("help is open");
+    };
+    let lines = app.keymap().help_rows().len() + 3;
+    assert_eq!(scroll, lines - 23);
+    assert_eq!(update(&mut app, Action::Down), vec![]);
+}
