@@ -4,6 +4,7 @@
 
 pub mod action;
 mod article;
+pub mod help;
 pub mod keymap;
 pub mod layout;
 pub mod options;

@@ -83,11 +83,9 @@ fn help(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     let Mode::Help { scroll } = &mut app.mode else {
         return;
     };
-    // Title, one line per action, a blank line and the legend; the last screen row may say
-    // "More below".
-    let rows = app.keymap.help_rows().len() + 3;
+    let lines = super::help::help_lines(&app.keymap, usize::from(app.size.0)).len();
+    let max = super::help::max_scroll(lines, usize::from(app.size.1));
     let height = usize::from(app.size.1.saturating_sub(1)).max(1);
-    let max = rows.saturating_sub(height);
     match action {
         Action::Down => *scroll = (*scroll + 1).min(max),
         Action::Up => *scroll = scroll.saturating_sub(1),

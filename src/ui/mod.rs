@@ -68,7 +68,7 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Position
     let Mode::Help { scroll } = app.mode() else {
         return Position::new(0, 0);
     };
-    let lines = help::lines(&app.keymap().help_rows());
+    let lines = crate::app::help::help_lines(app.keymap(), usize::from(area.width));
     let widget = help::Help {
         lines: &lines,
         scroll: *scroll,

@@ -119,11 +119,17 @@ fn the_selected_row_is_reverse_video_and_marked_with_a_chevron() {
     let row = app.panes().expect("fits").list.y;
     assert_eq!(buffer[(0, row)].symbol(), ">");
     for x in 0..80 {
-        assert!(buffer[(x, row)].modifier.contains(Modifier::REVERSED), "x={x}");
+        assert!(
+            buffer[(x, row)].modifier.contains(Modifier::REVERSED),
+            "x={x}"
+        );
     }
     // The next row is not reversed (its BREAKING marker may be: that is its own style).
     for x in (0..4).chain(30..80) {
-        assert!(!buffer[(x, row + 1)].modifier.contains(Modifier::REVERSED), "x={x}");
+        assert!(
+            !buffer[(x, row + 1)].modifier.contains(Modifier::REVERSED),
+            "x={x}"
+        );
     }
 }
 
@@ -153,14 +159,26 @@ fn without_colour_no_cell_has_a_colour() {
         let terminal = render(&app);
         let buffer = terminal.backend().buffer();
         for cell in buffer.content() {
-            assert_eq!((cell.fg, cell.bg), (Color::Reset, Color::Reset), "{theme:?}");
+            assert_eq!(
+                (cell.fg, cell.bg),
+                (Color::Reset, Color::Reset),
+                "{theme:?}"
+            );
         }
         let cursor_row = app.panes().expect("fits").list.y
             + u16::try_from(app.selected().expect("sel") - app.list_offset()).expect("row");
-        assert!(buffer[(5, cursor_row)].modifier.contains(Modifier::REVERSED));
+        assert!(
+            buffer[(5, cursor_row)]
+                .modifier
+                .contains(Modifier::REVERSED)
+        );
         // The banner stands out without colour too.
         let article = app.panes().expect("fits").article;
-        assert!(buffer[(article.x + 1, article.y)].modifier.contains(Modifier::REVERSED));
+        assert!(
+            buffer[(article.x + 1, article.y)]
+                .modifier
+                .contains(Modifier::REVERSED)
+        );
     }
 }
 
@@ -218,7 +236,10 @@ fn wide_titles_are_cut_by_display_width_with_an_ellipsis() {
     let mut cut = 0;
     for y in list.y..list.y + list.height {
         let line: String = (0..40).map(|x| buffer[(x, y)].symbol()).collect();
-        assert!(herald::text::display_width(line.trim_end()) <= 40, "{line:?}");
+        assert!(
+            herald::text::display_width(line.trim_end()) <= 40,
+            "{line:?}"
+        );
         if line.contains('…') {
             cut += 1;
         }

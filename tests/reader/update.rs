@@ -299,7 +299,31 @@ fn help_scrolls_to_show_every_line_and_no_further() {
     let Mode::Help { scroll } = app.mode().clone() else {
         panic!("help is open");
     };
-    let lines = app.keymap().help_rows().len() + 3;
+    let lines = herald::app::help::help_lines(app.keymap(), 80).len();
     assert_eq!(scroll, lines - 23);
     assert_eq!(update(&mut app, Action::Down), vec![]);
+}
+
+#[test]
+fn help_lists_every_bound_key_and_action_at_any_width() {
+    let app = app(80, 24);
+    for width in [40, 80, 200] {
+        let text: Vec<String> = herald::app::help::help_lines(app.keymap(), width)
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        let text = text.join("\n");
+        for binding in app.keymap().bindings() {
+            for key in &binding.keys {
+                assert!(text.contains(&key.label()), "{width}: {}", key.label());
+            }
+            let first_word = binding
+                .action
+                .description()
+                .split(' ')
+                .next()
+                .expect("word");
+            assert!(text.contains(first_word));
+        }
+    }
 }

@@ -1,0 +1,60 @@
+//! The help text, generated from the keymap and laid out for a width: every bound action, its
+//! keys and one line. Wide screens get a table; narrow ones put the description under the keys
+//! so nothing is cut off.
+
+use super::keymap::Keymap;
+use crate::text::display_width;
+use crate::text::wrap::wrap_paragraph;
+
+pub const TITLE: &str = "Herald keys. Close with q, Esc or ?";
+pub const MORE: &str = "More below: j or Space scrolls, q closes.";
+pub const LEGEND: &str =
+    "In the list: > selected, N unread, * starred, BREAKING breaking news, ---------- no date.";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelpLine {
+    pub heading: bool,
+    pub text: String,
+}
+
+pub fn help_lines(keymap: &Keymap, width: usize) -> Vec<HelpLine> {
+    let width = width.max(10);
+    let rows = keymap.help_rows();
+    let keys_width = rows
+        .iter()
+        .map(|(k, _)| display_width(k))
+        .max()
+        .unwrap_or(0);
+    let widest = rows
+        .iter()
+        .map(|(_, d)| keys_width + 2 + display_width(d))
+        .max()
+        .unwrap_or(0);
+    let line = |text: String| HelpLine {
+        heading: false,
+        text,
+    };
+    let mut lines = vec![HelpLine {
+        heading: true,
+        text: TITLE.to_owned(),
+    }];
+    for (keys, description) in rows {
+        if widest <= width {
+            let pad = " ".repeat(keys_width - display_width(&keys) + 2);
+            lines.push(line(format!("{keys}{pad}{description}")));
+        } else {
+            lines.push(line(keys));
+            for part in wrap_paragraph(description, width - 4) {
+                lines.push(line(format!("    {part}")));
+            }
+        }
+    }
+    lines.push(line(String::new()));
+    lines.extend(wrap_paragraph(LEGEND, width).into_iter().map(line));
+    lines
+}
+
+/// Lines of help that fit on a screen `height` rows high, when the last row may say "more".
+pub fn max_scroll(lines: usize, height: usize) -> usize {
+    lines.saturating_sub(height.saturating_sub(1).max(1))
+}
