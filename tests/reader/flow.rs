@@ -1,1 +1,291 @@
+//! Flows through the real run loop: scripted inputs, a TestBackend wrapped to count what is
+//! drawn, and a host that records (or really performs) the I/O effects.
 
+use std::io;
+
+use herald::app::{App, Exit, Key};
+use herald::reader::{Host, Script, run_loop};
+use herald::state::ReaderState;
+use herald::term::Input;
+use ratatui::Terminal;
+use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
+use ratatui::buffer::{Buffer, Cell};
+use ratatui::layout::{Position, Size};
+
+use crate::support::{app, options, sample_library, typed};
+
+/// A TestBackend that counts draw calls and cells written, so tests can assert that nothing
+/// is drawn when nothing changed and that a move rewrites only a couple of rows.
+pub struct Counting {
+    pub inner: TestBackend,
+    pub draws: usize,
+    pub cells: usize,
+    pub clears: usize,
+}
+
+impl Counting {
+    pub fn new(width: u16, height: u16) -> Self {
+        Self {
+            inner: TestBackend::new(width, height),
+            draws: 0,
+            cells: 0,
+            clears: 0,
+        }
+    }
+}
+
+impl Backend for Counting {
+    type Error = io::Error;
+
+    fn draw<'a, I>(&mut self, content: I) -> io::Result<()>
+    where
+        I: Iterator<Item = (u16, u16, &'a Cell)>,
+    {
+        let cells: Vec<_> = content.collect();
+        self.draws += 1;
+        self.cells += cells.len();
+        self.inner.draw(cells.into_iter()).map_err(io::Error::other)
+    }
+    fn hide_cursor(&mut self) -> io::Result<()> {
+        self.inner.hide_cursor().map_err(io::Error::other)
+    }
+    fn show_cursor(&mut self) -> io::Result<()> {
+        self.inner.show_cursor().map_err(io::Error::other)
+    }
+    fn get_cursor_position(&mut self) -> io::Result<Position> {
+        self.inner.get_cursor_position().map_err(io::Error::other)
+    }
+    fn set_cursor_position<P: Into<Position>>(&mut self, position: P) -> io::Result<()> {
+        self.inner
+            .set_cursor_position(position)
+            .map_err(io::Error::other)
+    }
+    fn clear(&mut self) -> io::Result<()> {
+        self.clears += 1;
+        self.inner.clear().map_err(io::Error::other)
+    }
+    fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        if clear_type == ClearType::All {
+            self.clears += 1;
+        }
+        self.inner
+            .clear_region(clear_type)
+            .map_err(io::Error::other)
+    }
+    fn size(&self) -> io::Result<Size> {
+        self.inner.size().map_err(io::Error::other)
+    }
+    fn window_size(&mut self) -> io::Result<WindowSize> {
+        self.inner.window_size().map_err(io::Error::other)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush().map_err(io::Error::other)
+    }
+}
+
+/// Records effects; saves for real when the state has a file.
+#[derive(Default)]
+pub struct TestHost {
+    pub saves: usize,
+    pub suspends: usize,
+    pub fail_saves: bool,
+}
+
+impl Host for TestHost {
+    fn save(&mut self, state: &mut ReaderState) -> io::Result<()> {
+        self.saves += 1;
+        if self.fail_saves {
+            return Err(io::Error::other("disk full"));
+        }
+        state.save()
+    }
+    fn suspend(&mut self) -> io::Result<()> {
+        self.suspends += 1;
+        Ok(())
+    }
+    fn reenter(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+pub struct Run {
+    pub terminal: Terminal<Counting>,
+    pub host: TestHost,
+    pub exit: Exit,
+    pub app: App,
+}
+
+impl Run {
+    pub fn screen(&self) -> String {
+        buffer_text(self.terminal.backend().inner.buffer())
+    }
+    pub fn cursor(&mut self) -> Position {
+        self.terminal.get_cursor_position().expect("test backend")
+    }
+}
+
+pub fn buffer_text(buffer: &Buffer) -> String {
+    let width = usize::from(buffer.area.width);
+    buffer
+        .content()
+        .chunks(width)
+        .map(|row| row.iter().map(Cell::symbol).collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub fn run(mut app: App, inputs: Vec<Input>, host: TestHost) -> Run {
+    let (width, height) = app.size();
+    let mut terminal = Terminal::new(Counting::new(width, height)).expect("backend");
+    let mut host = host;
+    let exit = run_loop(&mut terminal, &mut app, &mut Script::new(inputs), &mut host)
+        .expect("the loop runs");
+    Run {
+        terminal,
+        host,
+        exit,
+        app,
+    }
+}
+
+#[test]
+fn the_cursor_follows_the_selection_row_by_row() {
+    for moves in 0..4u16 {
+        let keys = "j".repeat(usize::from(moves));
+        let mut run = run(app(80, 24), typed(&keys), TestHost::default());
+        assert_eq!(run.cursor(), Position::new(0, 1 + moves), "after {moves} j");
+        let row: String = run
+            .screen()
+            .lines()
+            .nth(usize::from(1 + moves))
+            .expect("row")
+            .into();
+        assert!(row.starts_with('>'), "{row}");
+    }
+}
+
+#[test]
+fn search_then_enter_opens_the_seed_with_its_banner() {
+    let mut run = run(app(100, 30), typed("/Ivanov\n\n"), TestHost::default());
+    let screen = run.screen();
+    assert!(screen.contains("Breaking News"), "{screen}");
+    assert!(
+        screen.contains(" Russian Foreign Minister Igor"),
+        "{screen}"
+    );
+    let article = run.app.panes().expect("fits").article;
+    assert_eq!(run.cursor(), Position::new(article.x + 1, article.y));
+}
+
+#[test]
+fn nothing_is_drawn_when_nothing_changed() {
+    // `x` is unbound and `k` at the top is a no-op: only the first frame is drawn.
+    let run = run(app(80, 24), typed("xkk"), TestHost::default());
+    assert_eq!(run.terminal.backend().draws, 1);
+}
+
+#[test]
+fn a_move_rewrites_at_most_the_two_rows_involved() {
+    let first = run(app(80, 24), typed(""), TestHost::default());
+    let moved = run(app(80, 24), typed("j"), TestHost::default());
+    let backend = moved.terminal.backend();
+    assert_eq!(backend.draws, 2);
+    let cells_for_j = backend.cells - first.terminal.backend().cells;
+    assert!(cells_for_j <= 2 * 80, "one j rewrote {cells_for_j} cells");
+    assert_eq!(backend.clears, 1, "only the initial clear");
+}
+
+#[test]
+fn moving_the_selection_does_not_repaint_the_open_article() {
+    let opened = run(app(120, 40), typed("\n"), TestHost::default());
+    let moved = run(app(120, 40), typed("\n\tj"), TestHost::default());
+    let article = opened.app.panes().expect("fits").article;
+    let before = opened.terminal.backend().inner.buffer().clone();
+    let after = moved.terminal.backend().inner.buffer();
+    for y in article.y..article.y + article.height {
+        for x in article.x..article.x + article.width {
+            assert_eq!(
+                before[(x, y)],
+                after[(x, y)],
+                "article cell {x},{y} changed"
+            );
+        }
+    }
+}
+
+#[test]
+fn read_marks_stars_and_selection_survive_a_restart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("state.json");
+    let (state, problems) = ReaderState::open(path.clone());
+    assert!(problems.is_empty());
+    let first_app = App::new(sample_library(), state, options(), (80, 24), Vec::new());
+    // Open the first article (read), back, star the second, quit.
+    let first = run(first_app, typed("\nqjsq"), TestHost::default());
+    assert_eq!(first.exit, Exit::Quit);
+
+    let (state, problems) = ReaderState::open(path);
+    assert!(problems.is_empty(), "{problems:?}");
+    let second = App::new(sample_library(), state, options(), (80, 24), Vec::new());
+    assert_eq!(second.selected(), Some(1), "selection restored");
+    let visible = second.visible().to_vec();
+    assert!(second.is_read(visible[0]));
+    assert!(second.is_starred(visible[1]));
+    let mut run = run(second, Vec::new(), TestHost::default());
+    let screen = run.screen();
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows[1].starts_with("    "), "first row read: {:?}", rows[1]);
+    assert!(
+        rows[2].starts_with(">N* "),
+        "second row starred: {:?}",
+        rows[2]
+    );
+    assert_eq!(run.cursor(), Position::new(0, 2));
+}
+
+#[test]
+fn a_failed_save_is_reported_on_screen_with_the_cursor_on_it() {
+    let host = TestHost {
+        fail_saves: true,
+        ..TestHost::default()
+    };
+    let mut run = run(app(80, 24), typed("s"), host);
+    let screen = run.screen();
+    let last = screen.lines().last().expect("rows");
+    assert!(
+        last.starts_with("Error: could not save read marks: disk full"),
+        "{last}"
+    );
+    assert_eq!(run.cursor(), Position::new(0, 23));
+}
+
+#[test]
+fn suspend_hands_over_and_repaints_everything_after() {
+    let run = run(
+        app(80, 24),
+        vec![Input::Key(Key::ctrl('z'))],
+        TestHost::default(),
+    );
+    assert_eq!(run.host.suspends, 1);
+    assert_eq!(run.terminal.backend().clears, 2, "cleared again on resume");
+}
+
+#[test]
+fn signals_and_hangups_save_and_exit() {
+    let run1 = run(app(80, 24), vec![Input::Signal(15)], TestHost::default());
+    assert_eq!(run1.exit, Exit::Signal(15));
+    assert!(run1.host.saves >= 1);
+    let run2 = run(app(80, 24), vec![Input::Hangup], TestHost::default());
+    assert_eq!(run2.exit, Exit::Hangup);
+}
+
+#[test]
+fn ctrl_l_clears_and_redraws() {
+    let run = run(
+        app(80, 24),
+        vec![Input::Key(Key::ctrl('l'))],
+        TestHost::default(),
+    );
+    assert_eq!(run.terminal.backend().clears, 2);
+    assert_eq!(run.terminal.backend().draws, 2);
+}
