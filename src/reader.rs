@@ -84,6 +84,19 @@ where
     Ok(())
 }
 
+/// Clears the screen and forgets the previous frame, so the next draw repaints everything.
+/// Not `Terminal::clear`: that asks the terminal for the cursor position and blocks until it
+/// answers, which a slow or silent terminal (or one behind SSH) may never do.
+fn full_clear<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    let size = terminal.size().map_err(backend_error)?;
+    terminal
+        .resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+        .map_err(backend_error)
+}
+
 fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()>
 where
     B::Error: Send + Sync + 'static,
@@ -105,7 +118,7 @@ pub fn run_loop<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
-    terminal.clear().map_err(backend_error)?;
+    full_clear(terminal)?;
     draw(terminal, app)?;
     let mut pending: VecDeque<Action> = VecDeque::new();
     loop {
@@ -145,7 +158,7 @@ where
             }
         }
         if clear {
-            terminal.clear().map_err(backend_error)?;
+            full_clear(terminal)?;
         }
         if redraw {
             draw(terminal, app)?;

@@ -107,12 +107,9 @@ fn search_prompt(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     };
     match action {
         Action::SearchInput(c) => input.push(c),
-        Action::SearchBackspace => {
-            // Backspace on an empty prompt leaves it, as in less and vim.
-            if input.pop().is_none() {
-                app.mode = Mode::Browse;
-            }
-        }
+        // Backspace on an empty prompt leaves it, as in less and vim.
+        Action::SearchBackspace if input.pop().is_none() => app.mode = Mode::Browse,
+        Action::SearchBackspace => {}
         Action::SearchSubmit => {
             let query = input.trim().to_owned();
             app.mode = Mode::Browse;

@@ -1,6 +1,8 @@
 //! The full-screen reader's tests, as one binary: update and keymap behaviour, TestBackend
 //! snapshots, flows through the real run loop, and end-to-end runs of the binary in a pty.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
 mod flow;
 mod pty;
 mod render;

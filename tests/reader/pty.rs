@@ -1,1 +1,447 @@
+//! End-to-end: the real binary in a pseudo-terminal, read through a vt100 emulator. Waits are
+//! on conditions with a generous deadline (slow CI only makes them slower, never flaky); no
+//! test asserts how long anything took.
 
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+struct Pty {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Option<Box<dyn Write + Send>>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    bytes: Arc<Mutex<Vec<u8>>>,
+    /// Tells the reader thread to let go of its copy of the master after its next read.
+    stop_reading: Arc<AtomicBool>,
+    _dirs: tempfile::TempDir,
+}
+
+struct Launch<'a> {
+    args: &'a [&'a str],
+    env: &'a [(&'a str, &'a str)],
+    size: (u16, u16),
+    /// Run through `sh -c` with this prefix (e.g. `trap "" HUP;`).
+    shell_prefix: Option<&'a str>,
+}
+
+impl Default for Launch<'_> {
+    fn default() -> Self {
+        Self {
+            args: &["sample-data"],
+            env: &[],
+            size: (100, 30),
+            shell_prefix: None,
+        }
+    }
+}
+
+impl Pty {
+    fn launch(launch: Launch<'_>) -> Self {
+        let (cols, rows) = launch.size;
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pty");
+        let binary = env!("CARGO_BIN_EXE_herald");
+        let mut cmd = match launch.shell_prefix {
+            None => {
+                let mut cmd = CommandBuilder::new(binary);
+                cmd.args(launch.args);
+                cmd
+            }
+            Some(prefix) => {
+                let mut cmd = CommandBuilder::new("sh");
+                let line = format!("{prefix} exec {binary} {}", launch.args.join(" "));
+                cmd.args(["-c", &line]);
+                cmd
+            }
+        };
+        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+        let dirs = tempfile::tempdir().expect("temp dir");
+        // Never touch the real home: state and config live in a temp dir.
+        cmd.env("XDG_DATA_HOME", dirs.path().join("data"));
+        cmd.env("XDG_CONFIG_HOME", dirs.path().join("config"));
+        cmd.env("HOME", dirs.path());
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env("TERM", "xterm-256color");
+        for name in [
+            "NO_COLOR",
+            "COLORTERM",
+            "HERALD_TEST_PANIC",
+            "LC_ALL",
+            "LC_CTYPE",
+        ] {
+            cmd.env_remove(name);
+        }
+        for (name, value) in launch.env {
+            cmd.env(name, value);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawn herald");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            rows.try_into().expect("rows"),
+            cols.try_into().expect("cols"),
+            0,
+        )));
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        {
+            let (parser, bytes, stop) = (parser.clone(), bytes.clone(), stop_reading.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = reader.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    bytes.lock().expect("lock").extend_from_slice(&buf[..n]);
+                    parser.lock().expect("lock").process(&buf[..n]);
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                }
+            });
+        }
+        Self {
+            child,
+            writer: Some(writer),
+            master: Some(pair.master),
+            parser,
+            bytes,
+            stop_reading,
+            _dirs: dirs,
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        let writer = self.writer.as_mut().expect("writer open");
+        writer.write_all(keys.as_bytes()).expect("write keys");
+        writer.flush().expect("flush keys");
+    }
+
+    fn screen_text(&self) -> String {
+        self.parser.lock().expect("lock").screen().contents()
+    }
+
+    fn byte_count(&self) -> usize {
+        self.bytes.lock().expect("lock").len()
+    }
+
+    fn bytes_since(&self, start: usize) -> Vec<u8> {
+        self.bytes.lock().expect("lock")[start..].to_vec()
+    }
+
+    /// Waits until `condition` holds on the screen, or reports what the screen showed.
+    fn wait_until(
+        &self,
+        what: &str,
+        deadline: Duration,
+        condition: impl Fn(&vt100::Screen) -> bool,
+    ) -> Result<(), String> {
+        let end = Instant::now() + deadline;
+        loop {
+            if condition(self.parser.lock().expect("lock").screen()) {
+                return Ok(());
+            }
+            if Instant::now() > end {
+                return Err(format!(
+                    "timed out waiting for {what}; screen:\n{}",
+                    self.screen_text()
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    fn wait_for_text(&self, text: &str) {
+        let result = self.wait_until(text, DEADLINE, |s| s.contents().contains(text));
+        if let Err(error) = result {
+            panic!("{error}");
+        }
+    }
+
+    fn wait_for_cursor(&self, row: u16, col: u16) {
+        let result = self.wait_until(&format!("cursor at row {row}"), DEADLINE, |s| {
+            s.cursor_position() == (row, col)
+        });
+        if let Err(error) = result {
+            panic!("{error}");
+        }
+    }
+
+    /// Waits for the process to end; returns its exit code.
+    fn wait_exit(&mut self) -> u32 {
+        let end = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.exit_code();
+            }
+            assert!(
+                Instant::now() < end,
+                "herald did not exit; screen:\n{}",
+                self.screen_text()
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+
+    /// After exit: the output must end by restoring the terminal.
+    fn assert_restored(&self) {
+        // The reader thread may still be draining the last bytes.
+        let restored = |bytes: &[u8]| {
+            let text = String::from_utf8_lossy(bytes);
+            let leave = text.rfind("\x1b[?1049l");
+            let show = text.rfind("\x1b[?25h");
+            let enter = text.rfind("\x1b[?1049h");
+            matches!((leave, show, enter), (Some(l), Some(s), Some(e)) if l > e && s > l)
+        };
+        let end = Instant::now() + DEADLINE;
+        while !restored(&self.bytes.lock().expect("lock")) {
+            assert!(
+                Instant::now() < end,
+                "terminal not restored; last bytes: {:?}",
+                String::from_utf8_lossy(&self.bytes_since(self.byte_count().saturating_sub(200)))
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(
+            !self
+                .parser
+                .lock()
+                .expect("lock")
+                .screen()
+                .alternate_screen()
+        );
+    }
+
+    fn pid(&self) -> i32 {
+        i32::try_from(self.child.process_id().expect("pid")).expect("pid fits")
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn started(pty: &Pty) {
+    pty.wait_for_text("headlines");
+    pty.wait_for_text("BREAKING");
+}
+
+#[test]
+fn starts_opens_searches_and_quits_restoring_the_terminal() {
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    pty.send("/Ivanov\r");
+    pty.wait_for_text(">N  BREAKING 2002-07-28");
+    pty.send("\r");
+    pty.wait_for_text("Breaking News");
+    pty.wait_for_text("Russian Foreign Minister Igor");
+    pty.send("q");
+    pty.wait_for_text("? help  q quit");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+#[test]
+fn the_cursor_is_on_the_selected_row_after_each_move() {
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    pty.wait_for_cursor(1, 0);
+    for row in 2..6 {
+        pty.send("j");
+        pty.wait_for_cursor(row, 0);
+        let line = pty
+            .screen_text()
+            .lines()
+            .nth(usize::from(row))
+            .map(str::to_owned);
+        assert!(line.is_some_and(|l| l.starts_with('>')));
+    }
+    pty.send("k");
+    pty.wait_for_cursor(4, 0);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn a_move_writes_no_clear_screen_and_only_a_few_bytes() {
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    pty.wait_for_cursor(1, 0);
+    let before = pty.byte_count();
+    pty.send("j");
+    pty.wait_for_cursor(2, 0);
+    // Let the frame's last bytes arrive: the cursor is moved last, so they have.
+    let written = pty.bytes_since(before);
+    let text = String::from_utf8_lossy(&written);
+    assert!(!text.contains("\x1b[2J"), "a move cleared the screen");
+    // Two rows of 100 columns plus escape sequences; far less than a full 100x30 repaint.
+    assert!(written.len() < 1000, "one j wrote {} bytes", written.len());
+    pty.send("q");
+    pty.wait_exit();
+}
+
+#[test]
+fn a_panic_leaves_the_terminal_restored() {
+    let mut pty = Pty::launch(Launch {
+        env: &[("HERALD_TEST_PANIC", "1")],
+        ..Launch::default()
+    });
+    started(&pty);
+    pty.send("j");
+    assert_eq!(pty.wait_exit(), 101, "a panic exits with 101");
+    pty.assert_restored();
+    pty.wait_for_text("deliberate panic");
+}
+
+#[test]
+fn sigterm_restores_the_terminal_and_exits_143() {
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    let pid = rustix::process::Pid::from_raw(pty.pid()).expect("pid");
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("kill");
+    assert_eq!(pty.wait_exit(), 143);
+    pty.assert_restored();
+}
+
+#[test]
+fn closing_the_terminal_ends_herald_even_with_sighup_ignored() {
+    let mut pty = Pty::launch(Launch {
+        shell_prefix: Some("trap '' HUP;"),
+        ..Launch::default()
+    });
+    started(&pty);
+    // Make the reader thread drop its copy of the master, then close ours: the pty hangs up.
+    pty.stop_reading.store(true, Ordering::SeqCst);
+    pty.send("\x0c");
+    pty.writer.take();
+    pty.master.take();
+    let code = pty.wait_exit();
+    assert!(code != 0, "exit code {code}");
+}
+
+#[test]
+fn no_color_keeps_the_selection_in_reverse_video_with_no_colour() {
+    let mut pty = Pty::launch(Launch {
+        env: &[("NO_COLOR", "1")],
+        ..Launch::default()
+    });
+    started(&pty);
+    pty.send("j");
+    pty.wait_for_cursor(2, 0);
+    {
+        let parser = pty.parser.lock().expect("lock");
+        let screen = parser.screen();
+        for col in 0..40 {
+            let cell = screen.cell(2, col).expect("cell");
+            assert!(cell.inverse(), "selected row, column {col}");
+            assert_eq!(cell.fgcolor(), vt100::Color::Default);
+            assert_eq!(cell.bgcolor(), vt100::Color::Default);
+        }
+        assert!(!screen.cell(3, 30).expect("cell").inverse());
+    }
+    let text = String::from_utf8_lossy(&pty.bytes_since(0)).into_owned();
+    let colours = colour_parameters(&text);
+    assert!(colours.is_empty(), "colour SGR under NO_COLOR: {colours:?}");
+    pty.send("q");
+    pty.wait_exit();
+}
+
+/// SGR parameters that set a colour (30-37, 38, 40-47, 48, 90-97, 100-107); 39 and 49 (the
+/// default colours) are not colours.
+fn colour_parameters(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (start, _) in text.match_indices("\x1b[") {
+        let rest = &text[start + 2..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(rest.len());
+        if !rest[end..].starts_with('m') {
+            continue;
+        }
+        for parameter in rest[..end].split(';') {
+            if let Ok(n) = parameter.parse::<u32>()
+                && matches!(n, 30..=38 | 40..=48 | 90..=97 | 100..=107)
+            {
+                found.push(rest[..end].to_owned());
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_colour_check_sees_colours() {
+    assert!(colour_parameters("\x1b[3;1H\x1b[39m\x1b[49m\x1b[7m").is_empty());
+    assert_eq!(colour_parameters("\x1b[1;31m"), vec!["1;31"]);
+    assert_eq!(colour_parameters("\x1b[38;5;1m").len(), 1);
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut pty = Pty::launch(Launch {
+        size: (120, 40),
+        ..Launch::default()
+    });
+    started(&pty);
+    pty.send("?");
+    pty.wait_for_text("Herald keys");
+    let screen = pty.screen_text();
+    for key in [
+        "j Down",
+        "Space PageDown Ctrl-F",
+        "Ctrl-L",
+        "Ctrl-Z",
+        "Tab",
+        "] ",
+        "[ ",
+    ] {
+        assert!(screen.contains(key), "{key:?} missing from help:\n{screen}");
+    }
+    pty.send("q");
+    pty.wait_for_text("headlines");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+/// The harness must be able to fail: waiting for something that never appears reports an
+/// error with the screen, instead of passing by accident.
+#[test]
+fn the_harness_can_fail() {
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    let result = pty.wait_until(
+        "a headline that is not there",
+        Duration::from_millis(300),
+        |s| {
+            s.contents()
+                .contains("Herald Wins Pulitzer For Terminal Journalism")
+        },
+    );
+    let error = result.expect_err("the wait must fail");
+    assert!(error.contains("headlines"), "the error shows the screen");
+    // And a cursor check against the wrong row fails too.
+    assert!(
+        pty.wait_until("cursor on row 7", Duration::from_millis(300), |s| s
+            .cursor_position()
+            == (7, 0))
+            .is_err()
+    );
+    pty.send("q");
+    pty.wait_exit();
+}
