@@ -445,3 +445,51 @@ fn the_harness_can_fail() {
     pty.send("q");
     pty.wait_exit();
 }
+
+#[test]
+fn resizing_relays_out_and_tiny_sizes_say_so() {
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    let resize = |pty: &Pty, cols: u16, rows: u16| {
+        let size = PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        pty.master
+            .as_ref()
+            .expect("master")
+            .resize(size)
+            .expect("resize");
+        pty.parser.lock().expect("lock").screen_mut().set_size(
+            rows.try_into().expect("rows"),
+            cols.try_into().expect("cols"),
+        );
+    };
+    resize(&pty, 30, 8);
+    pty.wait_for_text("Terminal too small");
+    resize(&pty, 120, 40);
+    pty.wait_for_text("headlines");
+    pty.wait_for_cursor(1, 0);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn no_alt_screen_never_enters_the_alternate_screen() {
+    let mut pty = Pty::launch(Launch {
+        args: &["--no-alt-screen", "sample-data"],
+        ..Launch::default()
+    });
+    started(&pty);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    let text = String::from_utf8_lossy(&pty.bytes_since(0)).into_owned();
+    assert!(!text.contains("\x1b[?1049h"));
+    // Restored: the cursor is shown again and left below the drawing.
+    pty.wait_until("cursor shown at the end", DEADLINE, |_| {
+        String::from_utf8_lossy(&pty.bytes_since(0)).ends_with("\x1b[?25h")
+    })
+    .expect("restored");
+}

@@ -246,3 +246,29 @@ fn wide_titles_are_cut_by_display_width_with_an_ellipsis() {
     }
     assert!(cut > 0, "titles at 40 columns are cut");
 }
+
+#[test]
+fn without_the_status_bar_the_last_row_is_content_until_a_message_needs_it() {
+    let mut app = App::new(
+        sample_library(),
+        ReaderState::in_memory(),
+        Options {
+            status_bar: false,
+            ..options()
+        },
+        (80, 24),
+        Vec::new(),
+    );
+    let panes = app.panes().expect("fits");
+    assert_eq!(panes.bottom, None);
+    assert_eq!(panes.article.y + panes.article.height, 24);
+    let text = crate::flow::buffer_text(render(&app).backend().buffer());
+    assert!(!text.contains("? help"));
+    // The search prompt still gets a line, with the cursor in it.
+    update(&mut app, Action::Search);
+    let mut terminal = render(&app);
+    assert_eq!(
+        terminal.get_cursor_position().expect("test backend"),
+        Position::new(1, 23)
+    );
+}
