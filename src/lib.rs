@@ -9,5 +9,7 @@ pub mod commands;
 pub mod config;
 pub mod paths;
 pub mod setup;
+pub mod state;
 pub mod store;
 pub mod text;
+pub mod view;

@@ -1,0 +1,178 @@
+//! Which articles a reader shows: filters (store, breaking, unread, starred) and search. Shared by
+//! the full-screen reader and plain mode, so both agree on what "unread" or a search finds.
+
+use crate::state::ReaderState;
+use crate::store::{ArticleIndex, Library, StoreId};
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Only this store; `None` shows all stores.
+    pub store: Option<StoreId>,
+    pub breaking_only: bool,
+    pub unread_only: bool,
+    pub starred_only: bool,
+    /// Only articles whose title or body contain every word of this query.
+    pub query: Option<String>,
+}
+
+/// The articles of `order` that pass `filter`, in the same order.
+pub fn visible(
+    library: &Library,
+    state: &ReaderState,
+    order: &[ArticleIndex],
+    filter: &Filter,
+) -> Vec<ArticleIndex> {
+    let query = filter.query.as_deref().map(Query::new);
+    order
+        .iter()
+        .copied()
+        .filter(|&index| {
+            let headline = &library.headlines()[index];
+            let store = &library.store(headline.store).name;
+            filter.store.is_none_or(|s| s == headline.store)
+                && (!filter.breaking_only || headline.breaking)
+                && (!filter.unread_only || !state.is_read(store, &headline.id))
+                && (!filter.starred_only || state.is_starred(store, &headline.id))
+                && query.as_ref().is_none_or(|q| q.matches(library, index))
+        })
+        .collect()
+}
+
+/// True when the article's title or body contains every word of `query`, ignoring case.
+pub fn matches_query(library: &Library, index: ArticleIndex, query: &str) -> bool {
+    Query::new(query).matches(library, index)
+}
+
+/// A search prepared once for many articles.
+struct Query {
+    words: Vec<String>,
+}
+
+impl Query {
+    fn new(text: &str) -> Self {
+        Self {
+            words: text.split_whitespace().map(str::to_lowercase).collect(),
+        }
+    }
+
+    fn matches(&self, library: &Library, index: ArticleIndex) -> bool {
+        if self.words.is_empty() {
+            return true;
+        }
+        let article = library.article(index);
+        let title = article.headline.title.to_lowercase();
+        // Bodies are lowered only when the title alone does not answer.
+        let mut body: Option<String> = None;
+        self.words.iter().all(|word| {
+            title.contains(word.as_str())
+                || body
+                    .get_or_insert_with(|| article.detail.body.to_lowercase())
+                    .contains(word.as_str())
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoreSource;
+
+    fn sample() -> Library {
+        Library::load(&[StoreSource::Embedded])
+    }
+
+    fn titles(library: &Library, indices: &[ArticleIndex]) -> Vec<String> {
+        indices
+            .iter()
+            .map(|&i| library.headlines()[i].title.clone())
+            .collect()
+    }
+
+    #[test]
+    fn search_matches_every_word_in_title_or_body_ignoring_case() {
+        let library = sample();
+        let order = library.newest_first();
+        let state = ReaderState::in_memory();
+        let found = visible(
+            &library,
+            &state,
+            &order,
+            &Filter {
+                query: Some("ivanov PYONGYANG".into()),
+                ..Filter::default()
+            },
+        );
+        assert_eq!(
+            titles(&library, &found),
+            ["Russian Foreign Minister Arrives in North Korea"]
+        );
+        let none = visible(
+            &library,
+            &state,
+            &order,
+            &Filter {
+                query: Some("ivanov zebra".into()),
+                ..Filter::default()
+            },
+        );
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn filters_combine() {
+        let library = sample();
+        let order = library.newest_first();
+        let mut state = ReaderState::in_memory();
+        let breaking = visible(
+            &library,
+            &state,
+            &order,
+            &Filter {
+                breaking_only: true,
+                ..Filter::default()
+            },
+        );
+        assert!(!breaking.is_empty());
+        assert!(breaking.iter().all(|&i| library.headlines()[i].breaking));
+        let first = &library.headlines()[breaking[0]];
+        let store = library.store(first.store).name.clone();
+        state.set_read(&store, &first.id, true);
+        let unread_breaking = visible(
+            &library,
+            &state,
+            &order,
+            &Filter {
+                breaking_only: true,
+                unread_only: true,
+                ..Filter::default()
+            },
+        );
+        assert_eq!(unread_breaking.len(), breaking.len() - 1);
+        state.set_starred(&store, &first.id, true);
+        let starred = visible(
+            &library,
+            &state,
+            &order,
+            &Filter {
+                starred_only: true,
+                ..Filter::default()
+            },
+        );
+        assert_eq!(starred, [breaking[0]]);
+        let in_store = visible(
+            &library,
+            &state,
+            &order,
+            &Filter {
+                store: Some(first.store),
+                ..Filter::default()
+            },
+        );
+        assert!(
+            in_store
+                .iter()
+                .all(|&i| library.headlines()[i].store == first.store)
+        );
+        assert!(in_store.len() < order.len());
+    }
+}
