@@ -1,0 +1,295 @@
+//! A plain-mode session: the current list, the open article and the page, and what each command
+//! does to them. Commands return the lines to print; the caller does the printing and saving, so
+//! every behaviour here is testable without a terminal or a file.
+
+use super::command::Command;
+use super::render::{self, count, sentence};
+use crate::commands::article_lines;
+use crate::state::ReaderState;
+use crate::store::{ArticleIndex, Library};
+use crate::text::sanitize_line;
+use crate::view::{Filter, visible};
+
+/// How long a typed command may be when it is repeated back in an answer.
+const ECHO_LIMIT: usize = 40;
+
+/// Layout settings of a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Article text wraps to this many columns.
+    pub width: usize,
+    /// Headlines printed at a time.
+    pub page: usize,
+}
+
+/// The answer to one command.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Reply {
+    pub lines: Vec<String>,
+    /// The reader state changed (read or starred) and should be saved.
+    pub state_changed: bool,
+    pub quit: bool,
+}
+
+impl Reply {
+    fn lines(lines: Vec<String>) -> Self {
+        Self {
+            lines,
+            ..Self::default()
+        }
+    }
+
+    fn line(line: impl Into<String>) -> Self {
+        Self::lines(vec![line.into()])
+    }
+}
+
+pub struct Session<'a> {
+    library: &'a Library,
+    layout: Layout,
+    /// Every article, newest first: what filters choose from.
+    order: Vec<ArticleIndex>,
+    filter: Filter,
+    /// The numbered list: item `n` is `list[n - 1]`.
+    list: Vec<ArticleIndex>,
+    /// How many items of `list` have been printed since it was last printed from the top.
+    shown: usize,
+    /// The article opened last, which `s`, `n` and `p` act on.
+    open: Option<ArticleIndex>,
+}
+
+impl<'a> Session<'a> {
+    pub fn new(library: &'a Library, state: &ReaderState, layout: Layout) -> Self {
+        let order = library.newest_first();
+        let filter = Filter::default();
+        let list = visible(library, state, &order, &filter);
+        Self {
+            library,
+            layout: Layout {
+                width: layout.width.max(crate::text::wrap::MIN_WRAP_WIDTH),
+                page: layout.page.max(1),
+            },
+            order,
+            filter,
+            list,
+            shown: 0,
+            open: None,
+        }
+    }
+
+    /// What is printed on start: the summary, the one hint line, then the first page.
+    pub fn start(&mut self, state: &ReaderState) -> Vec<String> {
+        let mut lines = vec![
+            render::summary(self.library, state),
+            render::HINT.to_owned(),
+        ];
+        lines.extend(self.page(state));
+        lines
+    }
+
+    pub fn handle(&mut self, state: &mut ReaderState, command: Command) -> Reply {
+        match command {
+            Command::Open(number) => self.open_number(state, number),
+            Command::Next => self.step(state, true),
+            Command::Previous => self.step(state, false),
+            Command::List => {
+                self.shown = 0;
+                let mut lines = vec![self.list_title()];
+                lines.extend(self.page(state));
+                Reply::lines(lines)
+            }
+            Command::More => {
+                if self.shown >= self.list.len() {
+                    Reply::line(format!(
+                        "No more: that was the whole list of {}. Type l to list it again.",
+                        count(self.list.len(), "article")
+                    ))
+                } else {
+                    Reply::lines(self.page(state))
+                }
+            }
+            Command::Search(words) if words.is_empty() => {
+                Reply::line("To search, type / and words, for example /north korea.")
+            }
+            Command::Search(words) => self.choose(
+                state,
+                Filter {
+                    query: Some(words),
+                    ..Filter::default()
+                },
+            ),
+            Command::BreakingOnly => self.choose(
+                state,
+                Filter {
+                    breaking_only: true,
+                    ..Filter::default()
+                },
+            ),
+            Command::UnreadOnly => self.choose(
+                state,
+                Filter {
+                    unread_only: true,
+                    ..Filter::default()
+                },
+            ),
+            Command::All => self.choose(state, Filter::default()),
+            Command::Star => self.star(state),
+            Command::Help => Reply::lines(render::help()),
+            Command::Quit => Reply {
+                quit: true,
+                ..Reply::default()
+            },
+            Command::Nothing => Reply::default(),
+            Command::Unknown(text) => Reply::line(format!(
+                "Unknown command: {}. Type h for help.",
+                echo(&text)
+            )),
+        }
+    }
+
+    /// `All articles: 47.`, `Search for ivanov: 1 article.`
+    fn list_title(&self) -> String {
+        let n = self.list.len();
+        match &self.filter {
+            Filter {
+                query: Some(words), ..
+            } => format!("Search for {}: {}.", echo(words), count(n, "article")),
+            Filter {
+                breaking_only: true,
+                ..
+            } => format!("Breaking news only: {}.", count(n, "article")),
+            Filter {
+                unread_only: true, ..
+            } => format!("Unread only: {}.", count(n, "article")),
+            _ => format!("All articles: {n}."),
+        }
+    }
+
+    /// The next page of the list, and a line saying how to get more when there is more.
+    fn page(&mut self, state: &ReaderState) -> Vec<String> {
+        if self.list.is_empty() {
+            return vec!["The list is empty.".to_owned()];
+        }
+        let end = (self.shown + self.layout.page).min(self.list.len());
+        let mut lines: Vec<String> = (self.shown..end)
+            .map(|position| {
+                render::headline(self.library, state, position + 1, self.list[position])
+            })
+            .collect();
+        self.shown = end;
+        if end < self.list.len() {
+            lines.push(format!(
+                "Shown {end} of {}. Type m for more.",
+                self.list.len()
+            ));
+        }
+        lines
+    }
+
+    /// Makes `filter` the list, unless it matches nothing: then the old list stays, so the
+    /// numbers the reader knows still work.
+    fn choose(&mut self, state: &ReaderState, filter: Filter) -> Reply {
+        let found = visible(self.library, state, &self.order, &filter);
+        if found.is_empty() {
+            let what = match &filter.query {
+                Some(words) => format!("No articles match {}", echo(words)),
+                None if filter.breaking_only => "No breaking articles".to_owned(),
+                None if filter.unread_only => "No unread articles".to_owned(),
+                None => "No articles".to_owned(),
+            };
+            return Reply::line(format!("{what}. The list is unchanged."));
+        }
+        self.filter = filter;
+        self.list = found;
+        self.shown = 0;
+        let mut lines = vec![self.list_title()];
+        lines.extend(self.page(state));
+        Reply::lines(lines)
+    }
+
+    fn open_number(&mut self, state: &mut ReaderState, number: usize) -> Reply {
+        if self.list.is_empty() {
+            return Reply::line("The list is empty.");
+        }
+        if number == 0 || number > self.list.len() {
+            let shown = if number == usize::MAX {
+                "that number".to_owned()
+            } else {
+                number.to_string()
+            };
+            return Reply::line(format!(
+                "There is no article {shown}: the list has {}.",
+                count(self.list.len(), "article")
+            ));
+        }
+        self.open_at(state, number - 1)
+    }
+
+    /// Position of the open article in the current list, if it is in it.
+    fn current_position(&self) -> Option<usize> {
+        let open = self.open?;
+        self.list.iter().position(|&i| i == open)
+    }
+
+    fn step(&mut self, state: &mut ReaderState, forward: bool) -> Reply {
+        if self.list.is_empty() {
+            return Reply::line("The list is empty.");
+        }
+        let target = match (self.current_position(), forward) {
+            (None, _) => Some(0),
+            (Some(position), true) => Some(position + 1).filter(|&p| p < self.list.len()),
+            (Some(position), false) => position.checked_sub(1),
+        };
+        match target {
+            Some(position) => self.open_at(state, position),
+            None if forward => Reply::line(format!(
+                "No next article: that was the last of {}.",
+                self.list.len()
+            )),
+            None => Reply::line("No previous article: that was the first."),
+        }
+    }
+
+    /// Prints item `position` of the list and marks it read.
+    fn open_at(&mut self, state: &mut ReaderState, position: usize) -> Reply {
+        let index = self.list[position];
+        self.open = Some(index);
+        let article = self.library.article(index);
+        let mut lines = article_lines(&article, self.layout.width, "Breaking news.");
+        lines.push(format!(
+            "End of article {} of {}.",
+            position + 1,
+            self.list.len()
+        ));
+        let (store, id) = (&article.store.name, &article.headline.id);
+        let state_changed = !state.is_read(store, id);
+        state.set_read(store, id, true);
+        Reply {
+            lines,
+            state_changed,
+            quit: false,
+        }
+    }
+
+    fn star(&mut self, state: &mut ReaderState) -> Reply {
+        let Some(index) = self.open else {
+            return Reply::line("No article is open. Type its number first, then s.");
+        };
+        let article = self.library.article(index);
+        let (store, id) = (&article.store.name, &article.headline.id);
+        let starred = !state.is_starred(store, id);
+        state.set_starred(store, id, starred);
+        let verb = if starred { "Starred" } else { "Unstarred" };
+        Reply {
+            lines: vec![format!("{verb}: {}", sentence(&article.headline.title))],
+            state_changed: true,
+            quit: false,
+        }
+    }
+}
+
+/// Text the reader typed, made safe to print back: no control characters, not too long.
+fn echo(text: &str) -> String {
+    let clean = sanitize_line(text);
+    crate::text::truncate_to_width(&clean, ECHO_LIMIT)
+}
