@@ -293,3 +293,223 @@ fn echo(text: &str) -> String {
     let clean = sanitize_line(text);
     crate::text::truncate_to_width(&clean, ECHO_LIMIT)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plain::parse;
+    use crate::store::StoreSource;
+
+    const LAYOUT: Layout = Layout { width: 60, page: 5 };
+
+    fn sample() -> Library {
+        Library::load(&[StoreSource::Embedded])
+    }
+
+    fn say(session: &mut Session<'_>, state: &mut ReaderState, input: &str) -> Reply {
+        session.handle(state, parse(input))
+    }
+
+    #[test]
+    fn start_prints_summary_hint_and_one_page() {
+        let library = sample();
+        let state = ReaderState::in_memory();
+        let mut session = Session::new(&library, &state, LAYOUT);
+        let lines = session.start(&state);
+        assert_eq!(lines.len(), 2 + 5 + 1, "{lines:#?}");
+        assert_eq!(lines[1], render::HINT);
+        assert!(lines[2].starts_with("1. "));
+        assert_eq!(
+            lines[7],
+            format!("Shown 5 of {}. Type m for more.", library.len())
+        );
+    }
+
+    #[test]
+    fn more_continues_the_numbering_and_says_when_the_list_ends() {
+        let library = sample();
+        let mut state = ReaderState::in_memory();
+        let mut session = Session::new(&library, &state, LAYOUT);
+        session.start(&state);
+        let more = say(&mut session, &mut state, "m");
+        assert!(more.lines[0].starts_with("6. "), "{:?}", more.lines);
+        for _ in 0..20 {
+            say(&mut session, &mut state, "m");
+        }
+        let end = say(&mut session, &mut state, "m");
+        assert_eq!(
+            end.lines,
+            [format!(
+                "No more: that was the whole list of {} articles. Type l to list it again.",
+                library.len()
+            )]
+        );
+        let again = say(&mut session, &mut state, "l");
+        assert_eq!(again.lines[0], format!("All articles: {}.", library.len()));
+        assert!(again.lines[1].starts_with("1. "));
+    }
+
+    #[test]
+    fn opening_prints_the_article_marks_it_read_and_asks_for_a_save() {
+        let library = sample();
+        let mut state = ReaderState::in_memory();
+        let mut session = Session::new(&library, &state, LAYOUT);
+        session.start(&state);
+        let found = say(&mut session, &mut state, "/ivanov pyongyang");
+        assert_eq!(found.lines[0], "Search for ivanov pyongyang: 1 article.");
+        let article = say(&mut session, &mut state, "1");
+        assert_eq!(article.lines[0], "Breaking news.");
+        assert_eq!(
+            article.lines[1],
+            "Russian Foreign Minister Arrives in North Korea"
+        );
+        assert_eq!(
+            article.lines.last().map(String::as_str),
+            Some("End of article 1 of 1.")
+        );
+        assert!(article.state_changed);
+        assert!(article.lines.iter().all(|l| l.chars().count() <= 60));
+        let again = say(&mut session, &mut state, "1");
+        assert!(!again.state_changed, "already read: nothing to save");
+        let listed = say(&mut session, &mut state, "l");
+        assert_eq!(
+            listed.lines[1],
+            "1. Breaking. Russian Foreign Minister Arrives in North Korea. VOA, 28 July 2002."
+        );
+    }
+
+    #[test]
+    fn next_and_previous_walk_the_list_and_stop_at_its_ends() {
+        let library = sample();
+        let mut state = ReaderState::in_memory();
+        let mut session = Session::new(&library, &state, LAYOUT);
+        let first = say(&mut session, &mut state, "p");
+        assert!(
+            first
+                .lines
+                .last()
+                .is_some_and(|l| l.starts_with("End of article 1 of "))
+        );
+        let none = say(&mut session, &mut state, "p");
+        assert_eq!(none.lines, ["No previous article: that was the first."]);
+        let second = say(&mut session, &mut state, "n");
+        assert!(
+            second
+                .lines
+                .last()
+                .is_some_and(|l| l.starts_with("End of article 2 of "))
+        );
+        let last = library.len().to_string();
+        say(&mut session, &mut state, &last);
+        let beyond = say(&mut session, &mut state, "n");
+        assert_eq!(
+            beyond.lines,
+            [format!("No next article: that was the last of {last}.")]
+        );
+    }
+
+    #[test]
+    fn star_toggles_and_says_so() {
+        let library = sample();
+        let mut state = ReaderState::in_memory();
+        let mut session = Session::new(&library, &state, LAYOUT);
+        let nothing = say(&mut session, &mut state, "s");
+        assert_eq!(
+            nothing.lines,
+            ["No article is open. Type its number first, then s."]
+        );
+        assert!(!nothing.state_changed);
+        say(&mut session, &mut state, "/ivanov");
+        say(&mut session, &mut state, "1");
+        let on = say(&mut session, &mut state, "s");
+        assert_eq!(
+            on.lines,
+            ["Starred: Russian Foreign Minister Arrives in North Korea."]
+        );
+        assert!(on.state_changed);
+        assert!(state.is_starred("VOA", "voa-2002-07-28-ivanov-pyongyang"));
+        let off = say(&mut session, &mut state, "s");
+        assert_eq!(
+            off.lines,
+            ["Unstarred: Russian Foreign Minister Arrives in North Korea."]
+        );
+    }
+
+    #[test]
+    fn filters_replace_the_list_but_an_empty_result_keeps_it() {
+        let library = sample();
+        let mut state = ReaderState::in_memory();
+        let mut session = Session::new(&library, &state, LAYOUT);
+        let breaking = library.headlines().iter().filter(|h| h.breaking).count();
+        let reply = say(&mut session, &mut state, "b");
+        assert_eq!(
+            reply.lines[0],
+            format!("Breaking news only: {breaking} articles.")
+        );
+        assert!(
+            reply.lines[1..=breaking.min(5)]
+                .iter()
+                .all(|l| l.contains(" Breaking. "))
+        );
+        let none = say(&mut session, &mut state, "/zebra unicorn");
+        assert_eq!(
+            none.lines,
+            ["No articles match zebra unicorn. The list is unchanged."]
+        );
+        let still = say(&mut session, &mut state, "l");
+        assert_eq!(still.lines[0], reply.lines[0]);
+        let unread = say(&mut session, &mut state, "u");
+        assert_eq!(
+            unread.lines[0],
+            format!("Unread only: {} articles.", library.len())
+        );
+        let all = say(&mut session, &mut state, "a");
+        assert_eq!(all.lines[0], format!("All articles: {}.", library.len()));
+    }
+
+    #[test]
+    fn bad_input_gets_one_line_and_typed_text_is_made_safe() {
+        let library = sample();
+        let mut state = ReaderState::in_memory();
+        let mut session = Session::new(&library, &state, LAYOUT);
+        let reply = say(&mut session, &mut state, "zz\u{1b}[31m");
+        assert_eq!(reply.lines.len(), 1);
+        assert!(!reply.lines[0].contains('\u{1b}'), "{:?}", reply.lines);
+        assert!(reply.lines[0].starts_with("Unknown command: zz"));
+        let search = say(&mut session, &mut state, "/\u{1b}]0;owned\u{7}zebra");
+        assert!(
+            search
+                .lines
+                .iter()
+                .all(|l| !l.contains(['\u{1b}', '\u{7}']))
+        );
+        let range = say(&mut session, &mut state, "0");
+        assert_eq!(
+            range.lines,
+            [format!(
+                "There is no article 0: the list has {} articles.",
+                library.len()
+            )]
+        );
+        let huge = say(&mut session, &mut state, "99999999999999999999999");
+        assert!(huge.lines[0].starts_with("There is no article that number"));
+        assert_eq!(
+            say(&mut session, &mut state, "").lines,
+            Vec::<String>::new()
+        );
+        assert!(say(&mut session, &mut state, "q").quit);
+    }
+
+    #[test]
+    fn an_empty_library_answers_without_panicking() {
+        let library = Library::default();
+        let mut state = ReaderState::in_memory();
+        let mut session = Session::new(&library, &state, LAYOUT);
+        let start = session.start(&state);
+        assert_eq!(start[2], "The list is empty.");
+        for input in ["1", "n", "p", "m", "l", "s", "b", "u", "a", "/x", "h"] {
+            let reply = say(&mut session, &mut state, input);
+            assert!(!reply.lines.is_empty(), "{input}");
+        }
+    }
+}
