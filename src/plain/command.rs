@@ -38,6 +38,12 @@ pub fn parse(line: &str) -> Command {
     if let Some(words) = line.strip_prefix('/') {
         return Command::Search(words.trim().to_owned());
     }
+    // `search words` says the same without `/`, which some braille keyboards make awkward.
+    if let Some((first, words)) = line.split_once(char::is_whitespace)
+        && first.eq_ignore_ascii_case("search")
+    {
+        return Command::Search(words.trim().to_owned());
+    }
     if line.bytes().all(|b| b.is_ascii_digit()) {
         // Too many digits for a usize is still "a number nobody has": it is out of range.
         return Command::Open(line.parse().unwrap_or(usize::MAX));
@@ -53,6 +59,7 @@ pub fn parse(line: &str) -> Command {
         "s" | "star" => Command::Star,
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
+        "search" => Command::Search(String::new()),
         _ => Command::Unknown(line.to_owned()),
     }
 }
@@ -91,6 +98,9 @@ mod tests {
             ("/Ivanov", Command::Search("Ivanov".into())),
             ("/ north  korea ", Command::Search("north  korea".into())),
             ("/", Command::Search(String::new())),
+            ("search ivanov", Command::Search("ivanov".into())),
+            ("Search  north korea", Command::Search("north korea".into())),
+            ("search", Command::Search(String::new())),
             ("x", Command::Unknown("x".into())),
             ("3a", Command::Unknown("3a".into())),
             ("-1", Command::Unknown("-1".into())),

@@ -7,7 +7,8 @@ use super::render::{self, count, sentence};
 use crate::commands::article_lines;
 use crate::state::ReaderState;
 use crate::store::{ArticleIndex, Library};
-use crate::text::sanitize_line;
+use crate::text::wrap::wrap_paragraph;
+use crate::text::{display_width, sanitize_line};
 use crate::view::{Filter, visible};
 
 /// How long a typed command may be when it is repeated back in an answer.
@@ -18,7 +19,8 @@ const ECHO_LIMIT: usize = 40;
 pub struct Layout {
     /// Article text wraps to this many columns.
     pub width: usize,
-    /// Headlines printed at a time.
+    /// Rows of headlines printed at a time (a headline wrapped onto two rows counts two; a page
+    /// holds at least one headline).
     pub page: usize,
 }
 
@@ -84,10 +86,30 @@ impl<'a> Session<'a> {
             render::HINT.to_owned(),
         ];
         lines.extend(self.page(state));
-        lines
+        self.fit(lines)
     }
 
+    /// Answers one command. Every line fits the width: the terminal never wraps a line itself,
+    /// since a screen reader reads a soft-wrapped line as two and splits the word at the edge.
     pub fn handle(&mut self, state: &mut ReaderState, command: Command) -> Reply {
+        let mut reply = self.answer(state, command);
+        reply.lines = self.fit(std::mem::take(&mut reply.lines));
+        reply
+    }
+
+    fn fit(&self, lines: Vec<String>) -> Vec<String> {
+        lines.into_iter().flat_map(|line| self.wrap(line)).collect()
+    }
+
+    fn wrap(&self, line: String) -> Vec<String> {
+        if display_width(&line) <= self.layout.width {
+            vec![line]
+        } else {
+            wrap_paragraph(&line, self.layout.width)
+        }
+    }
+
+    fn answer(&mut self, state: &mut ReaderState, command: Command) -> Reply {
         match command {
             Command::Open(number) => self.open_number(state, number),
             Command::Next => self.step(state, true),
@@ -170,12 +192,18 @@ impl<'a> Session<'a> {
         if self.list.is_empty() {
             return vec!["The list is empty.".to_owned()];
         }
-        let end = (self.shown + self.layout.page).min(self.list.len());
-        let mut lines: Vec<String> = (self.shown..end)
-            .map(|position| {
-                render::headline(self.library, state, position + 1, self.list[position])
-            })
-            .collect();
+        let mut lines = Vec::new();
+        let mut rows = 0;
+        let mut end = self.shown;
+        while end < self.list.len() {
+            let line = render::headline(self.library, state, end + 1, self.list[end]);
+            rows += self.wrap(line.clone()).len();
+            if rows > self.layout.page && end > self.shown {
+                break;
+            }
+            lines.push(line);
+            end += 1;
+        }
         self.shown = end;
         if end < self.list.len() {
             lines.push(format!(
@@ -300,7 +328,11 @@ mod tests {
     use crate::plain::parse;
     use crate::store::StoreSource;
 
-    const LAYOUT: Layout = Layout { width: 60, page: 5 };
+    /// Wide enough that no headline wraps, so a page is 5 headlines.
+    const LAYOUT: Layout = Layout {
+        width: 200,
+        page: 5,
+    };
 
     fn sample() -> Library {
         Library::load(&[StoreSource::Embedded])
@@ -368,13 +400,42 @@ mod tests {
             Some("End of article 1 of 1.")
         );
         assert!(article.state_changed);
-        assert!(article.lines.iter().all(|l| l.chars().count() <= 60));
+        assert!(article.lines.iter().all(|l| display_width(l) <= 200));
         let again = say(&mut session, &mut state, "1");
         assert!(!again.state_changed, "already read: nothing to save");
         let listed = say(&mut session, &mut state, "l");
         assert_eq!(
             listed.lines[1],
             "1. Breaking. Russian Foreign Minister Arrives in North Korea. VOA, 28 July 2002."
+        );
+    }
+
+    #[test]
+    fn every_line_fits_the_width_and_a_page_counts_rows() {
+        let library = sample();
+        let mut state = ReaderState::in_memory();
+        let narrow = Layout { width: 40, page: 6 };
+        let mut session = Session::new(&library, &state, narrow);
+        let mut lines = session.start(&state);
+        let headline_rows = lines.len() - 3;
+        assert!(headline_rows <= 6, "{lines:#?}");
+        for input in [
+            "h",
+            "m",
+            "/ivanov",
+            "1",
+            "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+        ] {
+            lines.extend(say(&mut session, &mut state, input).lines);
+        }
+        for line in &lines {
+            assert!(display_width(line) <= 40, "{line:?}");
+        }
+        // Wrapping breaks between words, so no word is split across two lines.
+        assert!(
+            lines
+                .iter()
+                .any(|l| l == "Russian Foreign Minister Arrives in")
         );
     }
 
