@@ -108,8 +108,11 @@ pub fn wants_plain(flag: bool, config: Option<bool>) -> bool {
 /// Width and page size from the terminal, or the defaults when output is not a terminal.
 /// Reads the size from the kernel (no query is written to the terminal).
 pub fn detect_layout(width: Option<u16>) -> Layout {
+    // A pseudo-terminal nobody sized reports 0 x 0: that is "unknown", not "tiny".
     let size = if io::stdout().is_terminal() {
-        ratatui::crossterm::terminal::size().ok()
+        ratatui::crossterm::terminal::size()
+            .ok()
+            .filter(|&(columns, rows)| columns > 0 && rows > 0)
     } else {
         None
     };
@@ -119,7 +122,12 @@ pub fn detect_layout(width: Option<u16>) -> Layout {
     let width = width
         .map(usize::from)
         .unwrap_or_else(|| size.map_or(DEFAULT_WIDTH, |(columns, _)| usize::from(columns.max(20))));
-    Layout { width, page }
+    let article_page = size.map(|(_, rows)| usize::from(rows.saturating_sub(PAGE_MARGIN).max(5)));
+    Layout {
+        width,
+        page,
+        article_page,
+    }
 }
 
 /// Opens the reader state where the full-screen reader keeps it, or keeps it in memory when

@@ -93,7 +93,7 @@ pub fn help() -> Vec<String> {
         "Help. Type a command and press Enter.",
         "A number: read that article of the list.",
         "n: next article. p: previous article.",
-        "l: the list again from the top. m: more of the list.",
+        "l: the list again from the top. m: more of the article or of the list.",
         "/ and words, for example /north korea: search titles and text; the results become the list. search north korea does the same.",
         "b: breaking news only. u: unread only. a: all articles.",
         "s: star the open article, or unstar it.",

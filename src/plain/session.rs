@@ -22,6 +22,9 @@ pub struct Layout {
     /// Rows of headlines printed at a time (a headline wrapped onto two rows counts two; a page
     /// holds at least one headline).
     pub page: usize,
+    /// Rows of an article printed at a time; `None` prints it whole (output that is not a
+    /// terminal).
+    pub article_page: Option<usize>,
 }
 
 /// The answer to one command.
@@ -58,6 +61,10 @@ pub struct Session<'a> {
     shown: usize,
     /// The article opened last, which `s`, `n` and `p` act on.
     open: Option<ArticleIndex>,
+    /// Lines of the open article not printed yet (when articles are paged), for `m`.
+    article_rest: Vec<String>,
+    /// How many lines the open article has in all.
+    article_len: usize,
 }
 
 impl<'a> Session<'a> {
@@ -70,12 +77,15 @@ impl<'a> Session<'a> {
             layout: Layout {
                 width: layout.width.max(crate::text::wrap::MIN_WRAP_WIDTH),
                 page: layout.page.max(1),
+                article_page: layout.article_page,
             },
             order,
             filter,
             list,
             shown: 0,
             open: None,
+            article_rest: Vec::new(),
+            article_len: 0,
         }
     }
 
@@ -121,7 +131,9 @@ impl<'a> Session<'a> {
                 Reply::lines(lines)
             }
             Command::More => {
-                if self.shown >= self.list.len() {
+                if !self.article_rest.is_empty() {
+                    Reply::lines(self.article_page())
+                } else if self.shown >= self.list.len() {
                     Reply::line(format!(
                         "No more: that was the whole list of {}. Type l to list it again.",
                         count(self.list.len(), "article")
@@ -189,6 +201,7 @@ impl<'a> Session<'a> {
 
     /// The next page of the list, and a line saying how to get more when there is more.
     fn page(&mut self, state: &ReaderState) -> Vec<String> {
+        self.article_rest.clear();
         if self.list.is_empty() {
             return vec!["The list is empty.".to_owned()];
         }
@@ -283,12 +296,15 @@ impl<'a> Session<'a> {
         let index = self.list[position];
         self.open = Some(index);
         let article = self.library.article(index);
-        let mut lines = article_lines(&article, self.layout.width, "Breaking news.");
+        let mut lines = self.fit(article_lines(&article, self.layout.width, "Breaking news."));
         lines.push(format!(
             "End of article {} of {}.",
             position + 1,
             self.list.len()
         ));
+        self.article_len = lines.len();
+        self.article_rest = lines;
+        let lines = self.article_page();
         let (store, id) = (&article.store.name, &article.headline.id);
         let state_changed = !state.is_read(store, id);
         state.set_read(store, id, true);
@@ -297,6 +313,25 @@ impl<'a> Session<'a> {
             state_changed,
             quit: false,
         }
+    }
+
+    /// The next screenful of the open article, with a line saying how to get more when there is
+    /// more. A screen reader speaks only what is on the screen, so a longer article printed at
+    /// once would lose its beginning (seen with fenrir); piped output gets it whole.
+    fn article_page(&mut self) -> Vec<String> {
+        let take = match self.layout.article_page {
+            Some(rows) if rows < self.article_rest.len() => rows.max(1),
+            _ => self.article_rest.len(),
+        };
+        let mut lines: Vec<String> = self.article_rest.drain(..take).collect();
+        if !self.article_rest.is_empty() {
+            let shown = self.article_len - self.article_rest.len();
+            lines.push(format!(
+                "Shown {shown} of {} lines. Type m for more.",
+                self.article_len
+            ));
+        }
+        lines
     }
 
     fn star(&mut self, state: &mut ReaderState) -> Reply {
@@ -332,6 +367,7 @@ mod tests {
     const LAYOUT: Layout = Layout {
         width: 200,
         page: 5,
+        article_page: None,
     };
 
     fn sample() -> Library {
@@ -414,7 +450,11 @@ mod tests {
     fn every_line_fits_the_width_and_a_page_counts_rows() {
         let library = sample();
         let mut state = ReaderState::in_memory();
-        let narrow = Layout { width: 40, page: 6 };
+        let narrow = Layout {
+            width: 40,
+            page: 6,
+            article_page: None,
+        };
         let mut session = Session::new(&library, &state, narrow);
         let mut lines = session.start(&state);
         let headline_rows = lines.len() - 3;
@@ -437,6 +477,40 @@ mod tests {
                 .iter()
                 .any(|l| l == "Russian Foreign Minister Arrives in")
         );
+    }
+
+    #[test]
+    fn on_a_terminal_an_article_comes_a_screenful_at_a_time() {
+        let library = sample();
+        let mut state = ReaderState::in_memory();
+        let paged = Layout {
+            article_page: Some(10),
+            ..LAYOUT
+        };
+        let mut session = Session::new(&library, &state, paged);
+        say(&mut session, &mut state, "/ivanov");
+        let first = say(&mut session, &mut state, "1");
+        assert_eq!(first.lines.len(), 11);
+        assert_eq!(first.lines[0], "Breaking news.");
+        assert!(first.state_changed);
+        let total = first.lines[10]
+            .strip_prefix("Shown 10 of ")
+            .and_then(|rest| rest.strip_suffix(" lines. Type m for more."))
+            .and_then(|n| n.parse::<usize>().ok())
+            .unwrap_or_else(|| panic!("{:?}", first.lines[10]));
+        let mut printed = 10;
+        let mut last = Vec::new();
+        while printed < total {
+            last = say(&mut session, &mut state, "m").lines;
+            printed += last.len().min(10);
+        }
+        assert_eq!(
+            last.last().map(String::as_str),
+            Some("End of article 1 of 1.")
+        );
+        // With the article done, m is about the list again.
+        let more = say(&mut session, &mut state, "m");
+        assert!(more.lines[0].starts_with("No more: "), "{:?}", more.lines);
     }
 
     #[test]
