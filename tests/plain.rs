@@ -1,3 +1,4 @@
+#![allow(clippy::expect_used)]
 //! Plain mode end to end: the real binary, piped input, the sample stores, a temporary home.
 //!
 //! Golden transcripts live in `tests/golden/NAME.out` (stdout, byte for byte). When output
@@ -121,7 +122,11 @@ const TRANSCRIPTS: &[(&str, &[&str], &str)] = &[
         &["--plain", "sample-data"],
         "h\nm\nm\nm\nm\nl\nb\n2\ns\nn\np\np\nu\n/zebra\nsearch lichen\n1\n\nzz\n99\na\nq\n",
     ),
-    ("narrow", &["--plain", "--width", "40", "sample-data"], "/Ivanov\n1\n"),
+    (
+        "narrow",
+        &["--plain", "--width", "40", "sample-data"],
+        "/Ivanov\n1\n",
+    ),
     ("empty-input", &["--plain", "sample-data"], ""),
 ];
 
@@ -154,9 +159,9 @@ fn the_seed_article_is_printed_whole_with_its_banner() {
         .expect("a blank line after the dateline");
     let paragraphs = body.split("\n\n").filter(|p| !p.trim().is_empty()).count();
     assert_eq!(paragraphs, 9, "{body}");
-    assert!(article.starts_with(
-        "Breaking news.\nRussian Foreign Minister Arrives in North Korea\n"
-    ));
+    assert!(
+        article.starts_with("Breaking news.\nRussian Foreign Minister Arrives in North Korea\n")
+    );
 }
 
 #[test]
@@ -174,16 +179,20 @@ fn hints_are_printed_once_and_again_only_on_help() {
 #[test]
 fn reading_and_starring_are_kept_for_the_next_session() {
     let home = Home::new();
-    let first = home.run(&["--plain", "sample-data"], &[], "/Ivanov\n1\ns\nq\n");
+    let wide = ["--plain", "--width", "120", "sample-data"];
+    let first = home.run(&wide, &[], "/Ivanov\n1\ns\nq\n");
     assert!(first.status.success());
-    let second = text(&home.run(&["--plain", "sample-data"], &[], "/Ivanov\nq\n").stdout);
+    let second = text(&home.run(&wide, &[], "/Ivanov\nq\n").stdout);
     assert!(
         second.contains(
             "1. Breaking. Starred. Russian Foreign Minister Arrives in North Korea. VOA, 28 July 2002.\n"
         ),
         "{second}"
     );
-    assert!(second.starts_with("47 articles in 4 stores, 46 unread, "), "{second}");
+    assert!(
+        second.starts_with("47 articles in 4 stores, 46 unread, "),
+        "{second}"
+    );
 }
 
 #[test]
@@ -239,13 +248,26 @@ const HINT: &str = "Type a number to read, h for help, q to quit.";
 fn each_trigger_selects_plain_mode_in_a_real_terminal() {
     let home = Home::new();
     let xterm = ("TERM", "xterm-256color");
-    let cases: &[(&str, &str, &[(&str, &str)])] = &[
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
         ("--plain", "\"$HERALD\" --plain sample-data", &[xterm]),
-        ("HERALD_PLAIN=1", "\"$HERALD\" sample-data", &[xterm, ("HERALD_PLAIN", "1")]),
-        ("ACCESSIBLE=1", "\"$HERALD\" sample-data", &[xterm, ("ACCESSIBLE", "1")]),
+        (
+            "HERALD_PLAIN=1",
+            "\"$HERALD\" sample-data",
+            &[xterm, ("HERALD_PLAIN", "1")],
+        ),
+        (
+            "ACCESSIBLE=1",
+            "\"$HERALD\" sample-data",
+            &[xterm, ("ACCESSIBLE", "1")],
+        ),
         ("TERM=dumb", "\"$HERALD\" sample-data", &[("TERM", "dumb")]),
         ("TERM unset", "\"$HERALD\" sample-data", &[]),
-        ("piped stdin", "printf 'q\\n' | \"$HERALD\" sample-data", &[xterm]),
+        (
+            "piped stdin",
+            "printf 'q\\n' | \"$HERALD\" sample-data",
+            &[xterm],
+        ),
         ("piped stdout", "\"$HERALD\" sample-data | cat", &[xterm]),
     ];
     for (name, shell, env) in cases {

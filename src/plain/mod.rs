@@ -116,17 +116,14 @@ pub fn detect_layout(width: Option<u16>) -> Layout {
     } else {
         None
     };
-    let page = size.map_or(DEFAULT_PAGE, |(_, rows)| {
-        usize::from(rows.saturating_sub(PAGE_MARGIN).max(5))
-    });
+    let screen = size.map(|(_, rows)| usize::from(rows.saturating_sub(PAGE_MARGIN).max(5)));
     let width = width
         .map(usize::from)
         .unwrap_or_else(|| size.map_or(DEFAULT_WIDTH, |(columns, _)| usize::from(columns.max(20))));
-    let article_page = size.map(|(_, rows)| usize::from(rows.saturating_sub(PAGE_MARGIN).max(5)));
     Layout {
         width,
-        page,
-        article_page,
+        page: screen.unwrap_or(DEFAULT_PAGE),
+        screen,
     }
 }
 

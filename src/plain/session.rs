@@ -19,12 +19,12 @@ const ECHO_LIMIT: usize = 40;
 pub struct Layout {
     /// Article text wraps to this many columns.
     pub width: usize,
-    /// Rows of headlines printed at a time (a headline wrapped onto two rows counts two; a page
-    /// holds at least one headline).
+    /// Headlines printed at a time.
     pub page: usize,
-    /// Rows of an article printed at a time; `None` prints it whole (output that is not a
-    /// terminal).
-    pub article_page: Option<usize>,
+    /// Rows free on the screen, when output is a terminal: a list page also ends before its
+    /// wrapped lines would fill more rows, and an article is printed this many rows at a time.
+    /// `None` (output that is not a terminal) prints whole articles.
+    pub screen: Option<usize>,
 }
 
 /// The answer to one command.
@@ -77,7 +77,7 @@ impl<'a> Session<'a> {
             layout: Layout {
                 width: layout.width.max(crate::text::wrap::MIN_WRAP_WIDTH),
                 page: layout.page.max(1),
-                article_page: layout.article_page,
+                screen: layout.screen.map(|rows| rows.max(1)),
             },
             order,
             filter,
@@ -211,7 +211,9 @@ impl<'a> Session<'a> {
         while end < self.list.len() {
             let line = render::headline(self.library, state, end + 1, self.list[end]);
             rows += self.wrap(line.clone()).len();
-            if rows > self.layout.page && end > self.shown {
+            let full = end - self.shown >= self.layout.page
+                || self.layout.screen.is_some_and(|screen| rows > screen);
+            if full && end > self.shown {
                 break;
             }
             lines.push(line);
@@ -296,7 +298,9 @@ impl<'a> Session<'a> {
         let index = self.list[position];
         self.open = Some(index);
         let article = self.library.article(index);
-        let mut lines = self.fit(article_lines(&article, self.layout.width, "Breaking news."));
+        let mut lines = article_lines(&article, self.layout.width, "Breaking news.");
+        speakable_dates(&mut lines, &article);
+        let mut lines = self.fit(lines);
         lines.push(format!(
             "End of article {} of {}.",
             position + 1,
@@ -319,8 +323,8 @@ impl<'a> Session<'a> {
     /// more. A screen reader speaks only what is on the screen, so a longer article printed at
     /// once would lose its beginning (seen with fenrir); piped output gets it whole.
     fn article_page(&mut self) -> Vec<String> {
-        let take = match self.layout.article_page {
-            Some(rows) if rows < self.article_rest.len() => rows.max(1),
+        let take = match self.layout.screen {
+            Some(rows) if rows < self.article_rest.len() => rows,
             _ => self.article_rest.len(),
         };
         let mut lines: Vec<String> = self.article_rest.drain(..take).collect();
@@ -351,6 +355,26 @@ impl<'a> Session<'a> {
     }
 }
 
+/// Says the dateline's dates as `28 July 2002`: screen readers speak `2002-07-28` as "2002
+/// dash 07 dash 28" (heard under fenrir). `article_lines` writes the date first on the dateline
+/// and after `Updated ` on its own line.
+fn speakable_dates(lines: &mut [String], article: &crate::store::Article<'_>) {
+    let dates = [
+        (article.headline.published, ""),
+        (article.detail.updated, "Updated "),
+    ];
+    for (date, prefix) in dates {
+        let Some(date) = date else { continue };
+        let iso = format!("{prefix}{}", date.iso_date());
+        if let Some(line) = lines.iter_mut().find(|line| {
+            line.strip_prefix(iso.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(", "))
+        }) {
+            *line = format!("{prefix}{}{}", date.long_date(), &line[iso.len()..]);
+        }
+    }
+}
+
 /// Text the reader typed, made safe to print back: no control characters, not too long.
 fn echo(text: &str) -> String {
     let clean = sanitize_line(text);
@@ -367,7 +391,7 @@ mod tests {
     const LAYOUT: Layout = Layout {
         width: 200,
         page: 5,
-        article_page: None,
+        screen: None,
     };
 
     fn sample() -> Library {
@@ -431,6 +455,7 @@ mod tests {
             article.lines[1],
             "Russian Foreign Minister Arrives in North Korea"
         );
+        assert_eq!(article.lines[2], "28 July 2002, VOA, Asia");
         assert_eq!(
             article.lines.last().map(String::as_str),
             Some("End of article 1 of 1.")
@@ -452,13 +477,14 @@ mod tests {
         let mut state = ReaderState::in_memory();
         let narrow = Layout {
             width: 40,
-            page: 6,
-            article_page: None,
+            page: 100,
+            screen: Some(6),
         };
         let mut session = Session::new(&library, &state, narrow);
         let mut lines = session.start(&state);
         let headline_rows = lines.len() - 3;
         assert!(headline_rows <= 6, "{lines:#?}");
+        assert!(headline_rows >= 5, "{lines:#?}");
         for input in [
             "h",
             "m",
@@ -484,7 +510,7 @@ mod tests {
         let library = sample();
         let mut state = ReaderState::in_memory();
         let paged = Layout {
-            article_page: Some(10),
+            screen: Some(10),
             ..LAYOUT
         };
         let mut session = Session::new(&library, &state, paged);
