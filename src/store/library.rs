@@ -59,13 +59,16 @@ impl Library {
             .collect();
         for article in file.articles {
             if !seen.insert(article.id.clone()) {
-                self.diagnostics.push(Diagnostic::warning(
-                    &input.display,
-                    format!(
-                        "duplicate id {:?} in store {:?}: kept the first, skipped {:?}",
-                        article.id, name, article.title
-                    ),
-                ));
+                self.diagnostics.push(
+                    Diagnostic::warning(
+                        &input.display,
+                        format!(
+                            "duplicate id {:?} in store {:?}: kept the first, skipped {:?}",
+                            article.id, name, article.title
+                        ),
+                    )
+                    .at_line(article.line),
+                );
                 continue;
             }
             self.push(store, article);
@@ -124,7 +127,7 @@ impl Library {
         let headline = &self.headlines[index];
         Article {
             headline,
-            detail: &self.details[index],
+            detail: std::borrow::Cow::Borrowed(&self.details[index]),
             store: self.store(headline.store),
         }
     }

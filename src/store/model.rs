@@ -48,6 +48,8 @@ pub struct ArticleDetail {
 /// An article as parsed from a store file, before it joins a library.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParsedArticle {
+    /// Where the article starts in its file, for messages about it.
+    pub line: usize,
     pub id: String,
     pub title: String,
     pub published: Option<Published>,
@@ -56,11 +58,13 @@ pub struct ParsedArticle {
     pub detail: ArticleDetail,
 }
 
-/// One whole article, borrowed from a library.
-#[derive(Clone, Copy, Debug)]
+/// One whole article from a library. The detail is borrowed when the library holds it and owned
+/// when it had to be read from the store file, so large stores need not keep bodies in memory;
+/// either way `article.detail.body` reads the same.
+#[derive(Clone, Debug)]
 pub struct Article<'a> {
     pub headline: &'a Headline,
-    pub detail: &'a ArticleDetail,
+    pub detail: std::borrow::Cow<'a, ArticleDetail>,
     pub store: &'a StoreInfo,
 }
 

@@ -265,7 +265,11 @@ fn report_article(
     result: &mut ParsedFile,
 ) {
     match parsed {
-        Ok(Accepted { article, warnings }) => {
+        Ok(Accepted {
+            mut article,
+            warnings,
+        }) => {
+            article.line = position.line;
             for warning in warnings {
                 result.diagnostics.push(
                     Diagnostic::warning(path, format!("{label} (id {:?}): {warning}", article.id))
@@ -357,6 +361,7 @@ fn parse_native_article(json: &str) -> Result<Accepted, ArticleProblem> {
     let breaking = flagged.unwrap_or(false) || fields::has_breaking_tag(&tags);
     Ok(Accepted {
         article: ParsedArticle {
+            line: 0,
             id,
             title,
             published,
@@ -499,6 +504,7 @@ fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
         })?;
     Ok(Accepted {
         article: ParsedArticle {
+            line: 0,
             id,
             title,
             published,

@@ -9,16 +9,18 @@ pub fn display_width(text: &str) -> usize {
 }
 
 /// Splits a body into paragraphs: blocks separated by one or more blank lines. Line breaks
-/// inside a paragraph are kept as spaces, since stores wrap their text at arbitrary widths.
+/// inside a paragraph become spaces, since stores wrap their text at arbitrary widths; but a
+/// list item (`* `, `- `, `1. `) or a link reference (`[1]: `) starts a paragraph of its own, so
+/// lists converted from HTML stay lists.
 pub fn paragraphs(body: &str) -> Vec<String> {
     let mut result = Vec::new();
     let mut current = String::new();
     for line in body.lines() {
         let line = line.trim();
+        if (line.is_empty() || starts_list_item(line)) && !current.is_empty() {
+            result.push(std::mem::take(&mut current));
+        }
         if line.is_empty() {
-            if !current.is_empty() {
-                result.push(std::mem::take(&mut current));
-            }
             continue;
         }
         if !current.is_empty() {
@@ -34,6 +36,16 @@ pub fn paragraphs(body: &str) -> Vec<String> {
 
 /// Narrowest wrap width: a double-width character needs two columns.
 pub const MIN_WRAP_WIDTH: usize = 2;
+
+fn starts_list_item(line: &str) -> bool {
+    if line.starts_with("* ") || line.starts_with("- ") || line.starts_with("\u{2022} ") {
+        return true;
+    }
+    // "12. item" or "[3]: https://..."
+    let rest = line.strip_prefix('[').unwrap_or(line);
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && (rest[digits..].starts_with(". ") || rest[digits..].starts_with("]: "))
+}
 
 /// Wraps one paragraph to `width` columns. Words longer than the width are broken, so no line
 /// is ever wider than `width` (widths below [`MIN_WRAP_WIDTH`] are raised to it).
@@ -105,6 +117,17 @@ mod tests {
             vec!["First line same paragraph.", "Second.", "Third."]
         );
         assert!(paragraphs("").is_empty());
+        assert_eq!(
+            paragraphs("Highlights:\n* one\n* two\n2. three\n[1]: https://example.org"),
+            vec![
+                "Highlights:",
+                "* one",
+                "* two",
+                "2. three",
+                "[1]: https://example.org"
+            ]
+        );
+        assert_eq!(paragraphs("In 2002. Then"), vec!["In 2002. Then"]);
         assert!(paragraphs("\n\n  \n").is_empty());
     }
 
