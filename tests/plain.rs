@@ -291,3 +291,22 @@ fn a_real_terminal_with_no_trigger_is_not_plain_mode() {
     };
     assert!(!out.contains(HINT), "plain mode without a trigger:\n{out}");
 }
+
+#[test]
+fn hostile_stores_cannot_put_control_bytes_into_plain_output() {
+    let home = Home::new();
+    let mut input = String::from("h\n");
+    for number in 1..=30 {
+        input.push_str(&format!("{number}\nm\nm\n"));
+    }
+    input.push_str("b\nu\na\nl\nm\nm\nq\n");
+    let output = home.run(&["--plain", "tests/fixtures/hostile"], &[], &input);
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("End of article 1 of "), "{out}");
+    assert!(!out.contains('\u{1b}'), "ESC byte in plain output");
+    assert!(!out.contains('\r'), "carriage return in plain output");
+    assert!(
+        out.chars().all(|c| c == '\n' || !c.is_control()),
+        "control character in plain output"
+    );
+}
