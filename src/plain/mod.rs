@@ -127,25 +127,25 @@ pub fn detect_layout(width: Option<u16>) -> Layout {
     }
 }
 
-/// Opens the reader state where the full-screen reader keeps it, or keeps it in memory when
-/// there is no data directory.
+/// Opens the reader state where the full-screen reader keeps it, or keeps it in memory (and
+/// says so) when there is no data directory.
 pub fn open_state() -> (ReaderState, Vec<String>) {
     match ReaderState::default_path() {
         Some(path) => ReaderState::open(path),
-        None => (ReaderState::in_memory(), Vec::new()),
+        None => (
+            ReaderState::in_memory(),
+            vec!["there is no data folder, so read and starred marks are not kept".to_owned()],
+        ),
     }
 }
 
 /// Runs plain mode on stdin and `out` with the user's reader state.
 pub fn run_stdio(library: &Library, width: Option<u16>, out: &mut impl Write) -> io::Result<()> {
     let (mut state, problems) = open_state();
-    let mut notes: Vec<String> = problems
+    let notes: Vec<String> = problems
         .iter()
         .map(|p| format!("Problem: {}", render::sentence(p)))
         .collect();
-    if state_is_memory_only() {
-        notes.push("Note: there is no data folder, so read and starred marks are not kept.".into());
-    }
     run(
         library,
         &mut state,
@@ -154,10 +154,6 @@ pub fn run_stdio(library: &Library, width: Option<u16>, out: &mut impl Write) ->
         io::stdin().lock(),
         out,
     )
-}
-
-fn state_is_memory_only() -> bool {
-    ReaderState::default_path().is_none()
 }
 
 /// The session loop: prints `notes` and the start, then answers one command per line until `q`
