@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod paths;
+pub mod plain;
 pub mod setup;
 pub mod state;
 pub mod store;
