@@ -33,6 +33,17 @@ pub struct ReadArgs {
     #[arg(value_name = "STORE")]
     pub stores: Vec<PathBuf>,
 
+    /// Plain mode for screen readers and braille displays: numbered lines, one command per
+    /// line, nothing redrawn. Also on with HERALD_PLAIN=1, ACCESSIBLE=1, config `plain = true`,
+    /// TERM=dumb, or when input or output is not a terminal.
+    #[arg(long)]
+    pub plain: bool,
+
+    /// In plain mode, wrap article text to this many columns (default: the terminal's width,
+    /// or 80).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(10..))]
+    pub width: Option<u16>,
+
     /// High-contrast mode: the terminal's own colours, emphasis by bold, underline and reverse.
     #[arg(long)]
     pub high_contrast: bool,

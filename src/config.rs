@@ -11,6 +11,8 @@ use serde::Deserialize;
 pub struct FileConfig {
     /// Store files or folders to open when none is named on the command line.
     pub stores: Vec<PathBuf>,
+    /// Read in plain mode (for screen readers and braille displays) when no flag says otherwise.
+    pub plain: Option<bool>,
 }
 
 /// The config in force, plus problems to tell the user about.
@@ -68,7 +70,7 @@ fn parse(text: &str, display: &str, path: &Path) -> LoadedConfig {
         .map(|s| if s.is_relative() { base.join(s) } else { s })
         .collect();
     LoadedConfig {
-        config: FileConfig { stores },
+        config: FileConfig { stores, ..config },
         path: Some(path.to_path_buf()),
         problems,
     }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod paths;
+pub mod plain;
 pub mod reader;
 pub mod setup;
 pub mod state;

@@ -108,6 +108,11 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             let clean = herald::commands::check(&library, &mut out)?;
             failure_if(!clean)
         }
+        None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
+            let library = open_library(&cli.read.stores, &config, false);
+            herald::plain::run_stdio(&library, cli.read.width, &mut out)?;
+            failure_if(library.has_errors())
+        }
         None => {
             let library = open_library(&cli.read.stores, &config, true);
             out.flush()?;

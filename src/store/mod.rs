@@ -6,6 +6,7 @@ mod fields;
 pub mod library;
 pub mod model;
 pub mod parse;
+pub mod scan;
 pub mod source;
 
 pub use diagnostic::{Diagnostic, Position, Severity};

@@ -1,0 +1,118 @@
+//! Plain-mode commands: one line of input becomes one [`Command`]. Pure, so every spelling is
+//! unit-tested without a terminal.
+
+/// What the reader asked for with one line of input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Open this item (counted from 1) of the current list.
+    Open(usize),
+    Next,
+    Previous,
+    /// Print the current list again from the top.
+    List,
+    /// Print the next page of the current list.
+    More,
+    /// Search titles and text; the results become the list. Holds the words as typed.
+    Search(String),
+    BreakingOnly,
+    UnreadOnly,
+    All,
+    /// Star the open article, or unstar it when it is starred.
+    Star,
+    Help,
+    Quit,
+    /// A blank line: nothing to do.
+    Nothing,
+    /// Anything else, as typed (trimmed).
+    Unknown(String),
+}
+
+/// Reads one line of input. Letters and words are case-insensitive, surrounding spaces are
+/// ignored, and each command also has a spelled-out name (`next`, `quit`...), which is easier
+/// to remember than a letter.
+pub fn parse(line: &str) -> Command {
+    let line = line.trim();
+    if line.is_empty() {
+        return Command::Nothing;
+    }
+    if let Some(words) = line.strip_prefix('/') {
+        return Command::Search(words.trim().to_owned());
+    }
+    // `search words` says the same without `/`, which some braille keyboards make awkward.
+    if let Some((first, words)) = line.split_once(char::is_whitespace)
+        && first.eq_ignore_ascii_case("search")
+    {
+        return Command::Search(words.trim().to_owned());
+    }
+    if line.bytes().all(|b| b.is_ascii_digit()) {
+        // Too many digits for a usize is still "a number nobody has": it is out of range.
+        return Command::Open(line.parse().unwrap_or(usize::MAX));
+    }
+    match line.to_lowercase().as_str() {
+        "n" | "next" => Command::Next,
+        "p" | "prev" | "previous" => Command::Previous,
+        "l" | "list" => Command::List,
+        "m" | "more" => Command::More,
+        "b" | "breaking" => Command::BreakingOnly,
+        "u" | "unread" => Command::UnreadOnly,
+        "a" | "all" => Command::All,
+        "s" | "star" => Command::Star,
+        "h" | "?" | "help" => Command::Help,
+        "q" | "quit" | "exit" => Command::Quit,
+        "search" => Command::Search(String::new()),
+        _ => Command::Unknown(line.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_spelling_of_every_command() {
+        let cases = [
+            ("3", Command::Open(3)),
+            ("  12 ", Command::Open(12)),
+            ("0", Command::Open(0)),
+            ("99999999999999999999999", Command::Open(usize::MAX)),
+            ("n", Command::Next),
+            ("N", Command::Next),
+            ("next", Command::Next),
+            ("p", Command::Previous),
+            ("previous", Command::Previous),
+            ("l", Command::List),
+            ("m", Command::More),
+            ("more", Command::More),
+            ("b", Command::BreakingOnly),
+            ("u", Command::UnreadOnly),
+            ("a", Command::All),
+            ("s", Command::Star),
+            ("h", Command::Help),
+            ("?", Command::Help),
+            ("HELP", Command::Help),
+            ("q", Command::Quit),
+            ("quit", Command::Quit),
+            ("exit", Command::Quit),
+            ("", Command::Nothing),
+            ("   \t", Command::Nothing),
+            ("/Ivanov", Command::Search("Ivanov".into())),
+            ("/ north  korea ", Command::Search("north  korea".into())),
+            ("/", Command::Search(String::new())),
+            ("search ivanov", Command::Search("ivanov".into())),
+            ("Search  north korea", Command::Search("north korea".into())),
+            ("search", Command::Search(String::new())),
+            ("x", Command::Unknown("x".into())),
+            ("3a", Command::Unknown("3a".into())),
+            ("-1", Command::Unknown("-1".into())),
+            ("nn", Command::Unknown("nn".into())),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(parse(input), expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn a_windows_line_ending_is_ignored() {
+        assert_eq!(parse("q\r"), Command::Quit);
+    }
+}

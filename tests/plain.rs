@@ -1,0 +1,312 @@
+#![allow(clippy::expect_used)]
+//! Plain mode end to end: the real binary, piped input, the sample stores, a temporary home.
+//!
+//! Golden transcripts live in `tests/golden/NAME.out` (stdout, byte for byte). When output
+//! changes on purpose, rewrite them with `HERALD_BLESS=1 cargo test --test plain` and review
+//! the diff. Every transcript is also checked for bytes a screen reader or braille display
+//! should never get: ESC, `\r`, box drawing and block elements (U+2500-U+259F) and braille
+//! patterns (U+2800-U+28FF).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const HERALD: &str = env!("CARGO_BIN_EXE_herald");
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A home for one test: data and config folders that are never the user's.
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temporary folder"),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `herald ARGS` with `stdin` piped in. The environment is emptied first, so the tester's
+    /// own `HERALD_PLAIN`, `TERM` or config cannot change the result.
+    fn run(&self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+        let mut command = Command::new(HERALD);
+        command
+            .args(args)
+            .current_dir(root())
+            .env_clear()
+            .env("HOME", self.path())
+            .env("XDG_DATA_HOME", self.path().join("data"))
+            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .env("XDG_CACHE_HOME", self.path().join("cache"))
+            .envs(env.iter().copied())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command.spawn().expect("start herald");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(stdin.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("herald output")
+    }
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
+}
+
+/// Bytes that have no place in plain mode's output.
+fn assert_plain_bytes(name: &str, out: &str) {
+    assert!(!out.contains('\u{1b}'), "{name}: ESC byte in output");
+    assert!(!out.contains('\r'), "{name}: carriage return in output");
+    for c in out.chars() {
+        assert!(
+            !('\u{2500}'..='\u{259F}').contains(&c),
+            "{name}: box drawing or block character {c:?}"
+        );
+        assert!(
+            !('\u{2800}'..='\u{28FF}').contains(&c),
+            "{name}: braille pattern {c:?}"
+        );
+        assert!(
+            c == '\n' || !c.is_control(),
+            "{name}: control character {c:?}"
+        );
+    }
+}
+
+/// Compares `actual` with `tests/golden/NAME.out`, or rewrites it under `HERALD_BLESS=1`.
+fn assert_golden(name: &str, actual: &str) {
+    let path = root().join("tests/golden").join(format!("{name}.out"));
+    if std::env::var_os("HERALD_BLESS").is_some_and(|v| !v.is_empty()) {
+        std::fs::write(&path, actual).expect("write golden file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|error| {
+        panic!(
+            "{}: {error}; run with HERALD_BLESS=1 to create it",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let line = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(e, a)| e != a)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name}: output differs from {} at line {}\nexpected: {:?}\nactual:   {:?}\n\
+             (HERALD_BLESS=1 rewrites golden files)",
+            path.display(),
+            line + 1,
+            expected.lines().nth(line),
+            actual.lines().nth(line),
+        );
+    }
+}
+
+/// Sessions replayed against the sample stores: (golden name, arguments, input).
+const TRANSCRIPTS: &[(&str, &[&str], &str)] = &[
+    ("seed", &["--plain", "sample-data"], "/Ivanov\n1\nq\n"),
+    (
+        "tour",
+        &["--plain", "sample-data"],
+        "h\nm\nm\nm\nm\nl\nb\n2\ns\nn\np\np\nu\n/zebra\nsearch lichen\n1\n\nzz\n99\na\nq\n",
+    ),
+    (
+        "narrow",
+        &["--plain", "--width", "40", "sample-data"],
+        "/Ivanov\n1\n",
+    ),
+    ("empty-input", &["--plain", "sample-data"], ""),
+];
+
+#[test]
+fn golden_transcripts() {
+    for (name, args, input) in TRANSCRIPTS {
+        let home = Home::new();
+        let output = home.run(args, &[("TERM", "xterm-256color")], input);
+        assert!(output.status.success(), "{name}: {output:?}");
+        assert!(output.stderr.is_empty(), "{name}: {}", text(&output.stderr));
+        let out = text(&output.stdout);
+        assert_plain_bytes(name, &out);
+        assert_golden(name, &out);
+    }
+}
+
+#[test]
+fn the_seed_article_is_printed_whole_with_its_banner() {
+    let home = Home::new();
+    let output = home.run(&["--plain", "sample-data"], &[], "/Ivanov\n1\nq\n");
+    assert!(output.status.success());
+    assert!(!output.stdout.contains(&0x1b));
+    let out = text(&output.stdout);
+    let start = out.find("Breaking news.\n").expect("banner");
+    let article = &out[start..];
+    let end = article.find("End of article 1 of 1.\n").expect("end line");
+    let body = article[..end]
+        .split_once("\n\n")
+        .map(|(_, body)| body)
+        .expect("a blank line after the dateline");
+    let paragraphs = body.split("\n\n").filter(|p| !p.trim().is_empty()).count();
+    assert_eq!(paragraphs, 9, "{body}");
+    assert!(
+        article.starts_with("Breaking news.\nRussian Foreign Minister Arrives in North Korea\n")
+    );
+}
+
+#[test]
+fn hints_are_printed_once_and_again_only_on_help() {
+    let home = Home::new();
+    let input = "2\nn\np\nm\nl\nb\nu\na\n/korea\ns\nh\nq\n";
+    let out = text(&home.run(&["--plain", "sample-data"], &[], input).stdout);
+    let hints = out
+        .lines()
+        .filter(|l| l.contains("h for help") || l.starts_with("Help."))
+        .count();
+    assert_eq!(hints, 2, "{out}");
+}
+
+#[test]
+fn reading_and_starring_are_kept_for_the_next_session() {
+    let home = Home::new();
+    let wide = ["--plain", "--width", "120", "sample-data"];
+    let first = home.run(&wide, &[], "/Ivanov\n1\ns\nq\n");
+    assert!(first.status.success());
+    let second = text(&home.run(&wide, &[], "/Ivanov\nq\n").stdout);
+    assert!(
+        second.contains(
+            "1. Breaking. Starred. Russian Foreign Minister Arrives in North Korea. VOA, 28 July 2002.\n"
+        ),
+        "{second}"
+    );
+    assert!(
+        second.starts_with("47 articles in 4 stores, 46 unread, "),
+        "{second}"
+    );
+}
+
+#[test]
+fn the_config_file_can_ask_for_plain_mode() {
+    let home = Home::new();
+    let config = home.path().join("config/herald");
+    std::fs::create_dir_all(&config).expect("config folder");
+    std::fs::write(config.join("config.toml"), "plain = true\n").expect("config file");
+    let output = home.run(&["sample-data"], &[], "q\n");
+    assert!(output.stderr.is_empty(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("Type a number to read"));
+}
+
+#[test]
+fn plain_output_is_the_same_through_a_pipe_and_without_a_flag() {
+    // Piped stdin and stdout choose plain mode by themselves (P1, P8).
+    let home = Home::new();
+    let flagged = home.run(&["--plain", "sample-data"], &[], "/Ivanov\n1\nq\n");
+    let home = Home::new();
+    let piped = home.run(&["sample-data"], &[("TERM", "xterm")], "/Ivanov\n1\nq\n");
+    assert_eq!(text(&flagged.stdout), text(&piped.stdout));
+}
+
+/// Runs `shell` in a pseudo-terminal with `script` (util-linux), so stdin and stdout are a
+/// terminal unless the command itself pipes them. Returns None when `script` is missing.
+fn in_terminal(home: &Home, shell: &str, env: &[(&str, &str)], input: &str) -> Option<String> {
+    let script = ["/usr/bin/script", "/bin/script"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())?;
+    let mut command = Command::new(script);
+    command
+        .args(["-q", "-e", "-c", shell, "/dev/null"])
+        .current_dir(root())
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .env("HERALD", HERALD)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = command.spawn().ok()?;
+    child.stdin.take()?.write_all(input.as_bytes()).ok()?;
+    let output = child.wait_with_output().ok()?;
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+const HINT: &str = "Type a number to read, h for help, q to quit.";
+
+#[test]
+fn each_trigger_selects_plain_mode_in_a_real_terminal() {
+    let home = Home::new();
+    let xterm = ("TERM", "xterm-256color");
+    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
+        ("--plain", "\"$HERALD\" --plain sample-data", &[xterm]),
+        (
+            "HERALD_PLAIN=1",
+            "\"$HERALD\" sample-data",
+            &[xterm, ("HERALD_PLAIN", "1")],
+        ),
+        (
+            "ACCESSIBLE=1",
+            "\"$HERALD\" sample-data",
+            &[xterm, ("ACCESSIBLE", "1")],
+        ),
+        ("TERM=dumb", "\"$HERALD\" sample-data", &[("TERM", "dumb")]),
+        ("TERM unset", "\"$HERALD\" sample-data", &[]),
+        (
+            "piped stdin",
+            "printf 'q\\n' | \"$HERALD\" sample-data",
+            &[xterm],
+        ),
+        ("piped stdout", "\"$HERALD\" sample-data | cat", &[xterm]),
+    ];
+    for (name, shell, env) in cases {
+        let Some(out) = in_terminal(&home, shell, env, "q\n") else {
+            eprintln!("skipped: `script` (util-linux) is not installed");
+            return;
+        };
+        assert!(out.contains(HINT), "{name}: not plain mode:\n{out}");
+        assert!(!out.contains('\u{1b}'), "{name}: ESC byte in plain output");
+    }
+}
+
+#[test]
+fn a_real_terminal_with_no_trigger_is_not_plain_mode() {
+    // The control case: proves the trigger test above can fail.
+    let home = Home::new();
+    let shell = "exec timeout 10 \"$HERALD\" sample-data";
+    let Some(out) = in_terminal(&home, shell, &[("TERM", "xterm-256color")], "q") else {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    };
+    assert!(!out.contains(HINT), "plain mode without a trigger:\n{out}");
+}
+
+#[test]
+fn hostile_stores_cannot_put_control_bytes_into_plain_output() {
+    let home = Home::new();
+    let mut input = String::from("h\n");
+    for number in 1..=30 {
+        input.push_str(&format!("{number}\nm\nm\n"));
+    }
+    input.push_str("b\nu\na\nl\nm\nm\nq\n");
+    let output = home.run(&["--plain", "tests/fixtures/hostile"], &[], &input);
+    let out = String::from_utf8_lossy(&output.stdout);
+    assert!(out.contains("End of article 1 of "), "{out}");
+    assert!(!out.contains('\u{1b}'), "ESC byte in plain output");
+    assert!(!out.contains('\r'), "carriage return in plain output");
+    assert!(
+        out.chars().all(|c| c == '\n' || !c.is_control()),
+        "control character in plain output"
+    );
+}

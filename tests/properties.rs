@@ -1,0 +1,128 @@
+//! Properties that must hold for any input, not just the cases we thought of.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
+use herald::store::{FileKind, parse_file};
+use herald::text::{
+    display_width, is_inert, sanitize_line, sanitize_text, truncate_to_width, wrap::wrap_paragraph,
+};
+use proptest::prelude::*;
+
+/// Strings biased towards what breaks terminals: escapes, C0/C1, bidi, wide and zero-width.
+fn nasty_string() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        "[a-zA-Z0-9 .,]{0,12}",
+        Just("\u{1b}".to_owned()),
+        Just("\u{1b}[".to_owned()),
+        Just("\u{1b}]8;;".to_owned()),
+        Just("\u{1b}\\".to_owned()),
+        Just("\u{7}".to_owned()),
+        Just("\u{9b}".to_owned()),
+        Just("\u{9d}".to_owned()),
+        Just("\r\n".to_owned()),
+        Just("\t".to_owned()),
+        Just("\u{202e}".to_owned()),
+        Just("\u{2067}".to_owned()),
+        Just("\u{200d}".to_owned()),
+        Just("東京".to_owned()),
+        Just("📰".to_owned()),
+        Just("مرحبا".to_owned()),
+        any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+}
+
+fn json_value() -> impl Strategy<Value = serde_json::Value> {
+    let leaf = prop_oneof![
+        Just(serde_json::Value::Null),
+        any::<bool>().prop_map(serde_json::Value::Bool),
+        any::<i64>().prop_map(|n| serde_json::json!(n)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| serde_json::json!(f)),
+        nasty_string().prop_map(serde_json::Value::String),
+        prop::sample::select(vec![
+            "id",
+            "title",
+            "body",
+            "published",
+            "2002-07-28",
+            "breaking",
+            "tags"
+        ])
+        .prop_map(|s| serde_json::Value::String(s.to_owned())),
+    ];
+    leaf.prop_recursive(4, 64, 8, |inner| {
+        let keys = prop::sample::select(vec![
+            "id",
+            "title",
+            "body",
+            "published",
+            "updated",
+            "tags",
+            "breaking",
+            "url",
+            "source",
+            "name",
+            "articles",
+            "version",
+            "items",
+            "content_html",
+            "content_text",
+            "_herald",
+            "authors",
+            "other",
+        ]);
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+            prop::collection::btree_map(keys.prop_map(str::to_owned), inner, 0..8)
+                .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn sanitised_text_is_inert(input in nasty_string()) {
+        let text = sanitize_text(&input);
+        prop_assert!(is_inert(&text), "{:?} -> {:?}", input, text);
+        let line = sanitize_line(&input);
+        prop_assert!(is_inert(&line) && !line.contains('\n'), "{:?} -> {:?}", input, line);
+    }
+
+    #[test]
+    fn sanitising_twice_changes_nothing(input in nasty_string()) {
+        let once = sanitize_text(&input).into_owned();
+        prop_assert_eq!(sanitize_text(&once), once.as_str());
+    }
+
+    #[test]
+    fn wrapping_never_exceeds_the_width(input in nasty_string(), width in 2usize..120) {
+        let text = sanitize_line(&input);
+        for line in wrap_paragraph(&text, width) {
+            prop_assert!(display_width(&line) <= width, "{:?} wider than {}", line, width);
+        }
+        prop_assert!(display_width(&truncate_to_width(&text, width)) <= width);
+    }
+
+    #[test]
+    fn the_loader_returns_articles_or_errors_and_never_panics(value in json_value()) {
+        let text = value.to_string();
+        for kind in [FileKind::Json, FileKind::JsonLines] {
+            let file = parse_file("prop.json", text.as_bytes(), kind);
+            for article in &file.articles {
+                prop_assert!(!article.id.is_empty() && !article.title.is_empty());
+                prop_assert!(is_inert(&article.title) && is_inert(&article.detail.body));
+            }
+        }
+    }
+
+    #[test]
+    fn the_loader_survives_arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+        for kind in [FileKind::Json, FileKind::JsonLines] {
+            let _ = parse_file("bytes.json", &bytes, kind);
+        }
+    }
+}
