@@ -7,6 +7,8 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod import;
+pub mod packaging;
 pub mod paths;
 pub mod setup;
 pub mod state;
