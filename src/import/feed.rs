@@ -29,11 +29,7 @@ pub fn parse_xml_feed(bytes: &[u8], overrides: &Overrides) -> Result<Imported, S
 }
 
 fn from_feed(feed: Feed, overrides: &Overrides) -> Imported {
-    let name = feed
-        .title
-        .as_ref()
-        .map(line_of)
-        .filter(|t| !t.is_empty());
+    let name = feed.title.as_ref().map(line_of).filter(|t| !t.is_empty());
     let source = overrides.source.clone().or_else(|| name.clone());
     let mut imported = Imported {
         name,
@@ -136,7 +132,16 @@ fn from_entry(
         .authors
         .iter()
         .find_map(|a| a.name.as_deref().or(a.email.as_deref()))
-        .map(|a| sanitize_line(a).trim().to_owned())
+        .map(|a| {
+            let a = sanitize_line(a);
+            // RSS writes `email (Name)`; feed-rs keeps the `(Name)` part as the name.
+            let a = a.trim();
+            a.strip_prefix('(')
+                .and_then(|a| a.strip_suffix(')'))
+                .unwrap_or(a)
+                .trim()
+                .to_owned()
+        })
         .filter(|a| !a.is_empty());
     Some(ImportedArticle {
         id,
@@ -205,11 +210,13 @@ pub fn parse_herald_json(
             id: article.id,
             title: article.title,
             url: detail.url,
+            // As for RSS and Atom, the feed's title is the source unless the item names one.
             source: overrides
                 .source
                 .as_deref()
                 .map(|s| sanitize_line(s).into_owned())
-                .or(article.source),
+                .or(article.source)
+                .or_else(|| imported.name.clone()),
             section: overrides
                 .section
                 .as_deref()
@@ -280,6 +287,7 @@ mod tests {
   <link>https://example.org/ferry</link>
   <pubDate>Sun, 28 Jul 2002 09:30:00 +0200</pubDate>
   <category>Breaking</category>
+  <author>desk@example.org (Mara Lind)</author>
   <description>&lt;p&gt;First &lt;b&gt;para&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;See &lt;a href="https://example.org/map"&gt;the map&lt;/a&gt;.&lt;/p&gt;</description>
 </item>
 <item><title>No guid</title><link>https://example.org/two</link></item>
@@ -292,6 +300,7 @@ mod tests {
         assert_eq!(a.url.as_deref(), Some("https://example.org/ferry"));
         assert_eq!(a.source.as_deref(), Some("Harbour & Hills"));
         assert!(a.breaking);
+        assert_eq!(a.author.as_deref(), Some("Mara Lind"));
         let body = a.body.as_deref().unwrap();
         assert!(
             body.contains("First") && body.contains("\n\nSee"),
@@ -325,6 +334,7 @@ mod tests {
         assert_eq!(a.published.as_deref(), Some("2024-01-05T08:00:00Z"));
         assert_eq!(a.updated.as_deref(), Some("2024-01-05T09:00:00Z"));
         assert_eq!(a.author.as_deref(), Some("Ana Ruiz"));
+        assert_eq!(a.source.as_deref(), Some("Atom Desk"));
         assert_eq!(a.summary.as_deref(), Some("Short."));
         let body = a.body.as_deref().unwrap();
         assert!(body.contains("One.") && body.contains("two"), "{body:?}");
