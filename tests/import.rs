@@ -451,3 +451,18 @@ fn version_names_the_crate_version() {
         run.stdout
     );
 }
+
+#[test]
+fn a_store_in_a_missing_folder_is_an_error_not_a_new_folder() {
+    let sandbox = Sandbox::new();
+    let target = sandbox.path("no-such-folder/news.json");
+    let run = sandbox.herald(&[
+        "import",
+        &feed("rss2.xml"),
+        "--into",
+        &target.to_string_lossy(),
+    ]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
+    assert!(!sandbox.path("no-such-folder").exists());
+}

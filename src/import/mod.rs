@@ -170,6 +170,15 @@ pub fn import_file(
     let (input, bytes) = read_input(file, stdin)?;
     let mut imported = parse_input(&input, &bytes, overrides)?;
     let target = display_path(into);
+    // Refuse a target that is not a store before creating anything beside it.
+    merge::read_target(into)?;
+    // Two imports into one store at once (two cron jobs) must not both read the old file and
+    // each write back only its own additions: hold the store's lock from read to rename.
+    let _lock = write::lock_store(into).map_err(|error| ImportError::Write {
+        target: target.clone(),
+        error,
+    })?;
+    // Read again under the lock: another import may have replaced the file meanwhile.
     let existing = match merge::read_target(into)? {
         Some(existing) => existing,
         // A new store: named after the feed unless told otherwise.

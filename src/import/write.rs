@@ -9,19 +9,7 @@ use std::path::Path;
 /// `path` (atomic within one file system, which the same folder guarantees), then flushes the
 /// folder so the rename itself survives a crash. An existing file's permissions are kept.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::NotFound,
-            format!(
-                "the folder {} does not exist",
-                crate::store::source::display_path(dir)
-            ),
-        ));
-    }
+    let dir = folder_of(path)?;
     // A dot-name with no .json extension, so a reader scanning the folder never picks up the
     // temporary file as a store.
     let mut temp = tempfile::Builder::new()
@@ -37,6 +25,44 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     }
     temp.persist(path).map_err(|e| e.error)?;
     sync_dir(dir)
+}
+
+/// Takes an exclusive lock on `.NAME.lock` beside the store (the store itself is replaced by
+/// each write, so locking it would not exclude the next writer). The lock is released when the
+/// returned file is dropped, also if Herald dies. The lock file is left in place: removing it
+/// would race with a writer that has just opened it. Its name starts with a dot and does not
+/// end in `.json`, so folder scans never read it as a store.
+pub fn lock_store(path: &Path) -> io::Result<File> {
+    let dir = folder_of(path)?;
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(".lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(dir.join(name))?;
+    file.lock()?;
+    Ok(file)
+}
+
+/// The folder a store lives in, which must exist: Herald does not create folders for a typo.
+fn folder_of(path: &Path) -> io::Result<&Path> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if dir.is_dir() {
+        Ok(dir)
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "the folder {} does not exist",
+                crate::store::source::display_path(dir)
+            ),
+        ))
+    }
 }
 
 /// tempfile creates files readable only by their owner; a new store should be as readable as
@@ -80,6 +106,20 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["news.json"]);
+    }
+
+    #[test]
+    fn the_store_lock_is_exclusive_and_released_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("news.json");
+        let held = lock_store(&path).unwrap();
+        let other = std::fs::OpenOptions::new()
+            .write(true)
+            .open(dir.path().join(".news.json.lock"))
+            .unwrap();
+        assert!(other.try_lock().is_err(), "a second writer must wait");
+        drop(held);
+        assert!(other.try_lock().is_ok());
     }
 
     #[cfg(unix)]
