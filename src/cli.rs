@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "herald",
-    version,
+    version = crate::packaging::VERSION,
     about = "A terminal news reader for local JSON stores",
     long_about = "A terminal news reader for local JSON stores.\n\n\
         With no STORE, Herald opens the stores listed in its config file, else the stores/ folder \
@@ -103,4 +103,33 @@ pub enum Command {
         #[arg(value_name = "STORE")]
         stores: Vec<PathBuf>,
     },
+    /// Import a feed (RSS, Atom, JSON Feed) or a saved text page into a native store.
+    Import(ImportArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `herald man > herald.1`.
+    Man,
+}
+
+/// `herald import FILE --into STORE.json`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The feed or saved page to import; `-` reads standard input.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The native store to create or merge into (a .json file).
+    #[arg(long, value_name = "STORE.json")]
+    pub into: PathBuf,
+    /// Name of a new store (default: the feed's title). An existing store keeps its name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Set every imported article's source (default: the feed's title).
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Set every imported article's section.
+    #[arg(long, value_name = "NAME")]
+    pub section: Option<String>,
 }

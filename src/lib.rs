@@ -8,6 +8,8 @@ pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod import;
+pub mod packaging;
 pub mod paths;
 pub mod plain;
 pub mod reader;

@@ -1,5 +1,6 @@
 //! The `herald` binary: parse the command line, run one mode, map the outcome to an exit code.
-//! Exit codes: 0 success, 1 a problem with the stores or the article asked for, 2 usage error.
+//! Exit codes: 0 success, 1 a problem with the stores or the article asked for (or an import
+//! that wrote nothing), 2 usage error.
 
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -108,6 +109,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             let clean = herald::commands::check(&library, &mut out)?;
             failure_if(!clean)
         }
+        Some(Command::Import(args)) => herald::import::run(args, &mut out)?,
+        Some(Command::Completions { shell }) => herald::packaging::completions(*shell, &mut out)?,
+        Some(Command::Man) => herald::packaging::man(&mut out)?,
         None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
             let library = open_library(&cli.read.stores, &config, false);
             herald::plain::run_stdio(&library, cli.read.width, &mut out)?;
