@@ -313,17 +313,13 @@ impl App {
             .map_or(1, |p| usize::from(p.article.height).max(1))
     }
 
-    /// Scrolls the list so the selection is on screen.
+    /// Scrolls the list so the selection is on screen. `update` calls this after every
+    /// action, so nothing that moves the selection or shrinks the list (search, restore, a
+    /// jump, a filter, a message taking a row, a resize, a reload) can leave it off screen.
     fn keep_selection_visible(&mut self) {
         let height = self.list_height();
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
-        if self.selected < self.list_offset {
-            self.list_offset = self.selected;
-        } else if self.selected >= self.list_offset + height {
-            self.list_offset = self.selected + 1 - height;
-        }
-        // Never leave empty rows at the bottom while there are headlines above.
-        let max_offset = self.visible.len().saturating_sub(height);
-        self.list_offset = self.list_offset.min(max_offset);
+        self.list_offset =
+            layout::scroll_into_view(self.selected, self.list_offset, self.visible.len(), height);
     }
 }

@@ -24,6 +24,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Help { .. } => help(app, action, &mut effects),
         Mode::Browse => browse(app, action, &mut effects),
     }
+    app.keep_selection_visible();
     if app.snapshot() != before && !effects.iter().any(|e| matches!(e, Effect::Exit(_))) {
         effects.push(Effect::Redraw);
     }
