@@ -45,6 +45,15 @@ fn open_library(
     config: &config::LoadedConfig,
     quiet_diagnostics: bool,
 ) -> Library {
+    open_sources(named, config, quiet_diagnostics).0
+}
+
+/// The library and the sources it came from (readers load them again when they change).
+fn open_sources(
+    named: &[PathBuf],
+    config: &config::LoadedConfig,
+    quiet_diagnostics: bool,
+) -> (Library, Vec<herald::store::StoreSource>) {
     let selection = choose_sources(named, config);
     if let Some(note) = &selection.note {
         eprintln!("herald: {note}");
@@ -55,7 +64,7 @@ fn open_library(
             eprintln!("{diagnostic}");
         }
     }
-    library
+    (library, selection.sources)
 }
 
 fn terminal_width() -> usize {
@@ -118,9 +127,14 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             failure_if(library.has_errors())
         }
         None => {
-            let library = open_library(&cli.read.stores, &config, true);
+            let (library, sources) = open_sources(&cli.read.stores, &config, true);
             out.flush()?;
-            herald::reader::start(library, &cli.read.reader_flags(), config.path.as_deref())?
+            herald::reader::start(
+                library,
+                sources,
+                &cli.read.reader_flags(),
+                config.path.as_deref(),
+            )?
         }
     };
     out.flush()?;

@@ -8,6 +8,7 @@ pub mod help;
 pub mod keymap;
 pub mod layout;
 pub mod options;
+pub mod reload;
 mod update;
 
 pub use action::Action;
@@ -106,6 +107,9 @@ pub struct App {
     size: (u16, u16),
     /// Bumped whenever a read or star mark changes, so change detection sees it.
     marks: u64,
+    /// The newest breaking article that arrived by a reload and was announced: `B` goes there
+    /// first.
+    announced: Option<ArticleKey>,
 }
 
 /// What decides the picture, compared before and after an action: if equal, nothing is drawn.
@@ -156,6 +160,7 @@ impl App {
             high_contrast,
             size,
             marks: 0,
+            announced: None,
         };
         if let Some(key) = app.state.last_selected().cloned()
             && let Some(index) = app.library.find(&key.store, &key.id)
@@ -171,6 +176,19 @@ impl App {
         }
         app.keep_selection_visible();
         app
+    }
+
+    /// Shows an error in the message line (until the next key).
+    pub fn show_error(&mut self, text: &str) {
+        self.message = Some(Message {
+            kind: MessageKind::Error,
+            text: text.to_owned(),
+        });
+    }
+
+    /// Takes in a fresh load of the same stores (see [`reload`]).
+    pub fn stores_changed(&mut self, loaded: Library) -> Vec<Effect> {
+        reload::stores_changed(self, loaded)
     }
 
     pub fn library(&self) -> &Library {

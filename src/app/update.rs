@@ -355,6 +355,15 @@ fn search(app: &mut App, forward: bool, include_current: bool) {
 }
 
 fn next_breaking(app: &mut App) {
+    // An announced arrival first: that is the one the reader was just told about.
+    if let Some(key) = app.announced.take()
+        && let Some(index) = app.library.find(&key.store, &key.id)
+        && let Some(position) = app.visible.iter().position(|&i| i == index)
+    {
+        app.focus = Focus::List;
+        move_to(app, position);
+        return;
+    }
     let len = app.visible.len();
     for step in 1..=len {
         let position = (app.selected + step) % len;

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 mod flow;
+mod live;
 mod pty;
 mod render;
 mod support;

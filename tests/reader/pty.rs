@@ -493,3 +493,44 @@ fn no_alt_screen_never_enters_the_alternate_screen() {
     })
     .expect("restored");
 }
+
+/// The `>` row of the screen.
+fn selected_line(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .find(|l| l.starts_with('>'))
+        .map(str::to_owned)
+}
+
+#[test]
+fn an_article_appended_to_a_jsonl_store_appears_live_with_the_selection_unchanged() {
+    let (_tmp, dir) = crate::live::sample_copy();
+    let path = dir.to_str().expect("utf-8 path").to_owned();
+    let mut pty = Pty::launch(Launch {
+        args: &[&path],
+        ..Launch::default()
+    });
+    started(&pty);
+    pty.send("jjj");
+    pty.wait_for_cursor(4, 0);
+    let before = selected_line(&pty.screen_text()).expect("a selected row");
+    crate::live::append(
+        &dir.join("30-wire.jsonl"),
+        &crate::live::breaking_line("wire-live", "Levee Breaks North of Town"),
+    );
+    pty.wait_for_text("Breaking news: Levee Breaks North of Town");
+    pty.wait_for_text("48 of 48 headlines");
+    let screen = pty.screen_text();
+    assert!(screen.contains("BREAKING 2030-01-01"), "{screen}");
+    // The new headline is at the top; the selected article is the same one, one row down.
+    let after = selected_line(&screen).expect("a selected row");
+    assert_eq!(after, before, "{screen}");
+    // B moves to it because the user asked.
+    pty.send("B");
+    pty.wait_until("the new article selected", DEADLINE, |s| {
+        selected_line(&s.contents()).is_some_and(|l| l.contains("2030-01-01"))
+    })
+    .expect("B goes to the announced article");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+}
