@@ -122,8 +122,8 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         Some(Command::Completions { shell }) => herald::packaging::completions(*shell, &mut out)?,
         Some(Command::Man) => herald::packaging::man(&mut out)?,
         None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
-            let library = open_library(&cli.read.stores, &config, false);
-            herald::plain::run_stdio(&library, cli.read.width, &mut out)?;
+            let (library, sources) = open_sources(&cli.read.stores, &config, false);
+            herald::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;
             failure_if(library.has_errors())
         }
         None => {

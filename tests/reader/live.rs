@@ -178,3 +178,67 @@ fn a_removed_store_goes_and_filters_follow_stores_by_name() {
     assert_eq!(app.library().store(app.filter().store.unwrap()).name, name);
     assert_eq!(selected_key(&app), selected);
 }
+
+#[test]
+fn plain_mode_announces_breaking_news_at_the_next_command() {
+    let (_tmp, dir) = sample_copy();
+    let library = load(&dir);
+    let mut state = ReaderState::in_memory();
+    let layout = herald::plain::Layout {
+        width: 200,
+        page: 5,
+        screen: None,
+    };
+    let mut calls = 0;
+    let wire = dir.join("30-wire.jsonl");
+    let mut reload = || {
+        calls += 1;
+        // The writer appends while the reader reads the first article.
+        (calls == 2).then(|| {
+            append(
+                &wire,
+                &breaking_line("wire-plain", "Ferry Service Suspended"),
+            );
+            load(&dir)
+        })
+    };
+    let mut out = Vec::new();
+    herald::plain::run(
+        &library,
+        &mut state,
+        layout,
+        &[],
+        "1\nl\nq\n".as_bytes(),
+        &mut out,
+        &mut reload,
+    )
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == "Breaking news: Ferry Service Suspended")
+        .unwrap_or_else(|| panic!("no announcement:\n{text}"));
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.starts_with("Breaking news: "))
+            .count(),
+        1,
+        "{text}"
+    );
+    // Announced once, before the answer to `l`, which lists the new article first.
+    assert!(
+        lines[at..]
+            .iter()
+            .any(|l| l.starts_with("All articles: 48.")),
+        "{text}"
+    );
+    assert!(
+        lines[at..]
+            .iter()
+            .any(|l| l.starts_with("1. Breaking. Unread. Ferry Service Suspended.")),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'));
+}
