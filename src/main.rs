@@ -134,6 +134,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 sources,
                 &cli.read.reader_flags(),
                 config.path.as_deref(),
+                config.config.opener.clone(),
             )?
         }
     };

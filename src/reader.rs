@@ -55,14 +55,48 @@ pub trait Host {
     fn load_stores(&mut self) -> Option<Library> {
         None
     }
+    /// Starts the opener on `url` and returns without waiting for it.
+    fn open_link(&mut self, url: &str) -> io::Result<()>;
+}
+
+/// The opener when the config names none.
+pub const DEFAULT_OPENER: &str = if cfg!(target_os = "macos") {
+    "open"
+} else {
+    "xdg-open"
+};
+
+/// Runs `opener` with `url` as its one argument: no shell, so nothing in the URL (quotes,
+/// spaces, `$(...)`, backticks, `;`) is interpreted. Its output goes nowhere (it must not draw
+/// over the reader), it reads nothing from the terminal, and a thread reaps it so it never
+/// lingers as a zombie. Returns once it has started.
+pub fn spawn_opener(opener: &str, url: &str) -> io::Result<()> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(opener)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| io::Error::new(error.kind(), format!("{opener}: {error}")))?;
+    std::thread::Builder::new()
+        .name("herald-opener".into())
+        .spawn(move || {
+            let _ = child.wait();
+        })?;
+    Ok(())
 }
 
 /// The real host: the state file, the terminal and the store files.
 pub struct RealHost {
     pub sources: Vec<StoreSource>,
+    pub opener: String,
 }
 
 impl Host for RealHost {
+    fn open_link(&mut self, url: &str) -> io::Result<()> {
+        spawn_opener(&self.opener, url)
+    }
     fn load_stores(&mut self) -> Option<Library> {
         Some(Library::load(&self.sources))
     }
@@ -170,6 +204,11 @@ where
                         pending.push_back(Action::SaveFailed(error.to_string()));
                     }
                 }
+                Effect::OpenLink(url) => {
+                    if let Err(error) = host.open_link(&url) {
+                        pending.push_back(Action::OpenLinkFailed(error.to_string()));
+                    }
+                }
                 Effect::Suspend => host.suspend()?,
                 Effect::Reenter => host.reenter()?,
                 Effect::Exit(exit) => return Ok(exit),
@@ -193,6 +232,7 @@ pub fn start(
     sources: Vec<StoreSource>,
     flags: &Flags,
     config_path: Option<&Path>,
+    opener: Option<String>,
 ) -> io::Result<ExitCode> {
     let mut problems = Vec::new();
     let file_settings = match config_path.map(std::fs::read_to_string) {
@@ -253,7 +293,10 @@ pub fn start(
             &mut terminal,
             &mut app,
             &mut events,
-            &mut RealHost { sources },
+            &mut RealHost {
+                sources,
+                opener: opener.unwrap_or_else(|| DEFAULT_OPENER.to_owned()),
+            },
         )
     });
     term::restore();

@@ -16,7 +16,7 @@ pub use article::{ArticleLine, LineKind, OpenArticle};
 pub use keymap::{InputMode, Key, KeyCode, Keymap};
 pub use layout::{Area, Panes};
 pub use options::{ColorDepth, Options, ThemeName};
-pub use update::update;
+pub use update::{is_openable, update};
 
 use crate::state::{ArticleKey, ReaderState};
 use crate::store::{ArticleIndex, Library};
@@ -65,6 +65,8 @@ pub enum Effect {
     FullRedraw,
     /// Write the reader state (read marks, stars, selection).
     Save,
+    /// Start the opener on this link (already checked to be http, https or mailto).
+    OpenLink(String),
     /// Give the terminal back and stop (Ctrl-Z); continue when resumed.
     Suspend,
     /// Take the terminal again after the process was continued from outside.

@@ -86,6 +86,7 @@ impl Backend for Counting {
 /// Records effects; saves for real when the state has a file.
 #[derive(Default)]
 pub struct TestHost {
+    pub links: Vec<String>,
     pub saves: usize,
     pub suspends: usize,
     pub fail_saves: bool,
@@ -104,6 +105,10 @@ impl Host for TestHost {
         Ok(())
     }
     fn reenter(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn open_link(&mut self, url: &str) -> io::Result<()> {
+        self.links.push(url.to_owned());
         Ok(())
     }
 }

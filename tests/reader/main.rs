@@ -5,6 +5,7 @@
 
 mod flow;
 mod live;
+mod opener;
 mod pty;
 mod render;
 mod support;
