@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod contrast;
+pub mod guard;
 pub mod headlines;
 pub mod help;
 pub mod theme;
@@ -42,6 +43,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(panes) => draw_reader(buf, &panes, app, &theme),
     };
     frame.set_cursor_position(cursor);
+    let replaced = guard::scrub(frame.buffer_mut());
+    debug_assert_eq!(replaced, 0, "unsafe characters reached the frame");
 }
 
 fn put_line(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: ratatui::style::Style) {
