@@ -121,6 +121,10 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         Some(Command::Import(args)) => herald::import::run(args, &mut out)?,
         Some(Command::Completions { shell }) => herald::packaging::completions(*shell, &mut out)?,
         Some(Command::Man) => herald::packaging::man(&mut out)?,
+        Some(Command::State(herald::cli::StateCommand::Compact { stores })) => {
+            let library = open_library(stores, &config, false);
+            failure_if(!herald::commands::compact_state(&library, &mut out)?)
+        }
         None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
             let (library, sources) = open_sources(&cli.read.stores, &config, false);
             herald::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;

@@ -8,5 +8,6 @@ mod live;
 mod opener;
 mod pty;
 mod render;
+mod state;
 mod support;
 mod update;
