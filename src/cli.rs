@@ -112,6 +112,20 @@ pub enum Command {
     },
     /// Print the manual page (roff), e.g. `herald man > herald.1`.
     Man,
+    /// Maintain the reader state (read and starred marks).
+    #[command(subcommand)]
+    State(StateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StateCommand {
+    /// Forget marks of articles that are no longer in the given stores (default: the stores
+    /// Herald opens). Marks of stores that are not open are kept: they may come back. Stores
+    /// with read errors are never compacted.
+    Compact {
+        #[arg(value_name = "STORE")]
+        stores: Vec<PathBuf>,
+    },
 }
 
 /// `herald import FILE --into STORE.json`.

@@ -112,6 +112,50 @@ pub fn show(
     Ok(true)
 }
 
+/// `herald state compact`: forgets marks of articles that the open stores no longer hold.
+/// Stores that are not open keep their marks. Refuses (returns false) when any store had a read
+/// error, since a store that failed to load would look empty and lose every mark.
+pub fn compact_state(library: &Library, out: &mut impl Write) -> io::Result<bool> {
+    if library.has_errors() {
+        writeln!(
+            out,
+            "herald: not compacting: some stores could not be read (`herald check` lists them)"
+        )?;
+        return Ok(false);
+    }
+    let Some(path) = crate::state::ReaderState::default_path() else {
+        writeln!(
+            out,
+            "herald: there is no data folder, so there is no state to compact"
+        )?;
+        return Ok(false);
+    };
+    let open: std::collections::HashSet<&str> =
+        library.stores().iter().map(|s| s.name.as_str()).collect();
+    let present: std::collections::HashSet<(&str, &str)> = library
+        .headlines()
+        .iter()
+        .map(|h| (library.store(h.store).name.as_str(), h.id.as_str()))
+        .collect();
+    let result = crate::state::compact(&path, |key| {
+        open.contains(key.store.as_str())
+            && !present.contains(&(key.store.as_str(), key.id.as_str()))
+    })?;
+    writeln!(
+        out,
+        "Removed {} mark{} of articles no longer in {}; kept {}.",
+        result.removed,
+        if result.removed == 1 { "" } else { "s" },
+        if open.len() == 1 {
+            "the store"
+        } else {
+            "the stores"
+        },
+        result.kept
+    )?;
+    Ok(true)
+}
+
 /// `herald check`: every problem, one per line, then a summary. Returns true when clean.
 pub fn check(library: &Library, out: &mut impl Write) -> io::Result<bool> {
     for diagnostic in library.diagnostics() {

@@ -13,6 +13,8 @@ pub struct FileConfig {
     pub stores: Vec<PathBuf>,
     /// Read in plain mode (for screen readers and braille displays) when no flag says otherwise.
     pub plain: Option<bool>,
+    /// The program that opens an article's link (key `o`); the link is its one argument.
+    pub opener: Option<String>,
 }
 
 /// The config in force, plus problems to tell the user about.

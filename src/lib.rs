@@ -9,6 +9,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod import;
+pub mod live;
 pub mod packaging;
 pub mod paths;
 pub mod plain;

@@ -45,6 +45,15 @@ fn open_library(
     config: &config::LoadedConfig,
     quiet_diagnostics: bool,
 ) -> Library {
+    open_sources(named, config, quiet_diagnostics).0
+}
+
+/// The library and the sources it came from (readers load them again when they change).
+fn open_sources(
+    named: &[PathBuf],
+    config: &config::LoadedConfig,
+    quiet_diagnostics: bool,
+) -> (Library, Vec<herald::store::StoreSource>) {
     let selection = choose_sources(named, config);
     if let Some(note) = &selection.note {
         eprintln!("herald: {note}");
@@ -55,7 +64,7 @@ fn open_library(
             eprintln!("{diagnostic}");
         }
     }
-    library
+    (library, selection.sources)
 }
 
 fn terminal_width() -> usize {
@@ -112,15 +121,25 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         Some(Command::Import(args)) => herald::import::run(args, &mut out)?,
         Some(Command::Completions { shell }) => herald::packaging::completions(*shell, &mut out)?,
         Some(Command::Man) => herald::packaging::man(&mut out)?,
+        Some(Command::State(herald::cli::StateCommand::Compact { stores })) => {
+            let library = open_library(stores, &config, false);
+            failure_if(!herald::commands::compact_state(&library, &mut out)?)
+        }
         None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
-            let library = open_library(&cli.read.stores, &config, false);
-            herald::plain::run_stdio(&library, cli.read.width, &mut out)?;
+            let (library, sources) = open_sources(&cli.read.stores, &config, false);
+            herald::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;
             failure_if(library.has_errors())
         }
         None => {
-            let library = open_library(&cli.read.stores, &config, true);
+            let (library, sources) = open_sources(&cli.read.stores, &config, true);
             out.flush()?;
-            herald::reader::start(library, &cli.read.reader_flags(), config.path.as_deref())?
+            herald::reader::start(
+                library,
+                sources,
+                &cli.read.reader_flags(),
+                config.path.as_deref(),
+                config.config.opener.clone(),
+            )?
         }
     };
     out.flush()?;

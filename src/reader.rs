@@ -16,7 +16,7 @@ use ratatui::backend::{Backend, CrosstermBackend};
 use crate::app::options::{self, Environment, Flags};
 use crate::app::{Action, App, Effect, Exit, Options, update};
 use crate::state::ReaderState;
-use crate::store::Library;
+use crate::store::{Library, StoreSource};
 use crate::term::{self, Input};
 
 /// Where the loop gets its inputs. `None` ends the loop as if the user quit.
@@ -51,12 +51,55 @@ pub trait Host {
     fn save(&mut self, state: &mut ReaderState) -> io::Result<()>;
     fn suspend(&mut self) -> io::Result<()>;
     fn reenter(&mut self) -> io::Result<()>;
+    /// Loads the stores again after a change notification; None when there is nothing to load.
+    fn load_stores(&mut self) -> Option<Library> {
+        None
+    }
+    /// Starts the opener on `url` and returns without waiting for it.
+    fn open_link(&mut self, url: &str) -> io::Result<()>;
 }
 
-/// The real host: the state file and the terminal.
-pub struct RealHost;
+/// The opener when the config names none.
+pub const DEFAULT_OPENER: &str = if cfg!(target_os = "macos") {
+    "open"
+} else {
+    "xdg-open"
+};
+
+/// Runs `opener` with `url` as its one argument: no shell, so nothing in the URL (quotes,
+/// spaces, `$(...)`, backticks, `;`) is interpreted. Its output goes nowhere (it must not draw
+/// over the reader), it reads nothing from the terminal, and a thread reaps it so it never
+/// lingers as a zombie. Returns once it has started.
+pub fn spawn_opener(opener: &str, url: &str) -> io::Result<()> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(opener)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| io::Error::new(error.kind(), format!("{opener}: {error}")))?;
+    std::thread::Builder::new()
+        .name("herald-opener".into())
+        .spawn(move || {
+            let _ = child.wait();
+        })?;
+    Ok(())
+}
+
+/// The real host: the state file, the terminal and the store files.
+pub struct RealHost {
+    pub sources: Vec<StoreSource>,
+    pub opener: String,
+}
 
 impl Host for RealHost {
+    fn open_link(&mut self, url: &str) -> io::Result<()> {
+        spawn_opener(&self.opener, url)
+    }
+    fn load_stores(&mut self) -> Option<Library> {
+        Some(Library::load(&self.sources))
+    }
     fn save(&mut self, state: &mut ReaderState) -> io::Result<()> {
         state.save()
     }
@@ -123,7 +166,7 @@ where
     let mut pending: VecDeque<Action> = VecDeque::new();
     loop {
         let action = match pending.pop_front() {
-            Some(action) => action,
+            Some(action) => Some(action),
             None => {
                 let Some(input) = events.next_input() else {
                     let _ = host.save(app.state_mut());
@@ -131,25 +174,39 @@ where
                 };
                 match input {
                     Input::Key(key) => match app.keymap().resolve(app.input_mode(), key) {
-                        Some(action) => action,
+                        Some(action) => Some(action),
                         // An unbound key changes nothing and writes nothing.
                         None => continue,
                     },
-                    Input::Resize(width, height) => Action::Resize(width, height),
-                    Input::Signal(signal) => Action::Terminate(signal),
-                    Input::Resumed => Action::Resumed,
-                    Input::Hangup => Action::Hangup,
+                    Input::Resize(width, height) => Some(Action::Resize(width, height)),
+                    Input::Signal(signal) => Some(Action::Terminate(signal)),
+                    Input::Resumed => Some(Action::Resumed),
+                    Input::Hangup => Some(Action::Hangup),
+                    // Loading is I/O, so it happens here; taking the result in is pure.
+                    Input::StoresChanged => None,
                 }
             }
         };
+        let effects = match action {
+            Some(action) => update(app, action),
+            None => match host.load_stores() {
+                Some(library) => app.stores_changed(library),
+                None => continue,
+            },
+        };
         let (mut redraw, mut clear) = (false, false);
-        for effect in update(app, action) {
+        for effect in effects {
             match effect {
                 Effect::Redraw => redraw = true,
                 Effect::FullRedraw => (redraw, clear) = (true, true),
                 Effect::Save => {
                     if let Err(error) = host.save(app.state_mut()) {
                         pending.push_back(Action::SaveFailed(error.to_string()));
+                    }
+                }
+                Effect::OpenLink(url) => {
+                    if let Err(error) = host.open_link(&url) {
+                        pending.push_back(Action::OpenLinkFailed(error.to_string()));
                     }
                 }
                 Effect::Suspend => host.suspend()?,
@@ -170,7 +227,13 @@ where
 pub type ReaderFlags = Flags;
 
 /// `herald [STORE]...`: the full-screen reader on the real terminal.
-pub fn start(library: Library, flags: &Flags, config_path: Option<&Path>) -> io::Result<ExitCode> {
+pub fn start(
+    library: Library,
+    sources: Vec<StoreSource>,
+    flags: &Flags,
+    config_path: Option<&Path>,
+    opener: Option<String>,
+) -> io::Result<ExitCode> {
     let mut problems = Vec::new();
     let file_settings = match config_path.map(std::fs::read_to_string) {
         Some(Ok(text)) => {
@@ -204,6 +267,21 @@ pub fn start(library: Library, flags: &Flags, config_path: Option<&Path>) -> io:
     term::install_panic_hook();
     term::enter(options.alt_screen)?;
     let (tx, mut rx) = channel();
+    // Live stores: a change is one more input. If watching fails the reader still works.
+    let live_tx = tx.clone();
+    let _live =
+        match crate::live::watch(&sources, move || live_tx.send(Input::StoresChanged).is_ok()) {
+            Ok((live, watch_problems)) => {
+                if let Some(problem) = watch_problems.first() {
+                    app.show_error(problem);
+                }
+                Some(live)
+            }
+            Err(error) => {
+                app.show_error(&format!("store files are not watched for changes: {error}"));
+                None
+            }
+        };
     let outcome = term::spawn_inputs(&tx).and_then(|()| {
         let backend = CrosstermBackend::new(io::BufWriter::new(io::stdout()));
         let mut terminal = Terminal::new(backend)?;
@@ -211,7 +289,15 @@ pub fn start(library: Library, flags: &Flags, config_path: Option<&Path>) -> io:
             inner: &mut rx,
             armed: std::env::var_os("HERALD_TEST_PANIC").is_some(),
         };
-        run_loop(&mut terminal, &mut app, &mut events, &mut RealHost)
+        run_loop(
+            &mut terminal,
+            &mut app,
+            &mut events,
+            &mut RealHost {
+                sources,
+                opener: opener.unwrap_or_else(|| DEFAULT_OPENER.to_owned()),
+            },
+        )
     });
     term::restore();
     Ok(match outcome? {

@@ -231,6 +231,45 @@ impl ReaderState {
     }
 }
 
+/// What [`compact`] did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Compacted {
+    pub removed: usize,
+    pub kept: usize,
+}
+
+/// Removes, from the state file at `path`, the marks that `remove` picks. Done under the same
+/// lock as a save, reading the file as it is now, so a reader saving at the same moment loses
+/// nothing but the marks removed here. Marks are never dropped any other way: this is the
+/// explicit `herald state compact` command.
+pub fn compact(path: &Path, remove: impl Fn(&ArticleKey) -> bool) -> io::Result<Compacted> {
+    if !path.exists() {
+        return Ok(Compacted::default());
+    }
+    let lock = lock_file(path)?;
+    lock.lock()?;
+    let mut file = match read_file(path) {
+        Ok(file) => file.unwrap_or_default(),
+        Err(problem) => return Err(io::Error::other(problem)),
+    };
+    if file.version > FORMAT_VERSION {
+        return Err(io::Error::other(
+            "the reader state was written by a newer Herald; it is left as it is",
+        ));
+    }
+    let before = file.marks.len();
+    file.marks.retain(|m| !remove(&m.key));
+    let result = Compacted {
+        removed: before - file.marks.len(),
+        kept: file.marks.len(),
+    };
+    if result.removed > 0 {
+        write_atomically(path, &file)?;
+    }
+    lock.unlock()?;
+    Ok(result)
+}
+
 fn now_millis() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -27,6 +27,8 @@ pub enum Input {
     Resumed,
     /// The terminal is gone.
     Hangup,
+    /// A store file changed, appeared or disappeared (see [`crate::live`]).
+    StoresChanged,
 }
 
 /// True while the terminal is in the reader's modes and needs restoring.

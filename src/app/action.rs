@@ -12,6 +12,8 @@ pub enum Action {
     Top,
     Bottom,
     Open,
+    /// `o`: the article's link, with the configured opener.
+    OpenLink,
     ToggleFocus,
     /// `q`: close what is open, and quit from the list.
     BackOrQuit,
@@ -49,6 +51,8 @@ pub enum Action {
     Hangup,
     /// Writing the reader state failed (reported by the run loop).
     SaveFailed(String),
+    /// The opener could not be started (reported by the run loop).
+    OpenLinkFailed(String),
 }
 
 impl Action {
@@ -61,6 +65,7 @@ impl Action {
         Action::Top,
         Action::Bottom,
         Action::Open,
+        Action::OpenLink,
         Action::ToggleFocus,
         Action::BackOrQuit,
         Action::Back,
@@ -92,6 +97,7 @@ impl Action {
             Action::Top => "First headline, or top of the article",
             Action::Bottom => "Last headline, or end of the article",
             Action::Open => "Open the selected article (marks it read)",
+            Action::OpenLink => "Open the article's link in the browser (config `opener`)",
             Action::ToggleFocus => "Switch between the headline list and the article",
             Action::BackOrQuit => "Back (close help, leave the article); quit from the list",
             Action::Back => "Back: close help or the prompt, leave the article",
@@ -118,7 +124,8 @@ impl Action {
             | Action::Resumed
             | Action::Terminate(_)
             | Action::Hangup
-            | Action::SaveFailed(_) => "",
+            | Action::SaveFailed(_)
+            | Action::OpenLinkFailed(_) => "",
         }
     }
 }

@@ -88,6 +88,22 @@ pub fn panes(width: u16, height: u16, bottom_line: bool) -> Option<Panes> {
     }
 }
 
+/// The first list row to show so that row `selected` of `len` is inside a window of `height`
+/// rows, moving `offset` as little as possible and never leaving empty rows at the bottom
+/// while there are rows above. The app keeps its offset with this, and drawing applies it
+/// again to the frame's own list height, so the selection is on screen whatever moved it.
+pub fn scroll_into_view(selected: usize, offset: usize, len: usize, height: usize) -> usize {
+    let height = height.max(1);
+    let selected = selected.min(len.saturating_sub(1));
+    let mut offset = offset;
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + height {
+        offset = selected + 1 - height;
+    }
+    offset.min(len.saturating_sub(height))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +142,29 @@ mod tests {
         assert!(!panes(80, 24, true).expect("fits").wide);
         assert_eq!(panes(39, 24, true), None);
         assert_eq!(panes(80, 11, true), None);
+    }
+
+    #[test]
+    fn scrolling_into_view_shows_the_selection_and_moves_the_least() {
+        // (selected, offset, len, height) -> offset
+        let cases = [
+            (0, 0, 0, 10, 0),
+            (5, 0, 47, 10, 0),
+            (10, 0, 47, 10, 1),
+            (46, 0, 47, 28, 19),
+            (3, 20, 47, 10, 3),
+            (46, 40, 47, 10, 37),
+            (46, 44, 47, 1, 46),
+            (99, 0, 47, 10, 37),
+            (2, 2, 5, 0, 2),
+        ];
+        for (selected, offset, len, height, expected) in cases {
+            let got = scroll_into_view(selected, offset, len, height);
+            assert_eq!(got, expected, "{selected} {offset} {len} {height}");
+            if len > 0 {
+                let shown = got..got + height.max(1);
+                assert!(shown.contains(&selected.min(len - 1)));
+            }
+        }
     }
 }

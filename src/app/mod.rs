@@ -8,6 +8,7 @@ pub mod help;
 pub mod keymap;
 pub mod layout;
 pub mod options;
+pub mod reload;
 mod update;
 
 pub use action::Action;
@@ -15,7 +16,7 @@ pub use article::{ArticleLine, LineKind, OpenArticle};
 pub use keymap::{InputMode, Key, KeyCode, Keymap};
 pub use layout::{Area, Panes};
 pub use options::{ColorDepth, Options, ThemeName};
-pub use update::update;
+pub use update::{is_openable, update};
 
 use crate::state::{ArticleKey, ReaderState};
 use crate::store::{ArticleIndex, Library};
@@ -64,6 +65,8 @@ pub enum Effect {
     FullRedraw,
     /// Write the reader state (read marks, stars, selection).
     Save,
+    /// Start the opener on this link (already checked to be http, https or mailto).
+    OpenLink(String),
     /// Give the terminal back and stop (Ctrl-Z); continue when resumed.
     Suspend,
     /// Take the terminal again after the process was continued from outside.
@@ -106,6 +109,9 @@ pub struct App {
     size: (u16, u16),
     /// Bumped whenever a read or star mark changes, so change detection sees it.
     marks: u64,
+    /// The newest breaking article that arrived by a reload and was announced: `B` goes there
+    /// first.
+    announced: Option<ArticleKey>,
 }
 
 /// What decides the picture, compared before and after an action: if equal, nothing is drawn.
@@ -156,6 +162,7 @@ impl App {
             high_contrast,
             size,
             marks: 0,
+            announced: None,
         };
         if let Some(key) = app.state.last_selected().cloned()
             && let Some(index) = app.library.find(&key.store, &key.id)
@@ -171,6 +178,19 @@ impl App {
         }
         app.keep_selection_visible();
         app
+    }
+
+    /// Shows an error in the message line (until the next key).
+    pub fn show_error(&mut self, text: &str) {
+        self.message = Some(Message {
+            kind: MessageKind::Error,
+            text: text.to_owned(),
+        });
+    }
+
+    /// Takes in a fresh load of the same stores (see [`reload`]).
+    pub fn stores_changed(&mut self, loaded: Library) -> Vec<Effect> {
+        reload::stores_changed(self, loaded)
     }
 
     pub fn library(&self) -> &Library {
@@ -313,17 +333,13 @@ impl App {
             .map_or(1, |p| usize::from(p.article.height).max(1))
     }
 
-    /// Scrolls the list so the selection is on screen.
+    /// Scrolls the list so the selection is on screen. `update` calls this after every
+    /// action, so nothing that moves the selection or shrinks the list (search, restore, a
+    /// jump, a filter, a message taking a row, a resize, a reload) can leave it off screen.
     fn keep_selection_visible(&mut self) {
         let height = self.list_height();
         self.selected = self.selected.min(self.visible.len().saturating_sub(1));
-        if self.selected < self.list_offset {
-            self.list_offset = self.selected;
-        } else if self.selected >= self.list_offset + height {
-            self.list_offset = self.selected + 1 - height;
-        }
-        // Never leave empty rows at the bottom while there are headlines above.
-        let max_offset = self.visible.len().saturating_sub(height);
-        self.list_offset = self.list_offset.min(max_offset);
+        self.list_offset =
+            layout::scroll_into_view(self.selected, self.list_offset, self.visible.len(), height);
     }
 }

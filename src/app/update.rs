@@ -16,6 +16,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
             | Action::Terminate(_)
             | Action::Hangup
             | Action::SaveFailed(_)
+            | Action::OpenLinkFailed(_)
     ) {
         app.message = None;
     }
@@ -24,6 +25,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Help { .. } => help(app, action, &mut effects),
         Mode::Browse => browse(app, action, &mut effects),
     }
+    app.keep_selection_visible();
     if app.snapshot() != before && !effects.iter().any(|e| matches!(e, Effect::Exit(_))) {
         effects.push(Effect::Redraw);
     }
@@ -41,6 +43,12 @@ fn global(app: &mut App, action: &Action, effects: &mut Vec<Effect>) -> bool {
         Action::Resumed => effects.extend([Effect::Reenter, Effect::FullRedraw]),
         Action::Resize(width, height) => resize(app, *width, *height),
         Action::ToggleHighContrast => app.high_contrast = !app.high_contrast,
+        Action::OpenLinkFailed(error) => {
+            app.message = Some(Message {
+                kind: MessageKind::Error,
+                text: format!("could not open the link: {error}"),
+            });
+        }
         Action::SaveFailed(error) => {
             app.message = Some(Message {
                 kind: MessageKind::Error,
@@ -135,6 +143,7 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Top => move_to(app, 0),
         Action::Bottom => move_to(app, usize::MAX),
         Action::Open => open(app, effects),
+        Action::OpenLink => open_link(app, effects),
         Action::ToggleFocus => {
             if app.article.is_some() {
                 app.focus = match app.focus {
@@ -257,6 +266,40 @@ fn open(app: &mut App, effects: &mut Vec<Effect>) {
     effects.push(Effect::Save);
 }
 
+/// `o`: the open article's link when it has the keys, else the selected headline's.
+fn open_link(app: &mut App, effects: &mut Vec<Effect>) {
+    let target = match (&app.article, app.focus) {
+        (Some(article), Focus::Article) => Some(article.index),
+        _ => app.selected_article(),
+    };
+    let Some(index) = target else { return };
+    let url = app.library.article(index).detail.url.clone();
+    let Some(url) = url else {
+        info(app, "This article has no link.");
+        return;
+    };
+    if !is_openable(&url) {
+        app.message = Some(Message {
+            kind: MessageKind::Error,
+            text: "refused to open the link: only http, https and mailto links are opened"
+                .to_owned(),
+        });
+        return;
+    }
+    info(app, &format!("Opening {url}"));
+    effects.push(Effect::OpenLink(url));
+}
+
+/// Links Herald hands to an opener: web pages and mail. Not `file:`, `javascript:`, custom
+/// schemes (which can start arbitrary handlers) or anything that could read as an option.
+pub fn is_openable(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    let scheme_ok = ["http://", "https://", "mailto:"]
+        .iter()
+        .any(|scheme| lower.starts_with(scheme) && lower.len() > scheme.len());
+    scheme_ok && !url.chars().any(|c| c.is_control())
+}
+
 enum Mark {
     Read,
     Star,
@@ -354,6 +397,15 @@ fn search(app: &mut App, forward: bool, include_current: bool) {
 }
 
 fn next_breaking(app: &mut App) {
+    // An announced arrival first: that is the one the reader was just told about.
+    if let Some(key) = app.announced.take()
+        && let Some(index) = app.library.find(&key.store, &key.id)
+        && let Some(position) = app.visible.iter().position(|&i| i == index)
+    {
+        app.focus = Focus::List;
+        move_to(app, position);
+        return;
+    }
     let len = app.visible.len();
     for step in 1..=len {
         let position = (app.selected + step) % len;

@@ -139,13 +139,39 @@ pub fn open_state() -> (ReaderState, Vec<String>) {
     }
 }
 
-/// Runs plain mode on stdin and `out` with the user's reader state.
-pub fn run_stdio(library: &Library, width: Option<u16>, out: &mut impl Write) -> io::Result<()> {
+/// Runs plain mode on stdin and `out` with the user's reader state. The stores behind
+/// `sources` are watched: changes are taken in at the next command.
+pub fn run_stdio(
+    library: &Library,
+    sources: &[crate::store::StoreSource],
+    width: Option<u16>,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let (mut state, problems) = open_state();
-    let notes: Vec<String> = problems
+    let mut notes: Vec<String> = problems
         .iter()
         .map(|p| format!("Problem: {}", render::sentence(p)))
         .collect();
+    let (notifier, changes) = crate::live::channel_notifier();
+    let _live = match crate::live::watch(sources, notifier) {
+        Ok((live, problems)) => {
+            notes.extend(
+                problems
+                    .iter()
+                    .map(|p| format!("Problem: {}", render::sentence(p))),
+            );
+            Some(live)
+        }
+        Err(_) => None,
+    };
+    let mut reload = || {
+        // Every notification since the last command is one reload.
+        let mut changed = false;
+        while changes.try_recv().is_ok() {
+            changed = true;
+        }
+        changed.then(|| Library::load(sources))
+    };
     run(
         library,
         &mut state,
@@ -153,12 +179,18 @@ pub fn run_stdio(library: &Library, width: Option<u16>, out: &mut impl Write) ->
         &notes,
         io::stdin().lock(),
         out,
+        &mut reload,
     )
 }
 
 /// The session loop: prints `notes` and the start, then answers one command per line until `q`
 /// or the end of input. Output is flushed after every answer, so it is spoken as soon as it is
 /// complete. A failed save is reported once; later saves keep trying quietly.
+///
+/// Before each command `reload` is asked for a fresh load of the stores (None: nothing
+/// changed). A new load is taken in before the command is answered, and each breaking article
+/// it brings is announced on one line, `Breaking news: <title>`. Plain mode never prints
+/// unasked: a screen reader would speak it over whatever the reader is doing.
 pub fn run(
     library: &Library,
     state: &mut ReaderState,
@@ -166,37 +198,76 @@ pub fn run(
     notes: &[String],
     mut input: impl BufRead,
     out: &mut impl Write,
+    reload: &mut dyn FnMut() -> Option<Library>,
 ) -> io::Result<()> {
-    let mut session = Session::new(library, state, layout);
-    print(out, notes)?;
-    print(out, &session.start(state))?;
+    let mut owned: Option<Library> = None;
+    let mut pending: Option<String> = None;
     let mut save_reported = false;
-    let mut line = Vec::new();
+    let mut first = true;
     loop {
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
-            break;
+        let current = owned.as_ref().unwrap_or(library);
+        let mut session = Session::new(current, state, layout);
+        if first {
+            print(out, notes)?;
+            print(out, &session.start(state))?;
+            first = false;
         }
-        let text = String::from_utf8_lossy(&line);
-        let reply = session.handle(state, parse(&text));
-        print(out, &reply.lines)?;
-        if reply.state_changed
-            && let Err(error) = state.save()
-            && !save_reported
-        {
-            save_reported = true;
-            print(
-                out,
-                &[format!(
-                    "Problem: could not save read and starred marks: {error}."
-                )],
-            )?;
-        }
-        if reply.quit {
-            break;
-        }
+        let mut line = Vec::new();
+        let next = loop {
+            let text = match pending.take() {
+                Some(text) => text,
+                None => {
+                    line.clear();
+                    if input.read_until(b'\n', &mut line)? == 0 {
+                        return Ok(());
+                    }
+                    String::from_utf8_lossy(&line).into_owned()
+                }
+            };
+            if let Some(loaded) = reload() {
+                let (outcome, problems) = crate::app::reload::reconcile(current, loaded);
+                let lines: Vec<String> = problems
+                    .iter()
+                    .map(|p| format!("Problem: {}", render::sentence(p)))
+                    .collect();
+                print(out, &lines)?;
+                if let crate::app::reload::Outcome::Replace(new) = outcome {
+                    let breaking = crate::app::reload::new_breaking(current, &new);
+                    let mut lines: Vec<String> = breaking
+                        .iter()
+                        .map(|&i| format!("Breaking news: {}", new.headlines()[i].title))
+                        .collect();
+                    if new.len() != current.len() {
+                        lines.push(format!(
+                            "The stores changed: {} articles now. Type l to list them.",
+                            new.len()
+                        ));
+                    }
+                    print(out, &lines)?;
+                    pending = Some(text);
+                    break new;
+                }
+            }
+            let reply = session.handle(state, parse(&text));
+            print(out, &reply.lines)?;
+            if reply.state_changed
+                && let Err(error) = state.save()
+                && !save_reported
+            {
+                save_reported = true;
+                print(
+                    out,
+                    &[format!(
+                        "Problem: could not save read and starred marks: {error}."
+                    )],
+                )?;
+            }
+            if reply.quit {
+                return Ok(());
+            }
+        };
+        owned = Some(next);
     }
-    Ok(())
 }
 
 fn print(out: &mut impl Write, lines: &[String]) -> io::Result<()> {

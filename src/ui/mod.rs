@@ -4,6 +4,7 @@
 
 pub mod article;
 pub mod contrast;
+pub mod guard;
 pub mod headlines;
 pub mod help;
 pub mod theme;
@@ -42,6 +43,8 @@ pub fn draw(frame: &mut Frame, app: &App) {
         Some(panes) => draw_reader(buf, &panes, app, &theme),
     };
     frame.set_cursor_position(cursor);
+    let replaced = guard::scrub(frame.buffer_mut());
+    debug_assert_eq!(replaced, 0, "unsafe characters reached the frame");
 }
 
 fn put_line(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: ratatui::style::Style) {
@@ -81,12 +84,20 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Position
 fn draw_reader(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Position {
     header(buf, panes, app, theme);
     let list_area = rect(panes.list);
-    let rows = headline_rows(app, usize::from(list_area.height));
+    // The app scrolled for its idea of the screen; scroll again for this frame's list, so the
+    // selected row is drawn even if the two ever disagree.
+    let offset = crate::app::layout::scroll_into_view(
+        app.selected().unwrap_or(0),
+        app.list_offset(),
+        app.visible().len(),
+        usize::from(list_area.height),
+    );
+    let rows = headline_rows(app, offset, usize::from(list_area.height));
     let store_width = HeadlineList::store_width(
         list_area.width,
         app.library().stores().iter().map(|s| s.name.as_str()),
     );
-    let selected_row = app.selected().map(|s| s.saturating_sub(app.list_offset()));
+    let selected_row = app.selected().map(|s| s.saturating_sub(offset));
     let list = HeadlineList {
         rows: &rows,
         selected: selected_row,
@@ -121,11 +132,11 @@ fn draw_reader(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Pos
     }
 }
 
-fn headline_rows(app: &App, height: usize) -> Vec<HeadlineRow> {
+fn headline_rows(app: &App, offset: usize, height: usize) -> Vec<HeadlineRow> {
     let library = app.library();
     app.visible()
         .iter()
-        .skip(app.list_offset())
+        .skip(offset)
         .take(height)
         .map(|&index| {
             let headline = &library.headlines()[index];

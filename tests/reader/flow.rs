@@ -86,6 +86,7 @@ impl Backend for Counting {
 /// Records effects; saves for real when the state has a file.
 #[derive(Default)]
 pub struct TestHost {
+    pub links: Vec<String>,
     pub saves: usize,
     pub suspends: usize,
     pub fail_saves: bool,
@@ -104,6 +105,10 @@ impl Host for TestHost {
         Ok(())
     }
     fn reenter(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn open_link(&mut self, url: &str) -> io::Result<()> {
+        self.links.push(url.to_owned());
         Ok(())
     }
 }
@@ -288,4 +293,130 @@ fn ctrl_l_clears_and_redraws() {
     );
     assert_eq!(run.terminal.backend().clears, 2);
     assert_eq!(run.terminal.backend().draws, 2);
+}
+
+/// The row of the screen that holds the `>` marker, if any.
+fn selected_row(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .find(|l| l.starts_with('>'))
+        .map(str::to_owned)
+}
+
+const SIZES: &[(u16, u16)] = &[
+    (40, 12),
+    (60, 15),
+    (80, 24),
+    (99, 30),
+    (100, 30),
+    (100, 12),
+    (120, 40),
+    (200, 20),
+    (200, 12),
+    (300, 100),
+];
+
+#[test]
+fn a_search_then_open_keeps_the_selected_row_on_screen_at_every_size() {
+    for status_bar in [true, false] {
+        for &(width, height) in SIZES {
+            let app = App::new(
+                sample_library(),
+                ReaderState::in_memory(),
+                herald::app::Options {
+                    status_bar,
+                    ..options()
+                },
+                (width, height),
+                Vec::new(),
+            );
+            let run = run(app, typed("/Ivanov\n\n"), TestHost::default());
+            let screen = run.screen();
+            let row = selected_row(&screen)
+                .unwrap_or_else(|| panic!("no > row at {width}x{height}:\n{screen}"));
+            assert!(row.contains("2002-07-28"), "{width}x{height}: {row}");
+        }
+    }
+}
+
+#[test]
+fn the_restored_selection_is_on_screen_at_every_size() {
+    for &(width, height) in SIZES {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("state.json");
+        let (state, _) = ReaderState::open(path.clone());
+        let first = App::new(sample_library(), state, options(), (100, 30), Vec::new());
+        let first = run(first, typed("/Ivanov\nq"), TestHost::default());
+        assert_eq!(first.exit, Exit::Quit);
+        let (state, _) = ReaderState::open(path);
+        let again = App::new(
+            sample_library(),
+            state,
+            options(),
+            (width, height),
+            Vec::new(),
+        );
+        let run = run(again, Vec::new(), TestHost::default());
+        let screen = run.screen();
+        let row = selected_row(&screen)
+            .unwrap_or_else(|| panic!("no > row at {width}x{height}:\n{screen}"));
+        assert!(row.contains("2002-07-28"), "{width}x{height}: {row}");
+    }
+}
+
+#[test]
+fn a_message_taking_the_last_row_does_not_hide_the_selection() {
+    // No status bar: a message borrows the bottom row from the list. With the selection on the
+    // list's last row, the list must scroll rather than lose it.
+    let app = App::new(
+        sample_library(),
+        ReaderState::in_memory(),
+        herald::app::Options {
+            status_bar: false,
+            ..options()
+        },
+        (100, 30),
+        Vec::new(),
+    );
+    // 29 rows of list; G then k*18 puts the selection on the list's last row (46 - 18 = 28).
+    let mut keys = "G".to_owned();
+    keys.push_str(&"k".repeat(18));
+    keys.push('x'); // unbound: nothing
+    keys.push('T'); // not a key either
+    let mut run = run(app, typed(&keys), TestHost::default());
+    assert!(selected_row(&run.screen()).is_some());
+    // Tab with no article open shows a message on the bottom row.
+    let mut app = run.app;
+    let effects = herald::app::update(&mut app, herald::app::Action::ToggleFocus);
+    assert!(app.message().is_some(), "{effects:?}");
+    let offset = app.list_offset();
+    let height = usize::from(app.panes().expect("fits").list.height);
+    let selected = app.selected().expect("a selection");
+    assert!(
+        (offset..offset + height).contains(&selected),
+        "selected {selected} outside {offset}..{}",
+        offset + height
+    );
+    run.terminal
+        .draw(|frame| herald::ui::draw(frame, &app))
+        .expect("draw");
+    let screen = buffer_text(run.terminal.backend().inner.buffer());
+    assert!(selected_row(&screen).is_some(), "{screen}");
+}
+
+#[test]
+fn drawing_shows_the_selection_even_when_the_app_has_a_stale_size() {
+    let mut app = app(100, 30);
+    herald::app::update(&mut app, herald::app::Action::Bottom);
+    // The app scrolled for 30 rows; draw into 12 without telling it.
+    let mut terminal = Terminal::new(TestBackend::new(100, 12)).expect("backend");
+    terminal
+        .draw(|frame| herald::ui::draw(frame, &app))
+        .expect("draw");
+    let screen = buffer_text(terminal.backend().buffer());
+    let row = selected_row(&screen).unwrap_or_else(|| panic!("{screen}"));
+    assert!(
+        row.contains("Lost Dog"),
+        "the last (undated) headline: {row}"
+    );
 }

@@ -4,7 +4,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
 mod flow;
+mod live;
+mod opener;
 mod pty;
 mod render;
+mod state;
 mod support;
 mod update;

@@ -493,3 +493,195 @@ fn no_alt_screen_never_enters_the_alternate_screen() {
     })
     .expect("restored");
 }
+
+/// The `>` row of the screen.
+fn selected_line(screen: &str) -> Option<String> {
+    screen
+        .lines()
+        .find(|l| l.starts_with('>'))
+        .map(str::to_owned)
+}
+
+#[test]
+fn an_article_appended_to_a_jsonl_store_appears_live_with_the_selection_unchanged() {
+    let (_tmp, dir) = crate::live::sample_copy();
+    let path = dir.to_str().expect("utf-8 path").to_owned();
+    let mut pty = Pty::launch(Launch {
+        args: &[&path],
+        ..Launch::default()
+    });
+    started(&pty);
+    pty.send("jjj");
+    pty.wait_for_cursor(4, 0);
+    let before = selected_line(&pty.screen_text()).expect("a selected row");
+    crate::live::append(
+        &dir.join("30-wire.jsonl"),
+        &crate::live::breaking_line("wire-live", "Levee Breaks North of Town"),
+    );
+    pty.wait_for_text("Breaking news: Levee Breaks North of Town");
+    pty.wait_for_text("48 of 48 headlines");
+    let screen = pty.screen_text();
+    assert!(screen.contains("BREAKING 2030-01-01"), "{screen}");
+    // The new headline is at the top; the selected article is the same one, one row down.
+    let after = selected_line(&screen).expect("a selected row");
+    assert_eq!(after, before, "{screen}");
+    // B moves to it because the user asked.
+    pty.send("B");
+    pty.wait_until("the new article selected", DEADLINE, |s| {
+        selected_line(&s.contents()).is_some_and(|l| l.contains("2030-01-01"))
+    })
+    .expect("B goes to the announced article");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+/// Records what a hostile store might try to do to the terminal through escape sequences.
+#[derive(Default)]
+struct Tampering {
+    titles: Vec<Vec<u8>>,
+    clipboard: Vec<Vec<u8>>,
+}
+
+impl vt100::Callbacks for Tampering {
+    fn set_window_title(&mut self, _: &mut vt100::Screen, title: &[u8]) {
+        self.titles.push(title.to_vec());
+    }
+    fn set_window_icon_name(&mut self, _: &mut vt100::Screen, name: &[u8]) {
+        self.titles.push(name.to_vec());
+    }
+    fn copy_to_clipboard(&mut self, _: &mut vt100::Screen, _: &[u8], data: &[u8]) {
+        self.clipboard.push(data.to_vec());
+    }
+}
+
+const PAYLOAD_MARKERS: &[&str] = &[
+    "evil.example",
+    "]52;",
+    "]8;",
+    "]0;",
+    "owned title",
+    "[2J",
+    "\u{202e}",
+    "\u{fffd}",
+];
+
+fn hostile_corpus() -> Vec<std::path::PathBuf> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("corpus")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "{files:?}");
+    files
+}
+
+#[test]
+fn the_reader_shows_every_hostile_file_without_letting_its_escapes_through() {
+    for file in hostile_corpus() {
+        let name = file
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let path = file.to_str().expect("utf-8").to_owned();
+        let mut pty = Pty::launch(Launch {
+            args: &[&path],
+            ..Launch::default()
+        });
+        pty.wait_for_text("headlines");
+        // Open each article (the corpus files hold at most four), scroll it, back, next.
+        for _ in 0..5 {
+            pty.send("\r");
+            pty.send(" ");
+            pty.send("q");
+            pty.send("j");
+        }
+        pty.send("q");
+        pty.wait_exit();
+        pty.assert_restored();
+        let bytes = pty.bytes_since(0);
+        // Replay the whole session, checking the visible screen as it goes.
+        let mut replay = vt100::Parser::new_with_callbacks(
+            30u16.try_into().expect("rows"),
+            100u16.try_into().expect("cols"),
+            0,
+            Tampering::default(),
+        );
+        for chunk in bytes.chunks(256) {
+            replay.process(chunk);
+            let text = replay.screen().contents();
+            for marker in PAYLOAD_MARKERS {
+                assert!(
+                    !text.contains(marker),
+                    "{name}: {marker:?} on screen:\n{text}"
+                );
+            }
+        }
+        let tampering = replay.callbacks();
+        assert!(
+            tampering.titles.is_empty(),
+            "{name}: title set {:?}",
+            tampering.titles
+        );
+        assert!(tampering.clipboard.is_empty(), "{name}: clipboard written");
+    }
+}
+
+#[test]
+fn the_hostile_replay_check_can_fail() {
+    let mut replay = vt100::Parser::new_with_callbacks(
+        5u16.try_into().expect("rows"),
+        40u16.try_into().expect("cols"),
+        0,
+        Tampering::default(),
+    );
+    replay.process(b"\x1b]0;owned title\x07\x1b]52;c;aGk=\x07see evil.example");
+    assert!(!replay.callbacks().titles.is_empty());
+    assert_eq!(replay.callbacks().clipboard.len(), 1);
+    assert!(replay.screen().contents().contains("evil.example"));
+}
+
+#[test]
+fn plain_mode_prints_every_hostile_file_with_no_escape_byte_at_all() {
+    for file in hostile_corpus() {
+        let name = file
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let dirs = tempfile::tempdir().expect("temp");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
+            .arg(&file)
+            .env("XDG_DATA_HOME", dirs.path().join("data"))
+            .env("XDG_CONFIG_HOME", dirs.path().join("config"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(b"l\n1\nm\n2\nm\n3\n4\nl\nq\n")
+            .expect("input");
+        let output = child.wait_with_output().expect("run");
+        assert!(
+            matches!(output.status.code(), Some(0 | 1)),
+            "{name}: {:?}",
+            output.status
+        );
+        for (what, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert!(!bytes.contains(&0x1b), "{name} {what}: ESC byte");
+            let text = String::from_utf8_lossy(bytes);
+            assert!(
+                text.chars().all(|c| c == '\n' || !c.is_control()),
+                "{name} {what}: control character"
+            );
+            for marker in ["evil.example", "]52;", "owned title"] {
+                assert!(!text.contains(marker), "{name} {what}: {marker}");
+            }
+        }
+    }
+}

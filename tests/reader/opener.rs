@@ -1,0 +1,178 @@
+//! Links without a shell: `o` hands the link to the opener as one argument, and only web and
+//! mail links are handed over at all.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use herald::app::{Action, App, Effect, MessageKind, is_openable, update};
+use herald::reader::spawn_opener;
+use herald::state::ReaderState;
+use herald::store::{Library, StoreSource};
+
+use crate::support::options;
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+/// An opener that records its arguments (count, then each one NUL-terminated) and nothing else.
+fn recording_opener(dir: &Path) -> std::path::PathBuf {
+    let script = dir.join("opener");
+    let record = dir.join("argv");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\n{{ printf '%s\\n' \"$#\"; printf '%s\\0' \"$@\"; }} > '{0}.tmp'\nmv '{0}.tmp' '{0}'\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+fn wait_for(path: &Path) -> Vec<u8> {
+    let end = Instant::now() + DEADLINE;
+    loop {
+        if let Ok(bytes) = std::fs::read(path) {
+            return bytes;
+        }
+        assert!(Instant::now() < end, "the opener never ran");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn the_link_reaches_the_opener_as_one_unchanged_argument_and_nothing_else_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let opener = recording_opener(dir.path());
+    let pwned = dir.path().join("pwned");
+    let p = pwned.display();
+    let urls = [
+        "https://a.example/q?x=\"quoted\"&y='single'".to_owned(),
+        "https://a.example/with spaces/and  two".to_owned(),
+        format!("https://a.example/$(touch {p})"),
+        format!("https://a.example/`touch {p}`"),
+        format!("https://a.example/;touch {p};"),
+        format!("https://a.example/|touch {p} && touch {p} > {p}"),
+        "mailto:x@example.com?subject=$(id)".to_owned(),
+    ];
+    for url in &urls {
+        let record = dir.path().join("argv");
+        let _ = std::fs::remove_file(&record);
+        spawn_opener(opener.to_str().unwrap(), url).unwrap();
+        let got = wait_for(&record);
+        let expected = format!("1\n{url}\0");
+        assert_eq!(String::from_utf8_lossy(&got), expected);
+        assert!(!pwned.exists(), "{url} ran something");
+    }
+}
+
+#[test]
+fn a_missing_opener_is_an_error_not_a_hang() {
+    let error = spawn_opener("/nonexistent/herald-opener", "https://a.example/").unwrap_err();
+    assert!(
+        error.to_string().contains("/nonexistent/herald-opener"),
+        "{error}"
+    );
+}
+
+#[test]
+fn only_web_and_mail_links_are_openable() {
+    for url in [
+        "https://example.com/a",
+        "http://example.com",
+        "HTTPS://EXAMPLE.COM",
+        "mailto:a@example.com",
+    ] {
+        assert!(is_openable(url), "{url}");
+    }
+    for url in [
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        "ssh://host",
+        "-h",
+        "--help",
+        "https://",
+        "",
+        "x-scheme-handler://run",
+        "https://a.example/\nrm -rf",
+        "https://a.example/\u{1b}]52;c;AAAA\u{7}",
+    ] {
+        assert!(!is_openable(url), "{url:?}");
+    }
+}
+
+fn store_with_links(dir: &Path, links: &[&str]) -> Library {
+    let articles: Vec<String> = links
+        .iter()
+        .enumerate()
+        .map(|(i, url)| {
+            format!(
+                "{{\"id\": \"l{i}\", \"title\": \"Link {i}\", \"published\": \"2020-01-{:02}\", \"url\": {}}}",
+                30 - i,
+                serde_json::to_string(url).unwrap()
+            )
+        })
+        .collect();
+    let path = dir.join("links.json");
+    std::fs::write(
+        &path,
+        format!(
+            "{{\"name\": \"Links\", \"articles\": [{}]}}",
+            articles.join(",")
+        ),
+    )
+    .unwrap();
+    Library::load(&[StoreSource::Path(path)])
+}
+
+#[test]
+fn the_o_key_opens_web_links_and_refuses_the_rest_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let library = store_with_links(
+        dir.path(),
+        &[
+            "https://a.example/$(id)",
+            "javascript:alert(1)",
+            "https://a.example/line\nbreak;touch x",
+        ],
+    );
+    let mut app = App::new(
+        library,
+        ReaderState::in_memory(),
+        options(),
+        (100, 30),
+        Vec::new(),
+    );
+    let effects = update(&mut app, Action::OpenLink);
+    assert!(effects.contains(&Effect::OpenLink("https://a.example/$(id)".into())));
+
+    update(&mut app, Action::Down);
+    let effects = update(&mut app, Action::OpenLink);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::OpenLink(_))));
+    let message = app.message().expect("refused");
+    assert_eq!(message.kind, MessageKind::Error);
+    assert!(
+        message.text.contains("only http, https and mailto"),
+        "{}",
+        message.text
+    );
+
+    // A newline cannot survive the loader: the link reaches the opener with it made a space
+    // (or removed), still as one argument, and the shell words after it are just text.
+    update(&mut app, Action::Down);
+    let url = app
+        .library()
+        .article(app.selected_article().unwrap())
+        .detail
+        .url
+        .clone()
+        .unwrap();
+    assert!(!url.contains('\n'), "{url:?}");
+    let effects = update(&mut app, Action::OpenLink);
+    let opened: Vec<&Effect> = effects
+        .iter()
+        .filter(|e| matches!(e, Effect::OpenLink(_)))
+        .collect();
+    assert_eq!(opened, [&Effect::OpenLink(url.clone())], "{url:?}");
+}
