@@ -10,7 +10,7 @@ use clap::Parser;
 use herald::cli::{Cli, Command};
 use herald::config;
 use herald::setup::choose_sources;
-use herald::store::Library;
+use herald::store::{Library, LoadMode};
 
 /// Text wraps to this width when output is not a terminal.
 const DEFAULT_WIDTH: usize = 80;
@@ -44,8 +44,9 @@ fn open_library(
     named: &[PathBuf],
     config: &config::LoadedConfig,
     quiet_diagnostics: bool,
+    mode: LoadMode,
 ) -> Library {
-    open_sources(named, config, quiet_diagnostics).0
+    open_sources(named, config, quiet_diagnostics, mode).0
 }
 
 /// The library and the sources it came from (readers load them again when they change).
@@ -53,12 +54,13 @@ fn open_sources(
     named: &[PathBuf],
     config: &config::LoadedConfig,
     quiet_diagnostics: bool,
+    mode: LoadMode,
 ) -> (Library, Vec<herald::store::StoreSource>) {
     let selection = choose_sources(named, config);
     if let Some(note) = &selection.note {
         eprintln!("herald: {note}");
     }
-    let library = Library::load(&selection.sources);
+    let library = Library::load_with(&selection.sources, mode);
     if !quiet_diagnostics {
         for diagnostic in library.diagnostics() {
             eprintln!("{diagnostic}");
@@ -91,7 +93,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
     let mut out = io::BufWriter::new(stdout.lock());
     let code = match &cli.command {
         Some(Command::List { stores }) => {
-            let library = open_library(stores, &config, false);
+            let library = open_library(stores, &config, false, LoadMode::Fast);
             herald::commands::list(&library, &mut out)?;
             failure_if(library.has_errors())
         }
@@ -101,7 +103,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             store,
             width,
         }) => {
-            let library = open_library(stores, &config, false);
+            let library = open_library(stores, &config, false, LoadMode::Fast);
             let width = width.map_or_else(terminal_width, usize::from);
             let found = herald::commands::show(
                 &library,
@@ -114,7 +116,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             failure_if(!found)
         }
         Some(Command::Check { stores }) => {
-            let library = open_library(stores, &config, true);
+            let library = open_library(stores, &config, true, LoadMode::Thorough);
             let clean = herald::commands::check(&library, &mut out)?;
             failure_if(!clean)
         }
@@ -122,16 +124,16 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         Some(Command::Completions { shell }) => herald::packaging::completions(*shell, &mut out)?,
         Some(Command::Man) => herald::packaging::man(&mut out)?,
         Some(Command::State(herald::cli::StateCommand::Compact { stores })) => {
-            let library = open_library(stores, &config, false);
+            let library = open_library(stores, &config, false, LoadMode::Fast);
             failure_if(!herald::commands::compact_state(&library, &mut out)?)
         }
         None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
-            let (library, sources) = open_sources(&cli.read.stores, &config, false);
+            let (library, sources) = open_sources(&cli.read.stores, &config, false, LoadMode::Fast);
             herald::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;
             failure_if(library.has_errors())
         }
         None => {
-            let (library, sources) = open_sources(&cli.read.stores, &config, true);
+            let (library, sources) = open_sources(&cli.read.stores, &config, true, LoadMode::Fast);
             out.flush()?;
             herald::reader::start(
                 library,

@@ -22,7 +22,11 @@ pub fn visible(
     order: &[ArticleIndex],
     filter: &Filter,
 ) -> Vec<ArticleIndex> {
-    let query = filter.query.as_deref().map(Query::new);
+    // A search is answered for the whole library at once: bodies on disk are read file by file.
+    let found = filter
+        .query
+        .as_deref()
+        .map(|query| library.body_or_title_matches(&words_of(query)));
     order
         .iter()
         .copied()
@@ -33,43 +37,28 @@ pub fn visible(
                 && (!filter.breaking_only || headline.breaking)
                 && (!filter.unread_only || !state.is_read(store, &headline.id))
                 && (!filter.starred_only || state.is_starred(store, &headline.id))
-                && query.as_ref().is_none_or(|q| q.matches(library, index))
+                && found.as_ref().is_none_or(|found| found[index])
         })
         .collect()
 }
 
 /// True when the article's title or body contains every word of `query`, ignoring case.
 pub fn matches_query(library: &Library, index: ArticleIndex, query: &str) -> bool {
-    Query::new(query).matches(library, index)
+    let words = words_of(query);
+    let article = library.article(index);
+    let title = article.headline.title.to_lowercase();
+    let mut body: Option<String> = None;
+    words.iter().all(|word| {
+        title.contains(word.as_str())
+            || body
+                .get_or_insert_with(|| article.detail.body.to_lowercase())
+                .contains(word.as_str())
+    })
 }
 
-/// A search prepared once for many articles.
-struct Query {
-    words: Vec<String>,
-}
-
-impl Query {
-    fn new(text: &str) -> Self {
-        Self {
-            words: text.split_whitespace().map(str::to_lowercase).collect(),
-        }
-    }
-
-    fn matches(&self, library: &Library, index: ArticleIndex) -> bool {
-        if self.words.is_empty() {
-            return true;
-        }
-        let article = library.article(index);
-        let title = article.headline.title.to_lowercase();
-        // Bodies are lowered only when the title alone does not answer.
-        let mut body: Option<String> = None;
-        self.words.iter().all(|word| {
-            title.contains(word.as_str())
-                || body
-                    .get_or_insert_with(|| article.detail.body.to_lowercase())
-                    .contains(word.as_str())
-        })
-    }
+/// The words of a query, lower-cased: a search ignores case and word order.
+fn words_of(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_lowercase).collect()
 }
 
 #[cfg(test)]

@@ -1,29 +1,79 @@
-//! A library: every store the reader opened, their headlines and article details, and every
-//! problem found on the way. One bad file or article never hides the good ones.
+//! A library: every store the reader opened, their headlines, where each article's full text
+//! is, and every problem found on the way. One bad file or article never hides the good ones.
+//!
+//! Headlines are always in memory. An article's detail (body, links...) is in memory for small
+//! or unusual files (parsed whole), and otherwise stays in its store file, read back when the
+//! article is opened or searched; so a store of a million articles costs its headlines only.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::PathBuf;
 
 use super::diagnostic::{Diagnostic, Severity};
+use super::index::{Fingerprint, IndexedFile, NotIndexed, Span, index_file};
 use super::model::{Article, ArticleDetail, Headline, ParsedArticle, StoreId, StoreInfo};
-use super::parse::{ParsedFile, parse_file};
-use super::source::{FileInput, StoreSource, read_source};
+use super::parse::{Format, ParsedFile, article_only, parse_file};
+use super::source::{Content, FileInput, StoreSource, read_source};
+
+/// How thoroughly to read stores.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoadMode {
+    /// Index files in bounded memory and keep bodies on disk; problems with fields an index does
+    /// not read (a mistyped `url`) are found when the article is opened. For reading.
+    Fast,
+    /// Parse every field of every article and report every problem. For `herald check`.
+    Thorough,
+}
+
+/// Where an article's detail is.
+#[derive(Debug)]
+enum Detail {
+    Memory(Box<ArticleDetail>),
+    Disk { file: u32, span: Span },
+}
+
+/// A store file whose articles' details are read on demand.
+#[derive(Debug)]
+struct DiskFile {
+    path: PathBuf,
+    display: String,
+    format: Format,
+    fingerprint: Fingerprint,
+}
 
 #[derive(Debug, Default)]
 pub struct Library {
     stores: Vec<StoreInfo>,
     headlines: Vec<Headline>,
     /// Parallel to `headlines`.
-    details: Vec<ArticleDetail>,
+    details: Vec<Detail>,
+    files: Vec<DiskFile>,
     diagnostics: Vec<Diagnostic>,
 }
 
 /// Index of an article in a library, stable for the library's lifetime.
 pub type ArticleIndex = usize;
 
+/// What loading one file produced.
+enum Loaded {
+    Parsed(ParsedFile),
+    Indexed(IndexedFile, PathBuf, Fingerprint),
+    Failed(Diagnostic),
+}
+
 impl Library {
-    /// Reads and parses every source. Files are parsed on all cores; the result does not depend
-    /// on their timing.
+    /// Reads every source for reading: fast, bodies on disk.
     pub fn load(sources: &[StoreSource]) -> Self {
+        Self::load_with(sources, LoadMode::Fast)
+    }
+
+    /// Reads every source and checks every field of every article.
+    pub fn load_thorough(sources: &[StoreSource]) -> Self {
+        Self::load_with(sources, LoadMode::Thorough)
+    }
+
+    pub fn load_with(sources: &[StoreSource], mode: LoadMode) -> Self {
         let mut inputs = Vec::new();
         let mut diagnostics = Vec::new();
         for source in sources {
@@ -31,48 +81,133 @@ impl Library {
             inputs.extend(files);
             diagnostics.extend(problems);
         }
-        let parsed = parse_all(&inputs);
+        let loaded = load_all(&inputs, mode);
         let mut library = Self {
             diagnostics,
             ..Self::default()
         };
-        for (input, file) in inputs.iter().zip(parsed) {
-            library.add_file(input, file);
+        for (input, file) in inputs.iter().zip(loaded) {
+            match file {
+                Loaded::Parsed(parsed) => library.add_parsed(input, parsed),
+                Loaded::Indexed(indexed, path, fingerprint) => {
+                    library.add_indexed(input, indexed, path, fingerprint)
+                }
+                Loaded::Failed(diagnostic) => library.diagnostics.push(diagnostic),
+            }
         }
         library
     }
 
-    fn add_file(&mut self, input: &FileInput, file: ParsedFile) {
+    fn add_parsed(&mut self, input: &FileInput, file: ParsedFile) {
         self.diagnostics.extend(file.diagnostics);
         if file.format.is_none() {
             return;
         }
-        let name = file
-            .name
-            .unwrap_or_else(|| crate::text::sanitize_line(&input.fallback_name).into_owned());
-        let store = self.store_named(&name, &input.display);
-        let mut seen: HashSet<String> = self
-            .headlines
+        let store = self.store_for(input, file.name);
+        let mut seen = self.ids_in(store);
+        for ParsedArticle {
+            line,
+            id,
+            title,
+            published,
+            breaking,
+            source,
+            detail,
+        } in file.articles
+        {
+            let headline = Headline {
+                store,
+                id,
+                title,
+                published,
+                breaking,
+                source,
+            };
+            if self.is_new(&mut seen, &headline, input, line) {
+                self.headlines.push(headline);
+                self.details.push(Detail::Memory(Box::new(detail)));
+            }
+        }
+    }
+
+    fn add_indexed(
+        &mut self,
+        input: &FileInput,
+        file: IndexedFile,
+        path: PathBuf,
+        fingerprint: Fingerprint,
+    ) {
+        let store = self.store_for(input, file.name);
+        let file_number = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
+        self.files.push(DiskFile {
+            path,
+            display: input.display.clone(),
+            format: file.format,
+            fingerprint,
+        });
+        let mut seen = self.ids_in(store);
+        self.headlines.reserve(file.articles.len());
+        self.details.reserve(file.articles.len());
+        for article in file.articles {
+            let fields = article.fields;
+            let headline = Headline {
+                store,
+                id: fields.id,
+                title: fields.title,
+                published: fields.published,
+                breaking: fields.breaking,
+                source: fields.source,
+            };
+            if self.is_new(&mut seen, &headline, input, article.line) {
+                self.headlines.push(headline);
+                self.details.push(Detail::Disk {
+                    file: file_number,
+                    span: article.span,
+                });
+            }
+        }
+    }
+
+    fn store_for(&mut self, input: &FileInput, name: Option<String>) -> StoreId {
+        let name =
+            name.unwrap_or_else(|| crate::text::sanitize_line(&input.fallback_name).into_owned());
+        self.store_named(&name, &input.display)
+    }
+
+    /// Ids already in `store` (from earlier files of the same store).
+    fn ids_in(&self, store: StoreId) -> HashSet<String> {
+        self.headlines
             .iter()
             .filter(|h| h.store == store)
             .map(|h| h.id.clone())
-            .collect();
-        for article in file.articles {
-            if !seen.insert(article.id.clone()) {
-                self.diagnostics.push(
-                    Diagnostic::warning(
-                        &input.display,
-                        format!(
-                            "duplicate id {:?} in store {:?}: kept the first, skipped {:?}",
-                            article.id, name, article.title
-                        ),
-                    )
-                    .at_line(article.line),
-                );
-                continue;
-            }
-            self.push(store, article);
+            .collect()
+    }
+
+    /// Records the id; a duplicate is reported and must be skipped.
+    fn is_new(
+        &mut self,
+        seen: &mut HashSet<String>,
+        headline: &Headline,
+        input: &FileInput,
+        line: usize,
+    ) -> bool {
+        if seen.insert(headline.id.clone()) {
+            return true;
         }
+        let mut warning = Diagnostic::warning(
+            &input.display,
+            format!(
+                "duplicate id {:?} in store {:?}: kept the first, skipped {:?}",
+                headline.id,
+                self.store(headline.store).name,
+                headline.title
+            ),
+        );
+        if line > 0 {
+            warning = warning.at_line(line);
+        }
+        self.diagnostics.push(warning);
+        false
     }
 
     fn store_named(&mut self, name: &str, origin: &str) -> StoreId {
@@ -89,18 +224,6 @@ impl Library {
             });
         self.stores[position].origins.push(origin.to_owned());
         StoreId(u32::try_from(position).unwrap_or(u32::MAX))
-    }
-
-    fn push(&mut self, store: StoreId, article: ParsedArticle) {
-        self.headlines.push(Headline {
-            store,
-            id: article.id,
-            title: article.title,
-            published: article.published,
-            breaking: article.breaking,
-            source: article.source,
-        });
-        self.details.push(article.detail);
     }
 
     pub fn stores(&self) -> &[StoreInfo] {
@@ -123,12 +246,40 @@ impl Library {
         self.headlines.is_empty()
     }
 
+    /// The whole article. Its detail may be read from the store file; if that file changed or
+    /// vanished since it was loaded, the detail says so instead of showing something else.
     pub fn article(&self, index: ArticleIndex) -> Article<'_> {
         let headline = &self.headlines[index];
+        let detail = match &self.details[index] {
+            Detail::Memory(detail) => Cow::Borrowed(detail.as_ref()),
+            Detail::Disk { file, span } => Cow::Owned(self.read_detail(*file, *span, &headline.id)),
+        };
         Article {
             headline,
-            detail: std::borrow::Cow::Borrowed(&self.details[index]),
+            detail,
             store: self.store(headline.store),
+        }
+    }
+
+    fn read_detail(&self, file: u32, span: Span, id: &str) -> ArticleDetail {
+        let file = &self.files[file as usize];
+        match read_span(file, span).and_then(|json| {
+            article_only(&json, file.format)
+                .filter(|article| article.id == id)
+                .ok_or_else(|| {
+                    std::io::Error::other(
+                        "the file changed since Herald loaded it; reload to see it as it is now",
+                    )
+                })
+        }) {
+            Ok(article) => article.detail,
+            Err(error) => ArticleDetail {
+                body: format!(
+                    "Herald could not read this article from {}: {error}.",
+                    file.display
+                ),
+                ..ArticleDetail::default()
+            },
         }
     }
 
@@ -184,33 +335,110 @@ impl Library {
             })
             .collect()
     }
+
+    /// For each article, whether its title or body contains every word of `words` (already
+    /// lower-cased). Bodies on disk are scanned file by file in large reads rather than opened
+    /// one by one.
+    pub fn body_or_title_matches(&self, words: &[String]) -> Vec<bool> {
+        super::search::matches(self, words)
+    }
+
+    pub(crate) fn detail_in_memory(&self, index: ArticleIndex) -> Option<&ArticleDetail> {
+        match &self.details[index] {
+            Detail::Memory(detail) => Some(detail),
+            Detail::Disk { .. } => None,
+        }
+    }
+
+    /// For each store file read on demand, its articles with their spans, in file order.
+    pub(crate) fn disk_files(&self) -> Vec<DiskArticles> {
+        let mut per_file: Vec<Vec<(ArticleIndex, Span)>> = vec![Vec::new(); self.files.len()];
+        for (index, detail) in self.details.iter().enumerate() {
+            if let Detail::Disk { file, span } = detail {
+                per_file[*file as usize].push((index, *span));
+            }
+        }
+        self.files
+            .iter()
+            .zip(per_file)
+            .map(|(file, mut spans)| {
+                spans.sort_by_key(|(_, span)| span.start);
+                DiskArticles {
+                    path: file.path.clone(),
+                    format: file.format,
+                    spans,
+                }
+            })
+            .collect()
+    }
 }
 
-/// Parses files on up to as many threads as the machine has cores, keeping input order.
-fn parse_all(inputs: &[FileInput]) -> Vec<ParsedFile> {
+/// The articles of one store file whose details stay on disk.
+pub(crate) struct DiskArticles {
+    pub path: PathBuf,
+    pub format: Format,
+    /// In file order.
+    pub spans: Vec<(ArticleIndex, Span)>,
+}
+
+/// Reads one article's JSON from its file, checking first that the file is the one indexed.
+fn read_span(file: &DiskFile, span: Span) -> std::io::Result<String> {
+    if Fingerprint::of(&file.path)? != file.fingerprint {
+        return Err(std::io::Error::other(
+            "the file changed since Herald loaded it; reload to see it as it is now",
+        ));
+    }
+    let mut handle = std::fs::File::open(&file.path)?;
+    handle.seek(SeekFrom::Start(span.start))?;
+    let mut bytes = vec![0; span.len as usize];
+    handle.read_exact(&mut bytes)?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// Loads files on up to as many threads as the machine has cores, keeping input order.
+fn load_all(inputs: &[FileInput], mode: LoadMode) -> Vec<Loaded> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(inputs.len().max(1));
     if threads <= 1 {
-        return inputs.iter().map(parse_input).collect();
+        return inputs.iter().map(|input| load_one(input, mode)).collect();
     }
     let chunk = inputs.len().div_ceil(threads);
     std::thread::scope(|scope| {
         let handles: Vec<_> = inputs
             .chunks(chunk)
-            .map(|files| scope.spawn(move || files.iter().map(parse_input).collect::<Vec<_>>()))
+            .map(|files| {
+                scope.spawn(move || {
+                    files
+                        .iter()
+                        .map(|input| load_one(input, mode))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()
             .flat_map(|handle| match handle.join() {
-                Ok(parsed) => parsed,
-                // Parsing does not panic; if it ever did, re-raise rather than lose files silently.
+                Ok(loaded) => loaded,
+                // Loading does not panic; if it ever did, re-raise rather than lose files silently.
                 Err(payload) => std::panic::resume_unwind(payload),
             })
             .collect()
     })
 }
 
-fn parse_input(input: &FileInput) -> ParsedFile {
-    parse_file(&input.display, &input.bytes, input.kind)
+fn load_one(input: &FileInput, mode: LoadMode) -> Loaded {
+    if let (Content::Disk(path), LoadMode::Fast) = (&input.content, mode) {
+        match index_file(path, input.kind) {
+            Ok((indexed, fingerprint)) => {
+                return Loaded::Indexed(indexed, path.clone(), fingerprint);
+            }
+            Err(NotIndexed::Io(error)) => return Loaded::Failed(input.read_error(&error)),
+            Err(NotIndexed::Fallback) => {}
+        }
+    }
+    match input.read_all() {
+        Ok(bytes) => Loaded::Parsed(parse_file(&input.display, &bytes, input.kind)),
+        Err(diagnostic) => Loaded::Failed(diagnostic),
+    }
 }

@@ -3,14 +3,16 @@
 
 pub mod diagnostic;
 mod fields;
+pub mod index;
 pub mod library;
 pub mod model;
 pub mod parse;
 pub mod scan;
+mod search;
 pub mod source;
 
 pub use diagnostic::{Diagnostic, Position, Severity};
-pub use library::{ArticleIndex, Library};
+pub use library::{ArticleIndex, Library, LoadMode};
 pub use model::{Article, ArticleDetail, Headline, StoreId, StoreInfo};
 pub use parse::{FileKind, Format, parse_file};
 pub use source::{SAMPLE_FILES, SAMPLE_FOLDER, StoreSource};

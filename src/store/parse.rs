@@ -330,8 +330,21 @@ fn raw_object<'a, T: Deserialize<'a>>(json: &'a str) -> Result<T, ArticleProblem
     })
 }
 
-fn parse_native_article(json: &str) -> Result<Accepted, ArticleProblem> {
-    let raw: RawArticle<'_> = raw_object(json)?;
+/// The fields of an article that a headline needs. Parsing only these is what makes indexing a
+/// big store fast: the body is validated as JSON but never copied or cleaned.
+pub(crate) struct HeadlineFields {
+    pub id: String,
+    pub title: String,
+    pub published: Option<crate::text::Published>,
+    pub breaking: bool,
+    pub source: Option<String>,
+    pub tags: Vec<String>,
+}
+
+fn native_headline(
+    raw: &RawArticle<'_>,
+    warnings: &mut Warnings,
+) -> Result<HeadlineFields, ArticleProblem> {
     let id = fields::required_line(raw.id, "id");
     let title = fields::required_line(raw.title, "title");
     let (id, title) = match (id, title) {
@@ -344,21 +357,41 @@ fn parse_native_article(json: &str) -> Result<Accepted, ArticleProblem> {
             });
         }
     };
-    let mut warnings = Warnings::default();
-    let url = warnings.keep(fields::line_field(raw.url, "url"));
     let source = warnings.keep(fields::line_field(raw.source, "source"));
+    let published = warnings.keep(fields::date_field(raw.published, "published"));
+    let (tags, tag_problem) = fields::tags_field(raw.tags, "tags");
+    warnings.0.extend(tag_problem);
+    let flagged = warnings.keep(fields::bool_field(raw.breaking, "breaking"));
+    let breaking = flagged.unwrap_or(false) || fields::has_breaking_tag(&tags);
+    Ok(HeadlineFields {
+        id,
+        title,
+        published,
+        breaking,
+        source,
+        tags,
+    })
+}
+
+fn parse_native_article(json: &str) -> Result<Accepted, ArticleProblem> {
+    let raw: RawArticle<'_> = raw_object(json)?;
+    let mut warnings = Warnings::default();
+    let HeadlineFields {
+        id,
+        title,
+        published,
+        breaking,
+        source,
+        tags,
+    } = native_headline(&raw, &mut warnings)?;
+    let url = warnings.keep(fields::line_field(raw.url, "url"));
     let section = warnings.keep(fields::line_field(raw.section, "section"));
     let author = warnings.keep(fields::line_field(raw.author, "author"));
     let summary = warnings.keep(fields::text_field(raw.summary, "summary"));
     let body = warnings
         .keep(fields::text_field(raw.body, "body"))
         .unwrap_or_default();
-    let published = warnings.keep(fields::date_field(raw.published, "published"));
     let updated = warnings.keep(fields::date_field(raw.updated, "updated"));
-    let (tags, tag_problem) = fields::tags_field(raw.tags, "tags");
-    warnings.0.extend(tag_problem);
-    let flagged = warnings.keep(fields::bool_field(raw.breaking, "breaking"));
-    let breaking = flagged.unwrap_or(false) || fields::has_breaking_tag(&tags);
     Ok(Accepted {
         article: ParsedArticle {
             line: 0,
@@ -379,6 +412,74 @@ fn parse_native_article(json: &str) -> Result<Accepted, ArticleProblem> {
         },
         warnings: warnings.0,
     })
+}
+
+/// The headline of one article, parsed from its own JSON, or `None` when anything about it
+/// would need a message (the caller then uses the exact whole-file parser, which words it).
+pub(crate) fn headline_only(json: &str, format: Format) -> Option<HeadlineFields> {
+    let mut warnings = Warnings::default();
+    let headline = match format {
+        Format::Native | Format::JsonLines => {
+            let raw: RawArticle<'_> = raw_object(json).ok()?;
+            native_headline(&raw, &mut warnings).ok()?
+        }
+        Format::JsonFeed => {
+            let raw: RawFeedItem<'_> = raw_object(json).ok()?;
+            let (headline, _) = feed_headline(&raw, &mut warnings).ok()?;
+            headline
+        }
+    };
+    warnings.0.is_empty().then_some(headline)
+}
+
+/// Where the body's raw JSON string is inside `json` (quotes included), for searching it in
+/// place. `Some(None)` when the article has no plain-text body; `None` when the body is HTML
+/// (whose markup could hold the word) or the JSON is not an article.
+pub(crate) fn body_raw_range(json: &str, format: Format) -> Option<Option<std::ops::Range<usize>>> {
+    let body = match format {
+        Format::Native | Format::JsonLines => raw_object::<RawArticle<'_>>(json).ok()?.body,
+        Format::JsonFeed => {
+            let raw: RawFeedItem<'_> = raw_object(json).ok()?;
+            match raw.content_text {
+                Some(text) => Some(text),
+                None if raw.content_html.is_some() => return None,
+                None => None,
+            }
+        }
+    };
+    let Some(body) = body else { return Some(None) };
+    let start = (body.get().as_ptr() as usize).checked_sub(json.as_ptr() as usize)?;
+    Some(Some(start..start + body.get().len()))
+}
+
+/// Just the body of one article (sanitised, HTML turned to text), for confirming a search
+/// match without building the rest of the article.
+pub(crate) fn body_only(json: &str, format: Format) -> Option<String> {
+    let mut warnings = Warnings::default();
+    match format {
+        Format::Native | Format::JsonLines => {
+            let raw: RawArticle<'_> = raw_object(json).ok()?;
+            Some(
+                warnings
+                    .keep(fields::text_field(raw.body, "body"))
+                    .unwrap_or_default(),
+            )
+        }
+        Format::JsonFeed => {
+            let raw: RawFeedItem<'_> = raw_object(json).ok()?;
+            Some(feed_text(&raw, &mut warnings).body)
+        }
+    }
+}
+
+/// One whole article parsed from its own JSON, for reading an article on demand. Problems with
+/// optional fields leave those fields out, as when the whole file is loaded.
+pub(crate) fn article_only(json: &str, format: Format) -> Option<ParsedArticle> {
+    let accepted = match format {
+        Format::Native | Format::JsonLines => parse_native_article(json),
+        Format::JsonFeed => parse_feed_item(json),
+    };
+    accepted.ok().map(|a| a.article)
 }
 
 // ---- JSON Feed -------------------------------------------------------------------------------
@@ -461,11 +562,14 @@ fn feed_id(raw: Raw<'_>) -> Result<String, String> {
     }
 }
 
-fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
-    let raw: RawFeedItem<'_> = raw_object(json)?;
-    let id = feed_id(raw.id).map_err(|message| ArticleProblem::Invalid { message, id: None })?;
-    let mut warnings = Warnings::default();
-    let title = warnings.keep(fields::line_field(raw.title, "title"));
+/// A feed item's text (summary and body), worked out only when needed: for the title of an item
+/// that has none, or for the whole article.
+struct FeedText {
+    summary: Option<String>,
+    body: String,
+}
+
+fn feed_text(raw: &RawFeedItem<'_>, warnings: &mut Warnings) -> FeedText {
     let summary = warnings.keep(fields::text_field(raw.summary, "summary"));
     let body = match warnings.keep(fields::text_field(raw.content_text, "content_text")) {
         Some(text) => text,
@@ -474,11 +578,11 @@ fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
             .map(|html| sanitize_text(&html_to_text(&html)).into_owned())
             .unwrap_or_default(),
     };
-    let url = warnings
-        .keep(fields::line_field(raw.url, "url"))
-        .or_else(|| warnings.keep(fields::line_field(raw.external_url, "external_url")));
-    let author = first_author_name(&raw, &mut warnings);
-    let extension: RawHeraldExtension<'_> = match raw.herald {
+    FeedText { summary, body }
+}
+
+fn feed_extension<'a>(raw: &RawFeedItem<'a>, warnings: &mut Warnings) -> RawHeraldExtension<'a> {
+    match raw.herald {
         Some(ext) => serde_json::from_str(ext.get()).unwrap_or_else(|_| {
             warnings
                 .0
@@ -486,22 +590,75 @@ fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
             RawHeraldExtension::default()
         }),
         None => RawHeraldExtension::default(),
-    };
+    }
+}
+
+/// A feed item's headline, and its text when that had to be read to title the item.
+fn feed_headline(
+    raw: &RawFeedItem<'_>,
+    warnings: &mut Warnings,
+) -> Result<(HeadlineFields, Option<FeedText>), ArticleProblem> {
+    let id = feed_id(raw.id).map_err(|message| ArticleProblem::Invalid { message, id: None })?;
+    let title = warnings.keep(fields::line_field(raw.title, "title"));
+    let extension = feed_extension(raw, warnings);
     let source = warnings.keep(fields::line_field(extension.source, "_herald.source"));
-    let section = warnings.keep(fields::line_field(extension.section, "_herald.section"));
     let published = warnings.keep(fields::date_field(raw.date_published, "date_published"));
-    let updated = warnings.keep(fields::date_field(raw.date_modified, "date_modified"));
     let (tags, tag_problem) = fields::tags_field(raw.tags, "tags");
     warnings.0.extend(tag_problem);
     let flagged = warnings.keep(fields::bool_field(extension.breaking, "_herald.breaking"));
     let breaking = flagged.unwrap_or(false) || fields::has_breaking_tag(&tags);
-    let title = title
-        .or_else(|| summary.as_deref().map(first_words))
-        .or_else(|| (!body.is_empty()).then(|| first_words(&body)))
-        .ok_or_else(|| ArticleProblem::Invalid {
-            message: "the item has no title, summary or content to show".to_owned(),
-            id: Some(id.clone()),
-        })?;
+    let (title, text) = match title {
+        Some(title) => (title, None),
+        None => {
+            let text = feed_text(raw, warnings);
+            let title = text
+                .summary
+                .as_deref()
+                .map(first_words)
+                .or_else(|| (!text.body.is_empty()).then(|| first_words(&text.body)))
+                .ok_or_else(|| ArticleProblem::Invalid {
+                    message: "the item has no title, summary or content to show".to_owned(),
+                    id: Some(id.clone()),
+                })?;
+            (title, Some(text))
+        }
+    };
+    Ok((
+        HeadlineFields {
+            id,
+            title,
+            published,
+            breaking,
+            source,
+            tags,
+        },
+        text,
+    ))
+}
+
+fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
+    let raw: RawFeedItem<'_> = raw_object(json)?;
+    let mut warnings = Warnings::default();
+    let (headline, text) = feed_headline(&raw, &mut warnings)?;
+    let FeedText { summary, body } = match text {
+        Some(text) => text,
+        None => feed_text(&raw, &mut warnings),
+    };
+    let url = warnings
+        .keep(fields::line_field(raw.url, "url"))
+        .or_else(|| warnings.keep(fields::line_field(raw.external_url, "external_url")));
+    let author = first_author_name(&raw, &mut warnings);
+    let extension = feed_extension(&raw, &mut Warnings::default());
+    let section = warnings.keep(fields::line_field(extension.section, "_herald.section"));
+    let updated = warnings.keep(fields::date_field(raw.date_modified, "date_modified"));
+    let HeadlineFields {
+        id,
+        title,
+        published,
+        breaking,
+        source,
+        tags,
+    } = headline;
     Ok(Accepted {
         article: ParsedArticle {
             line: 0,
@@ -648,21 +805,16 @@ mod tests {
             m[4],
             "test.json:7:3: warning: article 6 skipped: an article must be an object, not a string"
         );
-        assert!(
-            m[5].contains("article 7 (id \"ok2\"): `url` must be a string, not a number"),
-            "{}",
-            m[5]
-        );
-        assert!(
-            m[6].contains("`published` is not a date (\"last week\")"),
-            "{}",
-            m[6]
-        );
-        assert!(
-            m[7].contains("`tags`: 1 item(s) that are not strings were left out"),
-            "{}",
-            m[7]
-        );
+        for expected in [
+            "test.json:8:3: warning: article 7 (id \"ok2\"): `url` must be a string, not a number",
+            "test.json:8:3: warning: article 7 (id \"ok2\"): `published` is not a date (\"last week\")",
+            "test.json:8:3: warning: article 7 (id \"ok2\"): `tags`: 1 item(s) that are not strings were left out",
+        ] {
+            assert!(
+                m[5..].iter().any(|w| w.starts_with(expected)),
+                "{expected} not in {m:?}"
+            );
+        }
         assert_eq!(m.len(), 8);
     }
 

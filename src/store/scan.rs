@@ -71,8 +71,9 @@ pub struct Splitter {
     /// For keys: inside the key string.
     in_key: bool,
     key_escaped: bool,
-    /// Set once the articles array is found, so a second one is not mistaken for it.
-    articles_seen: bool,
+    /// The key of the articles array (`articles` or `items`) once found; a second such array is
+    /// an ordinary field.
+    articles_key: Option<Vec<u8>>,
 }
 
 impl Default for Splitter {
@@ -97,7 +98,7 @@ impl Splitter {
             offset: 0,
             in_key: false,
             key_escaped: false,
-            articles_seen: false,
+            articles_key: None,
         }
     }
 
@@ -138,6 +139,11 @@ impl Splitter {
         self.bare_array
     }
 
+    /// `articles` or `items`: the key whose array held the articles, once seen.
+    pub fn articles_key(&self) -> Option<&[u8]> {
+        self.articles_key.as_deref()
+    }
+
     fn structural(&mut self, byte: u8, at: u64) -> Result<(), GiveUp> {
         match (self.state, byte) {
             (State::Start, b'[') => {
@@ -152,8 +158,8 @@ impl Splitter {
             }
             (State::ObjectFirstKey, b'}') => self.state = State::End,
             (State::Colon, b':') => self.state = State::FieldValue,
-            (State::FieldValue, b'[') if self.is_articles_key() && !self.articles_seen => {
-                self.articles_seen = true;
+            (State::FieldValue, b'[') if self.is_articles_key() && self.articles_key.is_none() => {
+                self.articles_key = Some(self.key.clone());
                 self.state = State::FirstElement;
             }
             (State::FirstElement, b']') => self.close_array(),

@@ -1,5 +1,5 @@
 //! Finding the files that make up the stores a user named: a file, or a folder of files one
-//! level deep, or the sample data built into the binary. Reads bytes; parses nothing.
+//! level deep, or the sample data built into the binary. Lists files; reads and parses nothing.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,8 +16,17 @@ pub enum StoreSource {
     Embedded,
 }
 
-/// One file's bytes, with what is needed to name its store and report problems.
-#[derive(Debug)]
+/// Where a file's bytes are.
+#[derive(Clone, Debug)]
+pub enum Content {
+    /// Built into the binary.
+    Embedded(&'static [u8]),
+    /// On disk, not read yet: the loader decides how to read it.
+    Disk(PathBuf),
+}
+
+/// One store file, with what is needed to name its store and report problems.
+#[derive(Clone, Debug)]
 pub struct FileInput {
     /// How messages refer to the file.
     pub display: String,
@@ -25,7 +34,24 @@ pub struct FileInput {
     /// The store name for a file that does not name itself: its folder's name when it was found
     /// in a folder, else its file stem.
     pub fallback_name: String,
-    pub bytes: std::borrow::Cow<'static, [u8]>,
+    pub content: Content,
+}
+
+impl FileInput {
+    /// The whole file. For files on disk this is the slow path: the loader indexes them in
+    /// chunks when it can.
+    pub fn read_all(&self) -> Result<std::borrow::Cow<'static, [u8]>, Diagnostic> {
+        match &self.content {
+            Content::Embedded(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
+            Content::Disk(path) => fs::read(path)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|error| self.read_error(&error)),
+        }
+    }
+
+    pub fn read_error(&self, error: &std::io::Error) -> Diagnostic {
+        Diagnostic::error(&self.display, format!("cannot read: {}", io_message(error)))
+    }
 }
 
 /// The folder name the embedded sample files appear under.
@@ -61,7 +87,7 @@ pub fn kind_for(path: &Path) -> Option<FileKind> {
     }
 }
 
-/// Reads every file of `source`. Problems (a missing path, an unreadable file, an empty folder)
+/// Lists every file of `source`. Problems (a missing path, an unreadable file, an empty folder)
 /// come back as diagnostics next to whatever could be read.
 pub fn read_source(source: &StoreSource) -> (Vec<FileInput>, Vec<Diagnostic>) {
     match source {
@@ -77,7 +103,7 @@ fn embedded_inputs() -> Vec<FileInput> {
             display: format!("{SAMPLE_FOLDER}/{name} (built in)"),
             kind: kind_for(Path::new(name)).unwrap_or(FileKind::Json),
             fallback_name: SAMPLE_FOLDER.to_owned(),
-            bytes: std::borrow::Cow::Borrowed(*bytes),
+            content: Content::Embedded(bytes),
         })
         .collect()
 }
@@ -130,14 +156,12 @@ fn read_file(
     kind: FileKind,
     fallback_name: String,
 ) -> Result<FileInput, Diagnostic> {
-    fs::read(path)
-        .map(|bytes| FileInput {
-            display: display.to_owned(),
-            kind,
-            fallback_name,
-            bytes: std::borrow::Cow::Owned(bytes),
-        })
-        .map_err(|error| Diagnostic::error(display, format!("cannot read: {}", io_message(&error))))
+    Ok(FileInput {
+        display: display.to_owned(),
+        kind,
+        fallback_name,
+        content: Content::Disk(path.to_path_buf()),
+    })
 }
 
 fn read_folder(path: &Path, display: &str) -> (Vec<FileInput>, Vec<Diagnostic>) {

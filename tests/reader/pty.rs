@@ -457,15 +457,17 @@ fn resizing_relays_out_and_tiny_sizes_say_so() {
             pixel_width: 0,
             pixel_height: 0,
         };
+        // The emulator first, then the pty: Herald redraws as soon as it sees SIGWINCH, and a
+        // redraw parsed at the old size would be cut when the emulator shrinks afterwards.
+        pty.parser.lock().expect("lock").screen_mut().set_size(
+            rows.try_into().expect("rows"),
+            cols.try_into().expect("cols"),
+        );
         pty.master
             .as_ref()
             .expect("master")
             .resize(size)
             .expect("resize");
-        pty.parser.lock().expect("lock").screen_mut().set_size(
-            rows.try_into().expect("rows"),
-            cols.try_into().expect("cols"),
-        );
     };
     resize(&pty, 30, 8);
     pty.wait_for_text("Terminal too small");

@@ -1,0 +1,327 @@
+//! Indexing a store file on disk quickly and in bounded memory: each article's headline and the
+//! byte range of its JSON, read in chunks, never the whole file at once. Bodies stay on disk
+//! until an article is opened or searched. Any surprise (malformed JSON, a field that needs a
+//! warning, a byte-order mark, a duplicate id) abandons the fast path; the caller then uses the
+//! exact whole-file parser, which also words the messages.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+use memchr::memchr;
+
+use super::parse::{FileKind, Format, HeadlineFields, headline_only};
+use super::scan::{GiveUp, Piece, Splitter};
+use crate::text::sanitize_line;
+
+/// Bytes read per step.
+const CHUNK: usize = 4 << 20;
+
+/// Where an article's JSON is in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    pub start: u64,
+    pub len: u32,
+}
+
+pub(crate) struct IndexedArticle {
+    pub fields: HeadlineFields,
+    pub span: Span,
+    /// 1-based line where the article starts, when known (JSON Lines); 0 otherwise.
+    pub line: usize,
+}
+
+pub(crate) struct IndexedFile {
+    pub format: Format,
+    pub name: Option<String>,
+    pub articles: Vec<IndexedArticle>,
+}
+
+/// Identifies a version of a file cheaply: a change of size or modification time means the
+/// index no longer describes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fingerprint {
+    pub len: u64,
+    pub modified_nanos: i128,
+}
+
+impl Fingerprint {
+    pub fn of(path: &Path) -> io::Result<Self> {
+        let metadata = std::fs::metadata(path)?;
+        let modified_nanos = metadata
+            .modified()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or_else(
+                |e| -(e.duration().as_nanos() as i128),
+                |d| d.as_nanos() as i128,
+            );
+        Ok(Self {
+            len: metadata.len(),
+            modified_nanos,
+        })
+    }
+}
+
+/// Why the fast path was not taken.
+#[derive(Debug)]
+pub(crate) enum NotIndexed {
+    /// Reading failed: report it.
+    Io(io::Error),
+    /// Something needs the exact parser.
+    Fallback,
+}
+
+impl From<GiveUp> for NotIndexed {
+    fn from(_: GiveUp) -> Self {
+        Self::Fallback
+    }
+}
+
+impl From<io::Error> for NotIndexed {
+    fn from(error: io::Error) -> Self {
+        Self::Io(error)
+    }
+}
+
+/// Indexes `path`, returning the index and the fingerprint of the file it describes.
+pub(crate) fn index_file(
+    path: &Path,
+    kind: FileKind,
+) -> Result<(IndexedFile, Fingerprint), NotIndexed> {
+    let before = Fingerprint::of(path)?;
+    let file = match kind {
+        FileKind::JsonLines => index_json_lines(path, before.len)?,
+        FileKind::Json => index_json_document(File::open(path)?)?,
+    };
+    // A writer that changed the file while it was read could have given us half of each.
+    if Fingerprint::of(path)? != before {
+        return Err(NotIndexed::Fallback);
+    }
+    let mut ids = HashSet::with_capacity(file.articles.len());
+    if !file
+        .articles
+        .iter()
+        .all(|a| ids.insert(a.fields.id.as_str()))
+    {
+        return Err(NotIndexed::Fallback);
+    }
+    Ok((file, before))
+}
+
+fn headline(json: &[u8], format: Format) -> Result<HeadlineFields, GiveUp> {
+    let text = std::str::from_utf8(json).map_err(|_| GiveUp)?;
+    headline_only(text, format).ok_or(GiveUp)
+}
+
+fn span(start: u64, len: usize) -> Result<Span, GiveUp> {
+    Ok(Span {
+        start,
+        len: u32::try_from(len).map_err(|_| GiveUp)?,
+    })
+}
+
+/// JSON Lines split into as many byte ranges as there are cores, each indexed on its own
+/// thread; ranges start after a newline, so no line is split.
+fn index_json_lines(path: &Path, len: u64) -> Result<IndexedFile, NotIndexed> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8) as u64;
+    let threads = if len < (CHUNK as u64) { 1 } else { threads };
+    let bounds: Vec<u64> = (0..=threads).map(|i| len * i / threads).collect();
+    let parts: Vec<Result<Vec<IndexedArticle>, NotIndexed>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| (w[0], w[1]))
+            .map(|(from, to)| scope.spawn(move || index_line_range(path, from, to)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(Err(NotIndexed::Fallback)))
+            .collect()
+    });
+    let mut articles = Vec::new();
+    for part in parts {
+        articles.extend(part?);
+    }
+    // Each range counts lines from its own start, so line numbers are exact only for one range;
+    // drop them otherwise rather than mislead.
+    if threads > 1 {
+        for article in &mut articles {
+            article.line = 0;
+        }
+    }
+    Ok(IndexedFile {
+        format: Format::JsonLines,
+        name: None,
+        articles,
+    })
+}
+
+/// Indexes the lines that start in `[from, to)`: a line starting before `from` belongs to the
+/// previous range, and the line that starts last runs past `to` if it must.
+fn index_line_range(path: &Path, from: u64, to: u64) -> Result<Vec<IndexedArticle>, NotIndexed> {
+    let mut file = File::open(path)?;
+    let mut position = from;
+    if from > 0 {
+        // Step back one byte: if it is a newline, a line starts exactly at `from`.
+        std::io::Seek::seek(&mut file, io::SeekFrom::Start(from - 1))?;
+        position = from - 1;
+    }
+    let mut articles = Vec::new();
+    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK);
+    let mut chunk = vec![0u8; CHUNK];
+    // Whether the bytes at the start of `buffer` begin a line of this range.
+    let mut skipping_partial = from > 0;
+    let mut line = 1;
+    loop {
+        let read = file.read(&mut chunk)?;
+        if read == 0 {
+            break;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        let mut start = 0;
+        while let Some(end) = memchr(b'\n', &buffer[start..]).map(|i| start + i) {
+            let line_start = position + start as u64;
+            if skipping_partial {
+                skipping_partial = false;
+            } else {
+                if line_start >= to {
+                    return Ok(articles);
+                }
+                add_line(&buffer[start..end], line_start, line, &mut articles)?;
+                line += 1;
+            }
+            start = end + 1;
+        }
+        position += start as u64;
+        buffer.drain(..start);
+    }
+    // The last line may have no newline.
+    if !skipping_partial && !buffer.is_empty() && position < to.max(position + 1) {
+        add_line(&buffer, position, line, &mut articles)?;
+    }
+    Ok(articles)
+}
+
+fn add_line(
+    bytes: &[u8],
+    start: u64,
+    line: usize,
+    articles: &mut Vec<IndexedArticle>,
+) -> Result<(), GiveUp> {
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(());
+    }
+    if start == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+        return Err(GiveUp);
+    }
+    articles.push(IndexedArticle {
+        fields: headline(bytes, Format::JsonLines)?,
+        span: span(start, bytes.len())?,
+        line,
+    });
+    Ok(())
+}
+
+/// Article pieces parsed per batch; bounds the raw bytes held at once.
+const BATCH: usize = 4096;
+
+fn index_json_document(mut file: File) -> Result<IndexedFile, NotIndexed> {
+    let mut splitter = Splitter::new();
+    let mut chunk = vec![0u8; CHUNK];
+    let mut fields: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
+    let mut articles = Vec::new();
+    let mut first = true;
+    loop {
+        let read = file.read(&mut chunk)?;
+        if read == 0 {
+            break;
+        }
+        if first && chunk[..read].starts_with(b"\xEF\xBB\xBF") {
+            return Err(NotIndexed::Fallback);
+        }
+        first = false;
+        splitter.feed(&chunk[..read], &mut |piece| match piece {
+            Piece::Field { key, raw } => fields.push((key, raw)),
+            Piece::Article { offset, raw } => batch.push((offset, raw)),
+        })?;
+        if batch.len() >= BATCH {
+            articles.extend(parse_batch(&batch, guess_format(&splitter))?);
+            batch.clear();
+        }
+    }
+    splitter.finish()?;
+    let format = guess_format(&splitter);
+    articles.extend(parse_batch(&batch, format)?);
+    // The array's key decided how articles were read; the version field must agree.
+    let version = field_string(&fields, "version")?;
+    let is_feed = version.is_some_and(|v| v.starts_with("https://jsonfeed.org/version/1"));
+    if is_feed != (format == Format::JsonFeed)
+        || (!splitter.is_bare_array() && splitter.articles_key().is_none())
+    {
+        return Err(NotIndexed::Fallback);
+    }
+    let name = field_string(&fields, if is_feed { "title" } else { "name" })?
+        .map(|name| sanitize_line(&name).into_owned())
+        .filter(|name| !name.is_empty());
+    Ok(IndexedFile {
+        format,
+        name,
+        articles,
+    })
+}
+
+fn guess_format(splitter: &Splitter) -> Format {
+    if splitter.articles_key() == Some(b"items".as_slice()) {
+        Format::JsonFeed
+    } else {
+        Format::Native
+    }
+}
+
+/// A top-level string field; a field of another type needs the exact parser's message.
+fn field_string(fields: &[(String, Vec<u8>)], key: &str) -> Result<Option<String>, GiveUp> {
+    match fields.iter().find(|(k, _)| k == key) {
+        None => Ok(None),
+        Some((_, raw)) => serde_json::from_slice::<Option<String>>(raw).map_err(|_| GiveUp),
+    }
+}
+
+/// Parses a batch of article pieces on all cores, keeping their order.
+fn parse_batch(pieces: &[(u64, Vec<u8>)], format: Format) -> Result<Vec<IndexedArticle>, GiveUp> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let per_thread = pieces.len().div_ceil(threads).max(1);
+    let parts: Vec<Result<Vec<IndexedArticle>, GiveUp>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = pieces
+            .chunks(per_thread)
+            .map(|pieces| {
+                scope.spawn(move || {
+                    pieces
+                        .iter()
+                        .map(|(offset, raw)| {
+                            Ok(IndexedArticle {
+                                fields: headline(raw, format)?,
+                                span: span(*offset, raw.len())?,
+                                line: 0,
+                            })
+                        })
+                        .collect::<Result<Vec<_>, GiveUp>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or(Err(GiveUp)))
+            .collect()
+    });
+    let mut articles = Vec::with_capacity(pieces.len());
+    for part in parts {
+        articles.extend(part?);
+    }
+    Ok(articles)
+}
