@@ -61,6 +61,7 @@ struct Pty {
 fn isolate(cmd: &mut CommandBuilder, dirs: &Path) {
     cmd.cwd(env!("CARGO_MANIFEST_DIR"));
     cmd.env("XDG_DATA_HOME", dirs.join("data"));
+    cmd.env("XDG_CACHE_HOME", dirs.join("cache"));
     cmd.env("XDG_CONFIG_HOME", dirs.join("config"));
     cmd.env("HOME", dirs);
     cmd.env("LANG", "C.UTF-8");
@@ -245,6 +246,7 @@ fn headlines() -> Vec<Headline> {
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
         .args(["list", "sample-data"])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("XDG_CACHE_HOME", dirs.path().join("cache"))
         .env("XDG_DATA_HOME", dirs.path().join("data"))
         .env("XDG_CONFIG_HOME", dirs.path().join("config"))
         .env("HOME", dirs.path())

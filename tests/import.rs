@@ -39,6 +39,7 @@ impl Sandbox {
         let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
             .args(args)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("XDG_CACHE_HOME", self.path("cache"))
             .env("XDG_DATA_HOME", self.path("data"))
             .env("XDG_CONFIG_HOME", self.path("config"))
             .env("HOME", self.dir.path())

@@ -229,6 +229,7 @@ fn in_terminal(home: &Home, shell: &str, env: &[(&str, &str)], input: &str) -> O
         .env_clear()
         .env("PATH", "/usr/bin:/bin")
         .env("HOME", home.path())
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
         .env("XDG_DATA_HOME", home.path().join("data"))
         .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("HERALD", HERALD)

@@ -73,7 +73,18 @@ impl Library {
         Self::load_with(sources, LoadMode::Thorough)
     }
 
+    /// Reads every source, using the index cache in Herald's cache directory.
     pub fn load_with(sources: &[StoreSource], mode: LoadMode) -> Self {
+        Self::load_cached(sources, mode, crate::paths::cache_dir().as_deref())
+    }
+
+    /// Reads every source; with a cache directory, big store files are indexed once and their
+    /// index reused while the file stays the same.
+    pub fn load_cached(
+        sources: &[StoreSource],
+        mode: LoadMode,
+        cache: Option<&std::path::Path>,
+    ) -> Self {
         let mut inputs = Vec::new();
         let mut diagnostics = Vec::new();
         for source in sources {
@@ -81,7 +92,7 @@ impl Library {
             inputs.extend(files);
             diagnostics.extend(problems);
         }
-        let loaded = load_all(&inputs, mode);
+        let loaded = load_all(&inputs, mode, cache);
         let mut library = Self {
             diagnostics,
             ..Self::default()
@@ -396,12 +407,15 @@ fn read_span(file: &DiskFile, span: Span) -> std::io::Result<String> {
 }
 
 /// Loads files on up to as many threads as the machine has cores, keeping input order.
-fn load_all(inputs: &[FileInput], mode: LoadMode) -> Vec<Loaded> {
+fn load_all(inputs: &[FileInput], mode: LoadMode, cache: Option<&std::path::Path>) -> Vec<Loaded> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(inputs.len().max(1));
     if threads <= 1 {
-        return inputs.iter().map(|input| load_one(input, mode)).collect();
+        return inputs
+            .iter()
+            .map(|input| load_one(input, mode, cache))
+            .collect();
     }
     let chunk = inputs.len().div_ceil(threads);
     std::thread::scope(|scope| {
@@ -411,7 +425,7 @@ fn load_all(inputs: &[FileInput], mode: LoadMode) -> Vec<Loaded> {
                 scope.spawn(move || {
                     files
                         .iter()
-                        .map(|input| load_one(input, mode))
+                        .map(|input| load_one(input, mode, cache))
                         .collect::<Vec<_>>()
                 })
             })
@@ -427,10 +441,24 @@ fn load_all(inputs: &[FileInput], mode: LoadMode) -> Vec<Loaded> {
     })
 }
 
-fn load_one(input: &FileInput, mode: LoadMode) -> Loaded {
+fn load_one(input: &FileInput, mode: LoadMode, cache: Option<&std::path::Path>) -> Loaded {
     if let (Content::Disk(path), LoadMode::Fast) = (&input.content, mode) {
+        let fingerprint = Fingerprint::of(path);
+        let cache = cache.filter(|_| {
+            fingerprint
+                .as_ref()
+                .is_ok_and(|f| f.len >= super::cache::MIN_FILE_SIZE)
+        });
+        if let (Some(dir), Ok(fingerprint)) = (cache, &fingerprint)
+            && let Some(indexed) = super::cache::load(dir, path, *fingerprint)
+        {
+            return Loaded::Indexed(indexed, path.clone(), *fingerprint);
+        }
         match index_file(path, input.kind) {
             Ok((indexed, fingerprint)) => {
+                if let Some(dir) = cache {
+                    super::cache::save(dir, path, fingerprint, &indexed);
+                }
                 return Loaded::Indexed(indexed, path.clone(), fingerprint);
             }
             Err(NotIndexed::Io(error)) => return Loaded::Failed(input.read_error(&error)),

@@ -1,6 +1,7 @@
 //! Reading JSON stores: native files, JSON Feeds and JSON Lines, from files, folders or the
 //! built-in sample. Only reads; never writes a store. Knows nothing of terminals.
 
+pub mod cache;
 pub mod diagnostic;
 mod fields;
 pub mod index;

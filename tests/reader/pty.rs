@@ -70,6 +70,7 @@ impl Pty {
         let dirs = tempfile::tempdir().expect("temp dir");
         // Never touch the real home: state and config live in a temp dir.
         cmd.env("XDG_DATA_HOME", dirs.path().join("data"));
+        cmd.env("XDG_CACHE_HOME", dirs.path().join("cache"));
         cmd.env("XDG_CONFIG_HOME", dirs.path().join("config"));
         cmd.env("HOME", dirs.path());
         cmd.env("LANG", "C.UTF-8");
@@ -655,6 +656,7 @@ fn plain_mode_prints_every_hostile_file_with_no_escape_byte_at_all() {
         let dirs = tempfile::tempdir().expect("temp");
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
             .arg(&file)
+            .env("XDG_CACHE_HOME", dirs.path().join("cache"))
             .env("XDG_DATA_HOME", dirs.path().join("data"))
             .env("XDG_CONFIG_HOME", dirs.path().join("config"))
             .stdin(std::process::Stdio::piped())

@@ -96,6 +96,7 @@ fn a_writer_killed_mid_save_loses_no_acknowledged_mark() {
 fn herald(data: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_herald"))
         .args(args)
+        .env("XDG_CACHE_HOME", data.join("cache"))
         .env("XDG_DATA_HOME", data)
         .env("XDG_CONFIG_HOME", data.join("config"))
         .output()

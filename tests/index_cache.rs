@@ -1,0 +1,147 @@
+//! The index cache: a valid entry is used; a stale, corrupt, truncated or foreign-version entry
+//! is rebuilt, and the library always shows the store as it is now.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
+use std::path::{Path, PathBuf};
+
+use herald::store::cache::{MIN_FILE_SIZE, entry_path};
+use herald::store::{Library, LoadMode, StoreSource};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    store: PathBuf,
+    cache: PathBuf,
+}
+
+/// A JSON Lines store big enough to be cached, whose titles carry `tag`.
+fn write_store(path: &Path, tag: &str, articles: usize) {
+    let body = "Paragraph text that makes the store big enough to be worth caching. ".repeat(40);
+    let mut text = String::new();
+    for i in 0..articles {
+        text.push_str(&format!(
+            "{{\"id\": \"a{i}\", \"title\": \"{tag} headline {i}\", \"published\": \"2020-01-{:02}\", \"breaking\": {}, \"body\": \"{body}{tag}\"}}\n",
+            1 + i % 28,
+            i % 10 == 0
+        ));
+    }
+    std::fs::write(path, text).unwrap();
+    assert!(std::fs::metadata(path).unwrap().len() >= MIN_FILE_SIZE);
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("big.jsonl");
+    write_store(&store, "first", 200);
+    let cache = dir.path().join("cache");
+    Fixture {
+        _dir: dir,
+        store,
+        cache,
+    }
+}
+
+fn load(f: &Fixture) -> Library {
+    Library::load_cached(
+        &[StoreSource::Path(f.store.clone())],
+        LoadMode::Fast,
+        Some(&f.cache),
+    )
+}
+
+fn titles(library: &Library) -> Vec<String> {
+    library
+        .headlines()
+        .iter()
+        .map(|h| h.title.clone())
+        .collect()
+}
+
+fn entry(f: &Fixture) -> PathBuf {
+    entry_path(&f.cache, &f.store)
+}
+
+#[test]
+fn a_valid_entry_gives_the_same_library_as_parsing() {
+    let f = fixture();
+    let parsed = load(&f);
+    assert!(entry(&f).exists(), "indexing writes a cache entry");
+    let written = inode(&entry(&f));
+    let cached = load(&f);
+    assert_eq!(
+        inode(&entry(&f)),
+        written,
+        "a valid entry is read, not rebuilt and rewritten"
+    );
+    assert_eq!(cached.headlines(), parsed.headlines());
+    assert_eq!(cached.article(5).detail.body, parsed.article(5).detail.body);
+    assert!(cached.article(5).detail.body.ends_with("first"));
+}
+
+/// Entries are replaced by rename, so a rewritten entry has a new inode.
+fn inode(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).unwrap().ino()
+}
+
+#[test]
+fn a_stale_entry_is_rebuilt() {
+    let f = fixture();
+    load(&f);
+    write_store(&f.store, "second", 250);
+    let library = load(&f);
+    assert_eq!(library.len(), 250);
+    assert!(titles(&library).iter().all(|t| t.starts_with("second")));
+    assert!(library.article(3).detail.body.ends_with("second"));
+}
+
+#[test]
+fn corrupt_and_truncated_entries_are_rebuilt() {
+    let f = fixture();
+    let expected = titles(&load(&f));
+    let good = std::fs::read(entry(&f)).unwrap();
+    for broken in [
+        b"garbage".to_vec(),
+        Vec::new(),
+        good[..good.len() / 2].to_vec(),
+        good[..good.len() - 1].to_vec(),
+        {
+            let mut b = good.clone();
+            b[40] ^= 0xff;
+            b
+        },
+    ] {
+        std::fs::write(entry(&f), &broken).unwrap();
+        assert_eq!(titles(&load(&f)), expected);
+        assert_eq!(
+            std::fs::read(entry(&f)).unwrap(),
+            good,
+            "the entry is rewritten"
+        );
+    }
+}
+
+#[test]
+fn an_entry_of_another_version_is_ignored() {
+    let f = fixture();
+    let expected = titles(&load(&f));
+    let mut bytes = std::fs::read(entry(&f)).unwrap();
+    // The format version follows the 8-byte magic.
+    bytes[8..12].copy_from_slice(&99u32.to_le_bytes());
+    std::fs::write(entry(&f), &bytes).unwrap();
+    assert_eq!(titles(&load(&f)), expected);
+}
+
+#[test]
+fn an_article_read_after_the_store_changed_says_so_instead_of_showing_another() {
+    let f = fixture();
+    let library = load(&f);
+    write_store(&f.store, "third", 200);
+    let detail = library.article(7).detail;
+    assert!(
+        detail.body.contains("changed since Herald loaded it"),
+        "{}",
+        detail.body
+    );
+    assert!(!detail.body.contains("third"));
+}
