@@ -40,6 +40,30 @@ fn load_config(cli: &Cli) -> config::LoadedConfig {
     loaded
 }
 
+/// `herald config`: which file, and whether it is clean (problems went to stderr already).
+fn describe_config(
+    cli: &Cli,
+    loaded: &config::LoadedConfig,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let path = cli.config.clone().or_else(herald::paths::config_file);
+    let Some(path) = path else {
+        return writeln!(out, "No config directory: Herald uses its defaults.");
+    };
+    let shown = herald::store::source::display_path(&path);
+    if loaded.path.is_none() {
+        return writeln!(
+            out,
+            "{shown}: not found; Herald uses its defaults (`herald config --default` prints a file to start from)"
+        );
+    }
+    match loaded.problems.len() {
+        0 => writeln!(out, "{shown}: OK"),
+        1 => writeln!(out, "{shown}: 1 problem; that setting is ignored"),
+        n => writeln!(out, "{shown}: {n} problems; those settings are ignored"),
+    }
+}
+
 fn open_library(
     named: &[PathBuf],
     config: &config::LoadedConfig,
@@ -49,7 +73,7 @@ fn open_library(
     if let Some(note) = &selection.note {
         eprintln!("herald: {note}");
     }
-    let library = Library::load(&selection.sources);
+    let library = Library::load_named(&selection.sources, &selection.names);
     if !quiet_diagnostics {
         for diagnostic in library.diagnostics() {
             eprintln!("{diagnostic}");
@@ -112,6 +136,14 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         Some(Command::Import(args)) => herald::import::run(args, &mut out)?,
         Some(Command::Completions { shell }) => herald::packaging::completions(*shell, &mut out)?,
         Some(Command::Man) => herald::packaging::man(&mut out)?,
+        Some(Command::Config { default: true }) => {
+            out.write_all(config::default_file().as_bytes())?;
+            ExitCode::SUCCESS
+        }
+        Some(Command::Config { default: false }) => {
+            describe_config(&cli, &config, &mut out)?;
+            failure_if(!config.problems.is_empty())
+        }
         None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
             let library = open_library(&cli.read.stores, &config, false);
             herald::plain::run_stdio(&library, cli.read.width, &mut out)?;
@@ -120,7 +152,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         None => {
             let library = open_library(&cli.read.stores, &config, true);
             out.flush()?;
-            herald::reader::start(library, &cli.read.reader_flags(), config.path.as_deref())?
+            herald::reader::start(library, &cli.read.reader_flags(), &config.config)?
         }
     };
     out.flush()?;

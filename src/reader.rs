@@ -6,7 +6,6 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, channel};
 
@@ -15,6 +14,7 @@ use ratatui::backend::{Backend, CrosstermBackend};
 
 use crate::app::options::{self, Environment, Flags};
 use crate::app::{Action, App, Effect, Exit, Options, update};
+use crate::config::FileConfig;
 use crate::state::ReaderState;
 use crate::store::Library;
 use crate::term::{self, Input};
@@ -169,18 +169,11 @@ where
 /// Flags from the command line, for [`start`].
 pub type ReaderFlags = Flags;
 
-/// `herald [STORE]...`: the full-screen reader on the real terminal.
-pub fn start(library: Library, flags: &Flags, config_path: Option<&Path>) -> io::Result<ExitCode> {
+/// `herald [STORE]...`: the full-screen reader on the real terminal. `config` is the config
+/// file as loaded (its problems were already reported by the caller).
+pub fn start(library: Library, flags: &Flags, config: &FileConfig) -> io::Result<ExitCode> {
     let mut problems = Vec::new();
-    let file_settings = match config_path.map(std::fs::read_to_string) {
-        Some(Ok(text)) => {
-            let (settings, found) = options::parse_file_settings(&text);
-            problems.extend(found);
-            settings
-        }
-        _ => options::FileSettings::default(),
-    };
-    let options: Options = options::resolve(flags, &file_settings, &Environment::from_process());
+    let options: Options = options::resolve(flags, config, &Environment::from_process());
     let (state, state_problems) = match ReaderState::default_path() {
         Some(path) => ReaderState::open(path),
         None => (
@@ -199,7 +192,8 @@ pub fn start(library: Library, flags: &Flags, config_path: Option<&Path>) -> io:
         eprintln!("herald: {problem}");
     }
     let size = ratatui::crossterm::terminal::size()?;
-    let mut app = App::new(library, state, options.clone(), size, problems);
+    let mut app =
+        App::new(library, state, options.clone(), size, problems).with_keymap(config.keymap());
 
     term::install_panic_hook();
     term::enter(options.alt_screen)?;

@@ -173,6 +173,13 @@ impl App {
         app
     }
 
+    /// Uses `keymap` (from the config file) instead of the default keys.
+    #[must_use]
+    pub fn with_keymap(mut self, keymap: Keymap) -> Self {
+        self.keymap = keymap;
+        self
+    }
+
     pub fn library(&self) -> &Library {
         &self.library
     }

@@ -1,7 +1,8 @@
 //! A library: every store the reader opened, their headlines and article details, and every
 //! problem found on the way. One bad file or article never hides the good ones.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
 
 use super::diagnostic::{Diagnostic, Severity};
 use super::model::{Article, ArticleDetail, Headline, ParsedArticle, StoreId, StoreInfo};
@@ -24,10 +25,23 @@ impl Library {
     /// Reads and parses every source. Files are parsed on all cores; the result does not depend
     /// on their timing.
     pub fn load(sources: &[StoreSource]) -> Self {
+        Self::load_named(sources, &BTreeMap::new())
+    }
+
+    /// Like [`Self::load`], but every article read from a path in `names` (as the source names
+    /// it) goes into the store of that name, whatever its file says (`[[store]] name` in the
+    /// config file).
+    pub fn load_named(sources: &[StoreSource], names: &BTreeMap<PathBuf, String>) -> Self {
         let mut inputs = Vec::new();
+        let mut renames = Vec::new();
         let mut diagnostics = Vec::new();
         for source in sources {
             let (files, problems) = read_source(source);
+            let rename = match source {
+                StoreSource::Path(path) => names.get(path).cloned(),
+                StoreSource::Embedded => None,
+            };
+            renames.extend(std::iter::repeat_n(rename, files.len()));
             inputs.extend(files);
             diagnostics.extend(problems);
         }
@@ -36,19 +50,19 @@ impl Library {
             diagnostics,
             ..Self::default()
         };
-        for (input, file) in inputs.iter().zip(parsed) {
-            library.add_file(input, file);
+        for ((input, file), rename) in inputs.iter().zip(parsed).zip(renames) {
+            library.add_file(input, file, rename);
         }
         library
     }
 
-    fn add_file(&mut self, input: &FileInput, file: ParsedFile) {
+    fn add_file(&mut self, input: &FileInput, file: ParsedFile, rename: Option<String>) {
         self.diagnostics.extend(file.diagnostics);
         if file.format.is_none() {
             return;
         }
-        let name = file
-            .name
+        let name = rename
+            .or(file.name)
             .unwrap_or_else(|| crate::text::sanitize_line(&input.fallback_name).into_owned());
         let store = self.store_named(&name, &input.display);
         let mut seen: HashSet<String> = self
