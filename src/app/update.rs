@@ -142,7 +142,8 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                     Focus::Article => Focus::List,
                 };
             } else {
-                info(app, "Open an article with Enter first.");
+                let key = key_label(app, &Action::Open);
+                info(app, &format!("Open an article with {key} first."));
             }
         }
         Action::BackOrQuit => {
@@ -180,6 +181,16 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Help => app.mode = Mode::Help { scroll: 0 },
         _ => {}
     }
+}
+
+/// The key for `action` as messages name it, from the keymap in force (remapped keys show).
+fn key_label(app: &App, action: &Action) -> String {
+    app.keymap.key_for(action).unwrap_or_else(|| {
+        format!(
+            "the {} action (no key: bind one in the config)",
+            super::keymap::action_name(action)
+        )
+    })
 }
 
 fn info(app: &mut App, text: &str) {
@@ -320,7 +331,8 @@ fn cycle_store(app: &mut App, forward: bool) {
 /// `n` / `N` (and Enter in the prompt, which may match the selected headline itself).
 fn search(app: &mut App, forward: bool, include_current: bool) {
     let Some(query) = app.last_query.clone() else {
-        info(app, "No search yet: press / to search.");
+        let key = key_label(app, &Action::Search);
+        info(app, &format!("No search yet: press {key} to search."));
         return;
     };
     let len = app.visible.len();
