@@ -13,7 +13,7 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 
 use crate::app::options::{self, Environment, Flags};
-use crate::app::{Action, App, Effect, Exit, Options, update};
+use crate::app::{Action, App, Effect, Exit, Options, TerminalCaps, update};
 use crate::config::FileConfig;
 use crate::state::ReaderState;
 use crate::store::Library;
@@ -51,6 +51,11 @@ pub trait Host {
     fn save(&mut self, state: &mut ReaderState) -> io::Result<()>;
     fn suspend(&mut self) -> io::Result<()>;
     fn reenter(&mut self) -> io::Result<()>;
+    /// Writes Herald's own escape sequences (OSC 52, OSC 8) to the terminal, after the frame.
+    fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let _ = bytes;
+        Ok(())
+    }
 }
 
 /// The real host: the state file and the terminal.
@@ -65,6 +70,9 @@ impl Host for RealHost {
     }
     fn reenter(&mut self) -> io::Result<()> {
         term::reenter()
+    }
+    fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
+        term::write_sequence(bytes)
     }
 }
 
@@ -97,14 +105,33 @@ where
         .map_err(backend_error)
 }
 
-fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()>
+/// Draws a frame; returns the OSC 8 bytes that make its link cells hyperlinks (empty when
+/// hyperlinks are off or no link is on screen).
+fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<Vec<u8>>
 where
     B::Error: Send + Sync + 'static,
 {
     sync_size(terminal, app)?;
-    terminal
+    let app = &*app;
+    let frame = terminal
         .draw(|frame| crate::ui::draw(frame, app))
         .map_err(backend_error)?;
+    if !app.caps().hyperlinks {
+        return Ok(Vec::new());
+    }
+    let links = crate::ui::hyperlinks::screen_links(app, frame.area);
+    Ok(crate::ui::hyperlinks::osc8_bytes(frame.buffer, &links))
+}
+
+/// Writes the frame's hyperlinks unless the same ones are already on screen (ratatui does not
+/// rewrite cells that did not change, so they keep their links). Idle stays silent.
+fn show_links(host: &mut impl Host, shown: &mut Vec<u8>, links: Vec<u8>) -> io::Result<()> {
+    if links != *shown {
+        if !links.is_empty() {
+            host.write_terminal(&links)?;
+        }
+        *shown = links;
+    }
     Ok(())
 }
 
@@ -118,8 +145,11 @@ pub fn run_loop<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
+    // The hyperlink bytes last written: what the link cells on screen carry.
+    let mut links = Vec::new();
     full_clear(terminal)?;
-    draw(terminal, app)?;
+    let drawn = draw(terminal, app)?;
+    show_links(host, &mut links, drawn)?;
     let mut pending: VecDeque<Action> = VecDeque::new();
     loop {
         let action = match pending.pop_front() {
@@ -154,14 +184,20 @@ where
                 }
                 Effect::Suspend => host.suspend()?,
                 Effect::Reenter => host.reenter()?,
+                // A terminal that cannot take it is gone or ignores it; the message stands.
+                Effect::CopyToClipboard(text) => {
+                    let _ = host.write_terminal(&term::osc52(&text));
+                }
                 Effect::Exit(exit) => return Ok(exit),
             }
         }
         if clear {
             full_clear(terminal)?;
+            links.clear();
         }
         if redraw {
-            draw(terminal, app)?;
+            let drawn = draw(terminal, app)?;
+            show_links(host, &mut links, drawn)?;
         }
     }
 }
@@ -192,8 +228,14 @@ pub fn start(library: Library, flags: &Flags, config: &FileConfig) -> io::Result
         eprintln!("herald: {problem}");
     }
     let size = ratatui::crossterm::terminal::size()?;
-    let mut app =
-        App::new(library, state, options.clone(), size, problems).with_keymap(config.keymap());
+    let osc = term::understands_osc(std::env::var("TERM").ok().as_deref());
+    let caps = TerminalCaps {
+        hyperlinks: osc && config.hyperlinks.unwrap_or(true),
+        clipboard: osc,
+    };
+    let mut app = App::new(library, state, options.clone(), size, problems)
+        .with_keymap(config.keymap())
+        .with_caps(caps);
 
     term::install_panic_hook();
     term::enter(options.alt_screen)?;

@@ -33,6 +33,8 @@ pub enum Action {
     Redraw,
     Help,
     Suspend,
+    /// `y`: copy the article's link to the local clipboard (OSC 52; works over SSH).
+    CopyLink,
 
     // From the search prompt.
     SearchInput(char),
@@ -79,6 +81,7 @@ impl Action {
         Action::Redraw,
         Action::Help,
         Action::Suspend,
+        Action::CopyLink,
         Action::Quit,
     ];
 
@@ -111,6 +114,7 @@ impl Action {
             Action::Redraw => "Redraw the screen",
             Action::Help => "Show or close this help",
             Action::Suspend => "Suspend Herald (resume with fg)",
+            Action::CopyLink => "Copy the article's link to the clipboard (OSC 52)",
             Action::SearchInput(_)
             | Action::SearchBackspace
             | Action::SearchSubmit

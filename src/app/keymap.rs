@@ -234,6 +234,7 @@ impl Default for Keymap {
                 bind(Action::Redraw, vec![Key::ctrl('l')]),
                 bind(Action::Help, vec![c('?'), p(K::F(1))]),
                 bind(Action::Suspend, vec![Key::ctrl('z')]),
+                bind(Action::CopyLink, vec![c('y')]),
                 bind(Action::Quit, vec![Key::ctrl('c')]),
             ],
         }
@@ -373,6 +374,7 @@ mod tests {
             (Key::ctrl('l'), Action::Redraw),
             (Key::char('?'), Action::Help),
             (Key::char('c'), Action::ToggleHighContrast),
+            (Key::char('y'), Action::CopyLink),
         ];
         for (key, action) in cases {
             assert_eq!(

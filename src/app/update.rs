@@ -179,7 +179,37 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::NextStore => cycle_store(app, true),
         Action::PreviousStore => cycle_store(app, false),
         Action::Help => app.mode = Mode::Help { scroll: 0 },
+        Action::CopyLink => copy_link(app, effects),
         _ => {}
+    }
+}
+
+/// `y`: the open article's link when it has the keys, else the selected headline's. The URL
+/// was sanitised when the store was loaded; the run loop base64-encodes it into OSC 52.
+fn copy_link(app: &mut App, effects: &mut Vec<Effect>) {
+    let target = match (&app.article, app.focus) {
+        (Some(article), Focus::Article) => Some(article.index),
+        _ => app.selected_article(),
+    };
+    let Some(index) = target else {
+        info(app, "Nothing to copy: no article is selected.");
+        return;
+    };
+    let Some(url) = app.library.article(index).detail.url.clone() else {
+        info(app, "This article has no link to copy.");
+        return;
+    };
+    if app.caps.clipboard {
+        info(
+            app,
+            &format!("Link copied to the clipboard (OSC 52): {url}"),
+        );
+        effects.push(Effect::CopyToClipboard(url));
+    } else {
+        info(
+            app,
+            &format!("This terminal has no clipboard Herald can reach; the link is {url}"),
+        );
     }
 }
 

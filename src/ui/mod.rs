@@ -6,6 +6,7 @@ pub mod article;
 pub mod contrast;
 pub mod headlines;
 pub mod help;
+pub mod hyperlinks;
 pub mod theme;
 
 use ratatui::Frame;

@@ -89,6 +89,8 @@ pub struct TestHost {
     pub saves: usize,
     pub suspends: usize,
     pub fail_saves: bool,
+    /// Escape sequences Herald wrote itself (OSC 52, OSC 8).
+    pub written: Vec<u8>,
 }
 
 impl Host for TestHost {
@@ -104,6 +106,10 @@ impl Host for TestHost {
         Ok(())
     }
     fn reenter(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+    fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.written.extend_from_slice(bytes);
         Ok(())
     }
 }

@@ -5,6 +5,7 @@
 
 mod config;
 mod flow;
+mod links;
 mod pty;
 mod render;
 mod support;
