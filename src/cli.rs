@@ -12,7 +12,7 @@ use clap::{Args, Parser, Subcommand};
     long_about = "A terminal news reader for local JSON stores.\n\n\
         With no STORE, Herald opens the stores listed in its config file, else the stores/ folder \
         in its data directory, else the sample data built into the binary.",
-    args_conflicts_with_subcommands = true
+    subcommand_negates_reqs = false
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -115,6 +115,13 @@ pub enum Command {
     /// Maintain the reader state (read and starred marks).
     #[command(subcommand)]
     State(StateCommand),
+    /// Say which config file is used and check it (exit 1 on a problem); `--default` prints a
+    /// commented file with every setting and its default.
+    Config {
+        /// Print the default config file, every setting commented out.
+        #[arg(long)]
+        default: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

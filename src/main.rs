@@ -40,6 +40,30 @@ fn load_config(cli: &Cli) -> config::LoadedConfig {
     loaded
 }
 
+/// `herald config`: which file, and whether it is clean (problems went to stderr already).
+fn describe_config(
+    cli: &Cli,
+    loaded: &config::LoadedConfig,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    let path = cli.config.clone().or_else(herald::paths::config_file);
+    let Some(path) = path else {
+        return writeln!(out, "No config directory: Herald uses its defaults.");
+    };
+    let shown = herald::store::source::display_path(&path);
+    if loaded.path.is_none() {
+        return writeln!(
+            out,
+            "{shown}: not found; Herald uses its defaults (`herald config --default` prints a file to start from)"
+        );
+    }
+    match loaded.problems.len() {
+        0 => writeln!(out, "{shown}: OK"),
+        1 => writeln!(out, "{shown}: 1 problem; that setting is ignored"),
+        n => writeln!(out, "{shown}: {n} problems; those settings are ignored"),
+    }
+}
+
 fn open_library(
     named: &[PathBuf],
     config: &config::LoadedConfig,
@@ -60,7 +84,12 @@ fn open_sources(
     if let Some(note) = &selection.note {
         eprintln!("herald: {note}");
     }
-    let library = Library::load_with(&selection.sources, mode);
+    let library = Library::load_full(
+        &selection.sources,
+        mode,
+        herald::paths::cache_dir().as_deref(),
+        &selection.names,
+    );
     if !quiet_diagnostics {
         for diagnostic in library.diagnostics() {
             eprintln!("{diagnostic}");
@@ -127,6 +156,14 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             let library = open_library(stores, &config, false, LoadMode::Fast);
             failure_if(!herald::commands::compact_state(&library, &mut out)?)
         }
+        Some(Command::Config { default: true }) => {
+            out.write_all(config::default_file().as_bytes())?;
+            ExitCode::SUCCESS
+        }
+        Some(Command::Config { default: false }) => {
+            describe_config(&cli, &config, &mut out)?;
+            failure_if(!config.problems.is_empty())
+        }
         None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
             let (library, sources) = open_sources(&cli.read.stores, &config, false, LoadMode::Fast);
             herald::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;
@@ -135,13 +172,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         None => {
             let (library, sources) = open_sources(&cli.read.stores, &config, true, LoadMode::Fast);
             out.flush()?;
-            herald::reader::start(
-                library,
-                sources,
-                &cli.read.reader_flags(),
-                config.path.as_deref(),
-                config.config.opener.clone(),
-            )?
+            herald::reader::start(library, sources, &cli.read.reader_flags(), &config.config)?
         }
     };
     out.flush()?;

@@ -6,7 +6,6 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::path::Path;
 use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, channel};
 
@@ -14,7 +13,8 @@ use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 
 use crate::app::options::{self, Environment, Flags};
-use crate::app::{Action, App, Effect, Exit, Options, update};
+use crate::app::{Action, App, Effect, Exit, Options, TerminalCaps, update};
+use crate::config::FileConfig;
 use crate::state::ReaderState;
 use crate::store::{Library, StoreSource};
 use crate::term::{self, Input};
@@ -57,6 +57,11 @@ pub trait Host {
     }
     /// Starts the opener on `url` and returns without waiting for it.
     fn open_link(&mut self, url: &str) -> io::Result<()>;
+    /// Writes Herald's own escape sequences (OSC 52, OSC 8) to the terminal, after the frame.
+    fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
+        let _ = bytes;
+        Ok(())
+    }
 }
 
 /// The opener when the config names none.
@@ -90,6 +95,8 @@ pub fn spawn_opener(opener: &str, url: &str) -> io::Result<()> {
 /// The real host: the state file, the terminal and the store files.
 pub struct RealHost {
     pub sources: Vec<StoreSource>,
+    /// Store names from the config file (`[[store]] name`), kept on reload.
+    pub names: std::collections::BTreeMap<std::path::PathBuf, String>,
     pub opener: String,
 }
 
@@ -98,7 +105,7 @@ impl Host for RealHost {
         spawn_opener(&self.opener, url)
     }
     fn load_stores(&mut self) -> Option<Library> {
-        Some(Library::load(&self.sources))
+        Some(Library::load_named(&self.sources, &self.names))
     }
     fn save(&mut self, state: &mut ReaderState) -> io::Result<()> {
         state.save()
@@ -108,6 +115,9 @@ impl Host for RealHost {
     }
     fn reenter(&mut self) -> io::Result<()> {
         term::reenter()
+    }
+    fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
+        term::write_sequence(bytes)
     }
 }
 
@@ -140,14 +150,33 @@ where
         .map_err(backend_error)
 }
 
-fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()>
+/// Draws a frame; returns the OSC 8 bytes that make its link cells hyperlinks (empty when
+/// hyperlinks are off or no link is on screen).
+fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<Vec<u8>>
 where
     B::Error: Send + Sync + 'static,
 {
     sync_size(terminal, app)?;
-    terminal
+    let app = &*app;
+    let frame = terminal
         .draw(|frame| crate::ui::draw(frame, app))
         .map_err(backend_error)?;
+    if !app.caps().hyperlinks {
+        return Ok(Vec::new());
+    }
+    let links = crate::ui::hyperlinks::screen_links(app, frame.area);
+    Ok(crate::ui::hyperlinks::osc8_bytes(frame.buffer, &links))
+}
+
+/// Writes the frame's hyperlinks unless the same ones are already on screen (ratatui does not
+/// rewrite cells that did not change, so they keep their links). Idle stays silent.
+fn show_links(host: &mut impl Host, shown: &mut Vec<u8>, links: Vec<u8>) -> io::Result<()> {
+    if links != *shown {
+        if !links.is_empty() {
+            host.write_terminal(&links)?;
+        }
+        *shown = links;
+    }
     Ok(())
 }
 
@@ -161,8 +190,11 @@ pub fn run_loop<B: Backend>(
 where
     B::Error: Send + Sync + 'static,
 {
+    // The hyperlink bytes last written: what the link cells on screen carry.
+    let mut links = Vec::new();
     full_clear(terminal)?;
-    draw(terminal, app)?;
+    let drawn = draw(terminal, app)?;
+    show_links(host, &mut links, drawn)?;
     let mut pending: VecDeque<Action> = VecDeque::new();
     loop {
         let action = match pending.pop_front() {
@@ -211,14 +243,20 @@ where
                 }
                 Effect::Suspend => host.suspend()?,
                 Effect::Reenter => host.reenter()?,
+                // A terminal that cannot take it is gone or ignores it; the message stands.
+                Effect::CopyToClipboard(text) => {
+                    let _ = host.write_terminal(&term::osc52(&text));
+                }
                 Effect::Exit(exit) => return Ok(exit),
             }
         }
         if clear {
             full_clear(terminal)?;
+            links.clear();
         }
         if redraw {
-            draw(terminal, app)?;
+            let drawn = draw(terminal, app)?;
+            show_links(host, &mut links, drawn)?;
         }
     }
 }
@@ -226,24 +264,17 @@ where
 /// Flags from the command line, for [`start`].
 pub type ReaderFlags = Flags;
 
-/// `herald [STORE]...`: the full-screen reader on the real terminal.
+/// `herald [STORE]...`: the full-screen reader on the real terminal. `config` is the config
+/// file as loaded (its problems were already reported by the caller).
 pub fn start(
     library: Library,
     sources: Vec<StoreSource>,
     flags: &Flags,
-    config_path: Option<&Path>,
-    opener: Option<String>,
+    config: &FileConfig,
 ) -> io::Result<ExitCode> {
+    let opener = config.opener.clone();
     let mut problems = Vec::new();
-    let file_settings = match config_path.map(std::fs::read_to_string) {
-        Some(Ok(text)) => {
-            let (settings, found) = options::parse_file_settings(&text);
-            problems.extend(found);
-            settings
-        }
-        _ => options::FileSettings::default(),
-    };
-    let options: Options = options::resolve(flags, &file_settings, &Environment::from_process());
+    let options: Options = options::resolve(flags, config, &Environment::from_process());
     let (state, state_problems) = match ReaderState::default_path() {
         Some(path) => ReaderState::open(path),
         None => (
@@ -262,7 +293,14 @@ pub fn start(
         eprintln!("herald: {problem}");
     }
     let size = ratatui::crossterm::terminal::size()?;
-    let mut app = App::new(library, state, options.clone(), size, problems);
+    let osc = term::understands_osc(std::env::var("TERM").ok().as_deref());
+    let caps = TerminalCaps {
+        hyperlinks: osc && config.hyperlinks.unwrap_or(true),
+        clipboard: osc,
+    };
+    let mut app = App::new(library, state, options.clone(), size, problems)
+        .with_keymap(config.keymap())
+        .with_caps(caps);
 
     term::install_panic_hook();
     term::enter(options.alt_screen)?;
@@ -296,6 +334,7 @@ pub fn start(
             &mut RealHost {
                 sources,
                 opener: opener.unwrap_or_else(|| DEFAULT_OPENER.to_owned()),
+                names: config.store_names.clone(),
             },
         )
     });

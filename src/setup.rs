@@ -1,5 +1,6 @@
 //! Deciding which stores to open when the user named none.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::config::LoadedConfig;
@@ -8,6 +9,8 @@ use crate::store::StoreSource;
 /// The stores to open and, when Herald fell back to its built-in sample, a note saying so.
 pub struct Selection {
     pub sources: Vec<StoreSource>,
+    /// Store names the config file gives to some of `sources` (`[[store]] name`).
+    pub names: BTreeMap<PathBuf, String>,
     pub note: Option<String>,
 }
 
@@ -17,6 +20,7 @@ pub fn choose_sources(named: &[PathBuf], config: &LoadedConfig) -> Selection {
     if !named.is_empty() {
         return Selection {
             sources: named.iter().cloned().map(StoreSource::Path).collect(),
+            names: BTreeMap::new(),
             note: None,
         };
     }
@@ -29,6 +33,7 @@ pub fn choose_sources(named: &[PathBuf], config: &LoadedConfig) -> Selection {
                 .cloned()
                 .map(StoreSource::Path)
                 .collect(),
+            names: config.config.store_names.clone(),
             note: None,
         };
     }
@@ -36,6 +41,7 @@ pub fn choose_sources(named: &[PathBuf], config: &LoadedConfig) -> Selection {
     if let Some(dir) = stores_dir.as_ref().filter(|d| d.is_dir()) {
         return Selection {
             sources: vec![StoreSource::Path(dir.clone())],
+            names: BTreeMap::new(),
             note: None,
         };
     }
@@ -45,6 +51,7 @@ pub fn choose_sources(named: &[PathBuf], config: &LoadedConfig) -> Selection {
     );
     Selection {
         sources: vec![StoreSource::Embedded],
+        names: BTreeMap::new(),
         note: Some(format!(
             "No stores given: showing the sample data built into Herald. To read your own, \
              name them (herald PATH...), put .json or .jsonl files in {where_}, \

@@ -72,6 +72,56 @@ pub fn restore() {
     let _ = terminal::disable_raw_mode();
 }
 
+/// Writes Herald's own escape sequences (OSC 52, OSC 8) straight to the terminal, after a
+/// frame has been flushed. Store text never gets here: only sequences built by [`osc52`] and
+/// `ui::hyperlinks`, whose variable parts are base64 or percent-encoded.
+pub fn write_sequence(bytes: &[u8]) -> io::Result<()> {
+    write_all(bytes)
+}
+
+/// OSC 52: put `text` on the clipboard of the terminal the user sits at (also across SSH),
+/// `ESC ] 52 ; c ; BASE64 BEL`. Base64 leaves no byte that could end the sequence early.
+pub fn osc52(text: &str) -> Vec<u8> {
+    let mut out = b"\x1b]52;c;".to_vec();
+    out.extend_from_slice(base64(text.as_bytes()).as_bytes());
+    out.push(0x07);
+    out
+}
+
+/// Standard base64 with padding (RFC 4648), which is all OSC 52 needs.
+pub fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Whether a terminal of this `TERM` can take OSC sequences it does not know without printing
+/// them: the Linux (and BSD) console does not, so it gets neither hyperlinks nor OSC 52 (it has
+/// no clipboard for them anyway). Others ignore what they do not support.
+pub fn understands_osc(term: Option<&str>) -> bool {
+    let term = term.unwrap_or("");
+    !(term.is_empty()
+        || term == "dumb"
+        || term.starts_with("linux")
+        || term.starts_with("cons")
+        || term.starts_with("vt"))
+}
+
 fn write_all(mut bytes: &[u8]) -> io::Result<()> {
     let out = io::stdout();
     while !bytes.is_empty() {
@@ -225,5 +275,53 @@ pub fn convert_key(key: event::KeyEvent) -> Key {
         // Shift is already in the character (`G`, `?`); for other keys Herald ignores it.
         ctrl: key.modifiers.contains(KeyModifiers::CONTROL),
         alt: key.modifiers.contains(KeyModifiers::ALT),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc_4648_vectors() {
+        let cases = [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(base64(plain.as_bytes()), encoded, "{plain:?}");
+        }
+        assert_eq!(base64(&[0xff, 0xfe, 0x00]), "//4A");
+    }
+
+    #[test]
+    fn osc52_is_one_sequence_with_nothing_inside_that_could_end_it() {
+        let bytes = osc52("https://example.org/a?b=1;c=\u{7}\u{1b}");
+        assert!(bytes.starts_with(b"\x1b]52;c;"));
+        assert_eq!(bytes.last(), Some(&0x07));
+        let body = &bytes[7..bytes.len() - 1];
+        assert!(body.iter().all(|b| b.is_ascii_graphic()), "{body:?}");
+    }
+
+    #[test]
+    fn the_linux_console_gets_no_osc() {
+        for term in ["linux", "linux-16color", "cons25", "vt100", "dumb", ""] {
+            assert!(!understands_osc(Some(term)), "{term}");
+        }
+        assert!(!understands_osc(None));
+        for term in [
+            "xterm-256color",
+            "tmux-256color",
+            "screen",
+            "alacritty",
+            "foot",
+        ] {
+            assert!(understands_osc(Some(term)), "{term}");
+        }
     }
 }

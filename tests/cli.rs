@@ -342,8 +342,84 @@ fn a_broken_config_is_reported_and_ignored() {
     let run = home.herald(&["list"]);
     assert_eq!(run.code, 0);
     assert!(run.stderr.contains("config.toml:"), "{}", run.stderr);
-    assert!(run.stderr.contains("using defaults"), "{}", run.stderr);
+    assert!(run.stderr.contains("not valid TOML"), "{}", run.stderr);
     assert!(run.stdout.contains(SEED_TITLE));
+}
+
+#[test]
+fn the_default_config_file_checks_clean_and_changes_nothing() {
+    let home = Home::new();
+    let run = home.herald(&["config", "--default"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("#theme = \"default\""),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("#down = [\"j\", \"Down\"]"),
+        "{}",
+        run.stdout
+    );
+    let dir = home.config().join("herald");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("config.toml");
+    std::fs::write(&file, &run.stdout).unwrap();
+    let check = home.herald(&["config"]);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    assert_eq!(check.stderr, "");
+    assert!(
+        check.stdout.ends_with("config.toml: OK\n"),
+        "{}",
+        check.stdout
+    );
+}
+
+#[test]
+fn herald_config_reports_each_bad_setting_and_exits_1() {
+    let home = Home::new();
+    let file = home.config().join("mine.toml");
+    std::fs::create_dir_all(home.config()).unwrap();
+    std::fs::write(
+        &file,
+        "theme = \"purple\"\nstatus_bar = false\n[keys]\ndown = [\"x\", \"Hyper-j\"]\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    // --config works before and after the subcommand.
+    for args in [["--config", path, "config"], ["config", "--config", path]] {
+        let run = home.herald(&args);
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        let lines: Vec<&str> = run.stderr.lines().collect();
+        assert_eq!(lines.len(), 2, "{}", run.stderr);
+        assert!(lines[0].starts_with(&format!("herald: {path}:1:9: theme = \"purple\"")));
+        assert!(lines[1].starts_with(&format!("herald: {path}:4:14: [keys] down: \"Hyper-j\"")));
+        assert!(run.stdout.contains("2 problems"), "{}", run.stdout);
+    }
+}
+
+#[test]
+fn a_store_table_names_the_store() {
+    let home = Home::new();
+    let dir = home.config().join("herald");
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("good/desk.json"));
+    std::fs::write(
+        dir.join("config.toml"),
+        format!(
+            "[[store]]\npath = {:?}\nname = \"My Desk\"\n",
+            store.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let run = home.herald(&["list"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 2, "{}", run.stdout);
+    assert!(
+        run.stdout.lines().all(|l| l.contains("  My Desk  ")),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -35,6 +35,8 @@ pub enum Action {
     Redraw,
     Help,
     Suspend,
+    /// `y`: copy the article's link to the local clipboard (OSC 52; works over SSH).
+    CopyLink,
 
     // From the search prompt.
     SearchInput(char),
@@ -84,6 +86,7 @@ impl Action {
         Action::Redraw,
         Action::Help,
         Action::Suspend,
+        Action::CopyLink,
         Action::Quit,
     ];
 
@@ -117,6 +120,7 @@ impl Action {
             Action::Redraw => "Redraw the screen",
             Action::Help => "Show or close this help",
             Action::Suspend => "Suspend Herald (resume with fg)",
+            Action::CopyLink => "Copy the article's link to the clipboard (OSC 52)",
             Action::SearchInput(_)
             | Action::SearchBackspace
             | Action::SearchSubmit

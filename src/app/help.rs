@@ -2,12 +2,44 @@
 //! keys and one line. Wide screens get a table; narrow ones put the description under the keys
 //! so nothing is cut off.
 
+use super::Action;
 use super::keymap::Keymap;
 use crate::text::display_width;
 use crate::text::wrap::wrap_paragraph;
 
-pub const TITLE: &str = "Herald keys. Close with q, Esc or ?";
-pub const MORE: &str = "More below: j or Space scrolls, q closes.";
+/// With the default keys: "Herald keys. Close with q, Esc or ?".
+pub fn title(keymap: &Keymap) -> String {
+    let close: Vec<String> = [Action::BackOrQuit, Action::Back, Action::Help]
+        .iter()
+        .filter_map(|a| keymap.key_for(a))
+        .collect();
+    match close.as_slice() {
+        [] => "Herald keys.".to_owned(),
+        [one] => format!("Herald keys. Close with {one}"),
+        [init @ .., last] => format!("Herald keys. Close with {} or {last}", init.join(", ")),
+    }
+}
+
+/// The last row when the help does not fit; with the default keys "More below: j or Space
+/// scrolls, q closes."
+pub fn more(keymap: &Keymap) -> String {
+    let scroll: Vec<String> = [Action::Down, Action::PageDown]
+        .iter()
+        .filter_map(|a| keymap.key_for(a))
+        .collect();
+    let close = [Action::BackOrQuit, Action::Back, Action::Help]
+        .iter()
+        .find_map(|a| keymap.key_for(a));
+    let mut text = "More below".to_owned();
+    if !scroll.is_empty() {
+        text.push_str(&format!(": {} scrolls", scroll.join(" or ")));
+    }
+    if let Some(close) = close {
+        text.push_str(&format!(", {close} closes"));
+    }
+    text.push('.');
+    text
+}
 pub const LEGEND: &str =
     "In the list: > selected, N unread, * starred, BREAKING breaking news, ---------- no date.";
 
@@ -36,7 +68,7 @@ pub fn help_lines(keymap: &Keymap, width: usize) -> Vec<HelpLine> {
     };
     let mut lines = vec![HelpLine {
         heading: true,
-        text: TITLE.to_owned(),
+        text: title(keymap),
     }];
     for (keys, description) in rows {
         if widest <= width {

@@ -74,6 +74,107 @@ impl Key {
     }
 }
 
+impl Key {
+    /// Reads a key as the config file writes it, the same way the help screen shows it: a
+    /// character (`j`, `G`, `?`), a named key (`Down`, `PageDown`, `F1`, `Space`, `Enter`,
+    /// `Esc`, `Tab`), optionally after `Ctrl-` and/or `Alt-` (`Ctrl-F`). Named keys and the
+    /// prefixes ignore case; a lone character does not (`g` and `G` differ).
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut rest = text;
+        let (mut ctrl, mut alt) = (false, false);
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if rest.chars().count() > 1
+                && (lower.starts_with("ctrl-") || lower.starts_with("ctrl+"))
+            {
+                ctrl = true;
+                rest = &rest[5..];
+            } else if rest.chars().count() > 1
+                && (lower.starts_with("alt-") || lower.starts_with("alt+"))
+            {
+                alt = true;
+                rest = &rest[4..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) if !c.is_control() => {
+                // Terminals report Ctrl-F as Ctrl with `f`.
+                KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c })
+            }
+            _ => Self::named(rest)?,
+        };
+        if code == KeyCode::Char(' ') && ctrl {
+            return None;
+        }
+        Some(Self { code, ctrl, alt })
+    }
+
+    fn named(name: &str) -> Option<KeyCode> {
+        let lower = name.to_ascii_lowercase();
+        Some(match lower.as_str() {
+            "space" => KeyCode::Char(' '),
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "tab" => KeyCode::Tab,
+            "backtab" | "shift-tab" => KeyCode::BackTab,
+            "backspace" => KeyCode::Backspace,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            _ => {
+                let n: u8 = lower.strip_prefix('f')?.parse().ok()?;
+                if !(1..=24).contains(&n) {
+                    return None;
+                }
+                KeyCode::F(n)
+            }
+        })
+    }
+
+    /// A key that types a character (letters, digits, punctuation, Space) with no Ctrl or
+    /// Alt: what `letter_keys = false` turns off (WCAG 2.1.4, character key shortcuts).
+    pub fn is_character(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && !self.ctrl && !self.alt
+    }
+}
+
+/// The name of a bindable action in the config file: `down`, `page_down`, `back_or_quit`.
+/// Derived from the variant's name, so a new bindable action is nameable with no extra code.
+pub fn action_name(action: &Action) -> String {
+    let debug = format!("{action:?}");
+    let mut name = String::new();
+    for c in debug.chars() {
+        if c.is_ascii_uppercase() {
+            if !name.is_empty() {
+                name.push('_');
+            }
+            name.push(c.to_ascii_lowercase());
+        } else if c.is_ascii_alphanumeric() {
+            name.push(c);
+        } else {
+            break;
+        }
+    }
+    name
+}
+
+/// The bindable action called `name` in the config file (`-` may stand for `_`).
+pub fn action_named(name: &str) -> Option<Action> {
+    let name = name.replace('-', "_");
+    Action::BINDABLE
+        .iter()
+        .find(|a| action_name(a) == name)
+        .cloned()
+}
+
 /// What the keys mean right now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputMode {
@@ -90,7 +191,7 @@ pub struct Binding {
     pub keys: Vec<Key>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keymap {
     bindings: Vec<Binding>,
 }
@@ -134,6 +235,7 @@ impl Default for Keymap {
                 bind(Action::Redraw, vec![Key::ctrl('l')]),
                 bind(Action::Help, vec![c('?'), p(K::F(1))]),
                 bind(Action::Suspend, vec![Key::ctrl('z')]),
+                bind(Action::CopyLink, vec![c('y')]),
                 bind(Action::Quit, vec![Key::ctrl('c')]),
             ],
         }
@@ -141,6 +243,32 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// The default keymap changed by the config file: with `letter_keys` false every
+    /// character key is unbound (arrows, Enter, Esc, PageUp/PageDown, F1 and Ctrl keys stay);
+    /// then each override gives its action exactly those keys (none: unbound), taking them
+    /// from any action that had them.
+    pub fn configured(letter_keys: bool, overrides: &[(Action, Vec<Key>)]) -> Self {
+        let mut map = Self::default();
+        if !letter_keys {
+            for binding in &mut map.bindings {
+                binding.keys.retain(|k| !k.is_character());
+            }
+        }
+        for (action, keys) in overrides {
+            for binding in &mut map.bindings {
+                binding.keys.retain(|k| !keys.contains(k));
+            }
+            match map.bindings.iter_mut().find(|b| &b.action == action) {
+                Some(binding) => binding.keys.clone_from(keys),
+                None => map.bindings.push(Binding {
+                    action: action.clone(),
+                    keys: keys.clone(),
+                }),
+            }
+        }
+        map
+    }
+
     pub fn bindings(&self) -> &[Binding] {
         &self.bindings
     }
@@ -177,9 +305,23 @@ impl Keymap {
             .filter_map(|action| {
                 let binding = self.bindings.iter().find(|b| &b.action == action)?;
                 let keys: Vec<String> = binding.keys.iter().map(Key::label).collect();
-                Some((keys.join(" "), action.description()))
+                let keys = if keys.is_empty() {
+                    "(no key)".to_owned()
+                } else {
+                    keys.join(" ")
+                };
+                Some((keys, action.description()))
             })
             .collect()
+    }
+
+    /// Every key bound to `action`, as labels ("q or Esc" in messages).
+    pub fn keys_for(&self, action: &Action) -> Vec<String> {
+        self.bindings
+            .iter()
+            .find(|b| &b.action == action)
+            .map(|b| b.keys.iter().map(Key::label).collect())
+            .unwrap_or_default()
     }
 
     /// The first key bound to `action`, for hints such as "? help".
@@ -234,6 +376,7 @@ mod tests {
             (Key::ctrl('l'), Action::Redraw),
             (Key::char('?'), Action::Help),
             (Key::char('c'), Action::ToggleHighContrast),
+            (Key::char('y'), Action::CopyLink),
         ];
         for (key, action) in cases {
             assert_eq!(
@@ -304,5 +447,100 @@ mod tests {
         assert_eq!(Key::char(' ').label(), "Space");
         assert_eq!(Key::plain(KeyCode::PageDown).label(), "PageDown");
         assert_eq!(Key::char('G').label(), "G");
+    }
+
+    #[test]
+    fn key_names_read_back_what_labels_write() {
+        let map = Keymap::default();
+        for binding in map.bindings() {
+            for key in &binding.keys {
+                assert_eq!(Key::parse(&key.label()), Some(*key), "{}", key.label());
+            }
+        }
+        assert_eq!(Key::parse("ctrl-f"), Some(Key::ctrl('f')));
+        assert_eq!(Key::parse("Ctrl+F"), Some(Key::ctrl('f')));
+        assert_eq!(Key::parse("pagedown"), Some(Key::plain(K::PageDown)));
+        assert_eq!(Key::parse("-"), Some(Key::char('-')));
+        assert_eq!(
+            Key::parse("Alt-x").map(|k| (k.alt, k.code)),
+            Some((true, K::Char('x')))
+        );
+        for bad in [
+            "",
+            "Ctrl-",
+            "Hyper-x",
+            "F0",
+            "F99",
+            "jj",
+            "Ctrl-Space",
+            "\u{7}",
+        ] {
+            assert_eq!(Key::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn action_names_are_snake_case_and_round_trip() {
+        assert_eq!(action_name(&Action::PageDown), "page_down");
+        assert_eq!(action_name(&Action::BackOrQuit), "back_or_quit");
+        for action in Action::BINDABLE {
+            assert_eq!(action_named(&action_name(action)).as_ref(), Some(action));
+        }
+        assert_eq!(action_named("page-down"), Some(Action::PageDown));
+        assert_eq!(action_named("jump"), None);
+    }
+
+    #[test]
+    fn without_letter_keys_arrows_enter_esc_and_pages_still_work() {
+        let map = Keymap::configured(false, &[]);
+        for key in [
+            K::Up,
+            K::Down,
+            K::Enter,
+            K::Esc,
+            K::PageUp,
+            K::PageDown,
+            K::Home,
+            K::End,
+        ] {
+            assert!(
+                map.resolve(InputMode::Command, Key::plain(key)).is_some(),
+                "{key:?}"
+            );
+        }
+        for c in ['j', 'k', 'q', '?', '/', ' ', 'G'] {
+            assert_eq!(map.resolve(InputMode::Command, Key::char(c)), None, "{c:?}");
+        }
+        assert_eq!(
+            map.resolve(InputMode::Command, Key::ctrl('c')),
+            Some(Action::Quit)
+        );
+        // The search prompt still takes letters as text.
+        assert_eq!(
+            map.resolve(InputMode::Text, Key::char('j')),
+            Some(Action::SearchInput('j'))
+        );
+    }
+
+    #[test]
+    fn an_override_moves_keys_and_an_empty_list_unbinds() {
+        let map = Keymap::configured(
+            true,
+            &[
+                (Action::Down, vec![Key::char('x'), Key::plain(K::Down)]),
+                (Action::Help, vec![]),
+                (Action::Quit, vec![Key::char('q'), Key::ctrl('c')]),
+            ],
+        );
+        let resolve = |k| map.resolve(InputMode::Command, k);
+        assert_eq!(resolve(Key::char('x')), Some(Action::Down));
+        assert_eq!(resolve(Key::char('j')), None);
+        assert_eq!(resolve(Key::char('?')), None);
+        assert_eq!(resolve(Key::plain(K::F(1))), None);
+        assert_eq!(resolve(Key::char('q')), Some(Action::Quit));
+        assert_eq!(map.key_for(&Action::BackOrQuit), None);
+        let rows = map.help_rows();
+        assert!(rows.contains(&("(no key)".to_owned(), Action::Help.description())));
+        assert!(rows.contains(&("x Down".to_owned(), Action::Down.description())));
     }
 }

@@ -12,7 +12,7 @@ pub mod reload;
 mod update;
 
 pub use action::Action;
-pub use article::{ArticleLine, LineKind, OpenArticle};
+pub use article::{ArticleLine, LINKS_HEADING, LineKind, LineLink, OpenArticle, split_references};
 pub use keymap::{InputMode, Key, KeyCode, Keymap};
 pub use layout::{Area, Panes};
 pub use options::{ColorDepth, Options, ThemeName};
@@ -71,6 +71,8 @@ pub enum Effect {
     Suspend,
     /// Take the terminal again after the process was continued from outside.
     Reenter,
+    /// Put this text on the user's clipboard through the terminal (OSC 52).
+    CopyToClipboard(String),
     Exit(Exit),
 }
 
@@ -83,12 +85,33 @@ pub enum Exit {
     Hangup,
 }
 
+/// What the terminal can take beyond drawing, decided once at start from TERM and the config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TerminalCaps {
+    /// Links in the article pane as OSC 8 hyperlinks.
+    pub hyperlinks: bool,
+    /// `y` copies through OSC 52.
+    pub clipboard: bool,
+}
+
+impl Default for TerminalCaps {
+    /// As for a terminal that is not known to lack either: both on, hyperlinks off (they are
+    /// turned on by the reader at start, so drawing tests see plain cells).
+    fn default() -> Self {
+        Self {
+            hyperlinks: false,
+            clipboard: true,
+        }
+    }
+}
+
 /// The whole reader.
 pub struct App {
     library: Library,
     state: ReaderState,
     keymap: Keymap,
     options: Options,
+    caps: TerminalCaps,
     /// Every article, newest first.
     order: Vec<ArticleIndex>,
     filter: Filter,
@@ -149,6 +172,7 @@ impl App {
             state,
             keymap: Keymap::default(),
             options,
+            caps: TerminalCaps::default(),
             order,
             filter,
             visible,
@@ -191,6 +215,24 @@ impl App {
     /// Takes in a fresh load of the same stores (see [`reload`]).
     pub fn stores_changed(&mut self, loaded: Library) -> Vec<Effect> {
         reload::stores_changed(self, loaded)
+    }
+
+    /// Uses `keymap` (from the config file) instead of the default keys.
+    #[must_use]
+    pub fn with_keymap(mut self, keymap: Keymap) -> Self {
+        self.keymap = keymap;
+        self
+    }
+
+    /// What the terminal can take (OSC 8 hyperlinks, OSC 52 clipboard).
+    #[must_use]
+    pub fn with_caps(mut self, caps: TerminalCaps) -> Self {
+        self.caps = caps;
+        self
+    }
+
+    pub fn caps(&self) -> TerminalCaps {
+        self.caps
     }
 
     pub fn library(&self) -> &Library {

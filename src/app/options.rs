@@ -2,7 +2,7 @@
 //! file and the environment. Pure: the caller reads the environment and the file and passes
 //! them in, so every combination is a table test.
 
-use serde::Deserialize;
+use crate::config::FileConfig;
 
 /// A built-in theme. Themes are sets of semantic roles; `ui::theme` turns them into styles.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -115,50 +115,6 @@ pub fn color_depth(choice: ColorChoice, env: &Environment) -> ColorDepth {
     }
 }
 
-/// Reader settings in the config file; every one optional. Unknown keys belong to other parts
-/// of Herald and are ignored here.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct FileSettings {
-    pub theme: Option<String>,
-    pub status_bar: Option<bool>,
-    pub alt_screen: Option<bool>,
-    pub color: Option<String>,
-}
-
-/// Parses the reader's settings out of the config file's text. Problems are reported, never
-/// fatal (the general config loader already reports syntax errors, so they are not repeated).
-pub fn parse_file_settings(text: &str) -> (FileSettings, Vec<String>) {
-    let Ok(settings) = toml::from_str::<FileSettings>(text) else {
-        return (FileSettings::default(), Vec::new());
-    };
-    let mut problems = Vec::new();
-    if let Some(theme) = &settings.theme
-        && ThemeName::parse(theme).is_none()
-    {
-        problems.push(format!(
-            "config: unknown theme {theme:?}; use \"default\", \"high-contrast\" or \"mono\""
-        ));
-    }
-    if let Some(color) = &settings.color
-        && parse_color(color).is_none()
-    {
-        problems.push(format!(
-            "config: unknown color {color:?}; use \"auto\", \"always\" or \"never\""
-        ));
-    }
-    (settings, problems)
-}
-
-fn parse_color(text: &str) -> Option<ColorChoice> {
-    match text {
-        "auto" => Some(ColorChoice::Auto),
-        "always" => Some(ColorChoice::Always),
-        "never" => Some(ColorChoice::Never),
-        _ => None,
-    }
-}
-
 /// What the command line said (None = not given).
 #[derive(Clone, Debug, Default)]
 pub struct Flags {
@@ -193,19 +149,13 @@ impl Default for Options {
 }
 
 /// Flags win over the file, the file over defaults.
-pub fn resolve(flags: &Flags, file: &FileSettings, env: &Environment) -> Options {
+pub fn resolve(flags: &Flags, file: &FileConfig, env: &Environment) -> Options {
     let theme = if flags.high_contrast {
         ThemeName::HighContrast
     } else {
-        flags
-            .theme
-            .or_else(|| file.theme.as_deref().and_then(ThemeName::parse))
-            .unwrap_or_default()
+        flags.theme.or(file.theme).unwrap_or_default()
     };
-    let choice = flags
-        .color
-        .or_else(|| file.color.as_deref().and_then(parse_color))
-        .unwrap_or_default();
+    let choice = flags.color.or(file.color).unwrap_or_default();
     Options {
         theme,
         depth: color_depth(choice, env),
@@ -266,10 +216,12 @@ mod tests {
 
     #[test]
     fn flags_win_over_the_file() {
-        let (file, problems) = parse_file_settings(
-            "stores = [\"x\"]\ntheme = \"mono\"\nstatus_bar = false\nalt_screen = false\n",
-        );
-        assert!(problems.is_empty());
+        let file = FileConfig {
+            theme: Some(ThemeName::Mono),
+            status_bar: Some(false),
+            alt_screen: Some(false),
+            ..FileConfig::default()
+        };
         let env = env(None, None, true);
         let options = resolve(&Flags::default(), &file, &env);
         assert_eq!(options.theme, ThemeName::Mono);
@@ -282,11 +234,20 @@ mod tests {
     }
 
     #[test]
-    fn bad_settings_are_reported_not_fatal() {
-        let (file, problems) = parse_file_settings("theme = \"neon\"\ncolor = \"sometimes\"\n");
-        assert_eq!(problems.len(), 2, "{problems:?}");
-        let options = resolve(&Flags::default(), &file, &env(None, None, true));
-        assert_eq!(options.theme, ThemeName::Default);
-        assert_eq!(options.depth, ColorDepth::Ansi16);
+    fn the_file_colour_applies_unless_a_flag_says_otherwise() {
+        let file = FileConfig {
+            color: Some(ColorChoice::Never),
+            ..FileConfig::default()
+        };
+        let env = env(None, None, true);
+        assert_eq!(
+            resolve(&Flags::default(), &file, &env).depth,
+            ColorDepth::None
+        );
+        let flags = Flags {
+            color: Some(ColorChoice::Always),
+            ..Flags::default()
+        };
+        assert_eq!(resolve(&flags, &file, &env).depth, ColorDepth::Ansi16);
     }
 }

@@ -151,7 +151,8 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                     Focus::Article => Focus::List,
                 };
             } else {
-                info(app, "Open an article with Enter first.");
+                let key = key_label(app, &Action::Open);
+                info(app, &format!("Open an article with {key} first."));
             }
         }
         Action::BackOrQuit => {
@@ -187,8 +188,48 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::NextStore => cycle_store(app, true),
         Action::PreviousStore => cycle_store(app, false),
         Action::Help => app.mode = Mode::Help { scroll: 0 },
+        Action::CopyLink => copy_link(app, effects),
         _ => {}
     }
+}
+
+/// `y`: the open article's link when it has the keys, else the selected headline's. The URL
+/// was sanitised when the store was loaded; the run loop base64-encodes it into OSC 52.
+fn copy_link(app: &mut App, effects: &mut Vec<Effect>) {
+    let target = match (&app.article, app.focus) {
+        (Some(article), Focus::Article) => Some(article.index),
+        _ => app.selected_article(),
+    };
+    let Some(index) = target else {
+        info(app, "Nothing to copy: no article is selected.");
+        return;
+    };
+    let Some(url) = app.library.article(index).detail.url.clone() else {
+        info(app, "This article has no link to copy.");
+        return;
+    };
+    if app.caps.clipboard {
+        info(
+            app,
+            &format!("Link copied to the clipboard (OSC 52): {url}"),
+        );
+        effects.push(Effect::CopyToClipboard(url));
+    } else {
+        info(
+            app,
+            &format!("This terminal has no clipboard Herald can reach; the link is {url}"),
+        );
+    }
+}
+
+/// The key for `action` as messages name it, from the keymap in force (remapped keys show).
+fn key_label(app: &App, action: &Action) -> String {
+    app.keymap.key_for(action).unwrap_or_else(|| {
+        format!(
+            "the {} action (no key: bind one in the config)",
+            super::keymap::action_name(action)
+        )
+    })
 }
 
 fn info(app: &mut App, text: &str) {
@@ -363,7 +404,8 @@ fn cycle_store(app: &mut App, forward: bool) {
 /// `n` / `N` (and Enter in the prompt, which may match the selected headline itself).
 fn search(app: &mut App, forward: bool, include_current: bool) {
     let Some(query) = app.last_query.clone() else {
-        info(app, "No search yet: press / to search.");
+        let key = key_label(app, &Action::Search);
+        info(app, &format!("No search yet: press {key} to search."));
         return;
     };
     let len = app.visible.len();

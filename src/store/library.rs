@@ -6,7 +6,7 @@
 //! article is opened or searched; so a store of a million articles costs its headlines only.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
@@ -68,6 +68,18 @@ impl Library {
         Self::load_with(sources, LoadMode::Fast)
     }
 
+    /// Like [`Self::load`], but every article read from a path in `names` (as the source names
+    /// it) goes into the store of that name, whatever its file says (`[[store]] name` in the
+    /// config file).
+    pub fn load_named(sources: &[StoreSource], names: &BTreeMap<PathBuf, String>) -> Self {
+        Self::load_full(
+            sources,
+            LoadMode::Fast,
+            crate::paths::cache_dir().as_deref(),
+            names,
+        )
+    }
+
     /// Reads every source and checks every field of every article.
     pub fn load_thorough(sources: &[StoreSource]) -> Self {
         Self::load_with(sources, LoadMode::Thorough)
@@ -85,10 +97,27 @@ impl Library {
         mode: LoadMode,
         cache: Option<&std::path::Path>,
     ) -> Self {
+        Self::load_full(sources, mode, cache, &BTreeMap::new())
+    }
+
+    /// Everything `load` can be asked: how thoroughly, which cache, which store names to force.
+    pub fn load_full(
+        sources: &[StoreSource],
+        mode: LoadMode,
+        cache: Option<&std::path::Path>,
+        names: &BTreeMap<PathBuf, String>,
+    ) -> Self {
         let mut inputs = Vec::new();
         let mut diagnostics = Vec::new();
         for source in sources {
-            let (files, problems) = read_source(source);
+            let (mut files, problems) = read_source(source);
+            if let StoreSource::Path(path) = source
+                && let Some(name) = names.get(path)
+            {
+                for file in &mut files {
+                    file.store_name = Some(name.clone());
+                }
+            }
             inputs.extend(files);
             diagnostics.extend(problems);
         }
@@ -180,8 +209,11 @@ impl Library {
     }
 
     fn store_for(&mut self, input: &FileInput, name: Option<String>) -> StoreId {
-        let name =
-            name.unwrap_or_else(|| crate::text::sanitize_line(&input.fallback_name).into_owned());
+        let name = input
+            .store_name
+            .clone()
+            .or(name)
+            .unwrap_or_else(|| crate::text::sanitize_line(&input.fallback_name).into_owned());
         self.store_named(&name, &input.display)
     }
 

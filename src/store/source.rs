@@ -35,6 +35,8 @@ pub struct FileInput {
     /// in a folder, else its file stem.
     pub fallback_name: String,
     pub content: Content,
+    /// A store name the user gave this file's source, which wins over the file's own.
+    pub store_name: Option<String>,
 }
 
 impl FileInput {
@@ -104,6 +106,7 @@ fn embedded_inputs() -> Vec<FileInput> {
             kind: kind_for(Path::new(name)).unwrap_or(FileKind::Json),
             fallback_name: SAMPLE_FOLDER.to_owned(),
             content: Content::Embedded(bytes),
+            store_name: None,
         })
         .collect()
 }
@@ -161,6 +164,7 @@ fn read_file(
         kind,
         fallback_name,
         content: Content::Disk(path.to_path_buf()),
+        store_name: None,
     })
 }
 

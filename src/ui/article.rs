@@ -46,7 +46,19 @@ impl Widget for ArticlePane<'_> {
                 // The banner is a full-width bar, so it reads as one even without colour.
                 buf.set_style(Rect::new(area.x, y, area.width, 1), theme.style(role));
             }
-            buf.set_stringn(x, y, &line.text, width, theme.style(role));
+            match &line.link {
+                // Only the URL is styled as a link, not its `[n]` label.
+                Some(link) if link.start < width => {
+                    buf.set_stringn(x, y, &line.text, width, theme.style(Role::Base));
+                    let start = u16::try_from(link.start).unwrap_or(u16::MAX);
+                    let end = u16::try_from(link.end.min(width)).unwrap_or(u16::MAX);
+                    let span = Rect::new(x + start, y, end - start, 1).intersection(area);
+                    buf.set_style(span, theme.style(role));
+                }
+                _ => {
+                    buf.set_stringn(x, y, &line.text, width, theme.style(role));
+                }
+            }
         }
     }
 }

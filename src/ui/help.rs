@@ -6,11 +6,13 @@ use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
 use super::theme::{Role, Theme};
-use crate::app::help::{HelpLine, MORE};
+use crate::app::help::HelpLine;
 
 pub struct Help<'a> {
     pub lines: &'a [HelpLine],
     pub scroll: usize,
+    /// The "more below" line, with the keys that scroll and close.
+    pub more: &'a str,
     pub theme: &'a Theme,
 }
 
@@ -27,7 +29,7 @@ impl Widget for Help<'_> {
         if more && height > 0 {
             let y = area.y + area.height - 1;
             let style = self.theme.style(Role::Status);
-            buf.set_stringn(area.x, y, MORE, usize::from(area.width), style);
+            buf.set_stringn(area.x, y, self.more, usize::from(area.width), style);
         }
         for (row, line) in self.lines.iter().skip(self.scroll).take(rows).enumerate() {
             let y = area.y + u16::try_from(row).unwrap_or(u16::MAX);

@@ -7,6 +7,7 @@ pub mod contrast;
 pub mod guard;
 pub mod headlines;
 pub mod help;
+pub mod hyperlinks;
 pub mod theme;
 
 use ratatui::Frame;
@@ -72,9 +73,11 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Position
         return Position::new(0, 0);
     };
     let lines = crate::app::help::help_lines(app.keymap(), usize::from(area.width));
+    let more = crate::app::help::more(app.keymap());
     let widget = help::Help {
         lines: &lines,
         scroll: *scroll,
+        more: &more,
         theme,
     };
     ratatui::widgets::Widget::render(widget, area, buf);
@@ -234,8 +237,15 @@ fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option
     }
     let keymap = app.keymap();
     let hint = |action: Action, what: &str| {
+        // When `q` is unbound (`letter_keys = false`), name the key that still does it.
+        let fallback = match action {
+            Action::BackOrQuit if what == "back" => Some(Action::Back),
+            Action::BackOrQuit => Some(Action::Quit),
+            _ => None,
+        };
         keymap
             .key_for(&action)
+            .or_else(|| fallback.and_then(|a| keymap.key_for(&a)))
             .map(|key| format!("{key} {what}"))
             .unwrap_or_default()
     };
@@ -256,6 +266,7 @@ fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option
             hint(Action::FilterBreaking, "breaking"),
         ],
     };
+    let hints: Vec<String> = hints.into_iter().filter(|h| !h.is_empty()).collect();
     let text = truncate_with(
         &hints.join("  "),
         usize::from(area.width),

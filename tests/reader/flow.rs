@@ -90,6 +90,8 @@ pub struct TestHost {
     pub saves: usize,
     pub suspends: usize,
     pub fail_saves: bool,
+    /// Escape sequences Herald wrote itself (OSC 52, OSC 8).
+    pub written: Vec<u8>,
 }
 
 impl Host for TestHost {
@@ -109,6 +111,10 @@ impl Host for TestHost {
     }
     fn open_link(&mut self, url: &str) -> io::Result<()> {
         self.links.push(url.to_owned());
+        Ok(())
+    }
+    fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.written.extend_from_slice(bytes);
         Ok(())
     }
 }

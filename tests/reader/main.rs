@@ -3,7 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
+mod config;
 mod flow;
+mod links;
 mod live;
 mod opener;
 mod pty;

@@ -689,3 +689,55 @@ fn plain_mode_prints_every_hostile_file_with_no_escape_byte_at_all() {
         }
     }
 }
+
+#[test]
+fn links_are_hyperlinks_and_y_copies_through_osc_52() {
+    let mut pty = Pty::launch(Launch {
+        args: &["tests/fixtures/links/links.json"],
+        size: (120, 30),
+        ..Launch::default()
+    });
+    pty.wait_for_text("Night Ferry");
+    pty.send("\rG");
+    pty.wait_for_text("[1] https://example.org/gazette/ferry-times");
+    let osc8 = "\x1b]8;;https://example.org/gazette/ferry-times\x1b\\";
+    pty.wait_until("the OSC 8 link", DEADLINE, |_| {
+        String::from_utf8_lossy(&pty.bytes_since(0)).contains(osc8)
+    })
+    .expect("OSC 8");
+    // The rewrite left the text and the cursor where the frame put them.
+    let screen = pty.screen_text();
+    assert!(screen.contains("[2] https://port.example/red"), "{screen}");
+    pty.send("y");
+    pty.wait_for_text("Link copied to the clipboard (OSC 52): https://example.org/gazette");
+    let osc52 = String::from_utf8(herald::term::osc52(
+        "https://example.org/gazette/2024/03/ferry?from=herald&x=",
+    ))
+    .unwrap();
+    pty.wait_until("the OSC 52 sequence", DEADLINE, |_| {
+        String::from_utf8_lossy(&pty.bytes_since(0)).contains(&osc52)
+    })
+    .expect("OSC 52");
+    pty.send("qq");
+    assert_eq!(pty.wait_exit(), 0);
+}
+
+#[test]
+fn the_linux_console_gets_no_osc_sequences() {
+    let mut pty = Pty::launch(Launch {
+        args: &["tests/fixtures/links/links.json"],
+        env: &[("TERM", "linux")],
+        size: (120, 30),
+        ..Launch::default()
+    });
+    pty.wait_for_text("Night Ferry");
+    pty.send("\rGy");
+    pty.wait_for_text("This terminal has no clipboard Herald can reach");
+    pty.send("qq");
+    assert_eq!(pty.wait_exit(), 0);
+    let text = String::from_utf8_lossy(&pty.bytes_since(0)).into_owned();
+    assert!(
+        !text.contains("\x1b]"),
+        "an OSC sequence reached TERM=linux"
+    );
+}

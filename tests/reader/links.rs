@@ -1,0 +1,216 @@
+//! Links: `y` copies through OSC 52, links are listed as numbered references at the end of the
+//! article, and the OSC 8 bytes rewrite exactly the link cells, in their own text.
+
+use std::path::PathBuf;
+
+use herald::app::{Action, App, LINKS_HEADING, TerminalCaps, update};
+use herald::state::ReaderState;
+use herald::store::{Library, StoreSource};
+
+use crate::flow::{TestHost, run};
+use crate::support::{options, typed};
+
+fn links_library() -> Library {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links/links.json");
+    Library::load(&[StoreSource::Path(path)])
+}
+
+fn links_app(caps: TerminalCaps) -> App {
+    App::new(
+        links_library(),
+        ReaderState::in_memory(),
+        options(),
+        (100, 30),
+        Vec::new(),
+    )
+    .with_caps(caps)
+}
+
+const ARTICLE_URL: &str = "https://example.org/gazette/2024/03/ferry?from=herald&x=";
+
+#[test]
+fn y_copies_the_link_through_osc_52_and_says_so() {
+    let run = run(
+        links_app(TerminalCaps::default()),
+        typed("\ny"),
+        TestHost::default(),
+    );
+    let expected = herald::term::osc52(ARTICLE_URL);
+    assert_eq!(run.host.written, expected);
+    let text = String::from_utf8(expected).unwrap();
+    assert_eq!(
+        text,
+        format!(
+            "\x1b]52;c;{}\x07",
+            herald::term::base64(ARTICLE_URL.as_bytes())
+        )
+    );
+    let status = run.screen().lines().last().unwrap().to_owned();
+    assert_eq!(
+        status.trim_end(),
+        format!("Link copied to the clipboard (OSC 52): {ARTICLE_URL}")
+    );
+}
+
+#[test]
+fn y_from_the_list_copies_the_selected_headline_and_says_when_there_is_none() {
+    let copied = run(
+        links_app(TerminalCaps::default()),
+        typed("y"),
+        TestHost::default(),
+    );
+    assert_eq!(copied.host.written, herald::term::osc52(ARTICLE_URL));
+    let none = run(
+        links_app(TerminalCaps::default()),
+        typed("jy"),
+        TestHost::default(),
+    );
+    assert!(none.host.written.is_empty());
+    assert!(
+        none.screen().contains("This article has no link to copy."),
+        "{}",
+        none.screen()
+    );
+}
+
+#[test]
+fn without_a_clipboard_y_shows_the_link_and_writes_nothing() {
+    let caps = TerminalCaps {
+        hyperlinks: false,
+        clipboard: false,
+    };
+    let run = run(links_app(caps), typed("\ny"), TestHost::default());
+    assert!(run.host.written.is_empty());
+    assert!(
+        run.screen()
+            .contains("This terminal has no clipboard Herald can reach; the link is https://"),
+        "{}",
+        run.screen()
+    );
+}
+
+#[test]
+fn every_link_is_listed_as_a_numbered_reference_at_the_end() {
+    let mut app = links_app(TerminalCaps::default());
+    update(&mut app, Action::Open);
+    let lines: Vec<&str> = app
+        .article()
+        .unwrap()
+        .lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect();
+    let at = lines.iter().position(|l| *l == LINKS_HEADING).unwrap();
+    assert_eq!(
+        &lines[at..at + 3],
+        [
+            LINKS_HEADING,
+            "[1] https://example.org/gazette/ferry-times",
+            "[2] https://port.example/red",
+        ]
+    );
+    // The article's own link is last; too long for the pane, it is cut into pieces that
+    // each link to the whole URL.
+    assert_eq!(
+        lines[at + 3..].concat(),
+        format!("[3] Article: {ARTICLE_URL}")
+    );
+    let article = app.article().unwrap();
+    assert!(
+        article.lines[at + 3..]
+            .iter()
+            .all(|l| { l.link.as_ref().is_some_and(|link| link.url == ARTICLE_URL) })
+    );
+    // The body keeps its [n] markers but not the reference lines, which moved to the end.
+    assert!(
+        lines[..at]
+            .iter()
+            .any(|l| l.contains("[harbour website][1]"))
+    );
+    assert!(!lines[..at].iter().any(|l| l.starts_with("[1]:")));
+}
+
+#[test]
+fn osc8_rewrites_only_the_link_cells_with_their_own_text() {
+    let caps = TerminalCaps {
+        hyperlinks: true,
+        clipboard: true,
+    };
+    let run = run(links_app(caps), typed("\nG"), TestHost::default());
+    let written = String::from_utf8(run.host.written.clone()).unwrap();
+    // Saved and restored cursor around the rewrite, so the frame's cursor stays put.
+    assert!(
+        written.starts_with("\x1b7") && written.ends_with("\x1b8"),
+        "{written:?}"
+    );
+    for url in [
+        "https://example.org/gazette/ferry-times",
+        "https://port.example/red",
+        ARTICLE_URL,
+    ] {
+        assert!(
+            written.contains(&format!("\x1b]8;;{url}\x1b\\")),
+            "{url} in {written:?}"
+        );
+    }
+    // Between the OSC 8 sequences only the link text (plus cursor moves and SGR) is printed:
+    // stripping every escape sequence leaves exactly the three URLs.
+    assert_eq!(
+        strip_escapes(&written),
+        format!("https://example.org/gazette/ferry-timeshttps://port.example/red{ARTICLE_URL}")
+    );
+}
+
+#[test]
+fn hyperlinks_are_written_once_not_on_every_frame() {
+    let caps = TerminalCaps {
+        hyperlinks: true,
+        clipboard: true,
+    };
+    let once = run(links_app(caps), typed("\nG"), TestHost::default());
+    // Toggling read twice redraws the list but leaves the article's links where they were.
+    let again = run(links_app(caps), typed("\nGmm"), TestHost::default());
+    assert!(!once.host.written.is_empty());
+    assert_eq!(again.host.written, once.host.written);
+    // Without hyperlinks nothing is written at all.
+    let off = run(
+        links_app(TerminalCaps::default()),
+        typed("\nG"),
+        TestHost::default(),
+    );
+    assert!(off.host.written.is_empty());
+}
+
+/// Removes CSI, OSC (ended by ST or BEL) and two-byte escapes.
+fn strip_escapes(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\x1b' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\x07' {
+                        break;
+                    }
+                    if c == '\x1b' && chars.peek() == Some(&'\\') {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
