@@ -17,6 +17,8 @@ enum Format {
     Jsonl,
     /// JSON Feed 1.1.
     Jsonfeed,
+    /// RSS 2.0, the same articles, for comparing with other readers.
+    Rss,
 }
 
 #[derive(Parser)]
@@ -194,12 +196,67 @@ fn feed_item(article: serde_json::Value) -> serde_json::Value {
     })
 }
 
+/// Escapes text for XML character data and attribute values.
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// `2024-07-27T09:05:00Z` as RFC 822 (`27 Jul 2024 09:05:00 +0000`), as RSS wants.
+fn rfc822(rfc3339: &str) -> String {
+    let month: usize = rfc3339[5..7].parse().unwrap_or(1);
+    format!(
+        "{} {} {} {} +0000",
+        &rfc3339[8..10],
+        MONTHS[month - 1],
+        &rfc3339[..4],
+        &rfc3339[11..19]
+    )
+}
+
+fn write_rss(out: &mut impl Write, args: &Args, random: &mut Random) -> io::Result<()> {
+    writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
+    writeln!(
+        out,
+        "<rss version=\"2.0\"><channel><title>{}</title><link>https://example.org/</link><description>Generated</description>",
+        xml(&args.name)
+    )?;
+    for index in 0..args.articles {
+        let a = article(random, index);
+        let text = |key: &str| a[key].as_str().unwrap_or_default().to_owned();
+        let body: String = text("body")
+            .split("\n\n")
+            .map(|p| format!("<p>{}</p>", xml(p)))
+            .collect();
+        writeln!(
+            out,
+            "<item><guid isPermaLink=\"false\">{}</guid><title>{}</title><link>{}</link><pubDate>{}</pubDate><description>{}</description></item>",
+            xml(&text("id")),
+            xml(&text("title")),
+            xml(&text("url")),
+            rfc822(&text("published")),
+            xml(&body)
+        )?;
+    }
+    writeln!(out, "</channel></rss>")
+}
+
 fn main() -> io::Result<()> {
     let args = Args::parse();
     let mut random = Random(args.seed);
     let mut out = BufWriter::new(io::stdout().lock());
+    if matches!(args.format, Format::Rss) {
+        write_rss(&mut out, &args, &mut random)?;
+        return out.flush();
+    }
     let (open, close) = match args.format {
-        Format::Jsonl => (String::new(), String::new()),
+        Format::Jsonl | Format::Rss => (String::new(), String::new()),
         Format::Json => (
             format!("{{\"name\": {}, \"articles\": [\n", json!(args.name)),
             "\n]}\n".to_owned(),

@@ -42,6 +42,12 @@ pub fn visible(
         .collect()
 }
 
+/// For every article of the library, whether its title or body contains every word of
+/// `query`, ignoring case: one pass over all bodies, for a search that then steps through them.
+pub fn query_matches(library: &Library, query: &str) -> Vec<bool> {
+    library.body_or_title_matches(&words_of(query))
+}
+
 /// True when the article's title or body contains every word of `query`, ignoring case.
 pub fn matches_query(library: &Library, index: ArticleIndex, query: &str) -> bool {
     let words = words_of(query);

@@ -126,6 +126,9 @@ pub struct App {
     mode: Mode,
     article: Option<OpenArticle>,
     last_query: Option<String>,
+    /// Which articles match `last_query`: a search reads every body once, then `n`/`N` only
+    /// look here. Cleared when the stores reload.
+    pub(crate) search_matches: Option<(String, Vec<bool>)>,
     message: Option<Message>,
     /// The run-time high-contrast key flips this.
     high_contrast: bool,
@@ -182,6 +185,7 @@ impl App {
             mode: Mode::Browse,
             article: None,
             last_query: None,
+            search_matches: None,
             message: None,
             high_contrast,
             size,

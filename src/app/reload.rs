@@ -95,6 +95,7 @@ pub fn announcement(library: &Library, breaking: &[ArticleIndex]) -> Option<Stri
 /// Applies a fresh load of the stores to `app`.
 pub fn stores_changed(app: &mut App, loaded: Library) -> Vec<Effect> {
     let (outcome, problems) = reconcile(&app.library, loaded);
+    app.search_matches = None;
     // Titles may have changed with everything else the same: always draw (ratatui writes only
     // the cells that differ).
     let effects = vec![Effect::Redraw];

@@ -3,7 +3,7 @@
 
 use super::{Action, App, Effect, Exit, Focus, Message, MessageKind, Mode, OpenArticle};
 use crate::store::StoreId;
-use crate::view::{matches_query, visible};
+use crate::view::{query_matches, visible};
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let before = app.snapshot();
@@ -413,6 +413,10 @@ fn search(app: &mut App, forward: bool, include_current: bool) {
         info(app, "No headlines to search.");
         return;
     }
+    let matches = match app.search_matches.take() {
+        Some((cached, matches)) if cached == query => matches,
+        _ => query_matches(&app.library, &query),
+    };
     let start = app.selected;
     let first_step = usize::from(!include_current);
     for step in first_step..first_step + len {
@@ -421,7 +425,8 @@ fn search(app: &mut App, forward: bool, include_current: bool) {
         } else {
             (start + len * 2 - step) % len
         };
-        if matches_query(&app.library, app.visible[position], &query) {
+        if matches[app.visible[position]] {
+            app.search_matches = Some((query, matches));
             app.focus = Focus::List;
             move_to(app, position);
             let wrapped = if forward {
@@ -436,6 +441,7 @@ fn search(app: &mut App, forward: bool, include_current: bool) {
         }
     }
     info(app, &format!("No match for \"{query}\"."));
+    app.search_matches = Some((query, matches));
 }
 
 fn next_breaking(app: &mut App) {

@@ -1,6 +1,7 @@
 //! Searching article text. Titles are in memory. Bodies kept on disk are found by reading each
 //! store file in large blocks and looking for the words in the raw JSON of each article: ASCII
-//! letters are never escaped in JSON, so an ASCII word that is in the text is in the bytes, and
+//! letters are never escaped in JSON, so an ASCII word that is in the text is in the bytes (found
+//! ignoring ASCII case with aho-corasick, which scans with SIMD and copies nothing), and
 //! an article whose bytes lack it is rejected without parsing. Only the remaining candidates
 //! have their body parsed, to confirm the word is in the body and not some other field. Words
 //! with non-ASCII letters (which JSON may escape, and whose case ASCII folding cannot ignore)
@@ -9,7 +10,7 @@
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
-use memchr::memmem::Finder;
+use aho_corasick::AhoCorasick;
 
 use super::index::Span;
 use super::library::{ArticleIndex, DiskArticles, Library};
@@ -18,36 +19,39 @@ use super::parse::{body_only, body_raw_range};
 /// Bytes read per step.
 const BLOCK: usize = 4 << 20;
 
-/// One query word, prepared for searching raw bytes.
+/// One query word, prepared for searching raw bytes without copying them.
 struct Word {
     text: String,
-    /// The word's bytes, and for non-ASCII words its upper-case form, both ASCII-lower-cased
-    /// to compare with ASCII-lower-cased raw JSON.
-    finders: Vec<Finder<'static>>,
+    /// Finds the word ignoring ASCII case; a non-ASCII word is also looked for in its upper-case
+    /// form, since ASCII case folding leaves `Ü` alone.
+    finder: AhoCorasick,
     ascii: bool,
 }
 
 impl Word {
-    fn new(text: &str) -> Self {
-        let mut forms = vec![text.as_bytes().to_ascii_lowercase()];
+    fn new(text: &str) -> Option<Self> {
+        let mut forms = vec![text.to_owned()];
         if !text.is_ascii() {
-            forms.push(text.to_uppercase().as_bytes().to_ascii_lowercase());
+            forms.push(text.to_uppercase());
         }
-        let finders = forms
-            .into_iter()
-            .map(|form| Finder::new(&form).into_owned())
-            .collect();
-        Self {
+        let finder = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&forms)
+            .ok()?;
+        Some(Self {
             text: text.to_owned(),
-            finders,
+            finder,
             ascii: text.is_ascii(),
-        }
+        })
+    }
+
+    fn is_in(&self, raw: &[u8]) -> bool {
+        self.finder.is_match(raw)
     }
 
     /// False only when the word cannot be in the body of the article with these raw bytes.
-    fn may_be_in(&self, lowered_raw: &[u8]) -> bool {
-        self.finders.iter().any(|f| f.find(lowered_raw).is_some())
-            || (!self.ascii && memchr::memmem::find(lowered_raw, b"\\u").is_some())
+    fn may_be_in(&self, raw: &[u8]) -> bool {
+        self.is_in(raw) || (!self.ascii && memchr::memmem::find(raw, b"\\u").is_some())
     }
 }
 
@@ -64,7 +68,13 @@ pub(crate) fn matches(library: &Library, words: &[String]) -> Vec<bool> {
             result[index] = all_words_in(words, title, || detail.body.clone());
         }
     }
-    let prepared: Vec<Word> = words.iter().map(|w| Word::new(w)).collect();
+    let Some(prepared) = words
+        .iter()
+        .map(|w| Word::new(w))
+        .collect::<Option<Vec<Word>>>()
+    else {
+        return result;
+    };
     for file in library.disk_files() {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
@@ -126,7 +136,7 @@ fn scan(
         .iter()
         .map(|&(index, span)| {
             let title = &titles[index];
-            let Some((raw, lowered)) = reader.get(span) else {
+            let Some(raw) = reader.get(span) else {
                 return (index, words.iter().all(|w| title.contains(w.text.as_str())));
             };
             let missing: Vec<&Word> = words
@@ -136,7 +146,7 @@ fn scan(
             if missing.is_empty() {
                 return (index, true);
             }
-            if !missing.iter().all(|w| w.may_be_in(lowered)) {
+            if !missing.iter().all(|w| w.may_be_in(raw)) {
                 return (index, false);
             }
             let text = String::from_utf8_lossy(raw);
@@ -145,11 +155,8 @@ fn scan(
             if missing.iter().all(|w| w.ascii)
                 && let Some(range) = body_raw_range(&text, file.format)
             {
-                let body = range.and_then(|r| lowered.get(r)).unwrap_or_default();
-                return (
-                    index,
-                    missing.iter().all(|w| w.finders[0].find(body).is_some()),
-                );
+                let body = range.and_then(|r| raw.get(r)).unwrap_or_default();
+                return (index, missing.iter().all(|w| w.is_in(body)));
             }
             let body = body_only(&text, file.format)
                 .unwrap_or_default()
@@ -162,12 +169,10 @@ fn scan(
         .collect()
 }
 
-/// Reads a file forward in large blocks, keeping both the bytes and an ASCII-lower-cased copy,
-/// and hands out the bytes of each span in turn.
+/// Reads a file forward in large blocks and hands out the bytes of each span in turn.
 struct Blocks {
     file: File,
     raw: Vec<u8>,
-    lowered: Vec<u8>,
     /// File offset of `raw[0]`.
     base: u64,
     block: Vec<u8>,
@@ -182,7 +187,6 @@ impl Blocks {
         Ok(Self {
             file: handle,
             raw: Vec::new(),
-            lowered: Vec::new(),
             base,
             block: vec![0; BLOCK],
             at_end: false,
@@ -190,26 +194,23 @@ impl Blocks {
     }
 
     /// The bytes of `span` (which must not start before the previous span did).
-    fn get(&mut self, span: Span) -> Option<(&[u8], &[u8])> {
+    fn get(&mut self, span: Span) -> Option<&[u8]> {
         let end = span.start + u64::from(span.len);
         while self.base + (self.raw.len() as u64) < end && !self.at_end {
-            // Forget what earlier spans used before reading on, so the buffers stay about
-            // one block long; moving bytes only here keeps the cost per block, not per span.
+            // Forget what earlier spans used before reading on, so the buffer stays about one
+            // block long; moving bytes only here keeps the cost per block, not per span.
             let used = usize::try_from(span.start.saturating_sub(self.base))
                 .ok()?
                 .min(self.raw.len());
             self.raw.drain(..used);
-            self.lowered.drain(..used);
             self.base += used as u64;
             let read = self.file.read(&mut self.block).ok()?;
             self.at_end = read == 0;
             self.raw.extend_from_slice(&self.block[..read]);
-            self.lowered
-                .extend(self.block[..read].iter().map(u8::to_ascii_lowercase));
         }
         let from = usize::try_from(span.start.checked_sub(self.base)?).ok()?;
         let to = usize::try_from(end - self.base).ok()?;
-        Some((self.raw.get(from..to)?, self.lowered.get(from..to)?))
+        self.raw.get(from..to)
     }
 }
 

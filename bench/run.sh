@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Measures Herald as a user feels it, on generated stores of 10k and 100k articles (and 1M with
+# --with-1m): start to a usable headline list (first run, and with a warm index), peak memory,
+# key press to frame, search, bytes written per key and while idle; all through a real
+# pseudo-terminal. When newsboat is installed, runs it on the same articles (as RSS from a
+# file:// URL, throwaway config and cache, no network) and prints the ratios.
+#
+#   bench/run.sh [--with-1m]        (RUNS=5 by default; results also in bench/results-DATE.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v python3 >/dev/null || { echo "bench/run.sh needs python3" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench/run.sh needs /usr/bin/time (apt-get install time)" >&2; exit 2; }
+cargo build --release --locked --quiet --bin herald --example gen-store
+exec python3 bench/run.py "$@"

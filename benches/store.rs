@@ -1,0 +1,141 @@
+//! Store and reader benchmarks on generated stores of 1k, 10k and 100k articles (~2.5 KB bodies):
+//! parsing a whole file (the exact path `herald check` uses), indexing it from disk (the fast
+//! path a first start uses), loading it through a warm index cache, searching titles and bodies,
+//! and drawing one frame of the reader.
+//!
+//! cargo bench --bench store
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Benches fail loudly by design.
+
+use std::path::{Path, PathBuf};
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use herald::app::{App, Options};
+use herald::state::ReaderState;
+use herald::store::{FileKind, Library, LoadMode, StoreSource, parse_file};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+
+/// Writes a generated store with the gen-store example (built once, release).
+fn generate(dir: &Path, articles: usize, format: &str) -> PathBuf {
+    let path = dir.join(format!("{articles}.{format}"));
+    let output = std::process::Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--quiet",
+            "--release",
+            "--example",
+            "gen-store",
+            "--",
+        ])
+        .args(["--articles", &articles.to_string(), "--format", format])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the gen-store example runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    std::fs::write(&path, output.stdout).unwrap();
+    path
+}
+
+fn benches(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let stores: Vec<(usize, PathBuf)> = SIZES
+        .iter()
+        .map(|&n| (n, generate(dir.path(), n, "jsonl")))
+        .collect();
+
+    let mut group = c.benchmark_group("parse_whole_file");
+    group.sample_size(10);
+    for (articles, path) in &stores {
+        let bytes = std::fs::read(path).unwrap();
+        group.bench_with_input(BenchmarkId::from_parameter(articles), &bytes, |b, bytes| {
+            b.iter(|| {
+                parse_file("bench", bytes, FileKind::JsonLines)
+                    .articles
+                    .len()
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("index_cold");
+    group.sample_size(10);
+    for (articles, path) in &stores {
+        let sources = [StoreSource::Path(path.clone())];
+        group.bench_with_input(
+            BenchmarkId::from_parameter(articles),
+            &sources,
+            |b, sources| b.iter(|| Library::load_cached(sources, LoadMode::Fast, None).len()),
+        );
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("index_warm_cache");
+    group.sample_size(10);
+    for (articles, path) in &stores {
+        let sources = [StoreSource::Path(path.clone())];
+        Library::load_cached(&sources, LoadMode::Fast, Some(&cache));
+        group.bench_with_input(
+            BenchmarkId::from_parameter(articles),
+            &sources,
+            |b, sources| {
+                b.iter(|| Library::load_cached(sources, LoadMode::Fast, Some(&cache)).len())
+            },
+        );
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("search");
+    group.sample_size(10);
+    for (articles, path) in &stores {
+        let library =
+            Library::load_cached(&[StoreSource::Path(path.clone())], LoadMode::Fast, None);
+        // A word in no article (every body is read and rejected on its raw bytes), and a word in
+        // nearly every body (every article is confirmed in its body's raw JSON).
+        for (label, word) in [("rare", "zeppelin"), ("common", "harbour")] {
+            let words = vec![word.to_owned()];
+            group.bench_with_input(BenchmarkId::new(label, articles), &words, |b, words| {
+                b.iter(|| {
+                    library
+                        .body_or_title_matches(words)
+                        .iter()
+                        .filter(|m| **m)
+                        .count()
+                })
+            });
+        }
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("render_frame");
+    for (articles, path) in &stores {
+        let library =
+            Library::load_cached(&[StoreSource::Path(path.clone())], LoadMode::Fast, None);
+        let app = App::new(
+            library,
+            ReaderState::in_memory(),
+            Options::default(),
+            (120, 40),
+            Vec::new(),
+        );
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).unwrap();
+        group.bench_function(BenchmarkId::from_parameter(articles), |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|frame| herald::ui::draw(frame, &app))
+                    .unwrap();
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(store, benches);
+criterion_main!(store);
