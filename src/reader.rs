@@ -19,6 +19,8 @@ use crate::state::ReaderState;
 use crate::store::{Library, StoreSource};
 use crate::term::{self, Input};
 
+pub mod wide;
+
 /// Where the loop gets its inputs. `None` ends the loop as if the user quit.
 pub trait Events {
     fn next_input(&mut self) -> Option<Input>;
@@ -140,14 +142,26 @@ where
         .map_err(backend_error)
 }
 
-fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()>
+/// Draws `app`. `shown` is the frame on screen (None after a clear): wide characters it holds
+/// are erased whole (see [`wide`]), and it becomes the frame just drawn.
+fn draw<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    shown: &mut Option<ratatui::buffer::Buffer>,
+) -> io::Result<()>
 where
     B::Error: Send + Sync + 'static,
 {
     sync_size(terminal, app)?;
-    terminal
-        .draw(|frame| crate::ui::draw(frame, app))
+    let frame = terminal
+        .draw(|frame| {
+            crate::ui::draw(frame, app);
+            if let Some(previous) = shown.as_ref() {
+                wide::keep_wide_characters_whole(previous, frame.buffer_mut());
+            }
+        })
         .map_err(backend_error)?;
+    *shown = Some(frame.buffer.clone());
     Ok(())
 }
 
@@ -162,7 +176,8 @@ where
     B::Error: Send + Sync + 'static,
 {
     full_clear(terminal)?;
-    draw(terminal, app)?;
+    let mut shown = None;
+    draw(terminal, app, &mut shown)?;
     let mut pending: VecDeque<Action> = VecDeque::new();
     loop {
         let action = match pending.pop_front() {
@@ -216,9 +231,10 @@ where
         }
         if clear {
             full_clear(terminal)?;
+            shown = None;
         }
         if redraw {
-            draw(terminal, app)?;
+            draw(terminal, app, &mut shown)?;
         }
     }
 }
