@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, channel};
 
 use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::Backend;
 
 use crate::app::options::{self, Environment, Flags};
 use crate::app::{Action, App, Effect, Exit, Options, update};
@@ -19,6 +19,7 @@ use crate::state::ReaderState;
 use crate::store::{Library, StoreSource};
 use crate::term::{self, Input};
 
+pub mod backend;
 pub mod wide;
 
 /// Where the loop gets its inputs. `None` ends the loop as if the user quit.
@@ -299,7 +300,7 @@ pub fn start(
             }
         };
     let outcome = term::spawn_inputs(&tx).and_then(|()| {
-        let backend = CrosstermBackend::new(io::BufWriter::new(io::stdout()));
+        let backend = backend::ReaderBackend::new(io::BufWriter::new(io::stdout()));
         let mut terminal = Terminal::new(backend)?;
         let mut events = TestPanic {
             inner: &mut rx,
