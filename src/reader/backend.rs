@@ -242,11 +242,10 @@ impl<W: Write> Backend for ReaderBackend<W> {
                 pen = next;
             }
             out.push_str(cell.symbol());
-            // Only a narrow character leaves the cursor where this backend can be sure of it:
-            // after a wide one, terminals may disagree on the width, so the next cell moves
-            // there explicitly (as ratatui's own backend does).
-            let width = cell.symbol().cell_width();
-            cursor = (width == 1 && cell.symbol().len() == 1).then(|| Position { x: x + 1, y });
+            // After a narrow character the cursor is in the next cell. After a wide one, the
+            // next cell is reached with an explicit move (as ratatui's own backend does), so
+            // a terminal that disagrees on a width cannot shift the rest of the row.
+            cursor = (cell.symbol().cell_width() == 1).then(|| Position { x: x + 1, y });
         }
         if pen != Pen::RESET {
             out.push_str("\x1b[0m");
@@ -388,8 +387,11 @@ mod tests {
         }
     }
 
+    /// Lines, their style, and where the cursor goes (None hides it).
+    type Frame<'a> = (&'a [&'a str], Style, Option<(u16, u16)>);
+
     /// Draws `frames` in turn on a 10x3 terminal and returns what each wrote.
-    fn frames(frames: &[(&[&str], Style, Option<(u16, u16)>)]) -> Vec<String> {
+    fn frames(frames: &[Frame<'_>]) -> Vec<String> {
         let backend = ReaderBackend::with_size(Vec::new(), Size::new(10, 3));
         let mut terminal = Terminal::new(backend).expect("terminal");
         let mut written = Vec::new();

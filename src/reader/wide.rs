@@ -35,9 +35,8 @@ pub fn keep_wide_characters_whole(previous: &Buffer, next: &mut Buffer) -> usize
         let mut x = 0;
         while x < width {
             let cell_width = usize::from(next.content[row_index(next, x, y)].cell_width().max(1));
-            for c in x + 1..(x + cell_width).min(width) {
-                covered[c] = true;
-            }
+            let end = (x + cell_width).min(width);
+            covered[(x + 1).min(end)..end].fill(true);
             x += cell_width;
         }
         for x in 0..width {
@@ -51,10 +50,11 @@ pub fn keep_wide_characters_whole(previous: &Buffer, next: &mut Buffer) -> usize
             if new.symbol() == old.symbol() && !covered[x] {
                 continue;
             }
-            for c in x + 1..(x + old_width).min(width) {
+            let end = (x + old_width).min(width);
+            for (c, &is_covered) in covered.iter().enumerate().take(end).skip(x + 1) {
                 let index = row_index(next, c, y);
                 let cell = &mut next.content[index];
-                if !covered[c] && cell.diff_option == CellDiffOption::None {
+                if !is_covered && cell.diff_option == CellDiffOption::None {
                     cell.set_diff_option(CellDiffOption::AlwaysUpdate);
                     marked += 1;
                 }
