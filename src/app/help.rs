@@ -9,7 +9,7 @@ use crate::text::wrap::wrap_paragraph;
 pub const TITLE: &str = "Herald keys. Close with q, Esc or ?";
 pub const MORE: &str = "More below: j or Space scrolls, q closes.";
 pub const LEGEND: &str =
-    "In the list: > selected, N unread, * starred, BREAKING breaking news, ---------- no date.";
+    "In the list: > selected, N unread, * starred, BREAKING breaking news, undated: no date.";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HelpLine {
