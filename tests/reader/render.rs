@@ -282,11 +282,8 @@ fn an_undated_row_says_undated_in_the_date_column() {
         update(&mut app, Action::Bottom);
         let terminal = render(&app);
         let buffer = terminal.backend().buffer();
-        let row = |y: u16| -> String {
-            (0..w)
-                .map(|x| buffer[(x, y)].symbol().to_owned())
-                .collect()
-        };
+        let row =
+            |y: u16| -> String { (0..w).map(|x| buffer[(x, y)].symbol().to_owned()).collect() };
         let cursor_row = (1..h)
             .find(|&y| row(y).starts_with('>'))
             .expect("a selected row");
