@@ -104,6 +104,8 @@ pub struct App {
     article: Option<OpenArticle>,
     last_query: Option<String>,
     message: Option<Message>,
+    /// The last message shown, for the key that shows it again.
+    last_message: Option<Message>,
     /// The run-time high-contrast key flips this.
     high_contrast: bool,
     size: (u16, u16),
@@ -159,6 +161,7 @@ impl App {
             article: None,
             last_query: None,
             message: None,
+            last_message: None,
             high_contrast,
             size,
             marks: 0,
@@ -175,6 +178,7 @@ impl App {
                 kind: MessageKind::Error,
                 text: problems.join("; "),
             });
+            app.remember_message();
         }
         app.keep_selection_visible();
         app
@@ -186,6 +190,14 @@ impl App {
             kind: MessageKind::Error,
             text: text.to_owned(),
         });
+        self.remember_message();
+    }
+
+    /// Keeps the message on screen, if any, for the key that shows the last one again.
+    fn remember_message(&mut self) {
+        if let Some(message) = &self.message {
+            self.last_message = Some(message.clone());
+        }
     }
 
     /// Takes in a fresh load of the same stores (see [`reload`]).
