@@ -460,6 +460,42 @@ fn the_cursor_follows_the_selection_without_the_alternate_screen() {
     });
 }
 
+/// `--layout stacked` at 100 columns, where the automatic layout is side by side: every
+/// screen line holds one pane only, so "read current line" hears a headline and nothing else
+/// in the list, and only article text in the article.
+#[test]
+fn the_stacked_layout_keeps_headlines_and_article_text_on_separate_lines() {
+    let expected = headlines();
+    for (layout, stacked) in [("stacked", true), ("auto", false)] {
+        let mut pty = Pty::launch(Launch {
+            args: &["--layout", layout, "sample-data"],
+            size: (100, 30),
+            ..Launch::default()
+        });
+        pty.send("j");
+        pty.must(|s| focus_on_headline(s, &expected[1]));
+        pty.send("\r");
+        pty.wait("the article", |s| {
+            row_text(s, s.cursor_position().0).contains("Breaking News")
+        });
+        let (line, separators) = pty.with_screen(|s| {
+            let line = row_text(s, s.cursor_position().0);
+            let separators = (0..30).filter(|&r| row_text(s, r).contains('│')).count();
+            (line, separators)
+        });
+        if stacked {
+            assert_eq!(line.trim(), "Breaking News", "{layout}");
+            assert_eq!(separators, 0, "{layout}: {}", pty.screen_text());
+        } else {
+            // The control: side by side, the same line starts with a headline.
+            assert!(line.contains('│') && line.len() > 60, "{layout}: {line:?}");
+        }
+        pty.send("q");
+        pty.must(|s| focus_on_headline(s, &expected[1]));
+        pty.quit();
+    }
+}
+
 #[test]
 fn the_status_bar_is_on_the_last_row_and_the_cursor_never_is() {
     let expected = headlines();

@@ -295,7 +295,12 @@ impl App {
     }
 
     pub fn panes(&self) -> Option<Panes> {
-        layout::panes(self.size.0, self.size.1, self.has_bottom_line())
+        layout::panes_in(
+            self.options.layout,
+            self.size.0,
+            self.size.1,
+            self.has_bottom_line(),
+        )
     }
 
     pub fn key_of(&self, index: ArticleIndex) -> ArticleKey {
