@@ -63,6 +63,12 @@ pub struct ReadArgs {
     /// Hide the status bar (messages and the search prompt still appear there).
     #[arg(long)]
     pub no_status_bar: bool,
+
+    /// Where the article goes: side by side with the list from 100 columns (auto), always
+    /// beside it (side), or always below it (stacked: no screen line mixes a headline with
+    /// article text, which suits screen readers).
+    #[arg(long, value_enum, value_name = "LAYOUT")]
+    pub layout: Option<crate::app::options::PaneLayout>,
 }
 
 impl ReadArgs {
@@ -74,6 +80,7 @@ impl ReadArgs {
             color: self.color,
             no_alt_screen: self.no_alt_screen,
             no_status_bar: self.no_status_bar,
+            layout: self.layout,
         }
     }
 }

@@ -14,7 +14,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::app::keymap::{Key, Keymap, action_name, action_named};
-use crate::app::options::ColorChoice;
+use crate::app::options::{ColorChoice, PaneLayout};
 use crate::app::{Action, ThemeName};
 
 /// The file as written: every setting optional (None or empty: not set).
@@ -31,6 +31,8 @@ pub struct FileConfig {
     /// appears under this store name.
     pub store_names: BTreeMap<PathBuf, String>,
     pub theme: Option<ThemeName>,
+    /// Where the article goes: beside the list when wide enough, always beside, always below.
+    pub layout: Option<PaneLayout>,
     pub color: Option<ColorChoice>,
     pub status_bar: Option<bool>,
     pub alt_screen: Option<bool>,
@@ -86,6 +88,7 @@ pub const SETTINGS: &[&str] = &[
     "stores",
     "store",
     "theme",
+    "layout",
     "color",
     "plain",
     "status_bar",
@@ -185,6 +188,17 @@ impl Parser<'_> {
                             ("default", ThemeName::Default),
                             ("high-contrast", ThemeName::HighContrast),
                             ("mono", ThemeName::Mono),
+                        ],
+                    );
+                }
+                "layout" => {
+                    self.config.layout = self.choice(
+                        name,
+                        value,
+                        &[
+                            ("auto", PaneLayout::Auto),
+                            ("side", PaneLayout::Side),
+                            ("stacked", PaneLayout::Stacked),
                         ],
                     );
                 }
@@ -540,6 +554,10 @@ pub fn default_file() -> String {
         "# Theme: \"default\", \"high-contrast\" (your terminal's colours, emphasis by bold,",
         "# underline and reverse) or \"mono\" (no colour).",
         "#theme = \"default\"",
+        "",
+        "# Layout: \"auto\" (article beside the list when the terminal is wide enough, else below),",
+        "# \"side\" or \"stacked\" (below: a screen reader then never reads list and article on one line).",
+        "#layout = \"auto\"",
         "",
         "# Colour: \"auto\" (none when NO_COLOR is set or output is not a terminal), \"always\", \"never\".",
         "#color = \"auto\"",

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::sync::mpsc::{Receiver, channel};
 
 use ratatui::Terminal;
-use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::backend::Backend;
 
 use crate::app::options::{self, Environment, Flags};
 use crate::app::{Action, App, Effect, Exit, Options, TerminalCaps, update};
@@ -18,6 +18,9 @@ use crate::config::FileConfig;
 use crate::state::ReaderState;
 use crate::store::{Library, StoreSource};
 use crate::term::{self, Input};
+
+pub mod backend;
+pub mod wide;
 
 /// Where the loop gets its inputs. `None` ends the loop as if the user quit.
 pub trait Events {
@@ -150,17 +153,29 @@ where
         .map_err(backend_error)
 }
 
-/// Draws a frame; returns the OSC 8 bytes that make its link cells hyperlinks (empty when
-/// hyperlinks are off or no link is on screen).
-fn draw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<Vec<u8>>
+/// Draws `app`; returns the OSC 8 bytes that make its link cells hyperlinks (empty when
+/// hyperlinks are off or no link is on screen). `shown` is the frame on screen (None after a
+/// clear): wide characters it holds are erased whole (see [`wide`]), and it becomes the frame
+/// just drawn.
+fn draw<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    shown: &mut Option<ratatui::buffer::Buffer>,
+) -> io::Result<Vec<u8>>
 where
     B::Error: Send + Sync + 'static,
 {
     sync_size(terminal, app)?;
     let app = &*app;
     let frame = terminal
-        .draw(|frame| crate::ui::draw(frame, app))
+        .draw(|frame| {
+            crate::ui::draw(frame, app);
+            if let Some(previous) = shown.as_ref() {
+                wide::keep_wide_characters_whole(previous, frame.buffer_mut());
+            }
+        })
         .map_err(backend_error)?;
+    *shown = Some(frame.buffer.clone());
     if !app.caps().hyperlinks {
         return Ok(Vec::new());
     }
@@ -193,7 +208,8 @@ where
     // The hyperlink bytes last written: what the link cells on screen carry.
     let mut links = Vec::new();
     full_clear(terminal)?;
-    let drawn = draw(terminal, app)?;
+    let mut shown = None;
+    let drawn = draw(terminal, app, &mut shown)?;
     show_links(host, &mut links, drawn)?;
     let mut pending: VecDeque<Action> = VecDeque::new();
     loop {
@@ -253,9 +269,10 @@ where
         if clear {
             full_clear(terminal)?;
             links.clear();
+            shown = None;
         }
         if redraw {
-            let drawn = draw(terminal, app)?;
+            let drawn = draw(terminal, app, &mut shown)?;
             show_links(host, &mut links, drawn)?;
         }
     }
@@ -321,7 +338,7 @@ pub fn start(
             }
         };
     let outcome = term::spawn_inputs(&tx).and_then(|()| {
-        let backend = CrosstermBackend::new(io::BufWriter::new(io::stdout()));
+        let backend = backend::ReaderBackend::new(io::BufWriter::new(io::stdout()));
         let mut terminal = Terminal::new(backend)?;
         let mut events = TestPanic {
             inner: &mut rx,

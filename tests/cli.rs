@@ -446,3 +446,22 @@ fn output_to_a_closed_pipe_exits_quietly() {
     assert!(status.success(), "{status:?}: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn layout_takes_auto_side_or_stacked_and_nothing_else() {
+    use clap::Parser;
+    use herald::app::options::PaneLayout;
+    use herald::cli::Cli;
+    for (name, layout) in [
+        ("auto", PaneLayout::Auto),
+        ("side", PaneLayout::Side),
+        ("stacked", PaneLayout::Stacked),
+    ] {
+        let cli = Cli::try_parse_from(["herald", "--layout", name]).expect("parses");
+        assert_eq!(cli.read.reader_flags().layout, Some(layout));
+    }
+    let cli = Cli::try_parse_from(["herald"]).expect("parses");
+    assert_eq!(cli.read.reader_flags().layout, None);
+    let error = Cli::try_parse_from(["herald", "--layout", "sideways"]).expect_err("rejected");
+    assert!(error.to_string().contains("stacked"), "{error}");
+}

@@ -41,7 +41,7 @@ pub fn more(keymap: &Keymap) -> String {
     text
 }
 pub const LEGEND: &str =
-    "In the list: > selected, N unread, * starred, BREAKING breaking news, ---------- no date.";
+    "In the list: > selected, N unread, * starred, BREAKING breaking news, undated: no date.";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HelpLine {

@@ -232,6 +232,7 @@ impl Default for Keymap {
                 bind(Action::NextStore, vec![c(']')]),
                 bind(Action::PreviousStore, vec![c('[')]),
                 bind(Action::ToggleHighContrast, vec![c('c')]),
+                bind(Action::RepeatMessage, vec![c('M')]),
                 bind(Action::Redraw, vec![Key::ctrl('l')]),
                 bind(Action::Help, vec![c('?'), p(K::F(1))]),
                 bind(Action::Suspend, vec![Key::ctrl('z')]),
@@ -377,6 +378,7 @@ mod tests {
             (Key::char('?'), Action::Help),
             (Key::char('c'), Action::ToggleHighContrast),
             (Key::char('y'), Action::CopyLink),
+            (Key::char('M'), Action::RepeatMessage),
         ];
         for (key, action) in cases {
             assert_eq!(

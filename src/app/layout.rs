@@ -1,6 +1,8 @@
 //! Where each pane goes, in plain numbers. `update` needs the sizes (page length, wrap width)
 //! and `ui` needs the rectangles; both call this one function so they always agree.
 
+use super::options::PaneLayout;
+
 /// Below this the reader shows only "terminal too small".
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
@@ -49,8 +51,14 @@ impl Panes {
     }
 }
 
-/// The panes for a `width` x `height` screen, or None when it is too small to be useful.
+/// The panes for a `width` x `height` screen in the automatic layout, or None when it is too
+/// small to be useful.
 pub fn panes(width: u16, height: u16, bottom_line: bool) -> Option<Panes> {
+    panes_in(PaneLayout::Auto, width, height, bottom_line)
+}
+
+/// The panes for a `width` x `height` screen in `layout`, or None when it is too small.
+pub fn panes_in(layout: PaneLayout, width: u16, height: u16, bottom_line: bool) -> Option<Panes> {
     if width < MIN_WIDTH || height < MIN_HEIGHT {
         return None;
     }
@@ -58,8 +66,15 @@ pub fn panes(width: u16, height: u16, bottom_line: bool) -> Option<Panes> {
     let bottom = bottom_line.then(|| Area::new(0, height - 1, width, 1));
     let body_top = 1;
     let body_height = height - 1 - u16::from(bottom_line);
-    if width >= WIDE_FROM {
-        let list_width = (width / 2).clamp(MIN_WIDTH, 90);
+    let side_by_side = match layout {
+        PaneLayout::Auto => width >= WIDE_FROM,
+        PaneLayout::Side => true,
+        PaneLayout::Stacked => false,
+    };
+    if side_by_side {
+        // From WIDE_FROM columns, half the width is at least MIN_WIDTH; a forced side-by-side
+        // layout on a narrower screen splits it in half.
+        let list_width = (width / 2).min(90);
         Some(Panes {
             header,
             list: Area::new(0, body_top, list_width, body_height),
@@ -112,12 +127,14 @@ mod tests {
         area.x + area.width <= width && area.y + area.height <= height
     }
 
+    const LAYOUTS: [PaneLayout; 3] = [PaneLayout::Auto, PaneLayout::Side, PaneLayout::Stacked];
+
     #[test]
     fn panes_fit_every_supported_size_and_never_overlap() {
-        for width in MIN_WIDTH..=300 {
+        for (width, layout) in (MIN_WIDTH..=300).flat_map(|w| LAYOUTS.map(|l| (w, l))) {
             for height in [MIN_HEIGHT, 13, 24, 40, 100] {
                 for bottom in [true, false] {
-                    let p = panes(width, height, bottom).expect("supported size");
+                    let p = panes_in(layout, width, height, bottom).expect("supported size");
                     for area in [p.header, p.list, p.separator, p.article] {
                         assert!(inside(area, width, height), "{width}x{height} {area:?}");
                         assert!(area.width > 0 && area.height > 0, "{width}x{height} {p:?}");
@@ -142,6 +159,27 @@ mod tests {
         assert!(!panes(80, 24, true).expect("fits").wide);
         assert_eq!(panes(39, 24, true), None);
         assert_eq!(panes(80, 11, true), None);
+    }
+
+    #[test]
+    fn the_layout_can_be_forced_either_way() {
+        use PaneLayout::*;
+        for (layout, width, wide) in [
+            (Auto, 99, false),
+            (Auto, 100, true),
+            (Stacked, 100, false),
+            (Stacked, 300, false),
+            (Side, 80, true),
+            (Side, 40, true),
+        ] {
+            let p = panes_in(layout, width, 30, true).expect("fits");
+            assert_eq!(p.wide, wide, "{layout:?} {width}");
+        }
+        // Auto is today's layout at every width.
+        for width in MIN_WIDTH..=300 {
+            assert_eq!(panes_in(Auto, width, 30, true), panes(width, 30, true));
+        }
+        assert_eq!(panes_in(Stacked, 39, 30, true), None);
     }
 
     #[test]

@@ -130,6 +130,8 @@ pub struct App {
     /// look here. Cleared when the stores reload.
     pub(crate) search_matches: Option<(String, Vec<bool>)>,
     message: Option<Message>,
+    /// The last message shown, for the key that shows it again.
+    last_message: Option<Message>,
     /// The run-time high-contrast key flips this.
     high_contrast: bool,
     size: (u16, u16),
@@ -187,6 +189,7 @@ impl App {
             last_query: None,
             search_matches: None,
             message: None,
+            last_message: None,
             high_contrast,
             size,
             marks: 0,
@@ -203,6 +206,7 @@ impl App {
                 kind: MessageKind::Error,
                 text: problems.join("; "),
             });
+            app.remember_message();
         }
         app.keep_selection_visible();
         app
@@ -214,6 +218,14 @@ impl App {
             kind: MessageKind::Error,
             text: text.to_owned(),
         });
+        self.remember_message();
+    }
+
+    /// Keeps the message on screen, if any, for the key that shows the last one again.
+    fn remember_message(&mut self) {
+        if let Some(message) = &self.message {
+            self.last_message = Some(message.clone());
+        }
     }
 
     /// Takes in a fresh load of the same stores (see [`reload`]).
@@ -329,7 +341,12 @@ impl App {
     }
 
     pub fn panes(&self) -> Option<Panes> {
-        layout::panes(self.size.0, self.size.1, self.has_bottom_line())
+        layout::panes_in(
+            self.options.layout,
+            self.size.0,
+            self.size.1,
+            self.has_bottom_line(),
+        )
     }
 
     pub fn key_of(&self, index: ArticleIndex) -> ArticleKey {

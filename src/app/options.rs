@@ -27,6 +27,30 @@ impl ThemeName {
     }
 }
 
+/// `--layout`: where the article goes relative to the headline list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum PaneLayout {
+    /// Side by side from 100 columns, one above the other below that.
+    #[default]
+    Auto,
+    /// Always side by side (the list gets half the width, at most 90 columns).
+    Side,
+    /// Always the list above the article, so no screen line mixes a headline with article
+    /// text (what a screen reader's "read current line" hears).
+    Stacked,
+}
+
+impl PaneLayout {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "auto" => Some(Self::Auto),
+            "side" => Some(Self::Side),
+            "stacked" => Some(Self::Stacked),
+            _ => None,
+        }
+    }
+}
+
 /// `--color`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -123,6 +147,7 @@ pub struct Flags {
     pub color: Option<ColorChoice>,
     pub no_alt_screen: bool,
     pub no_status_bar: bool,
+    pub layout: Option<PaneLayout>,
 }
 
 /// The resolved settings the reader runs with.
@@ -134,6 +159,7 @@ pub struct Options {
     pub alt_screen: bool,
     /// Draw with ASCII only (`|`, `-`, `...`) because the locale is not UTF-8.
     pub ascii: bool,
+    pub layout: PaneLayout,
 }
 
 impl Default for Options {
@@ -144,6 +170,7 @@ impl Default for Options {
             status_bar: true,
             alt_screen: true,
             ascii: false,
+            layout: PaneLayout::Auto,
         }
     }
 }
@@ -162,6 +189,7 @@ pub fn resolve(flags: &Flags, file: &FileConfig, env: &Environment) -> Options {
         status_bar: !flags.no_status_bar && file.status_bar.unwrap_or(true),
         alt_screen: !flags.no_alt_screen && file.alt_screen.unwrap_or(true),
         ascii: !env.utf8(),
+        layout: flags.layout.or(file.layout).unwrap_or_default(),
     }
 }
 
@@ -249,5 +277,28 @@ mod tests {
             ..Flags::default()
         };
         assert_eq!(resolve(&flags, &file, &env).depth, ColorDepth::Ansi16);
+    }
+
+    #[test]
+    fn the_layout_flag_is_taken_and_defaults_to_auto() {
+        let env = env(None, None, true);
+        let file = FileConfig::default();
+        assert_eq!(
+            resolve(&Flags::default(), &file, &env).layout,
+            PaneLayout::Auto
+        );
+        let flags = Flags {
+            layout: Some(PaneLayout::Stacked),
+            ..Flags::default()
+        };
+        assert_eq!(resolve(&flags, &file, &env).layout, PaneLayout::Stacked);
+        for (name, layout) in [
+            ("auto", PaneLayout::Auto),
+            ("side", PaneLayout::Side),
+            ("stacked", PaneLayout::Stacked),
+        ] {
+            assert_eq!(PaneLayout::parse(name), Some(layout));
+        }
+        assert_eq!(PaneLayout::parse("sideways"), None);
     }
 }

@@ -114,6 +114,7 @@ pub fn stores_changed(app: &mut App, loaded: Library) -> Vec<Effect> {
     };
     if let Some((kind, text)) = text {
         app.message = Some(Message { kind, text });
+        app.remember_message();
     }
     app.keep_selection_visible();
     effects

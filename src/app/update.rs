@@ -26,6 +26,7 @@ pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
         Mode::Browse => browse(app, action, &mut effects),
     }
     app.keep_selection_visible();
+    app.remember_message();
     if app.snapshot() != before && !effects.iter().any(|e| matches!(e, Effect::Exit(_))) {
         effects.push(Effect::Redraw);
     }
@@ -42,7 +43,11 @@ fn global(app: &mut App, action: &Action, effects: &mut Vec<Effect>) -> bool {
         Action::Suspend => effects.extend([Effect::Save, Effect::Suspend, Effect::FullRedraw]),
         Action::Resumed => effects.extend([Effect::Reenter, Effect::FullRedraw]),
         Action::Resize(width, height) => resize(app, *width, *height),
-        Action::ToggleHighContrast => app.high_contrast = !app.high_contrast,
+        Action::ToggleHighContrast => {
+            app.high_contrast = !app.high_contrast;
+            let state = if app.high_contrast { "on" } else { "off" };
+            info(app, &format!("High contrast {state}"));
+        }
         Action::OpenLinkFailed(error) => {
             app.message = Some(Message {
                 kind: MessageKind::Error,
@@ -189,6 +194,10 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::PreviousStore => cycle_store(app, false),
         Action::Help => app.mode = Mode::Help { scroll: 0 },
         Action::CopyLink => copy_link(app, effects),
+        Action::RepeatMessage => match app.last_message.clone() {
+            Some(message) => app.message = Some(message),
+            None => info(app, "No message yet."),
+        },
         _ => {}
     }
 }
@@ -354,16 +363,22 @@ fn toggle_mark(app: &mut App, effects: &mut Vec<Effect>, mark: Mark) {
     };
     let Some(index) = target else { return };
     let key = app.key_of(index);
-    match mark {
+    // Only a character or a style changes on screen, which a screen reader does not speak:
+    // say what happened.
+    let said = match mark {
         Mark::Read => {
             let read = app.state.is_read(&key.store, &key.id);
             app.state.set_read(&key.store, &key.id, !read);
+            if read { "Marked unread" } else { "Marked read" }
         }
         Mark::Star => {
             let starred = app.state.is_starred(&key.store, &key.id);
             app.state.set_starred(&key.store, &key.id, !starred);
+            if starred { "Unstarred" } else { "Starred" }
         }
-    }
+    };
+    let title = app.library.headlines()[index].title.clone();
+    info(app, &format!("{said}: {title}"));
     app.marks += 1;
     effects.push(Effect::Save);
 }

@@ -17,13 +17,16 @@ pub struct HeadlineRow {
     pub unread: bool,
     pub starred: bool,
     pub breaking: bool,
-    /// ISO date or `----------`.
+    /// ISO date, or [`NO_DATE`].
     pub date: String,
     pub store: String,
     pub title: String,
 }
 
-pub const NO_DATE: &str = "----------";
+/// The date column of an undated article: a word a screen reader speaks as one (ten dashes
+/// were spoken "10 dash"), padded to the width of an ISO date so titles stay aligned.
+/// (`herald list` keeps its dashes: its format is specified for scripts.)
+pub const NO_DATE: &str = "undated   ";
 const BREAKING: &str = "BREAKING";
 /// Lists narrower than this leave out the store column.
 const STORE_COLUMN_FROM: u16 = 60;

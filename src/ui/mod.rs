@@ -37,7 +37,12 @@ pub fn draw(frame: &mut Frame, app: &App) {
     let buf = frame.buffer_mut();
     // Panes from the frame itself, so drawing never leaves the buffer even if a resize has
     // not reached `app` yet (the run loop syncs sizes before drawing).
-    let panes = crate::app::layout::panes(area.width, area.height, app.has_bottom_line());
+    let panes = crate::app::layout::panes_in(
+        app.options().layout,
+        area.width,
+        area.height,
+        app.has_bottom_line(),
+    );
     let cursor = match panes {
         None => too_small(buf, area, &theme),
         Some(_) if matches!(app.mode(), Mode::Help { .. }) => draw_help(buf, area, app, &theme),

@@ -272,3 +272,31 @@ fn without_the_status_bar_the_last_row_is_content_until_a_message_needs_it() {
         Position::new(1, 23)
     );
 }
+
+/// An undated article says `undated` in the date column, which a screen reader speaks as a
+/// word (`----------` was spoken "10 dash"); the title stays aligned with the dated rows.
+#[test]
+fn an_undated_row_says_undated_in_the_date_column() {
+    for (w, h) in [(80, 24), (100, 30)] {
+        let mut app = app(w, h);
+        update(&mut app, Action::Bottom);
+        let terminal = render(&app);
+        let buffer = terminal.backend().buffer();
+        let row =
+            |y: u16| -> String { (0..w).map(|x| buffer[(x, y)].symbol().to_owned()).collect() };
+        let cursor_row = (1..h)
+            .find(|&y| row(y).starts_with('>'))
+            .expect("a selected row");
+        let selected = row(cursor_row);
+        let above = row(cursor_row - 1);
+        assert!(!selected.contains("----------"), "{selected}");
+        assert_eq!(&selected[..24], ">N           undated    ", "{selected}");
+        // Same columns as a dated row: date column, then one space.
+        let date = &above[13..23];
+        assert!(
+            date.chars().all(|c| c.is_ascii_digit() || c == '-') && &date[4..5] == "-",
+            "{above}"
+        );
+        assert_eq!(&selected[23..24], " ");
+    }
+}

@@ -23,6 +23,7 @@ pub fn options() -> Options {
         status_bar: true,
         alt_screen: true,
         ascii: false,
+        layout: herald::app::options::PaneLayout::Auto,
     }
 }
 

@@ -327,3 +327,66 @@ fn help_lists_every_bound_key_and_action_at_any_width() {
         }
     }
 }
+
+fn message(app: &App) -> Option<String> {
+    app.message().map(|m| m.text.clone())
+}
+
+/// `m`, `s` and `c` change a character or only styles, which a screen reader does not speak:
+/// each says what it did on the message line, and the next key clears it.
+#[test]
+fn marks_and_high_contrast_say_what_they_did() {
+    let mut app = app(80, 24);
+    let index = app.selected_article().expect("a headline");
+    let title = app.library().headlines()[index].title.clone();
+    update(&mut app, Action::ToggleRead);
+    assert_eq!(message(&app), Some(format!("Marked read: {title}")));
+    update(&mut app, Action::ToggleRead);
+    assert_eq!(message(&app), Some(format!("Marked unread: {title}")));
+    update(&mut app, Action::ToggleStar);
+    assert_eq!(message(&app), Some(format!("Starred: {title}")));
+    update(&mut app, Action::ToggleStar);
+    assert_eq!(message(&app), Some(format!("Unstarred: {title}")));
+    assert_eq!(
+        update(&mut app, Action::ToggleHighContrast),
+        vec![Effect::Redraw]
+    );
+    assert_eq!(message(&app).as_deref(), Some("High contrast on"));
+    update(&mut app, Action::ToggleHighContrast);
+    assert_eq!(message(&app).as_deref(), Some("High contrast off"));
+    update(&mut app, Action::Down);
+    assert_eq!(message(&app), None, "the next key clears it");
+}
+
+/// Requirement F5: a key shows the last message again (with the cursor on it, as for any
+/// message), however many keys ago it was shown.
+#[test]
+fn the_last_message_can_be_shown_again() {
+    let mut app = app(80, 24);
+    update(&mut app, Action::RepeatMessage);
+    assert_eq!(message(&app).as_deref(), Some("No message yet."));
+    update(&mut app, Action::ToggleHighContrast);
+    press(&mut app, &[Action::Down, Action::Down, Action::Up]);
+    assert_eq!(message(&app), None);
+    assert_eq!(
+        update(&mut app, Action::RepeatMessage),
+        vec![Effect::Redraw]
+    );
+    assert_eq!(message(&app).as_deref(), Some("High contrast on"));
+    update(&mut app, Action::Down);
+    assert_eq!(message(&app), None);
+    // Errors are repeated as errors.
+    update(&mut app, Action::SaveFailed("disk full".into()));
+    update(&mut app, Action::Down);
+    update(&mut app, Action::RepeatMessage);
+    let repeated = app.message().expect("a message");
+    assert_eq!(repeated.kind, herald::app::MessageKind::Error);
+    assert!(repeated.text.contains("disk full"), "{}", repeated.text);
+    // It is in the generated help.
+    let help = herald::app::help::help_lines(app.keymap(), 120);
+    assert!(
+        help.iter()
+            .any(|l| l.text.starts_with("M ") && l.text.contains("last message")),
+        "{help:?}"
+    );
+}

@@ -1,0 +1,110 @@
+//! What one key costs on the wire: the real run loop drawing through the reader's own backend
+//! into memory, read back through the vt100 emulator. Issue 6 budgets a `j` in the list at
+//! 200 bytes (a screen reader re-reads what changed, and SSH links are slow); the budget is a
+//! byte count, so it is exact and independent of the machine.
+
+use herald::app::{App, ColorDepth, Options};
+use herald::reader::backend::ReaderBackend;
+use herald::reader::{Script, run_loop};
+use herald::state::ReaderState;
+use ratatui::Terminal;
+use ratatui::layout::Size;
+
+use crate::flow::TestHost;
+use crate::support::{options, sample_library, typed};
+
+const BUDGET: usize = 200;
+
+fn app(width: u16, height: u16, depth: ColorDepth) -> App {
+    App::new(
+        sample_library(),
+        ReaderState::in_memory(),
+        Options { depth, ..options() },
+        (width, height),
+        Vec::new(),
+    )
+}
+
+/// Everything written to the terminal from start to the end of `keys`.
+fn written(mut app: App, keys: &str) -> Vec<u8> {
+    let (width, height) = app.size();
+    let backend = ReaderBackend::with_size(Vec::new(), Size::new(width, height));
+    let mut terminal = Terminal::new(backend).expect("terminal");
+    run_loop(
+        &mut terminal,
+        &mut app,
+        &mut Script::new(typed(keys)),
+        &mut TestHost::default(),
+    )
+    .expect("the loop runs");
+    terminal.backend().writer().clone()
+}
+
+/// The bytes `key` writes after the first frame, and the screen after it.
+fn cost(key: &str, size: (u16, u16), depth: ColorDepth) -> (Vec<u8>, vt100::Parser) {
+    let first = written(app(size.0, size.1, depth), "");
+    let all = written(app(size.0, size.1, depth), key);
+    assert!(all.starts_with(&first), "the first frame is the same");
+    let mut parser = vt100::Parser::new(
+        size.1.try_into().expect("rows"),
+        size.0.try_into().expect("cols"),
+        0,
+    );
+    parser.process(&all);
+    (all[first.len()..].to_vec(), parser)
+}
+
+fn row(parser: &vt100::Parser, row: u16) -> String {
+    let (_, cols) = parser.screen().size();
+    parser
+        .screen()
+        .rows(0, cols.get())
+        .nth(usize::from(row))
+        .unwrap_or_default()
+}
+
+#[test]
+fn one_j_in_the_list_writes_at_most_200_bytes() {
+    let size = (100, 30);
+    for depth in [ColorDepth::Ansi16, ColorDepth::TrueColor, ColorDepth::None] {
+        let (bytes, parser) = cost("j", size, depth);
+        let shown = String::from_utf8_lossy(&bytes);
+        assert!(
+            bytes.len() <= BUDGET,
+            "{size:?} {depth:?}: one j wrote {} bytes: {shown:?}",
+            bytes.len()
+        );
+        // Nothing lost: the marker, the reverse video and the cursor on the new row.
+        let screen = parser.screen();
+        assert_eq!(screen.cursor_position(), (2, 0), "{size:?} {depth:?}");
+        assert!(row(&parser, 2).starts_with(">N  BREAKING"), "{shown:?}");
+        assert!(row(&parser, 1).starts_with(" N "), "{shown:?}");
+        for col in 0..10 {
+            let cell = screen.cell(2, col).expect("cell");
+            assert!(
+                cell.inverse(),
+                "{size:?} {depth:?} column {col} not reversed"
+            );
+            let old = screen.cell(1, col).expect("cell");
+            assert!(!old.inverse(), "{size:?} {depth:?} old row still reversed");
+        }
+        assert!(!shown.contains("\x1b[2J"), "a move never clears the screen");
+    }
+}
+
+#[test]
+fn a_page_down_stays_within_the_same_budget() {
+    for depth in [ColorDepth::Ansi16, ColorDepth::TrueColor, ColorDepth::None] {
+        let (bytes, parser) = cost(" ", (100, 30), depth);
+        assert!(bytes.len() <= BUDGET, "{depth:?}: {} bytes", bytes.len());
+        let (cursor_row, _) = parser.screen().cursor_position();
+        assert!(row(&parser, cursor_row).starts_with('>'));
+    }
+}
+
+/// The measurement sees every byte: a frame that repaints the list costs far more.
+#[test]
+fn the_byte_count_can_fail() {
+    let (bytes, _) = cost("b", (100, 30), ColorDepth::Ansi16);
+    assert!(bytes.len() > BUDGET, "{} bytes", bytes.len());
+}
