@@ -186,6 +186,9 @@ impl Library {
             fingerprint,
         });
         let mut seen = self.ids_in(store);
+        // An index holds no duplicate ids (the fast path gives up on them), so a store seen for
+        // the first time needs no per-article check: that saves a hash and a copy of every id.
+        let first_file_of_store = seen.is_empty();
         self.headlines.reserve(file.articles.len());
         self.details.reserve(file.articles.len());
         for article in file.articles {
@@ -198,7 +201,7 @@ impl Library {
                 breaking: fields.breaking,
                 source: fields.source,
             };
-            if self.is_new(&mut seen, &headline, input, article.line) {
+            if first_file_of_store || self.is_new(&mut seen, &headline, input, article.line) {
                 self.headlines.push(headline);
                 self.details.push(Detail::Disk {
                     file: file_number,

@@ -19,7 +19,7 @@ const TAB_WIDTH: usize = 8;
 /// endings, and removes escape sequences, control characters, bidi controls and invisible
 /// format characters.
 pub fn sanitize_text(input: &str) -> Cow<'_, str> {
-    if input.chars().all(is_plain_char) {
+    if is_printable_ascii(input) || input.chars().all(is_plain_char) {
         return Cow::Borrowed(input);
     }
     Cow::Owned(clean(input, LineBreaks::Keep))
@@ -28,9 +28,10 @@ pub fn sanitize_text(input: &str) -> Cow<'_, str> {
 /// Cleans single-line text (titles, names, ids shown to the user): like [`sanitize_text`], and
 /// any line break or tab becomes a single space, runs of spaces collapse and the ends are trimmed.
 pub fn sanitize_line(input: &str) -> Cow<'_, str> {
-    let simple = input
-        .chars()
-        .all(|c| is_plain_char(c) && c != '\n' && c != '\t')
+    let simple = (input.bytes().all(|b| (0x20..0x7f).contains(&b))
+        || input
+            .chars()
+            .all(|c| is_plain_char(c) && c != '\n' && c != '\t'))
         && !input.starts_with(' ')
         && !input.ends_with(' ')
         && !input.contains("  ");
@@ -50,7 +51,13 @@ pub fn sanitize_line(input: &str) -> Cow<'_, str> {
 /// True when no character of `text` could control a terminal or hide what text says. This is
 /// the property [`sanitize_text`] guarantees, and what the render layer asserts.
 pub fn is_inert(text: &str) -> bool {
-    text.chars().all(|c| c == '\n' || is_plain_char(c))
+    // Most text is printable ASCII: a byte test the compiler vectorises answers it.
+    is_printable_ascii(text) || text.chars().all(|c| c == '\n' || is_plain_char(c))
+}
+
+fn is_printable_ascii(text: &str) -> bool {
+    text.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n')
 }
 
 /// A character that passes through unchanged: printable, not a format character. `\n` counts
