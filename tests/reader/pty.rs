@@ -525,6 +525,35 @@ fn a_resize_that_arrives_with_a_key_is_never_lost() {
     assert_eq!(pty.wait_exit(), 0);
 }
 
+/// A resize just after start-up is seen too: the first frame can be on screen before the
+/// input thread has made its first read, and SIGWINCH is ignored until a handler is installed,
+/// so the handler must be in place before the first frame is drawn. Each launch resizes the
+/// moment anything is drawn.
+#[test]
+fn a_resize_right_after_start_up_is_never_lost() {
+    const LAUNCHES: usize = 30;
+    for launch in 0..LAUNCHES {
+        let mut pty = Pty::launch(Launch {
+            args: &["tests/fixtures/links/links.json"],
+            size: (100, 30),
+            ..Launch::default()
+        });
+        pty.wait_until("the first frame", DEADLINE, |screen| {
+            screen.contents().contains("Night Ferry")
+        })
+        .expect("the first frame");
+        pty.resize(30, 8);
+        let what = format!("launch {launch}: the resize to 30x8");
+        if let Err(error) = pty.wait_until(&what, DEADLINE, |screen| {
+            screen.contents().contains("Terminal too small (30x8)")
+        }) {
+            panic!("{error}");
+        }
+        pty.send("q");
+        assert_eq!(pty.wait_exit(), 0);
+    }
+}
+
 #[test]
 fn no_alt_screen_never_enters_the_alternate_screen() {
     let mut pty = Pty::launch(Launch {
