@@ -174,6 +174,12 @@ pub fn spawn_inputs(tx: &Sender<Input>) -> io::Result<()> {
 }
 
 fn spawn_events(tx: Sender<Input>) -> io::Result<()> {
+    // Set up crossterm's event source now, on this thread, before the first frame: it installs
+    // the SIGWINCH handler, and the thread below would only do that on its first read. Until
+    // then SIGWINCH is ignored, so a resize right after the first frame would never be seen.
+    // A zero-timeout poll creates the source without reading anything; if it fails (no
+    // terminal), the thread's first read fails the same way and reports a hang-up.
+    let _ = event::poll(Duration::ZERO);
     std::thread::Builder::new()
         .name("herald-input".into())
         .spawn(move || {

@@ -430,7 +430,14 @@ fn over_ssh_with_the_linux_console_in_the_c_locale() {
 fn the_process_finder_finds_and_does_not_invent() {
     assert!(processes_with("herald-no-such-marker-8c1f0e").is_empty());
     let mut child = Command::new("sleep").arg("30.8123").spawn().expect("sleep");
-    let found = processes_with("30.8123");
+    // `spawn` returns once exec has begun, but the kernel fills in /proc/PID/cmdline a moment
+    // later (it reads empty until then), so wait for it rather than read it once.
+    let end = Instant::now() + DEADLINE;
+    let mut found = processes_with("30.8123");
+    while found.is_empty() && Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(5));
+        found = processes_with("30.8123");
+    }
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(found.len(), 1, "{found:?}");
