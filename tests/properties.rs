@@ -99,7 +99,7 @@ proptest! {
     }
 
     #[test]
-    fn wrapping_never_exceeds_the_width(input in nasty_string(), width in 2usize..120) {
+    fn wrapping_never_exceeds_the_width(input in nasty_string(), width in herald::text::wrap::MIN_WRAP_WIDTH..120) {
         let text = sanitize_line(&input);
         for line in wrap_paragraph(&text, width) {
             prop_assert!(display_width(&line) <= width, "{:?} wider than {}", line, width);

@@ -10,7 +10,7 @@ fuzz_target!(|input: &str| {
     assert_eq!(sanitize_text(&text), text);
     let line = sanitize_line(input);
     assert!(is_inert(&line) && !line.contains('\n'));
-    for width in [2, 7, 40] {
+    for width in [herald::text::wrap::MIN_WRAP_WIDTH, 7, 40] {
         for wrapped in wrap_paragraph(&line, width) {
             assert!(display_width(&wrapped) <= width);
         }

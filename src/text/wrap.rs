@@ -34,8 +34,9 @@ pub fn paragraphs(body: &str) -> Vec<String> {
     result
 }
 
-/// Narrowest wrap width: a double-width character needs two columns.
-pub const MIN_WRAP_WIDTH: usize = 2;
+/// Narrowest wrap width: the widest single character needs three columns (U+17D8 KHMER SIGN
+/// BEYYAL, found by fuzzing; CJK and emoji need two).
+pub const MIN_WRAP_WIDTH: usize = 3;
 
 fn starts_list_item(line: &str) -> bool {
     if line.starts_with("* ") || line.starts_with("- ") || line.starts_with("\u{2022} ") {
@@ -67,19 +68,19 @@ pub fn wrap_paragraph(paragraph: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// Cuts `text` into pieces of at most `width` columns, between characters.
+/// Cuts `text` into pieces of at most `width` columns, between characters. Widths are measured
+/// on the whole piece, as everywhere else: a string's width is not always the sum of its
+/// characters' widths (some sequences render narrower or wider together).
 fn split_by_columns(text: &str, width: usize) -> Vec<String> {
     let mut pieces = Vec::new();
     let mut current = String::new();
-    let mut used = 0;
     for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width && !current.is_empty() {
-            pieces.push(std::mem::take(&mut current));
-            used = 0;
-        }
         current.push(c);
-        used += w;
+        if display_width(&current) > width && current.chars().count() > 1 {
+            current.pop();
+            pieces.push(std::mem::take(&mut current));
+            current.push(c);
+        }
     }
     if !current.is_empty() {
         pieces.push(current);
@@ -163,11 +164,13 @@ mod tests {
         let text = "Russian Foreign Minister Igor Ivanov has arrived in North Korea to encourage \
                     better relations with Seoul. Supercalifragilisticexpialidocious words break. \
                     東京都の新しい図書館は来月開館する予定です。";
-        // The second text is a fuzzing find on which textwrap alone overshoots at width 40.
+        // The others are fuzzing finds on which textwrap alone overshoots: a word glued to a
+        // wide character, and characters whose widths do not add up to their string's.
         let fuzzed = "*䆘:-****************************** ******:-";
-        for (text, width) in [2, 3, 5, 10, 17, 40, 80]
+        let fuzzed_again = "=ᦘ៘77,(HH?= =ᦘᦘ7777777777777776H,(HH?= =ᦘᦘ(HH?= =ᦘᦘ?= =ᦘᦘjjj%";
+        for (text, width) in [MIN_WRAP_WIDTH, 5, 7, 10, 17, 40, 80]
             .into_iter()
-            .flat_map(|w| [(text, w), (fuzzed, w)])
+            .flat_map(|w| [(text, w), (fuzzed, w), (fuzzed_again, w)])
         {
             for line in wrap_paragraph(text, width) {
                 assert!(
