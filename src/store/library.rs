@@ -347,9 +347,16 @@ impl Library {
 
     /// Every article, newest first; undated articles last, each group in store order.
     pub fn newest_first(&self) -> Vec<ArticleIndex> {
-        let mut order: Vec<ArticleIndex> = (0..self.headlines.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(self.headlines[i].published.map(|d| d.instant)));
-        order
+        // Sorting (key, index) pairs in place is cache-friendly, and the index breaks ties, so
+        // equal dates keep store order without a stable sort.
+        let mut keyed: Vec<(std::cmp::Reverse<Option<i64>>, ArticleIndex)> = self
+            .headlines
+            .iter()
+            .enumerate()
+            .map(|(i, h)| (std::cmp::Reverse(h.published.map(|d| d.instant)), i))
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, i)| i).collect()
     }
 
     /// Articles with this id, in any store (ids are unique only within a store).

@@ -63,7 +63,10 @@ fn is_printable_ascii(text: &str) -> bool {
 /// A character that passes through unchanged: printable, not a format character. `\n` counts
 /// (bodies keep their lines) but `\r` and `\t` do not, since they need normalising.
 fn is_plain_char(c: char) -> bool {
-    c == '\n' || !(c.is_control() || is_hidden_format(c) || is_line_separator(c))
+    // Printable ASCII first: most characters of most text, answered without the tables.
+    (' '..='~').contains(&c)
+        || c == '\n'
+        || !(c.is_control() || is_hidden_format(c) || is_line_separator(c))
 }
 
 #[derive(Clone, Copy, PartialEq)]
