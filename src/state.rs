@@ -67,7 +67,9 @@ struct StoredMark {
 pub struct ReaderState {
     /// Where the state is saved; `None` keeps it in memory only (tests, or no data directory).
     path: Option<PathBuf>,
-    marks: HashMap<ArticleKey, Mark>,
+    /// Store name -> article id -> mark: nested so a lookup by `&str` allocates nothing (the
+    /// list asks for every visible row on every frame).
+    marks: HashMap<String, HashMap<String, Mark>>,
     selected: Option<ArticleKey>,
     /// Marks changed in this session and not yet saved.
     dirty: HashSet<ArticleKey>,
@@ -114,7 +116,7 @@ impl ReaderState {
             ));
         }
         for StoredMark { key, mark } in file.marks {
-            self.marks.insert(key, mark);
+            self.put(key, mark);
         }
         self.selected = file.selected;
     }
@@ -128,8 +130,14 @@ impl ReaderState {
     }
 
     fn mark(&self, store: &str, id: &str) -> Option<&Mark> {
-        // Lookups happen per visible row; building a key allocates, which is fine at that scale.
-        self.marks.get(&ArticleKey::new(store, id))
+        self.marks.get(store)?.get(id)
+    }
+
+    fn put(&mut self, key: ArticleKey, mark: Mark) {
+        self.marks
+            .entry(key.store)
+            .or_default()
+            .insert(key.id, mark);
     }
 
     pub fn set_read(&mut self, store: &str, id: &str, read: bool) {
@@ -141,13 +149,17 @@ impl ReaderState {
     }
 
     fn change(&mut self, store: &str, id: &str, edit: impl FnOnce(&mut Mark)) {
-        let key = ArticleKey::new(store, id);
-        let mark = self.marks.entry(key.clone()).or_default();
+        let mark = self
+            .marks
+            .entry(store.to_owned())
+            .or_default()
+            .entry(id.to_owned())
+            .or_default();
         let before = *mark;
         edit(mark);
         if mark.read != before.read || mark.starred != before.starred {
             mark.changed = now_millis().max(before.changed + 1);
-            self.dirty.insert(key);
+            self.dirty.insert(ArticleKey::new(store, id));
         }
     }
 
@@ -200,11 +212,10 @@ impl ReaderState {
         for StoredMark { key, mark } in disk.marks {
             let ours_is_newer = self.dirty.contains(&key)
                 && self
-                    .marks
-                    .get(&key)
+                    .mark(&key.store, &key.id)
                     .is_some_and(|m| m.changed >= mark.changed);
             if !ours_is_newer {
-                self.marks.insert(key, mark);
+                self.put(key, mark);
             }
         }
         if !self.selected_dirty {
@@ -216,9 +227,11 @@ impl ReaderState {
         let mut marks: Vec<StoredMark> = self
             .marks
             .iter()
-            .map(|(key, mark)| StoredMark {
-                key: key.clone(),
-                mark: *mark,
+            .flat_map(|(store, ids)| {
+                ids.iter().map(|(id, mark)| StoredMark {
+                    key: ArticleKey::new(store, id),
+                    mark: *mark,
+                })
             })
             .collect();
         // Sorted, so the file diffs cleanly and two saves of the same state are identical.
