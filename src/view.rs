@@ -48,20 +48,6 @@ pub fn query_matches(library: &Library, query: &str) -> Vec<bool> {
     library.body_or_title_matches(&words_of(query))
 }
 
-/// True when the article's title or body contains every word of `query`, ignoring case.
-pub fn matches_query(library: &Library, index: ArticleIndex, query: &str) -> bool {
-    let words = words_of(query);
-    let article = library.article(index);
-    let title = article.headline.title.to_lowercase();
-    let mut body: Option<String> = None;
-    words.iter().all(|word| {
-        title.contains(word.as_str())
-            || body
-                .get_or_insert_with(|| article.detail.body.to_lowercase())
-                .contains(word.as_str())
-    })
-}
-
 /// The words of a query, lower-cased: a search ignores case and word order.
 fn words_of(query: &str) -> Vec<String> {
     query.split_whitespace().map(str::to_lowercase).collect()

@@ -148,8 +148,7 @@ fn parse_json_document(path: &str, text: &str, result: &mut ParsedFile) {
 
 fn parse_top_object(path: &str, text: &str, top: &TopObject<'_>, result: &mut ParsedFile) {
     let version = fields::raw_string(top.version, "version").ok().flatten();
-    if let Some(version) = version.filter(|v| v.starts_with(JSON_FEED_PREFIX)) {
-        let _ = version;
+    if version.is_some_and(|v| v.starts_with(JSON_FEED_PREFIX)) {
         result.format = Some(Format::JsonFeed);
         result.name = fields::line_field(top.title, "title").ok().flatten();
         match &top.items {
@@ -341,6 +340,24 @@ pub(crate) struct HeadlineFields {
     pub tags: Vec<String>,
 }
 
+impl HeadlineFields {
+    /// The whole article: these headline fields with `detail`, whose tags are the headline's.
+    fn with_detail(self, detail: ArticleDetail) -> ParsedArticle {
+        ParsedArticle {
+            line: 0,
+            id: self.id,
+            title: self.title,
+            published: self.published,
+            breaking: self.breaking,
+            source: self.source,
+            detail: ArticleDetail {
+                tags: self.tags,
+                ..detail
+            },
+        }
+    }
+}
+
 fn native_headline(
     raw: &RawArticle<'_>,
     warnings: &mut Warnings,
@@ -376,40 +393,20 @@ fn native_headline(
 fn parse_native_article(json: &str) -> Result<Accepted, ArticleProblem> {
     let raw: RawArticle<'_> = raw_object(json)?;
     let mut warnings = Warnings::default();
-    let HeadlineFields {
-        id,
-        title,
-        published,
-        breaking,
-        source,
-        tags,
-    } = native_headline(&raw, &mut warnings)?;
-    let url = warnings.keep(fields::line_field(raw.url, "url"));
-    let section = warnings.keep(fields::line_field(raw.section, "section"));
-    let author = warnings.keep(fields::line_field(raw.author, "author"));
-    let summary = warnings.keep(fields::text_field(raw.summary, "summary"));
-    let body = warnings
-        .keep(fields::text_field(raw.body, "body"))
-        .unwrap_or_default();
-    let updated = warnings.keep(fields::date_field(raw.updated, "updated"));
+    let headline = native_headline(&raw, &mut warnings)?;
+    let detail = ArticleDetail {
+        updated: warnings.keep(fields::date_field(raw.updated, "updated")),
+        url: warnings.keep(fields::line_field(raw.url, "url")),
+        section: warnings.keep(fields::line_field(raw.section, "section")),
+        author: warnings.keep(fields::line_field(raw.author, "author")),
+        summary: warnings.keep(fields::text_field(raw.summary, "summary")),
+        body: warnings
+            .keep(fields::text_field(raw.body, "body"))
+            .unwrap_or_default(),
+        tags: Vec::new(),
+    };
     Ok(Accepted {
-        article: ParsedArticle {
-            line: 0,
-            id,
-            title,
-            published,
-            breaking,
-            source,
-            detail: ArticleDetail {
-                updated,
-                url,
-                section,
-                author,
-                summary,
-                body,
-                tags,
-            },
-        },
+        article: headline.with_detail(detail),
         warnings: warnings.0,
     })
 }
@@ -651,32 +648,17 @@ fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
     let extension = feed_extension(&raw, &mut Warnings::default());
     let section = warnings.keep(fields::line_field(extension.section, "_herald.section"));
     let updated = warnings.keep(fields::date_field(raw.date_modified, "date_modified"));
-    let HeadlineFields {
-        id,
-        title,
-        published,
-        breaking,
-        source,
-        tags,
-    } = headline;
+    let detail = ArticleDetail {
+        updated,
+        url,
+        section,
+        author,
+        summary,
+        body,
+        tags: Vec::new(),
+    };
     Ok(Accepted {
-        article: ParsedArticle {
-            line: 0,
-            id,
-            title,
-            published,
-            breaking,
-            source,
-            detail: ArticleDetail {
-                updated,
-                url,
-                section,
-                author,
-                summary,
-                body,
-                tags,
-            },
-        },
+        article: headline.with_detail(detail),
         warnings: warnings.0,
     })
 }

@@ -147,25 +147,17 @@ fn read_path(path: &Path) -> (Vec<FileInput>, Vec<Diagnostic>) {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| display.clone());
-    match read_file(path, &display, kind, stem) {
-        Ok(input) => (vec![input], Vec::new()),
-        Err(diagnostic) => (Vec::new(), vec![diagnostic]),
-    }
+    (vec![file_input(path, &display, kind, stem)], Vec::new())
 }
 
-fn read_file(
-    path: &Path,
-    display: &str,
-    kind: FileKind,
-    fallback_name: String,
-) -> Result<FileInput, Diagnostic> {
-    Ok(FileInput {
+fn file_input(path: &Path, display: &str, kind: FileKind, fallback_name: String) -> FileInput {
+    FileInput {
         display: display.to_owned(),
         kind,
         fallback_name,
         content: Content::Disk(path.to_path_buf()),
         store_name: None,
-    })
+    }
 }
 
 fn read_folder(path: &Path, display: &str) -> (Vec<FileInput>, Vec<Diagnostic>) {
@@ -203,13 +195,10 @@ fn read_folder(path: &Path, display: &str) -> (Vec<FileInput>, Vec<Diagnostic>) 
             )],
         );
     }
-    let mut inputs = Vec::new();
-    let mut diagnostics = Vec::new();
-    for (file, kind) in files {
-        match read_file(&file, &display_path(&file), kind, folder_name.clone()) {
-            Ok(input) => inputs.push(input),
-            Err(diagnostic) => diagnostics.push(diagnostic),
-        }
-    }
-    (inputs, diagnostics)
+    // Reading happens at load time, where unreadable files are reported.
+    let inputs = files
+        .into_iter()
+        .map(|(file, kind)| file_input(&file, &display_path(&file), kind, folder_name.clone()))
+        .collect();
+    (inputs, Vec::new())
 }
