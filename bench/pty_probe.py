@@ -10,29 +10,10 @@ import argparse, json, os, pty, re, select, signal, struct, sys, termios, fcntl,
 
 KEYS = {"SPACE": b" ", "ENTER": b"\r", "PGDN": b"\x1b[6~", "ESC": b"\x1b", "DOWN": b"\x1b[B"}
 
-def read_until(fd, deadline, done):
-    """Reads into a buffer until done(buffer) or the deadline; returns (buffer, first_byte_time)."""
-    buf, first = b"", None
-    while time.monotonic() < deadline:
-        r, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
-        if not r:
-            break
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        if first is None:
-            first = time.monotonic()
-        buf += chunk
-        if done(buf):
-            break
-    return buf, first
-
-def read_quiet(fd, quiet, limit, last=None):
-    """Reads until nothing arrives for `quiet` seconds; returns (bytes, first_byte_time).
-    `last`, a list, receives the time of the last byte."""
+def read_quiet(fd, quiet, limit, last=None, done=None):
+    """Reads until nothing arrives for `quiet` seconds after the first byte (or until
+    done(buffer), or `limit` seconds in all); returns (bytes, first_byte_time). `last`, a list,
+    receives the time of the last byte."""
     buf, first, end = b"", None, time.monotonic() + limit
     while time.monotonic() < end:
         # Wait as long as it takes for the first byte; after that, until it goes quiet.
@@ -51,6 +32,8 @@ def read_quiet(fd, quiet, limit, last=None):
         if last is not None:
             last[:] = [time.monotonic()]
         buf += chunk
+        if done is not None and done(buf):
+            break
     return buf, first
 
 def main():
@@ -71,7 +54,8 @@ def main():
         os.execvp(command[0], command)
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", args.rows, args.cols, 0, 0))
     ready = re.compile(args.ready.encode())
-    buf, _ = read_until(fd, start + args.timeout, lambda b: ready.search(b) is not None)
+    # Until the ready text shows: no quiet gap ends it (a slow start may pause between writes).
+    buf, _ = read_quiet(fd, args.timeout, args.timeout, done=lambda b: ready.search(b) is not None)
     result = {"ready": ready.search(buf) is not None}
     result["start_to_usable_s"] = time.monotonic() - start
     rest, _ = read_quiet(fd, 0.3, 0.3)  # let the first screen finish
