@@ -22,7 +22,7 @@ pub fn list(library: &Library, out: &mut impl Write) -> io::Result<()> {
         .max()
         .unwrap_or(0);
     for index in library.newest_first() {
-        let headline = &library.headlines()[index];
+        let headline = library.headline(index);
         let date = headline
             .published
             .map_or_else(|| "----------".to_owned(), |d| d.iso_date());
@@ -44,7 +44,7 @@ pub fn article_lines(article: &Article<'_>, width: usize, banner: &str) -> Vec<S
     if article.headline.breaking {
         lines.push(banner.to_owned());
     }
-    lines.extend(wrap_body(&article.headline.title, width));
+    lines.extend(wrap_body(article.headline.title, width));
     let mut dateline = article.dateline_parts();
     if article.headline.published.is_none() {
         dateline.insert(0, "Undated".to_owned());
@@ -134,8 +134,7 @@ pub fn compact_state(library: &Library, out: &mut impl Write) -> io::Result<bool
         library.stores().iter().map(|s| s.name.as_str()).collect();
     let present: std::collections::HashSet<(&str, &str)> = library
         .headlines()
-        .iter()
-        .map(|h| (library.store(h.store).name.as_str(), h.id.as_str()))
+        .map(|h| (library.store(h.store).name.as_str(), h.id))
         .collect();
     let result = crate::state::compact(&path, |key| {
         open.contains(key.store.as_str())

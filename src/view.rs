@@ -31,12 +31,12 @@ pub fn visible(
         .iter()
         .copied()
         .filter(|&index| {
-            let headline = &library.headlines()[index];
+            let headline = library.headline(index);
             let store = &library.store(headline.store).name;
             filter.store.is_none_or(|s| s == headline.store)
                 && (!filter.breaking_only || headline.breaking)
-                && (!filter.unread_only || !state.is_read(store, &headline.id))
-                && (!filter.starred_only || state.is_starred(store, &headline.id))
+                && (!filter.unread_only || !state.is_read(store, headline.id))
+                && (!filter.starred_only || state.is_starred(store, headline.id))
                 && found.as_ref().is_none_or(|found| found[index])
         })
         .collect()
@@ -65,7 +65,7 @@ mod tests {
     fn titles(library: &Library, indices: &[ArticleIndex]) -> Vec<String> {
         indices
             .iter()
-            .map(|&i| library.headlines()[i].title.clone())
+            .map(|&i| library.headline(i).title.to_owned())
             .collect()
     }
 
@@ -114,10 +114,10 @@ mod tests {
             },
         );
         assert!(!breaking.is_empty());
-        assert!(breaking.iter().all(|&i| library.headlines()[i].breaking));
-        let first = &library.headlines()[breaking[0]];
+        assert!(breaking.iter().all(|&i| library.headline(i).breaking));
+        let first = library.headline(breaking[0]);
         let store = library.store(first.store).name.clone();
-        state.set_read(&store, &first.id, true);
+        state.set_read(&store, first.id, true);
         let unread_breaking = visible(
             &library,
             &state,
@@ -129,7 +129,7 @@ mod tests {
             },
         );
         assert_eq!(unread_breaking.len(), breaking.len() - 1);
-        state.set_starred(&store, &first.id, true);
+        state.set_starred(&store, first.id, true);
         let starred = visible(
             &library,
             &state,
@@ -152,7 +152,7 @@ mod tests {
         assert!(
             in_store
                 .iter()
-                .all(|&i| library.headlines()[i].store == first.store)
+                .all(|&i| library.headline(i).store == first.store)
         );
         assert!(in_store.len() < order.len());
     }

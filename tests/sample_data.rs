@@ -48,10 +48,10 @@ fn the_sample_covers_what_the_reader_must_show() {
         "Russian Foreign Minister Arrives in North Korea"
     );
     assert_eq!(first.headline.published.unwrap().iso_date(), "2002-07-28");
-    assert_eq!(first.headline.source.as_deref(), Some("VOA"));
+    assert_eq!(first.headline.source, Some("VOA"));
     assert!(first.headline.breaking);
     assert_eq!(herald::text::wrap::paragraphs(&first.detail.body).len(), 9);
-    let headlines = library.headlines();
+    let headlines: Vec<_> = library.headlines().collect();
     assert!(headlines.iter().filter(|h| h.breaking).count() >= 3);
     assert_eq!(
         headlines.iter().filter(|h| h.published.is_none()).count(),

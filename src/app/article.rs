@@ -134,7 +134,7 @@ fn layout(library: &Library, index: ArticleIndex, width: usize) -> Vec<ArticleLi
     };
     let texts = article_lines(&shown, width, BANNER);
     let banner = usize::from(article.headline.breaking);
-    let title = wrap_body(&article.headline.title, width).len();
+    let title = wrap_body(article.headline.title, width).len();
     let mut lines: Vec<ArticleLine> = texts
         .into_iter()
         .enumerate()

@@ -350,10 +350,10 @@ impl App {
     }
 
     pub fn key_of(&self, index: ArticleIndex) -> ArticleKey {
-        let headline = &self.library.headlines()[index];
+        let headline = self.library.headline(index);
         ArticleKey {
             store: self.library.store(headline.store).name.clone(),
-            id: headline.id.clone(),
+            id: headline.id.to_owned(),
         }
     }
 

@@ -65,8 +65,8 @@ fn errors(library: &Library) -> impl Iterator<Item = &crate::store::Diagnostic> 
 }
 
 fn key(library: &Library, index: ArticleIndex) -> ArticleKey {
-    let headline = &library.headlines()[index];
-    ArticleKey::new(&library.store(headline.store).name, &headline.id)
+    let headline = library.headline(index);
+    ArticleKey::new(&library.store(headline.store).name, headline.id)
 }
 
 /// Breaking articles of `new` that `old` did not have, newest first.
@@ -74,10 +74,10 @@ pub fn new_breaking(old: &Library, new: &Library) -> Vec<ArticleIndex> {
     new.newest_first()
         .into_iter()
         .filter(|&i| {
-            let headline = &new.headlines()[i];
+            let headline = new.headline(i);
             headline.breaking
                 && old
-                    .find(&new.store(headline.store).name, &headline.id)
+                    .find(&new.store(headline.store).name, headline.id)
                     .is_none()
         })
         .collect()
@@ -85,7 +85,8 @@ pub fn new_breaking(old: &Library, new: &Library) -> Vec<ArticleIndex> {
 
 /// The announcement for new breaking articles, or None when there are none.
 pub fn announcement(library: &Library, breaking: &[ArticleIndex]) -> Option<String> {
-    let first = library.headlines().get(*breaking.first()?)?;
+    let first = *breaking.first()?;
+    let first = (first < library.len()).then(|| library.headline(first))?;
     Some(match breaking.len() {
         1 => format!("Breaking news: {}", first.title),
         n => format!("Breaking news: {} (and {} more)", first.title, n - 1),

@@ -377,7 +377,7 @@ fn toggle_mark(app: &mut App, effects: &mut Vec<Effect>, mark: Mark) {
             if starred { "Unstarred" } else { "Starred" }
         }
     };
-    let title = app.library.headlines()[index].title.clone();
+    let title = app.library.headline(index).title.to_owned();
     info(app, &format!("{said}: {title}"));
     app.marks += 1;
     effects.push(Effect::Save);
@@ -472,7 +472,7 @@ fn next_breaking(app: &mut App) {
     let len = app.visible.len();
     for step in 1..=len {
         let position = (app.selected + step) % len;
-        if app.library.headlines()[app.visible[position]].breaking {
+        if app.library.headline(app.visible[position]).breaking {
             app.focus = Focus::List;
             move_to(app, position);
             return;

@@ -235,7 +235,7 @@ pub fn run(
                     let breaking = crate::app::reload::new_breaking(current, &new);
                     let mut lines: Vec<String> = breaking
                         .iter()
-                        .map(|&i| format!("Breaking news: {}", new.headlines()[i].title))
+                        .map(|&i| format!("Breaking news: {}", new.headline(i).title))
                         .collect();
                     if new.len() != current.len() {
                         lines.push(format!(

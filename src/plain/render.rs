@@ -27,8 +27,8 @@ pub fn sentence(text: &str) -> String {
 }
 
 fn store_and_id(library: &Library, index: ArticleIndex) -> (&str, &str) {
-    let headline = &library.headlines()[index];
-    (&library.store(headline.store).name, &headline.id)
+    let headline = library.headline(index);
+    (&library.store(headline.store).name, headline.id)
 }
 
 pub fn is_read(library: &Library, state: &ReaderState, index: ArticleIndex) -> bool {
@@ -45,7 +45,7 @@ pub fn is_starred(library: &Library, state: &ReaderState, index: ArticleIndex) -
 pub fn summary(library: &Library, state: &ReaderState) -> String {
     let all = library.len();
     let unread = (0..all).filter(|&i| !is_read(library, state, i)).count();
-    let breaking = library.headlines().iter().filter(|h| h.breaking).count();
+    let breaking = library.headlines().filter(|h| h.breaking).count();
     format!(
         "{} in {}, {unread} unread, {breaking} breaking.",
         count(all, "article"),
@@ -62,7 +62,7 @@ pub fn headline(
     number: usize,
     index: ArticleIndex,
 ) -> String {
-    let headline = &library.headlines()[index];
+    let headline = library.headline(index);
     let mut line = format!("{number}. ");
     if headline.breaking {
         line.push_str("Breaking. ");
@@ -73,7 +73,7 @@ pub fn headline(
     if is_starred(library, state, index) {
         line.push_str("Starred. ");
     }
-    line.push_str(&sentence(&headline.title));
+    line.push_str(&sentence(headline.title));
     let store = &library.store(headline.store).name;
     match headline.published {
         Some(date) => line.push_str(&format!(" {store}, {}.", date.long_date())),
@@ -116,7 +116,6 @@ mod tests {
     fn index_of(library: &Library, title: &str) -> ArticleIndex {
         library
             .headlines()
-            .iter()
             .position(|h| h.title.starts_with(title))
             .unwrap_or_else(|| panic!("no sample article titled {title:?}"))
     }
@@ -154,7 +153,7 @@ mod tests {
     fn the_summary_counts_articles_stores_unread_and_breaking() {
         let library = sample();
         let state = ReaderState::in_memory();
-        let breaking = library.headlines().iter().filter(|h| h.breaking).count();
+        let breaking = library.headlines().filter(|h| h.breaking).count();
         assert_eq!(
             summary(&library, &state),
             format!(

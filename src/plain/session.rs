@@ -348,7 +348,7 @@ impl<'a> Session<'a> {
         state.set_starred(store, id, starred);
         let verb = if starred { "Starred" } else { "Unstarred" };
         Reply {
-            lines: vec![format!("{verb}: {}", sentence(&article.headline.title))],
+            lines: vec![format!("{verb}: {}", sentence(article.headline.title))],
             state_changed: true,
             quit: false,
         }
@@ -601,7 +601,7 @@ mod tests {
         let library = sample();
         let mut state = ReaderState::in_memory();
         let mut session = Session::new(&library, &state, LAYOUT);
-        let breaking = library.headlines().iter().filter(|h| h.breaking).count();
+        let breaking = library.headlines().filter(|h| h.breaking).count();
         let reply = say(&mut session, &mut state, "b");
         assert_eq!(
             reply.lines[0],

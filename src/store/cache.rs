@@ -8,17 +8,30 @@
 //! cannot show the wrong article. Entries are replaced atomically; the cache only ever holds
 //! what can be rebuilt.
 
+use std::fs::File;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
-use super::index::{Fingerprint, IndexedArticle, IndexedFile, Span};
-use super::parse::{Format, HeadlineFields};
+use super::index::{BodyAt, Fingerprint, IndexedFile, Place, Span};
+use super::model::StoreId;
+use super::parse::Format;
+use super::table::{HeadlineTable, Row, TextAt};
 use crate::text::Published;
 
 const MAGIC: &[u8; 8] = b"HERALDIX";
 /// Bump when the layout changes: old entries are then rebuilt, not misread.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// Smaller store files are parsed faster than a cache entry is checked and read.
 pub const MIN_FILE_SIZE: u64 = 256 * 1024;
+/// Bytes of the fixed start of an entry: magic, version, and the lengths of its three parts.
+const PREAMBLE: usize = 8 + 4 + 4 + 8 + 8;
+/// Bytes per article row.
+const ROW: usize = 65;
+
+// An entry is: the preamble; a header (the store's path, fingerprint, format, name and article
+// count); one fixed-size row per article (headline fields as offsets into the text, the
+// article's place in its file); the headlines' text; a checksum of all of it. The parts are read
+// straight into the buffers the library keeps, so a warm start copies nothing twice.
 
 /// Where the entry for `store` lives inside `cache_dir`.
 pub fn entry_path(cache_dir: &Path, store: &Path) -> PathBuf {
@@ -36,21 +49,59 @@ pub(crate) fn load(
     store: &Path,
     fingerprint: Fingerprint,
 ) -> Option<IndexedFile> {
-    let bytes = std::fs::read(entry_path(cache_dir, store)).ok()?;
-    decode(&bytes, &key_of(store), fingerprint)
+    let mut file = File::open(entry_path(cache_dir, store)).ok()?;
+    let size = file.metadata().ok()?.len();
+    let mut preamble = [0u8; PREAMBLE];
+    file.read_exact(&mut preamble).ok()?;
+    let mut fixed = Reader(&preamble);
+    if fixed.take(8)? != MAGIC || fixed.u32()? != VERSION {
+        return None;
+    }
+    let header_len = fixed.u32()? as usize;
+    let rows_len = usize::try_from(fixed.u64()?).ok()?;
+    let text_len = usize::try_from(fixed.u64()?).ok()?;
+    let parts = (PREAMBLE as u64)
+        .checked_add(header_len as u64)?
+        .checked_add(rows_len as u64)?
+        .checked_add(text_len as u64)?
+        .checked_add(8)?;
+    if parts != size || rows_len % ROW != 0 {
+        return None;
+    }
+    let header = read_part(&mut file, header_len)?;
+    let rows = read_part(&mut file, rows_len)?;
+    let text = read_part(&mut file, text_len)?;
+    let mut sum = [0u8; 8];
+    file.read_exact(&mut sum).ok()?;
+    if u64::from_le_bytes(sum) != entry_checksum(&preamble, &header, &rows, &text) {
+        return None;
+    }
+    decode(&header, &rows, text, &key_of(store), fingerprint)
+}
+
+fn read_part(file: &mut File, len: usize) -> Option<Vec<u8>> {
+    let mut bytes = vec![0u8; len];
+    file.read_exact(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// Saves the index of `store`; failures are ignored (the cache is an optimisation).
 pub(crate) fn save(cache_dir: &Path, store: &Path, fingerprint: Fingerprint, file: &IndexedFile) {
     let path = entry_path(cache_dir, store);
     let Some(dir) = path.parent() else { return };
+    let Some((preamble, header, rows)) = encode(&key_of(store), fingerprint, file) else {
+        return;
+    };
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
-    let bytes = encode(&key_of(store), fingerprint, file);
+    let text = file.headlines.text().as_bytes();
+    let sum = entry_checksum(&preamble, &header, &rows, text);
     if let Ok(mut temp) = tempfile::NamedTempFile::new_in(dir) {
-        use std::io::Write;
-        if temp.write_all(&bytes).is_ok() {
+        let written = [&preamble[..], &header, &rows, text, &sum.to_le_bytes()]
+            .iter()
+            .try_for_each(|part| temp.write_all(part));
+        if written.is_ok() {
             let _ = temp.persist(&path);
         }
     }
@@ -64,70 +115,106 @@ fn key_of(store: &Path) -> String {
         .into_owned()
 }
 
-/// A fast 64-bit checksum (FNV-1a over 8-byte words); detects truncation and corruption, not
-/// tampering, which is all a cache of rebuildable data needs.
+/// A fast 64-bit checksum (four interleaved multiply-rotate lanes over 8-byte words, so the
+/// processor works on four at once); detects truncation and corruption, not tampering, which is
+/// all a cache of rebuildable data needs.
 fn checksum(bytes: &[u8]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut words = bytes.chunks_exact(8);
-    for word in &mut words {
-        let mut array = [0u8; 8];
-        array.copy_from_slice(word);
-        hash = (hash ^ u64::from_le_bytes(array)).wrapping_mul(0x0000_0100_0000_01b3);
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut lanes: [u64; 4] = [0xcbf2_9ce4_8422_2325, 1, 2, 3];
+    let mut blocks = bytes.chunks_exact(32);
+    for block in &mut blocks {
+        for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+            let mut array = [0u8; 8];
+            array.copy_from_slice(word);
+            *lane = (*lane ^ u64::from_le_bytes(array))
+                .wrapping_mul(K)
+                .rotate_left(29);
+        }
     }
-    for &byte in words.remainder() {
-        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+    for &byte in blocks.remainder() {
+        lanes[0] = (lanes[0] ^ u64::from(byte)).wrapping_mul(K).rotate_left(29);
     }
-    hash ^ bytes.len() as u64
+    lanes.iter().fold(bytes.len() as u64, |hash, &lane| {
+        (hash ^ lane).wrapping_mul(K).rotate_left(31)
+    })
 }
 
-fn encode(key: &str, fingerprint: Fingerprint, file: &IndexedFile) -> Vec<u8> {
-    let mut out = Writer(Vec::with_capacity(64 + file.articles.len() * 128));
-    out.0.extend_from_slice(MAGIC);
-    out.u32(VERSION);
-    out.str(key);
-    out.u64(fingerprint.len);
-    out.0
+fn entry_checksum(preamble: &[u8], header: &[u8], rows: &[u8], text: &[u8]) -> u64 {
+    [preamble, header, rows, text]
+        .iter()
+        .fold(0u64, |sum, part| {
+            (sum.rotate_left(17) ^ checksum(part)).wrapping_mul(3)
+        })
+}
+
+/// The preamble, header and rows of an entry; `None` when the file is too big to describe
+/// (text offsets are 32-bit).
+fn encode(
+    key: &str,
+    fingerprint: Fingerprint,
+    file: &IndexedFile,
+) -> Option<([u8; PREAMBLE], Vec<u8>, Vec<u8>)> {
+    let text_len = file.headlines.text().len();
+    u32::try_from(text_len).ok()?;
+    let mut header = Writer(Vec::with_capacity(128));
+    header.str(key);
+    header.u64(fingerprint.len);
+    header
+        .0
         .extend_from_slice(&fingerprint.modified_nanos.to_le_bytes());
-    out.0.push(match file.format {
+    header.0.push(match file.format {
         Format::Native => 0,
         Format::JsonFeed => 1,
         Format::JsonLines => 2,
     });
-    out.opt_str(file.name.as_deref());
-    out.u64(file.articles.len() as u64);
-    for article in &file.articles {
-        let fields = &article.fields;
-        out.str(&fields.id);
-        out.str(&fields.title);
-        match fields.published {
-            None => out.0.push(0),
+    header.opt_str(file.name.as_deref());
+    header.u64(file.places.len() as u64);
+    let mut rows = Writer(Vec::with_capacity(file.places.len() * ROW));
+    for (row, place) in file.headlines.rows().iter().zip(&file.places) {
+        rows.text_at(Some(row.id));
+        rows.text_at(Some(row.title));
+        rows.text_at(row.source);
+        match row.published {
+            None => rows.0.extend_from_slice(&[0; 15]),
             Some(date) => {
-                out.0.push(1);
-                out.0.extend_from_slice(&date.year.to_le_bytes());
-                out.0.push(date.month);
-                out.0.push(date.day);
-                out.0.extend_from_slice(&date.instant.to_le_bytes());
+                rows.0.push(1);
+                rows.0.extend_from_slice(&date.year.to_le_bytes());
+                rows.0.push(date.month);
+                rows.0.push(date.day);
+                rows.0.extend_from_slice(&date.instant.to_le_bytes());
             }
         }
-        out.0.push(u8::from(fields.breaking));
-        out.opt_str(fields.source.as_deref());
-        out.u64(article.span.start);
-        out.u32(article.span.len);
-        out.u64(article.line as u64);
+        rows.0.push(u8::from(row.breaking));
+        rows.u64(place.span.start);
+        rows.u32(place.span.len);
+        let (kind, start, len) = match place.body {
+            BodyAt::None => (0, 0, 0),
+            BodyAt::Raw { start, len } => (1, start, len),
+            BodyAt::Decode => (2, 0, 0),
+        };
+        rows.0.push(kind);
+        rows.u32(start);
+        rows.u32(len);
+        rows.u32(place.line);
     }
-    let sum = checksum(&out.0);
-    out.u64(sum);
-    out.0
+    let mut preamble = Writer(Vec::with_capacity(PREAMBLE));
+    preamble.0.extend_from_slice(MAGIC);
+    preamble.u32(VERSION);
+    preamble.u32(u32::try_from(header.0.len()).ok()?);
+    preamble.u64(rows.0.len() as u64);
+    preamble.u64(text_len as u64);
+    Some((preamble.0.try_into().ok()?, header.0, rows.0))
 }
 
-fn decode(bytes: &[u8], key: &str, fingerprint: Fingerprint) -> Option<IndexedFile> {
-    let body_len = bytes.len().checked_sub(8)?;
-    let mut tail = Reader(&bytes[body_len..]);
-    if tail.u64()? != checksum(&bytes[..body_len]) {
-        return None;
-    }
-    let mut input = Reader(&bytes[..body_len]);
-    if input.take(8)? != MAGIC || input.u32()? != VERSION || input.str()? != key {
+fn decode(
+    header: &[u8],
+    rows: &[u8],
+    text: Vec<u8>,
+    key: &str,
+    fingerprint: Fingerprint,
+) -> Option<IndexedFile> {
+    let mut input = Reader(header);
+    if input.str()? != key {
         return None;
     }
     let len = input.u64()?;
@@ -147,63 +234,76 @@ fn decode(bytes: &[u8], key: &str, fingerprint: Fingerprint) -> Option<IndexedFi
     };
     let name = input.opt_str()?;
     let count = usize::try_from(input.u64()?).ok()?;
-    // Each article takes at least 30 bytes: a count larger than that is corrupt.
-    if count > input.0.len() / 30 + 1 {
+    if !input.0.is_empty()
+        || count != rows.len() / ROW
+        || name
+            .as_deref()
+            .is_some_and(|name| !crate::text::is_inert(name))
+    {
         return None;
     }
-    let mut articles = Vec::with_capacity(count);
-    for _ in 0..count {
-        // Never trust the cache with what reaches the terminal: it is checked like store text.
-        let id = inert(input.str()?)?;
-        let title = inert(input.str()?)?;
-        let published = match input.u8()? {
+    // Never trust the cache with what reaches the terminal: its text is checked like store
+    // text (whole, at once: a check that holds for each character holds for the concatenation).
+    let text = String::from_utf8(text).ok()?;
+    if !crate::text::is_inert(&text) {
+        return None;
+    }
+    let mut headlines = Vec::with_capacity(count);
+    let mut places = Vec::with_capacity(count);
+    for row in rows.chunks_exact(ROW) {
+        let mut input = Reader(row);
+        let id = input.text_at()??;
+        let title = input.text_at()??;
+        let source = input.text_at()?;
+        let flag = input.u8()?;
+        let year = i32::from_le_bytes(input.take(4)?.try_into().ok()?);
+        let (month, day) = (input.u8()?, input.u8()?);
+        let instant = i64::from_le_bytes(input.take(8)?.try_into().ok()?);
+        let published = match flag {
             0 => None,
-            1 => {
-                let year = i32::from_le_bytes(input.take(4)?.try_into().ok()?);
-                let month = input.u8()?;
-                let day = input.u8()?;
-                let instant = i64::from_le_bytes(input.take(8)?.try_into().ok()?);
-                Some(Published {
-                    year,
-                    month,
-                    day,
-                    instant,
-                })
-            }
+            1 if (1..=12).contains(&month) && (1..=31).contains(&day) => Some(Published {
+                year,
+                month,
+                day,
+                instant,
+            }),
             _ => return None,
         };
-        let breaking = input.u8()? == 1;
-        let source = match input.opt_str()? {
-            None => None,
-            Some(text) => Some(inert(&text)?),
+        let breaking = match input.u8()? {
+            0 => false,
+            1 => true,
+            _ => return None,
         };
         let span = Span {
             start: input.u64()?,
             len: input.u32()?,
         };
-        let line = usize::try_from(input.u64()?).ok()?;
-        articles.push(IndexedArticle {
-            fields: HeadlineFields {
-                id,
-                title,
-                published,
-                breaking,
-                source,
-                tags: Vec::new(),
-            },
-            span,
-            line,
+        let (kind, start, len) = (input.u8()?, input.u32()?, input.u32()?);
+        let body = match kind {
+            0 => BodyAt::None,
+            1 if u64::from(start) + u64::from(len) <= u64::from(span.len) => {
+                BodyAt::Raw { start, len }
+            }
+            2 => BodyAt::Decode,
+            _ => return None,
+        };
+        let line = input.u32()?;
+        headlines.push(Row {
+            store: StoreId(0),
+            id,
+            title,
+            source,
+            published,
+            breaking,
         });
+        places.push(Place { span, body, line });
     }
-    input.0.is_empty().then_some(IndexedFile {
+    Some(IndexedFile {
         format,
         name,
-        articles,
+        headlines: HeadlineTable::from_parts(text, headlines)?,
+        places,
     })
-}
-
-fn inert(text: &str) -> Option<String> {
-    crate::text::is_inert(text).then(|| text.to_owned())
 }
 
 struct Writer(Vec<u8>);
@@ -228,6 +328,20 @@ impl Writer {
             Some(text) => {
                 self.0.push(1);
                 self.str(text);
+            }
+        }
+    }
+
+    /// Offsets fit in 32 bits: `encode` refuses bigger text.
+    fn text_at(&mut self, at: Option<TextAt>) {
+        match at {
+            None => {
+                self.u32(u32::MAX);
+                self.u32(0);
+            }
+            Some(at) => {
+                self.u32(at.start as u32);
+                self.u32(at.len);
             }
         }
     }
@@ -268,5 +382,14 @@ impl<'a> Reader<'a> {
             1 => Some(Some(self.str()?.to_owned())),
             _ => None,
         }
+    }
+
+    /// A text offset; the outer `None` means unreadable, the inner one "no text".
+    fn text_at(&mut self) -> Option<Option<TextAt>> {
+        let (start, len) = (self.u32()?, self.u32()?);
+        Some((start != u32::MAX).then_some(TextAt {
+            start: start as usize,
+            len,
+        }))
     }
 }

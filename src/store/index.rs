@@ -11,12 +11,17 @@ use std::path::Path;
 
 use memchr::memchr;
 
-use super::parse::{FileKind, Format, HeadlineFields, headline_only};
+use super::model::{Headline, StoreId};
+use super::parse::{FileKind, Format, headline_only};
 use super::scan::{GiveUp, Piece, Splitter};
+use super::table::HeadlineTable;
 use crate::text::sanitize_line;
 
-/// Bytes read per step.
-const CHUNK: usize = 4 << 20;
+/// Bytes read per step: small enough to stay in the CPU's cache while it is parsed, large
+/// enough that system calls cost little.
+const CHUNK: usize = 256 << 10;
+/// Files smaller than this are indexed on one thread: starting another costs more.
+const PARALLEL_FROM: u64 = 2 << 20;
 
 /// Where an article's JSON is in its file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,17 +30,67 @@ pub struct Span {
     pub len: u32,
 }
 
-pub(crate) struct IndexedArticle {
-    pub fields: HeadlineFields,
-    pub span: Span,
-    /// 1-based line where the article starts, when known (JSON Lines); 0 otherwise.
-    pub line: usize,
+/// Where an article's body is inside its span, so a search can look at the body alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyAt {
+    /// The article has no body.
+    None,
+    /// The body's raw JSON string, quotes included, at these bytes of the span.
+    Raw { start: u32, len: u32 },
+    /// The body has to be parsed to be searched (HTML, or not a string).
+    Decode,
 }
 
+/// Where one indexed article is in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Place {
+    pub span: Span,
+    pub body: BodyAt,
+    /// 1-based line where the article starts, when known (JSON Lines); 0 otherwise.
+    pub line: u32,
+}
+
+/// A store file's headlines (their store not yet known) and, parallel to them, where each
+/// article is in the file.
+#[derive(Debug, PartialEq, Eq)]
 pub(crate) struct IndexedFile {
     pub format: Format,
     pub name: Option<String>,
-    pub articles: Vec<IndexedArticle>,
+    pub headlines: HeadlineTable,
+    pub places: Vec<Place>,
+}
+
+/// Part of a file's index, built on one thread.
+#[derive(Default)]
+struct IndexedPart {
+    headlines: HeadlineTable,
+    places: Vec<Place>,
+}
+
+impl IndexedPart {
+    fn add(&mut self, json: &[u8], start: u64, line: u32, format: Format) -> Result<(), GiveUp> {
+        let text = simdutf8::basic::from_utf8(json).map_err(|_| GiveUp)?;
+        let (fields, body) = headline_only(text, format).ok_or(GiveUp)?;
+        self.headlines.push(Headline {
+            store: StoreId(0),
+            id: &fields.id,
+            title: &fields.title,
+            published: fields.published,
+            breaking: fields.breaking,
+            source: fields.source.as_deref(),
+        });
+        self.places.push(Place {
+            span: span(start, json.len())?,
+            body,
+            line,
+        });
+        Ok(())
+    }
+
+    fn extend(&mut self, other: IndexedPart) {
+        self.headlines.append(other.headlines, |_| true);
+        self.places.extend(other.places);
+    }
 }
 
 /// Identifies a version of a file cheaply: a change of size or modification time means the
@@ -98,20 +153,11 @@ pub(crate) fn index_file(
     if Fingerprint::of(path)? != before {
         return Err(NotIndexed::Fallback);
     }
-    let mut ids = HashSet::with_capacity(file.articles.len());
-    if !file
-        .articles
-        .iter()
-        .all(|a| ids.insert(a.fields.id.as_str()))
-    {
+    let mut ids = HashSet::with_capacity(file.places.len());
+    if !(0..file.headlines.len()).all(|i| ids.insert(file.headlines.id(i))) {
         return Err(NotIndexed::Fallback);
     }
     Ok((file, before))
-}
-
-fn headline(json: &[u8], format: Format) -> Result<HeadlineFields, GiveUp> {
-    let text = std::str::from_utf8(json).map_err(|_| GiveUp)?;
-    headline_only(text, format).ok_or(GiveUp)
 }
 
 fn span(start: u64, len: usize) -> Result<Span, GiveUp> {
@@ -127,9 +173,9 @@ fn index_json_lines(path: &Path, len: u64) -> Result<IndexedFile, NotIndexed> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8) as u64;
-    let threads = if len < (CHUNK as u64) { 1 } else { threads };
+    let threads = if len < PARALLEL_FROM { 1 } else { threads };
     let bounds: Vec<u64> = (0..=threads).map(|i| len * i / threads).collect();
-    let parts: Vec<Result<Vec<IndexedArticle>, NotIndexed>> = std::thread::scope(|scope| {
+    let parts: Vec<Result<IndexedPart, NotIndexed>> = std::thread::scope(|scope| {
         let handles: Vec<_> = bounds
             .windows(2)
             .map(|w| (w[0], w[1]))
@@ -140,76 +186,75 @@ fn index_json_lines(path: &Path, len: u64) -> Result<IndexedFile, NotIndexed> {
             .map(|h| h.join().unwrap_or(Err(NotIndexed::Fallback)))
             .collect()
     });
-    let mut articles = Vec::new();
+    let mut whole = IndexedPart::default();
     for part in parts {
-        articles.extend(part?);
+        whole.extend(part?);
     }
     // Each range counts lines from its own start, so line numbers are exact only for one range;
     // drop them otherwise rather than mislead.
     if threads > 1 {
-        for article in &mut articles {
-            article.line = 0;
+        for place in &mut whole.places {
+            place.line = 0;
         }
     }
     Ok(IndexedFile {
         format: Format::JsonLines,
         name: None,
-        articles,
+        headlines: whole.headlines,
+        places: whole.places,
     })
 }
 
 /// Indexes the lines that start in `[from, to)`: a line starting before `from` belongs to the
 /// previous range, and the line that starts last runs past `to` if it must.
-fn index_line_range(path: &Path, from: u64, to: u64) -> Result<Vec<IndexedArticle>, NotIndexed> {
+fn index_line_range(path: &Path, from: u64, to: u64) -> Result<IndexedPart, NotIndexed> {
     let mut file = File::open(path)?;
-    let mut position = from;
-    if from > 0 {
-        // Step back one byte: if it is a newline, a line starts exactly at `from`.
-        std::io::Seek::seek(&mut file, io::SeekFrom::Start(from - 1))?;
-        position = from - 1;
-    }
-    let mut articles = Vec::new();
-    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK);
-    let mut chunk = vec![0u8; CHUNK];
+    // Step back one byte: if it is a newline, a line starts exactly at `from`.
+    let mut position = from.saturating_sub(1);
+    std::io::Seek::seek(&mut file, io::SeekFrom::Start(position))?;
+    let mut part = IndexedPart::default();
+    // `buffer[..filled]` holds the file from `position` on; a line longer than the buffer
+    // makes it grow.
+    let mut buffer = vec![0u8; CHUNK];
+    let mut filled = 0;
     // Whether the bytes at the start of `buffer` begin a line of this range.
     let mut skipping_partial = from > 0;
     let mut line = 1;
     loop {
-        let read = file.read(&mut chunk)?;
+        if filled == buffer.len() {
+            buffer.resize(buffer.len() * 2, 0);
+        }
+        let read = file.read(&mut buffer[filled..])?;
         if read == 0 {
             break;
         }
-        buffer.extend_from_slice(&chunk[..read]);
+        filled += read;
         let mut start = 0;
-        while let Some(end) = memchr(b'\n', &buffer[start..]).map(|i| start + i) {
+        while let Some(end) = memchr(b'\n', &buffer[start..filled]).map(|i| start + i) {
             let line_start = position + start as u64;
             if skipping_partial {
                 skipping_partial = false;
             } else {
                 if line_start >= to {
-                    return Ok(articles);
+                    return Ok(part);
                 }
-                add_line(&buffer[start..end], line_start, line, &mut articles)?;
+                add_line(&buffer[start..end], line_start, line, &mut part)?;
                 line += 1;
             }
             start = end + 1;
         }
+        buffer.copy_within(start..filled, 0);
+        filled -= start;
         position += start as u64;
-        buffer.drain(..start);
     }
     // The last line may have no newline.
-    if !skipping_partial && !buffer.is_empty() && position < to.max(position + 1) {
-        add_line(&buffer, position, line, &mut articles)?;
+    if !skipping_partial && filled > 0 && position < to.max(position + 1) {
+        add_line(&buffer[..filled], position, line, &mut part)?;
     }
-    Ok(articles)
+    Ok(part)
 }
 
-fn add_line(
-    bytes: &[u8],
-    start: u64,
-    line: usize,
-    articles: &mut Vec<IndexedArticle>,
-) -> Result<(), GiveUp> {
+fn add_line(bytes: &[u8], start: u64, line: u32, part: &mut IndexedPart) -> Result<(), GiveUp> {
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(());
@@ -217,12 +262,7 @@ fn add_line(
     if start == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
         return Err(GiveUp);
     }
-    articles.push(IndexedArticle {
-        fields: headline(bytes, Format::JsonLines)?,
-        span: span(start, bytes.len())?,
-        line,
-    });
-    Ok(())
+    part.add(bytes, start, line, Format::JsonLines)
 }
 
 /// Article pieces parsed per batch; bounds the raw bytes held at once.
@@ -233,7 +273,7 @@ fn index_json_document(mut file: File) -> Result<IndexedFile, NotIndexed> {
     let mut chunk = vec![0u8; CHUNK];
     let mut fields: Vec<(String, Vec<u8>)> = Vec::new();
     let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
-    let mut articles = Vec::new();
+    let mut whole = IndexedPart::default();
     let mut first = true;
     loop {
         let read = file.read(&mut chunk)?;
@@ -249,13 +289,13 @@ fn index_json_document(mut file: File) -> Result<IndexedFile, NotIndexed> {
             Piece::Article { offset, raw } => batch.push((offset, raw)),
         })?;
         if batch.len() >= BATCH {
-            articles.extend(parse_batch(&batch, guess_format(&splitter))?);
+            whole.extend(parse_batch(&batch, guess_format(&splitter))?);
             batch.clear();
         }
     }
     splitter.finish()?;
     let format = guess_format(&splitter);
-    articles.extend(parse_batch(&batch, format)?);
+    whole.extend(parse_batch(&batch, format)?);
     // The array's key decided how articles were read; the version field must agree.
     let version = field_string(&fields, "version")?;
     let is_feed = version.is_some_and(|v| v.starts_with("https://jsonfeed.org/version/1"));
@@ -270,7 +310,8 @@ fn index_json_document(mut file: File) -> Result<IndexedFile, NotIndexed> {
     Ok(IndexedFile {
         format,
         name,
-        articles,
+        headlines: whole.headlines,
+        places: whole.places,
     })
 }
 
@@ -291,26 +332,21 @@ fn field_string(fields: &[(String, Vec<u8>)], key: &str) -> Result<Option<String
 }
 
 /// Parses a batch of article pieces on all cores, keeping their order.
-fn parse_batch(pieces: &[(u64, Vec<u8>)], format: Format) -> Result<Vec<IndexedArticle>, GiveUp> {
+fn parse_batch(pieces: &[(u64, Vec<u8>)], format: Format) -> Result<IndexedPart, GiveUp> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let per_thread = pieces.len().div_ceil(threads).max(1);
-    let parts: Vec<Result<Vec<IndexedArticle>, GiveUp>> = std::thread::scope(|scope| {
+    let parts: Vec<Result<IndexedPart, GiveUp>> = std::thread::scope(|scope| {
         let handles: Vec<_> = pieces
             .chunks(per_thread)
             .map(|pieces| {
                 scope.spawn(move || {
-                    pieces
-                        .iter()
-                        .map(|(offset, raw)| {
-                            Ok(IndexedArticle {
-                                fields: headline(raw, format)?,
-                                span: span(*offset, raw.len())?,
-                                line: 0,
-                            })
-                        })
-                        .collect::<Result<Vec<_>, GiveUp>>()
+                    let mut part = IndexedPart::default();
+                    for (offset, raw) in pieces {
+                        part.add(raw, *offset, 0, format)?;
+                    }
+                    Ok(part)
                 })
             })
             .collect();
@@ -319,9 +355,9 @@ fn parse_batch(pieces: &[(u64, Vec<u8>)], format: Format) -> Result<Vec<IndexedA
             .map(|h| h.join().unwrap_or(Err(GiveUp)))
             .collect()
     });
-    let mut articles = Vec::with_capacity(pieces.len());
+    let mut whole = IndexedPart::default();
     for part in parts {
-        articles.extend(part?);
+        whole.extend(part?);
     }
-    Ok(articles)
+    Ok(whole)
 }

@@ -6,15 +6,16 @@
 //! article is opened or searched; so a store of a million articles costs its headlines only.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 use super::diagnostic::{Diagnostic, Severity};
-use super::index::{Fingerprint, IndexedFile, NotIndexed, Span, index_file};
+use super::index::{BodyAt, Fingerprint, IndexedFile, NotIndexed, Span, index_file};
 use super::model::{Article, ArticleDetail, Headline, ParsedArticle, StoreId, StoreInfo};
 use super::parse::{Format, ParsedFile, article_only, parse_file};
 use super::source::{Content, FileInput, StoreSource, read_source};
+use super::table::HeadlineTable;
 
 /// How thoroughly to read stores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,7 +31,7 @@ pub enum LoadMode {
 #[derive(Debug)]
 enum Detail {
     Memory(Box<ArticleDetail>),
-    Disk { file: u32, span: Span },
+    Disk { file: u32, span: Span, body: BodyAt },
 }
 
 /// A store file whose articles' details are read on demand.
@@ -45,7 +46,7 @@ struct DiskFile {
 #[derive(Debug, Default)]
 pub struct Library {
     stores: Vec<StoreInfo>,
-    headlines: Vec<Headline>,
+    headlines: HeadlineTable,
     /// Parallel to `headlines`.
     details: Vec<Detail>,
     files: Vec<DiskFile>,
@@ -157,13 +158,13 @@ impl Library {
         {
             let headline = Headline {
                 store,
-                id,
-                title,
+                id: &id,
+                title: &title,
                 published,
                 breaking,
-                source,
+                source: source.as_deref(),
             };
-            if self.is_new(&mut seen, &headline, input, line) {
+            if self.is_new(&mut seen, headline, input, line) {
                 self.headlines.push(headline);
                 self.details.push(Detail::Memory(Box::new(detail)));
             }
@@ -185,30 +186,37 @@ impl Library {
             format: file.format,
             fingerprint,
         });
-        let mut seen = self.ids_in(store);
         // An index holds no duplicate ids (the fast path gives up on them), so a store seen for
         // the first time needs no per-article check: that saves a hash and a copy of every id.
+        let mut seen = self.ids_in(store);
         let first_file_of_store = seen.is_empty();
-        self.headlines.reserve(file.articles.len());
-        self.details.reserve(file.articles.len());
-        for article in file.articles {
-            let fields = article.fields;
-            let headline = Headline {
-                store,
-                id: fields.id,
-                title: fields.title,
-                published: fields.published,
-                breaking: fields.breaking,
-                source: fields.source,
-            };
-            if first_file_of_store || self.is_new(&mut seen, &headline, input, article.line) {
-                self.headlines.push(headline);
-                self.details.push(Detail::Disk {
-                    file: file_number,
-                    span: article.span,
-                });
-            }
-        }
+        let IndexedFile {
+            mut headlines,
+            places,
+            ..
+        } = file;
+        headlines.set_store(store);
+        let keep: Vec<bool> = if first_file_of_store {
+            vec![true; places.len()]
+        } else {
+            (0..places.len())
+                .map(|i| self.is_new(&mut seen, headlines.get(i), input, places[i].line as usize))
+                .collect()
+        };
+        self.headlines.append(headlines, |i| keep[i]);
+        self.details.reserve(places.len());
+        self.details
+            .extend(
+                places
+                    .iter()
+                    .zip(&keep)
+                    .filter(|(_, kept)| **kept)
+                    .map(|(place, _)| Detail::Disk {
+                        file: file_number,
+                        span: place.span,
+                        body: place.body,
+                    }),
+            );
     }
 
     fn store_for(&mut self, input: &FileInput, name: Option<String>) -> StoreId {
@@ -225,7 +233,7 @@ impl Library {
         self.headlines
             .iter()
             .filter(|h| h.store == store)
-            .map(|h| h.id.clone())
+            .map(|h| h.id.to_owned())
             .collect()
     }
 
@@ -233,11 +241,11 @@ impl Library {
     fn is_new(
         &mut self,
         seen: &mut HashSet<String>,
-        headline: &Headline,
+        headline: Headline<'_>,
         input: &FileInput,
         line: usize,
     ) -> bool {
-        if seen.insert(headline.id.clone()) {
+        if seen.insert(headline.id.to_owned()) {
             return true;
         }
         let mut warning = Diagnostic::warning(
@@ -280,8 +288,13 @@ impl Library {
         &self.stores[id.index()]
     }
 
-    pub fn headlines(&self) -> &[Headline] {
-        &self.headlines
+    /// Every headline, in library order.
+    pub fn headlines(&self) -> impl ExactSizeIterator<Item = Headline<'_>> + '_ {
+        self.headlines.iter()
+    }
+
+    pub fn headline(&self, index: ArticleIndex) -> Headline<'_> {
+        self.headlines.get(index)
     }
 
     pub fn len(&self) -> usize {
@@ -295,10 +308,12 @@ impl Library {
     /// The whole article. Its detail may be read from the store file; if that file changed or
     /// vanished since it was loaded, the detail says so instead of showing something else.
     pub fn article(&self, index: ArticleIndex) -> Article<'_> {
-        let headline = &self.headlines[index];
+        let headline = self.headlines.get(index);
         let detail = match &self.details[index] {
             Detail::Memory(detail) => Cow::Borrowed(detail.as_ref()),
-            Detail::Disk { file, span } => Cow::Owned(self.read_detail(*file, *span, &headline.id)),
+            Detail::Disk { file, span, .. } => {
+                Cow::Owned(self.read_detail(*file, *span, headline.id))
+            }
         };
         Article {
             headline,
@@ -351,6 +366,7 @@ impl Library {
         // equal dates keep store order without a stable sort.
         let mut keyed: Vec<(std::cmp::Reverse<Option<i64>>, ArticleIndex)> = self
             .headlines
+            .rows()
             .iter()
             .enumerate()
             .map(|(i, h)| (std::cmp::Reverse(h.published.map(|d| d.instant)), i))
@@ -362,31 +378,27 @@ impl Library {
     /// Articles with this id, in any store (ids are unique only within a store).
     pub fn find_id(&self, id: &str) -> Vec<ArticleIndex> {
         (0..self.headlines.len())
-            .filter(|&i| self.headlines[i].id == id)
+            .filter(|&i| self.headlines.id(i) == id)
             .collect()
     }
 
     /// Looks an article up by store name and id, the key under which reader state is kept.
     pub fn find(&self, store: &str, id: &str) -> Option<ArticleIndex> {
-        self.headlines
-            .iter()
-            .position(|h| h.id == id && self.stores[h.store.index()].name == store)
+        let store = self.stores.iter().position(|s| s.name == store)?;
+        (0..self.headlines.len()).find(|&i| {
+            self.headlines.id(i) == id && self.headlines.rows()[i].store.index() == store
+        })
     }
 
     /// How many articles each store holds, in store order.
     pub fn counts_by_store(&self) -> Vec<usize> {
-        let mut counts: HashMap<StoreId, usize> = HashMap::new();
-        for headline in &self.headlines {
-            *counts.entry(headline.store).or_default() += 1;
+        let mut counts = vec![0; self.stores.len()];
+        for row in self.headlines.rows() {
+            if let Some(count) = counts.get_mut(row.store.index()) {
+                *count += 1;
+            }
         }
-        (0..self.stores.len())
-            .map(|i| {
-                counts
-                    .get(&StoreId(u32::try_from(i).unwrap_or(u32::MAX)))
-                    .copied()
-                    .unwrap_or(0)
-            })
-            .collect()
+        counts
     }
 
     /// For each article, whether its title or body contains every word of `words` (already
@@ -405,17 +417,18 @@ impl Library {
 
     /// For each store file read on demand, its articles with their spans, in file order.
     pub(crate) fn disk_files(&self) -> Vec<DiskArticles> {
-        let mut per_file: Vec<Vec<(ArticleIndex, Span)>> = vec![Vec::new(); self.files.len()];
+        let mut per_file: Vec<Vec<(ArticleIndex, Span, BodyAt)>> =
+            vec![Vec::new(); self.files.len()];
         for (index, detail) in self.details.iter().enumerate() {
-            if let Detail::Disk { file, span } = detail {
-                per_file[*file as usize].push((index, *span));
+            if let Detail::Disk { file, span, body } = detail {
+                per_file[*file as usize].push((index, *span, *body));
             }
         }
         self.files
             .iter()
             .zip(per_file)
             .map(|(file, mut spans)| {
-                spans.sort_by_key(|(_, span)| span.start);
+                spans.sort_by_key(|(_, span, _)| span.start);
                 DiskArticles {
                     path: file.path.clone(),
                     format: file.format,
@@ -430,8 +443,8 @@ impl Library {
 pub(crate) struct DiskArticles {
     pub path: PathBuf,
     pub format: Format,
-    /// In file order.
-    pub spans: Vec<(ArticleIndex, Span)>,
+    /// In file order, with where each body is in its span.
+    pub spans: Vec<(ArticleIndex, Span, BodyAt)>,
 }
 
 /// Reads one article's JSON from its file, checking first that the file is the one indexed.

@@ -11,6 +11,7 @@ pub mod parse;
 pub mod scan;
 mod search;
 pub mod source;
+mod table;
 
 pub use diagnostic::{Diagnostic, Position, Severity};
 pub use library::{ArticleIndex, Library, LoadMode};

@@ -21,15 +21,16 @@ pub struct StoreInfo {
     pub origins: Vec<String>,
 }
 
-/// Everything needed to show an article in a list, search its title, and key its state.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Headline {
+/// Everything needed to show an article in a list, search its title, and key its state. The
+/// text is borrowed from the library, which packs every headline's text in one buffer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Headline<'a> {
     pub store: StoreId,
-    pub id: String,
-    pub title: String,
+    pub id: &'a str,
+    pub title: &'a str,
     pub published: Option<Published>,
     pub breaking: bool,
-    pub source: Option<String>,
+    pub source: Option<&'a str>,
 }
 
 /// The rest of an article, needed only when it is opened or its body searched.
@@ -63,7 +64,7 @@ pub struct ParsedArticle {
 /// either way `article.detail.body` reads the same.
 #[derive(Clone, Debug)]
 pub struct Article<'a> {
-    pub headline: &'a Headline,
+    pub headline: Headline<'a>,
     pub detail: std::borrow::Cow<'a, ArticleDetail>,
     pub store: &'a StoreInfo,
 }
@@ -75,8 +76,8 @@ impl Article<'_> {
         if let Some(date) = self.headline.published {
             parts.push(date.iso_date());
         }
-        if let Some(source) = &self.headline.source {
-            parts.push(source.clone());
+        if let Some(source) = self.headline.source {
+            parts.push(source.to_owned());
         }
         if let Some(section) = &self.detail.section {
             parts.push(section.clone());

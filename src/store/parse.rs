@@ -6,6 +6,7 @@ use serde_json::value::RawValue;
 
 use super::diagnostic::{Diagnostic, Position};
 use super::fields::{self, Raw, RawArticle, kind_of, without_position};
+use super::index::BodyAt;
 use super::model::{ArticleDetail, ParsedArticle};
 use crate::text::{html::html_to_text, sanitize_line, sanitize_text};
 
@@ -411,42 +412,46 @@ fn parse_native_article(json: &str) -> Result<Accepted, ArticleProblem> {
     })
 }
 
-/// The headline of one article, parsed from its own JSON, or `None` when anything about it
-/// would need a message (the caller then uses the exact whole-file parser, which words it).
-pub(crate) fn headline_only(json: &str, format: Format) -> Option<HeadlineFields> {
+/// The headline of one article, parsed from its own JSON, and where its body is in that JSON;
+/// or `None` when anything about it would need a message (the caller then uses the exact
+/// whole-file parser, which words it).
+pub(crate) fn headline_only(json: &str, format: Format) -> Option<(HeadlineFields, BodyAt)> {
     let mut warnings = Warnings::default();
-    let headline = match format {
+    let (headline, body) = match format {
         Format::Native | Format::JsonLines => {
             let raw: RawArticle<'_> = raw_object(json).ok()?;
-            native_headline(&raw, &mut warnings).ok()?
+            let body = body_at(json, raw.body)?;
+            (native_headline(&raw, &mut warnings).ok()?, body)
         }
         Format::JsonFeed => {
             let raw: RawFeedItem<'_> = raw_object(json).ok()?;
+            // HTML must be turned into text before it can be searched: its markup could hold
+            // the word.
+            let body = match raw.content_text {
+                _ if raw.content_html.is_some() && raw.content_text.is_none() => BodyAt::Decode,
+                text => body_at(json, text)?,
+            };
             let (headline, _) = feed_headline(&raw, &mut warnings).ok()?;
-            headline
+            (headline, body)
         }
     };
-    warnings.0.is_empty().then_some(headline)
+    warnings.0.is_empty().then_some((headline, body))
 }
 
-/// Where the body's raw JSON string is inside `json` (quotes included), for searching it in
-/// place. `Some(None)` when the article has no plain-text body; `None` when the body is HTML
-/// (whose markup could hold the word) or the JSON is not an article.
-pub(crate) fn body_raw_range(json: &str, format: Format) -> Option<Option<std::ops::Range<usize>>> {
-    let body = match format {
-        Format::Native | Format::JsonLines => raw_object::<RawArticle<'_>>(json).ok()?.body,
-        Format::JsonFeed => {
-            let raw: RawFeedItem<'_> = raw_object(json).ok()?;
-            match raw.content_text {
-                Some(text) => Some(text),
-                None if raw.content_html.is_some() => return None,
-                None => None,
-            }
-        }
+/// Where the raw JSON of a body field is inside `json`, the article it was parsed from.
+fn body_at(json: &str, body: Raw<'_>) -> Option<BodyAt> {
+    let Some(body) = body else {
+        return Some(BodyAt::None);
     };
-    let Some(body) = body else { return Some(None) };
+    if !body.get().starts_with('"') {
+        // Not a string: the article's own parse words the problem when it is opened.
+        return Some(BodyAt::Decode);
+    }
     let start = (body.get().as_ptr() as usize).checked_sub(json.as_ptr() as usize)?;
-    Some(Some(start..start + body.get().len()))
+    Some(BodyAt::Raw {
+        start: u32::try_from(start).ok()?,
+        len: u32::try_from(body.get().len()).ok()?,
+    })
 }
 
 /// Just the body of one article (sanitised, HTML turned to text), for confirming a search

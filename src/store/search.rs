@@ -1,31 +1,33 @@
 //! Searching article text. Titles are in memory. Bodies kept on disk are found by reading each
-//! store file in large blocks and looking for the words in the raw JSON of each article: ASCII
-//! letters are never escaped in JSON, so an ASCII word that is in the text is in the bytes (found
-//! ignoring ASCII case with aho-corasick, which scans with SIMD and copies nothing), and
-//! an article whose bytes lack it is rejected without parsing. Only the remaining candidates
-//! have their body parsed, to confirm the word is in the body and not some other field. Words
-//! with non-ASCII letters (which JSON may escape, and whose case ASCII folding cannot ignore)
-//! are looked for in both cases, and any article with a `\u` escape is confirmed by parsing.
+//! store file in blocks, on every core, and looking for the words in the raw JSON of each
+//! article's body, whose place in the article the index recorded: an ASCII word stands in the raw
+//! JSON exactly as in the text (found ignoring ASCII case with aho-corasick, which scans with
+//! SIMD and copies nothing), so most articles are answered without parsing anything. Only where
+//! escapes could change the answer (a `\u` escape of an ASCII character, an escaped `/`, a match
+//! right after a backslash) or the word is not ASCII is the body decoded to confirm.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 
 use aho_corasick::AhoCorasick;
+use memchr::memmem;
 
-use super::index::Span;
+use super::index::{BodyAt, Span};
 use super::library::{ArticleIndex, DiskArticles, Library};
-use super::parse::{body_only, body_raw_range};
+use super::parse::body_only;
 
-/// Bytes read per step.
-const BLOCK: usize = 4 << 20;
+/// Bytes read per step: small enough to stay in the CPU's cache while it is scanned.
+const BLOCK: usize = 512 << 10;
 
 /// One query word, prepared for searching raw bytes without copying them.
 struct Word {
+    /// Lower-case.
     text: String,
     /// Finds the word ignoring ASCII case; a non-ASCII word is also looked for in its upper-case
     /// form, since ASCII case folding leaves `Ü` alone.
     finder: AhoCorasick,
-    ascii: bool,
+    /// Printable ASCII other than `"` and `\`: the word's bytes in raw JSON are the word itself.
+    plain: bool,
 }
 
 impl Word {
@@ -41,33 +43,57 @@ impl Word {
         Some(Self {
             text: text.to_owned(),
             finder,
-            ascii: text.is_ascii(),
+            plain: text
+                .bytes()
+                .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\'),
         })
     }
 
-    fn is_in(&self, raw: &[u8]) -> bool {
-        self.finder.is_match(raw)
+    /// Whether a title (plain text, not JSON) holds the word, ignoring case.
+    fn in_title(&self, title: &str) -> bool {
+        if title.is_ascii() {
+            self.plain && self.finder.is_match(title)
+        } else {
+            title.to_lowercase().contains(self.text.as_str())
+        }
     }
 
-    /// False only when the word cannot be in the body of the article with these raw bytes.
-    fn may_be_in(&self, raw: &[u8]) -> bool {
-        self.is_in(raw) || (!self.ascii && memchr::memmem::find(raw, b"\\u").is_some())
+    /// What the raw JSON string of a body says about the word: `Some(answer)` when the bytes
+    /// settle it, `None` when only the decoded text can.
+    fn in_raw_body(&self, raw: &[u8]) -> Option<bool> {
+        if !self.plain {
+            let may_be = self.finder.is_match(raw) || memmem::find(raw, b"\\u").is_some();
+            return if may_be { None } else { Some(false) };
+        }
+        match self.finder.find(raw) {
+            // Up to six bytes before a match could be an escape that ends inside it.
+            Some(found) => {
+                let before = &raw[found.start().saturating_sub(6)..found.start()];
+                if memchr::memchr(b'\\', before).is_some() {
+                    None
+                } else {
+                    Some(true)
+                }
+            }
+            None if may_hide_ascii(raw, &self.text) => None,
+            None => Some(false),
+        }
     }
+}
+
+/// Whether a raw JSON string could spell ASCII text of `word` with escapes: a `\u00XX` escape
+/// of a printable ASCII character (writers that escape all non-ASCII text write `\u00e9`, which
+/// this leaves out) or an escaped `/`.
+fn may_hide_ascii(raw: &[u8], word: &str) -> bool {
+    memmem::find_iter(raw, b"\\u00").any(|at| {
+        raw.get(at + 4)
+            .is_some_and(|digit| (b'2'..=b'7').contains(digit))
+    }) || (word.contains('/') && memmem::find(raw, b"\\/").is_some())
 }
 
 /// For each article, whether its title or body contains every word (words already lower-case).
 pub(crate) fn matches(library: &Library, words: &[String]) -> Vec<bool> {
     let mut result = vec![false; library.len()];
-    let titles: Vec<String> = library
-        .headlines()
-        .iter()
-        .map(|h| h.title.to_lowercase())
-        .collect();
-    for (index, title) in titles.iter().enumerate() {
-        if let Some(detail) = library.detail_in_memory(index) {
-            result[index] = all_words_in(words, title, || detail.body.clone());
-        }
-    }
     let Some(prepared) = words
         .iter()
         .map(|w| Word::new(w))
@@ -75,90 +101,86 @@ pub(crate) fn matches(library: &Library, words: &[String]) -> Vec<bool> {
     else {
         return result;
     };
+    for (index, found) in result.iter_mut().enumerate() {
+        if let Some(detail) = library.detail_in_memory(index) {
+            let title = library.headline(index).title;
+            let mut body: Option<String> = None;
+            *found = prepared.iter().all(|word| {
+                word.in_title(title)
+                    || body
+                        .get_or_insert_with(|| detail.body.to_lowercase())
+                        .contains(word.text.as_str())
+            });
+        }
+    }
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
     for file in library.disk_files() {
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .clamp(1, 8);
         let per_thread = file.spans.len().div_ceil(threads).max(1);
-        let found: Vec<(ArticleIndex, bool)> = std::thread::scope(|scope| {
+        let found: Vec<Vec<(ArticleIndex, bool)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = file
                 .spans
                 .chunks(per_thread)
                 .map(|spans| {
-                    let (file, prepared, titles) = (&file, &prepared, &titles);
-                    scope.spawn(move || scan(file, spans, prepared, titles))
+                    let (file, prepared) = (&file, &prepared);
+                    scope.spawn(move || scan(library, file, spans, prepared))
                 })
                 .collect();
             handles
                 .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
+                .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        for (index, matched) in found {
+        for (index, matched) in found.into_iter().flatten() {
             result[index] = matched;
         }
     }
     result
 }
 
-/// True when every word is in the title or (lower-cased) in the body, which is computed only
-/// if the title alone does not answer.
-fn all_words_in(words: &[String], title: &str, body: impl FnOnce() -> String) -> bool {
-    let mut lowered: Option<String> = None;
-    let mut body = Some(body);
-    words.iter().all(|word| {
-        title.contains(word.as_str())
-            || lowered
-                .get_or_insert_with(|| body.take().map(|f| f().to_lowercase()).unwrap_or_default())
-                .contains(word.as_str())
-    })
-}
-
 /// Scans one run of articles (contiguous in the file). An article that cannot be read matches
 /// on its title only.
 fn scan(
+    library: &Library,
     file: &DiskArticles,
-    spans: &[(ArticleIndex, Span)],
+    spans: &[(ArticleIndex, Span, BodyAt)],
     words: &[Word],
-    titles: &[String],
 ) -> Vec<(ArticleIndex, bool)> {
-    let mut reader = match Blocks::open(file, spans) {
-        Ok(reader) => reader,
-        Err(_) => {
-            let plain: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
-            return spans
-                .iter()
-                .map(|&(i, _)| (i, plain.iter().all(|w| titles[i].contains(w.as_str()))))
-                .collect();
-        }
-    };
+    let mut reader = Blocks::open(file, spans).ok();
+    let mut missing: Vec<&Word> = Vec::with_capacity(words.len());
     spans
         .iter()
-        .map(|&(index, span)| {
-            let title = &titles[index];
-            let Some(raw) = reader.get(span) else {
-                return (index, words.iter().all(|w| title.contains(w.text.as_str())));
-            };
-            let missing: Vec<&Word> = words
-                .iter()
-                .filter(|w| !title.contains(w.text.as_str()))
-                .collect();
+        .map(|&(index, span, body)| {
+            let title = library.headline(index).title;
+            missing.clear();
+            missing.extend(words.iter().filter(|w| !w.in_title(title)));
             if missing.is_empty() {
                 return (index, true);
             }
-            if !missing.iter().all(|w| w.may_be_in(raw)) {
+            let Some(raw) = reader.as_mut().and_then(|r| r.get(span)) else {
                 return (index, false);
+            };
+            let raw_body = match body {
+                BodyAt::None => return (index, false),
+                BodyAt::Raw { start, len } => raw.get(start as usize..(start + len) as usize),
+                BodyAt::Decode => None,
+            };
+            let settled = raw_body.map(|raw_body| {
+                missing
+                    .iter()
+                    .map(|w| w.in_raw_body(raw_body))
+                    .collect::<Vec<_>>()
+            });
+            if let Some(answers) = &settled {
+                if answers.contains(&Some(false)) {
+                    return (index, false);
+                }
+                if answers.iter().all(|a| *a == Some(true)) {
+                    return (index, true);
+                }
             }
-            let text = String::from_utf8_lossy(raw);
-            // ASCII words can be confirmed in the body's raw JSON in place (ASCII letters are
-            // never escaped); others need the body decoded.
-            if missing.iter().all(|w| w.ascii)
-                && let Some(range) = body_raw_range(&text, file.format)
-            {
-                let body = range.and_then(|r| raw.get(r)).unwrap_or_default();
-                return (index, missing.iter().all(|w| w.is_in(body)));
-            }
-            let body = body_only(&text, file.format)
+            let body = body_only(&String::from_utf8_lossy(raw), file.format)
                 .unwrap_or_default()
                 .to_lowercase();
             (
@@ -169,26 +191,26 @@ fn scan(
         .collect()
 }
 
-/// Reads a file forward in large blocks and hands out the bytes of each span in turn.
+/// Reads a file forward in blocks and hands out the bytes of each span in turn.
 struct Blocks {
     file: File,
-    raw: Vec<u8>,
-    /// File offset of `raw[0]`.
+    /// `buffer[..filled]` holds the file from offset `base` on.
+    buffer: Vec<u8>,
+    filled: usize,
     base: u64,
-    block: Vec<u8>,
     at_end: bool,
 }
 
 impl Blocks {
-    fn open(file: &DiskArticles, spans: &[(ArticleIndex, Span)]) -> std::io::Result<Self> {
+    fn open(file: &DiskArticles, spans: &[(ArticleIndex, Span, BodyAt)]) -> std::io::Result<Self> {
         let mut handle = File::open(&file.path)?;
-        let base = spans.first().map_or(0, |(_, span)| span.start);
+        let base = spans.first().map_or(0, |(_, span, _)| span.start);
         handle.seek(SeekFrom::Start(base))?;
         Ok(Self {
             file: handle,
-            raw: Vec::new(),
+            buffer: vec![0; BLOCK],
+            filled: 0,
             base,
-            block: vec![0; BLOCK],
             at_end: false,
         })
     }
@@ -196,21 +218,25 @@ impl Blocks {
     /// The bytes of `span` (which must not start before the previous span did).
     fn get(&mut self, span: Span) -> Option<&[u8]> {
         let end = span.start + u64::from(span.len);
-        while self.base + (self.raw.len() as u64) < end && !self.at_end {
-            // Forget what earlier spans used before reading on, so the buffer stays about one
-            // block long; moving bytes only here keeps the cost per block, not per span.
+        while self.base + (self.filled as u64) < end && !self.at_end {
+            // Keep only what this span needs, at the front; grow for a span longer than the
+            // buffer. Bytes move once per block, not once per span.
             let used = usize::try_from(span.start.saturating_sub(self.base))
                 .ok()?
-                .min(self.raw.len());
-            self.raw.drain(..used);
+                .min(self.filled);
+            self.buffer.copy_within(used..self.filled, 0);
+            self.filled -= used;
             self.base += used as u64;
-            let read = self.file.read(&mut self.block).ok()?;
+            if self.filled == self.buffer.len() {
+                self.buffer.resize(self.buffer.len() * 2, 0);
+            }
+            let read = self.file.read(&mut self.buffer[self.filled..]).ok()?;
             self.at_end = read == 0;
-            self.raw.extend_from_slice(&self.block[..read]);
+            self.filled += read;
         }
         let from = usize::try_from(span.start.checked_sub(self.base)?).ok()?;
         let to = usize::try_from(end - self.base).ok()?;
-        self.raw.get(from..to)
+        self.buffer[..self.filled].get(from..to)
     }
 }
 
@@ -230,7 +256,7 @@ mod tests {
         let matched = library.body_or_title_matches(&words);
         let mut ids: Vec<String> = (0..library.len())
             .filter(|&i| matched[i])
-            .map(|i| library.headlines()[i].id.clone())
+            .map(|i| library.headline(i).id.to_owned())
             .collect();
         ids.sort();
         ids
@@ -261,6 +287,37 @@ mod tests {
             ("ferry", vec!["a"]),
             ("url", vec!["d"]),
             ("nowhere", vec![]),
+        ] {
+            assert_eq!(found(&on_disk, query), expected, "on disk: {query}");
+            assert_eq!(found(&in_memory, query), expected, "in memory: {query}");
+        }
+    }
+
+    #[test]
+    fn escapes_in_raw_json_neither_hide_nor_invent_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let lines = [
+            // `\n` followed by "ews": the raw bytes hold "news", the text does not.
+            r#"{"id": "a", "title": "One", "body": "Line one\news at ten"}"#,
+            // An escaped slash and an escaped ASCII letter still spell the words.
+            r#"{"id": "b", "title": "Two", "body": "See https:\/\/example.org and \u0046erry times"}"#,
+            // Escapes of non-ASCII text (as Python writes it) do not make ASCII words unsure.
+            r#"{"id": "c", "title": "Three", "body": "Caf\u00e9 by the ferry"}"#,
+            r#"{"id": "d", "title": "Four", "feed": "ferry", "body": "Nothing here"}"#,
+            r#"{"id": "e", "title": "Five"}"#,
+        ];
+        let text = lines.join("\n") + "\n";
+        let on_disk = Library::load(&[store(&dir, "escapes.jsonl", &text)]);
+        assert!(on_disk.detail_in_memory(0).is_none());
+        let in_memory = Library::load_thorough(&[store(&dir, "copy.jsonl", &text)]);
+        for (query, expected) in [
+            ("news", vec![]),
+            ("ews", vec!["a"]),
+            ("https://example.org", vec!["b"]),
+            ("ferry", vec!["b", "c"]),
+            ("café", vec!["c"]),
+            ("five", vec!["e"]),
+            ("five ferry", vec![]),
         ] {
             assert_eq!(found(&on_disk, query), expected, "on disk: {query}");
             assert_eq!(found(&in_memory, query), expected, "in memory: {query}");

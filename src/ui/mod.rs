@@ -147,7 +147,7 @@ fn headline_rows(app: &App, offset: usize, height: usize) -> Vec<HeadlineRow> {
         .skip(offset)
         .take(height)
         .map(|&index| {
-            let headline = &library.headlines()[index];
+            let headline = library.headline(index);
             HeadlineRow {
                 unread: !app.is_read(index),
                 starred: app.is_starred(index),
@@ -156,7 +156,7 @@ fn headline_rows(app: &App, offset: usize, height: usize) -> Vec<HeadlineRow> {
                     .published
                     .map_or_else(|| NO_DATE.to_owned(), |d| d.iso_date()),
                 store: library.store(headline.store).name.clone(),
-                title: headline.title.clone(),
+                title: headline.title.to_owned(),
             }
         })
         .collect()

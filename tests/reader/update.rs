@@ -152,7 +152,7 @@ fn the_prompt_edits_and_escape_cancels_it() {
 #[test]
 fn breaking_filter_and_jump() {
     let mut app = app(80, 24);
-    let is_breaking = |app: &App, i: usize| app.library().headlines()[i].breaking;
+    let is_breaking = |app: &App, i: usize| app.library().headline(i).breaking;
     update(&mut app, Action::NextBreaking);
     let first = app.selected_article().expect("a breaking article");
     assert!(is_breaking(&app, first));
@@ -213,7 +213,7 @@ fn stores_cycle_through_each_and_back_to_all() {
         assert!(
             app.visible()
                 .iter()
-                .all(|&i| app.library().headlines()[i].store == store)
+                .all(|&i| app.library().headline(i).store == store)
         );
     }
     update(&mut app, Action::NextStore);
@@ -338,7 +338,7 @@ fn message(app: &App) -> Option<String> {
 fn marks_and_high_contrast_say_what_they_did() {
     let mut app = app(80, 24);
     let index = app.selected_article().expect("a headline");
-    let title = app.library().headlines()[index].title.clone();
+    let title = app.library().headline(index).title.to_owned();
     update(&mut app, Action::ToggleRead);
     assert_eq!(message(&app), Some(format!("Marked read: {title}")));
     update(&mut app, Action::ToggleRead);
