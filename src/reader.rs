@@ -242,16 +242,14 @@ where
                 None => continue,
             },
         };
-        let (mut redraw, mut clear) = (false, false);
+        let (mut redraw, mut clear, mut save) = (false, false, false);
         for effect in effects {
             match effect {
                 Effect::Redraw => redraw = true,
                 Effect::FullRedraw => (redraw, clear) = (true, true),
-                Effect::Save => {
-                    if let Err(error) = host.save(app.state_mut()) {
-                        pending.push_back(Action::SaveFailed(error.to_string()));
-                    }
-                }
+                // Saved after the frame is drawn: the reader sees the article before its read
+                // mark reaches the disk (a save syncs, which takes longer than drawing).
+                Effect::Save => save = true,
                 Effect::OpenLink(url) => {
                     if let Err(error) = host.open_link(&url) {
                         pending.push_back(Action::OpenLinkFailed(error.to_string()));
@@ -263,7 +261,12 @@ where
                 Effect::CopyToClipboard(text) => {
                     let _ = host.write_terminal(&term::osc52(&text));
                 }
-                Effect::Exit(exit) => return Ok(exit),
+                Effect::Exit(exit) => {
+                    if save {
+                        let _ = host.save(app.state_mut());
+                    }
+                    return Ok(exit);
+                }
             }
         }
         if clear {
@@ -274,6 +277,9 @@ where
         if redraw {
             let drawn = draw(terminal, app, &mut shown)?;
             show_links(host, &mut links, drawn)?;
+        }
+        if save && let Err(error) = host.save(app.state_mut()) {
+            pending.push_back(Action::SaveFailed(error.to_string()));
         }
     }
 }

@@ -51,6 +51,9 @@ pub struct Library {
     details: Vec<Detail>,
     files: Vec<DiskFile>,
     diagnostics: Vec<Diagnostic>,
+    /// Every article once, in runs that are each newest first when a file's index knew its
+    /// order: sorting this is a merge of the runs.
+    presorted: Vec<ArticleIndex>,
 }
 
 /// Index of an article in a library, stable for the library's lifetime.
@@ -122,7 +125,9 @@ impl Library {
             inputs.extend(files);
             diagnostics.extend(problems);
         }
+        eprintln!("T read_source {:?}", std::time::SystemTime::now());
         let loaded = load_all(&inputs, mode, cache);
+        eprintln!("T load_all {:?}", std::time::SystemTime::now());
         let mut library = Self {
             diagnostics,
             ..Self::default()
@@ -165,6 +170,7 @@ impl Library {
                 source: source.as_deref(),
             };
             if self.is_new(&mut seen, headline, input, line) {
+                self.presorted.push(self.headlines.len());
                 self.headlines.push(headline);
                 self.details.push(Detail::Memory(Box::new(detail)));
             }
@@ -193,6 +199,7 @@ impl Library {
         let IndexedFile {
             mut headlines,
             places,
+            newest_first,
             ..
         } = file;
         headlines.set_store(store);
@@ -203,6 +210,21 @@ impl Library {
                 .map(|i| self.is_new(&mut seen, headlines.get(i), input, places[i].line as usize))
                 .collect()
         };
+        // Where each kept article lands in the library.
+        let base = self.headlines.len();
+        let mut landing = Vec::with_capacity(keep.len());
+        let mut next = base;
+        for &kept in &keep {
+            landing.push(next);
+            next += usize::from(kept);
+        }
+        self.presorted.extend(
+            newest_first
+                .iter()
+                .map(|&position| position as usize)
+                .filter(|&position| keep[position])
+                .map(|position| landing[position]),
+        );
         self.headlines.append(headlines, |i| keep[i]);
         self.details.reserve(places.len());
         self.details
@@ -362,16 +384,16 @@ impl Library {
 
     /// Every article, newest first; undated articles last, each group in store order.
     pub fn newest_first(&self) -> Vec<ArticleIndex> {
-        // Sorting (key, index) pairs in place is cache-friendly, and the index breaks ties, so
-        // equal dates keep store order without a stable sort.
+        // The index breaks ties, so equal dates keep store order. The sort is the stable one
+        // because it finds runs already in order (each indexed file's, as its index sorted it)
+        // and merges them instead of sorting them again.
+        let rows = self.headlines.rows();
         let mut keyed: Vec<(std::cmp::Reverse<Option<i64>>, ArticleIndex)> = self
-            .headlines
-            .rows()
+            .presorted
             .iter()
-            .enumerate()
-            .map(|(i, h)| (std::cmp::Reverse(h.published.map(|d| d.instant)), i))
+            .map(|&i| (std::cmp::Reverse(rows[i].published.map(|d| d.instant)), i))
             .collect();
-        keyed.sort_unstable();
+        keyed.sort();
         keyed.into_iter().map(|(_, i)| i).collect()
     }
 
