@@ -51,8 +51,46 @@ pub fn sanitize_line(input: &str) -> Cow<'_, str> {
 /// True when no character of `text` could control a terminal or hide what text says. This is
 /// the property [`sanitize_text`] guarantees, and what the render layer asserts.
 pub fn is_inert(text: &str) -> bool {
-    // Most text is printable ASCII: a byte test the compiler vectorises answers it.
-    is_printable_ascii(text) || text.chars().all(|c| c == '\n' || is_plain_char(c))
+    // Most text is printable ASCII: runs of it are skipped eight bytes at a time, so an accented
+    // letter or a CJK word costs its own characters' checks, not the rest of the text's.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        while let Some(word) = bytes.get(at..at + 8)
+            && let Ok(word) = <[u8; 8]>::try_from(word)
+            && is_printable_ascii_word(u64::from_le_bytes(word))
+        {
+            at += 8;
+        }
+        let Some(&byte) = bytes.get(at) else { break };
+        if byte.is_ascii() {
+            if !((0x20..0x7f).contains(&byte) || byte == b'\n') {
+                return false;
+            }
+            at += 1;
+            continue;
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            return false;
+        };
+        if !is_plain_char(c) {
+            return false;
+        }
+        at += c.len_utf8();
+    }
+    true
+}
+
+/// True when all eight bytes of `word` are printable ASCII (0x20 to 0x7e). Bit tricks instead of
+/// eight comparisons: a byte below 0x20 borrows into its top bit when 0x20 is taken from it;
+/// a byte of 0x7f or more has its top bit set once 1 is added (a carry out of a 0xff byte can
+/// only report a byte that is fine, which just sends the word down the slow path).
+fn is_printable_ascii_word(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const TOPS: u64 = 0x8080_8080_8080_8080;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & TOPS;
+    let delete_or_more = (word.wrapping_add(ONES) | word) & TOPS;
+    below_space == 0 && delete_or_more == 0
 }
 
 fn is_printable_ascii(text: &str) -> bool {
@@ -216,6 +254,30 @@ fn is_hidden_format(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inertness_is_decided_per_character_wherever_the_character_falls() {
+        let per_character = |text: &str| text.chars().all(|c| c == '\n' || is_plain_char(c));
+        let fillers = ["", "a", "abcdefg", "abcdefghijklmno", "é", "東京", "a\nb"];
+        let mut probes: Vec<char> = (0u8..0x80).map(char::from).collect();
+        probes.extend([
+            '\u{80}',
+            '\u{9b}',
+            '\u{ad}',
+            '\u{202e}',
+            '\u{e0041}',
+            'ü',
+            '東',
+        ]);
+        for before in fillers {
+            for after in fillers {
+                for &probe in &probes {
+                    let text = format!("{before}{probe}{after}");
+                    assert_eq!(is_inert(&text), per_character(&text), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn removes_hostile_sequences_and_keeps_the_words() {
