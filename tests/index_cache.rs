@@ -141,3 +141,34 @@ fn an_article_read_after_the_store_changed_says_so_instead_of_showing_another() 
     );
     assert!(!detail.body.contains("third"));
 }
+
+#[test]
+fn newest_first_is_the_same_from_an_index_its_cache_and_a_full_parse() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("news");
+    std::fs::create_dir(&folder).unwrap();
+    write_store(&folder.join("one.jsonl"), "one", 200);
+    // The second file repeats some ids of the first (skipped as duplicates) and has dates of
+    // its own, so the library's order is a merge of two indexed orders with holes in one.
+    write_store(&folder.join("two.jsonl"), "two", 260);
+    let cache = dir.path().join("cache");
+    let sources = [StoreSource::Path(folder)];
+    let order_of = |library: &Library| -> Vec<(String, Option<String>)> {
+        library
+            .newest_first()
+            .into_iter()
+            .map(|i| {
+                let h = library.headline(i);
+                (h.title.to_owned(), h.published.map(|d| d.iso_date()))
+            })
+            .collect()
+    };
+    let indexed = Library::load_cached(&sources, LoadMode::Fast, Some(&cache));
+    let cached = Library::load_cached(&sources, LoadMode::Fast, Some(&cache));
+    let parsed = Library::load_cached(&sources, LoadMode::Thorough, None);
+    assert_eq!(indexed.len(), 260);
+    assert_eq!(order_of(&indexed), order_of(&parsed));
+    assert_eq!(order_of(&cached), order_of(&parsed));
+    let dates: Vec<_> = order_of(&parsed).into_iter().map(|(_, d)| d).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+}

@@ -30,7 +30,8 @@ const ROW: usize = 65;
 
 // An entry is: the preamble; a header (the store's path, fingerprint, format, name and article
 // count); one fixed-size row per article (headline fields as offsets into the text, the
-// article's place in its file); the headlines' text; a checksum of all of it. The parts are read
+// article's place in its file); the articles' positions newest first (4 bytes each); the
+// headlines' text; a checksum of all of it. The parts are read
 // straight into the buffers the library keeps, so a warm start copies nothing twice.
 
 /// Where the entry for `store` lives inside `cache_dir`.
@@ -60,9 +61,11 @@ pub(crate) fn load(
     let header_len = fixed.u32()? as usize;
     let rows_len = usize::try_from(fixed.u64()?).ok()?;
     let text_len = usize::try_from(fixed.u64()?).ok()?;
+    let order_len = rows_len / ROW * 4;
     let parts = (PREAMBLE as u64)
         .checked_add(header_len as u64)?
         .checked_add(rows_len as u64)?
+        .checked_add(order_len as u64)?
         .checked_add(text_len as u64)?
         .checked_add(8)?;
     if parts != size || rows_len % ROW != 0 {
@@ -70,13 +73,14 @@ pub(crate) fn load(
     }
     let header = read_part(&mut file, header_len)?;
     let rows = read_part(&mut file, rows_len)?;
+    let order = read_part(&mut file, order_len)?;
     let text = read_part(&mut file, text_len)?;
     let mut sum = [0u8; 8];
     file.read_exact(&mut sum).ok()?;
-    if u64::from_le_bytes(sum) != entry_checksum(&preamble, &header, &rows, &text) {
+    if u64::from_le_bytes(sum) != entry_checksum(&[&preamble, &header, &rows, &order, &text]) {
         return None;
     }
-    decode(&header, &rows, text, &key_of(store), fingerprint)
+    decode(&header, &rows, &order, text, &key_of(store), fingerprint)
 }
 
 fn read_part(file: &mut File, len: usize) -> Option<Vec<u8>> {
@@ -89,18 +93,25 @@ fn read_part(file: &mut File, len: usize) -> Option<Vec<u8>> {
 pub(crate) fn save(cache_dir: &Path, store: &Path, fingerprint: Fingerprint, file: &IndexedFile) {
     let path = entry_path(cache_dir, store);
     let Some(dir) = path.parent() else { return };
-    let Some((preamble, header, rows)) = encode(&key_of(store), fingerprint, file) else {
+    let Some((preamble, header, rows, order)) = encode(&key_of(store), fingerprint, file) else {
         return;
     };
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
     let text = file.headlines.text().as_bytes();
-    let sum = entry_checksum(&preamble, &header, &rows, text);
+    let sum = entry_checksum(&[&preamble, &header, &rows, &order, text]);
     if let Ok(mut temp) = tempfile::NamedTempFile::new_in(dir) {
-        let written = [&preamble[..], &header, &rows, text, &sum.to_le_bytes()]
-            .iter()
-            .try_for_each(|part| temp.write_all(part));
+        let written = [
+            &preamble[..],
+            &header,
+            &rows,
+            &order,
+            text,
+            &sum.to_le_bytes(),
+        ]
+        .iter()
+        .try_for_each(|part| temp.write_all(part));
         if written.is_ok() {
             let _ = temp.persist(&path);
         }
@@ -139,21 +150,23 @@ fn checksum(bytes: &[u8]) -> u64 {
     })
 }
 
-fn entry_checksum(preamble: &[u8], header: &[u8], rows: &[u8], text: &[u8]) -> u64 {
-    [preamble, header, rows, text]
-        .iter()
-        .fold(0u64, |sum, part| {
-            (sum.rotate_left(17) ^ checksum(part)).wrapping_mul(3)
-        })
+fn entry_checksum(parts: &[&[u8]]) -> u64 {
+    parts.iter().fold(0u64, |sum, part| {
+        (sum.rotate_left(17) ^ checksum(part)).wrapping_mul(3)
+    })
 }
 
-/// The preamble, header and rows of an entry; `None` when the file is too big to describe
-/// (text offsets are 32-bit).
+/// The parts of an entry but the text; `None` when the file is too big to describe (offsets
+/// are 32-bit) or its order is not one position per article.
+#[allow(clippy::type_complexity)]
 fn encode(
     key: &str,
     fingerprint: Fingerprint,
     file: &IndexedFile,
-) -> Option<([u8; PREAMBLE], Vec<u8>, Vec<u8>)> {
+) -> Option<([u8; PREAMBLE], Vec<u8>, Vec<u8>, Vec<u8>)> {
+    if file.newest_first.len() != file.places.len() {
+        return None;
+    }
     let text_len = file.headlines.text().len();
     u32::try_from(text_len).ok()?;
     let mut header = Writer(Vec::with_capacity(128));
@@ -203,12 +216,18 @@ fn encode(
     preamble.u32(u32::try_from(header.0.len()).ok()?);
     preamble.u64(rows.0.len() as u64);
     preamble.u64(text_len as u64);
-    Some((preamble.0.try_into().ok()?, header.0, rows.0))
+    let order: Vec<u8> = file
+        .newest_first
+        .iter()
+        .flat_map(|position| position.to_le_bytes())
+        .collect();
+    Some((preamble.0.try_into().ok()?, header.0, rows.0, order))
 }
 
 fn decode(
     header: &[u8],
     rows: &[u8],
+    order: &[u8],
     text: Vec<u8>,
     key: &str,
     fingerprint: Fingerprint,
@@ -298,11 +317,24 @@ fn decode(
         });
         places.push(Place { span, body, line });
     }
+    // The order must name every article once; whether it is really newest first matters less
+    // (the library sorts it again, which is quick when it is).
+    let mut seen = vec![false; count];
+    let mut newest_first = Vec::with_capacity(count);
+    for position in order.chunks_exact(4) {
+        let position = u32::from_le_bytes(position.try_into().ok()?);
+        let seen = seen.get_mut(position as usize)?;
+        if std::mem::replace(seen, true) {
+            return None;
+        }
+        newest_first.push(position);
+    }
     Some(IndexedFile {
         format,
         name,
         headlines: HeadlineTable::from_parts(text, headlines)?,
         places,
+        newest_first,
     })
 }
 

@@ -58,6 +58,9 @@ pub(crate) struct IndexedFile {
     pub name: Option<String>,
     pub headlines: HeadlineTable,
     pub places: Vec<Place>,
+    /// Positions of the articles newest first, so a library need not sort a big file again
+    /// (kept in the cache with the rest).
+    pub newest_first: Vec<u32>,
 }
 
 /// Part of a file's index, built on one thread.
@@ -157,6 +160,13 @@ pub(crate) fn index_file(
     if !(0..file.headlines.len()).all(|i| ids.insert(file.headlines.id(i))) {
         return Err(NotIndexed::Fallback);
     }
+    drop(ids);
+    // Four billion articles in one file would not fit the positions: not a file to index.
+    if u32::try_from(file.places.len()).is_err() {
+        return Err(NotIndexed::Fallback);
+    }
+    let mut file = file;
+    file.newest_first = file.headlines.newest_first();
     Ok((file, before))
 }
 
@@ -202,6 +212,7 @@ fn index_json_lines(path: &Path, len: u64) -> Result<IndexedFile, NotIndexed> {
         name: None,
         headlines: whole.headlines,
         places: whole.places,
+        newest_first: Vec::new(),
     })
 }
 
@@ -312,6 +323,7 @@ fn index_json_document(mut file: File) -> Result<IndexedFile, NotIndexed> {
         name,
         headlines: whole.headlines,
         places: whole.places,
+        newest_first: Vec::new(),
     })
 }
 

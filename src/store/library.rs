@@ -125,9 +125,7 @@ impl Library {
             inputs.extend(files);
             diagnostics.extend(problems);
         }
-        eprintln!("T read_source {:?}", std::time::SystemTime::now());
         let loaded = load_all(&inputs, mode, cache);
-        eprintln!("T load_all {:?}", std::time::SystemTime::now());
         let mut library = Self {
             diagnostics,
             ..Self::default()

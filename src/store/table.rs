@@ -106,7 +106,20 @@ impl HeadlineTable {
         (0..self.rows.len()).map(|i| self.get(i))
     }
 
-    /// Puts every row of `other` in `store`.
+    /// Row positions newest first; undated rows last; equal dates in row order.
+    pub fn newest_first(&self) -> Vec<u32> {
+        let mut keyed: Vec<(std::cmp::Reverse<Option<i64>>, u32)> = self
+            .rows
+            .iter()
+            .zip(0u32..)
+            .map(|(row, i)| (std::cmp::Reverse(row.published.map(|d| d.instant)), i))
+            .collect();
+        // The position breaks ties, so an unstable sort gives the stable order.
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// Puts every row in `store`.
     pub fn set_store(&mut self, store: StoreId) {
         for row in &mut self.rows {
             row.store = store;
