@@ -131,7 +131,7 @@ ROWS = [
 def main():
     sizes = [10_000, 100_000] + ([1_000_000] if "--with-1m" in sys.argv else [])
     work = tempfile.mkdtemp(prefix="herald-bench-")
-    newsboat = shutil.which("newsboat")
+    newsboat = shutil.which("newsboat") if "--no-newsboat" not in sys.argv else None
     lines = []
     say = lambda text="": (print(text, flush=True), lines.append(text))
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")

@@ -5,7 +5,8 @@
 # pseudo-terminal. When newsboat is installed, runs it on the same articles (as RSS from a
 # file:// URL, throwaway config and cache, no network) and prints the ratios.
 #
-#   bench/run.sh [--with-1m]        (RUNS=5 by default; results also in bench/results-DATE.md)
+#   bench/run.sh [--with-1m] [--no-newsboat]
+#                                   (RUNS=5 by default; results also in bench/results-DATE.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v python3 >/dev/null || { echo "bench/run.sh needs python3" >&2; exit 2; }
