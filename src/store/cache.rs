@@ -10,6 +10,7 @@
 
 use std::fs::File;
 use std::io::{Read, Write};
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
 use super::index::{BodyAt, Fingerprint, IndexedFile, Place, Span};
@@ -20,19 +21,22 @@ use crate::text::Published;
 
 const MAGIC: &[u8; 8] = b"HERALDIX";
 /// Bump when the layout changes: old entries are then rebuilt, not misread.
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 /// Smaller store files are parsed faster than a cache entry is checked and read.
 pub const MIN_FILE_SIZE: u64 = 256 * 1024;
-/// Bytes of the fixed start of an entry: magic, version, and the lengths of its three parts.
+/// Bytes of the fixed start of an entry: magic, version, and the lengths of its parts.
 const PREAMBLE: usize = 8 + 4 + 4 + 8 + 8;
 /// Bytes per article row.
 const ROW: usize = 65;
+/// Rows decoded per read: the buffer stays small and in the processor's cache.
+const ROWS_PER_READ: usize = 4096;
 
 // An entry is: the preamble; a header (the store's path, fingerprint, format, name and article
 // count); one fixed-size row per article (headline fields as offsets into the text, the
-// article's place in its file); the articles' positions newest first (4 bytes each); the
-// headlines' text; a checksum of all of it. The parts are read
-// straight into the buffers the library keeps, so a warm start copies nothing twice.
+// article's place in its file, its line); the articles' positions newest first (4 bytes each);
+// the headlines' text; a checksum of each part, combined. Rows are decoded as they are read,
+// and the text is read and checked on a second thread meanwhile: a warm start of 100k articles
+// is mostly these two.
 
 /// Where the entry for `store` lives inside `cache_dir`.
 pub fn entry_path(cache_dir: &Path, store: &Path) -> PathBuf {
@@ -42,6 +46,29 @@ pub fn entry_path(cache_dir: &Path, store: &Path) -> PathBuf {
         .join("index")
         .join(format!("v{VERSION}"))
         .join(format!("{hash:016x}.idx"))
+}
+
+/// The sizes of an entry's parts, from its preamble.
+struct Layout {
+    header: usize,
+    rows: usize,
+    text: usize,
+}
+
+impl Layout {
+    fn count(&self) -> usize {
+        self.rows / ROW
+    }
+
+    fn order(&self) -> usize {
+        self.count() * 4
+    }
+
+    fn total(&self) -> Option<u64> {
+        [self.header, self.rows, self.order(), self.text, 8]
+            .iter()
+            .try_fold(PREAMBLE as u64, |sum, &part| sum.checked_add(part as u64))
+    }
 }
 
 /// The cached index of `store`, if there is a valid one for this exact version of the file.
@@ -58,55 +85,221 @@ pub(crate) fn load(
     if fixed.take(8)? != MAGIC || fixed.u32()? != VERSION {
         return None;
     }
-    let header_len = fixed.u32()? as usize;
-    let rows_len = usize::try_from(fixed.u64()?).ok()?;
-    let text_len = usize::try_from(fixed.u64()?).ok()?;
-    let order_len = rows_len / ROW * 4;
-    let parts = (PREAMBLE as u64)
-        .checked_add(header_len as u64)?
-        .checked_add(rows_len as u64)?
-        .checked_add(order_len as u64)?
-        .checked_add(text_len as u64)?
-        .checked_add(8)?;
-    if parts != size || rows_len % ROW != 0 {
+    let layout = Layout {
+        header: fixed.u32()? as usize,
+        rows: usize::try_from(fixed.u64()?).ok()?,
+        text: usize::try_from(fixed.u64()?).ok()?,
+    };
+    if layout.total()? != size || !layout.rows.is_multiple_of(ROW) {
         return None;
     }
-    let header = read_part(&mut file, header_len)?;
-    let rows = read_part(&mut file, rows_len)?;
-    let order = read_part(&mut file, order_len)?;
-    let text = read_part(&mut file, text_len)?;
-    let mut sum = [0u8; 8];
-    file.read_exact(&mut sum).ok()?;
-    if u64::from_le_bytes(sum) != entry_checksum(&[&preamble, &header, &rows, &order, &text]) {
-        return None;
-    }
-    decode(&header, &rows, &order, text, &key_of(store), fingerprint)
+    let text_at = size - 8 - layout.text as u64;
+    let file = &file;
+    std::thread::scope(|scope| {
+        // The text is read and checked on another core while this one decodes the rows.
+        let text = scope.spawn(move || read_text(file, text_at, layout.text));
+        let mut sequential = file;
+        let header = read_part(&mut sequential, layout.header)?;
+        let parsed = Header::parse(&header, &key_of(store), fingerprint, layout.count())?;
+        let (rows, places, lines, rows_sum) = read_rows(&mut sequential, layout.count())?;
+        let order = read_part(&mut sequential, layout.order())?;
+        let newest_first = positions(&order, layout.count())?;
+        let mut sum = [0u8; 8];
+        file.read_exact_at(&mut sum, size - 8).ok()?;
+        let (text, text_sum) = text.join().ok()??;
+        let expected = combine(&[
+            checksum(&preamble),
+            checksum(&header),
+            rows_sum,
+            checksum(&order),
+            text_sum,
+        ]);
+        if u64::from_le_bytes(sum) != expected {
+            return None;
+        }
+        Some(IndexedFile {
+            format: parsed.format,
+            name: parsed.name,
+            headlines: HeadlineTable::from_parts(text, rows)?,
+            places,
+            lines,
+            newest_first,
+        })
+    })
 }
 
-fn read_part(file: &mut File, len: usize) -> Option<Vec<u8>> {
+fn read_part(file: &mut &File, len: usize) -> Option<Vec<u8>> {
     let mut bytes = vec![0u8; len];
     file.read_exact(&mut bytes).ok()?;
     Some(bytes)
+}
+
+/// The headlines' text, checked: valid UTF-8, and inert, since what reaches the terminal is
+/// never trusted to a cache (checked whole: a rule that holds for each character holds for
+/// their concatenation). With the text's checksum.
+fn read_text(file: &File, at: u64, len: usize) -> Option<(String, u64)> {
+    let mut bytes = vec![0u8; len];
+    file.read_exact_at(&mut bytes, at).ok()?;
+    let sum = checksum(&bytes);
+    let text = String::from_utf8(bytes).ok()?;
+    crate::text::is_inert(&text).then_some((text, sum))
+}
+
+/// What an entry's header says, once it matched the store file.
+struct Header {
+    format: Format,
+    name: Option<String>,
+}
+
+impl Header {
+    fn parse(bytes: &[u8], key: &str, fingerprint: Fingerprint, count: usize) -> Option<Self> {
+        let mut input = Reader(bytes);
+        if input.str()? != key {
+            return None;
+        }
+        let len = input.u64()?;
+        let modified_nanos = i128::from_le_bytes(input.take(16)?.try_into().ok()?);
+        if (Fingerprint {
+            len,
+            modified_nanos,
+        }) != fingerprint
+        {
+            return None;
+        }
+        let format = match input.u8()? {
+            0 => Format::Native,
+            1 => Format::JsonFeed,
+            2 => Format::JsonLines,
+            _ => return None,
+        };
+        let name = input.opt_str()?;
+        let stated = usize::try_from(input.u64()?).ok()?;
+        let inert = name.as_deref().is_none_or(crate::text::is_inert);
+        (input.0.is_empty() && stated == count && inert).then_some(Self { format, name })
+    }
+}
+
+/// Decodes `count` rows, reading a few thousand at a time; with their checksum.
+#[allow(clippy::type_complexity)]
+fn read_rows(file: &mut &File, count: usize) -> Option<(Vec<Row>, Vec<Place>, Vec<u32>, u64)> {
+    let mut rows = Vec::with_capacity(count);
+    let mut places = Vec::with_capacity(count);
+    let mut lines = Vec::with_capacity(count);
+    let mut sum = Checksum::default();
+    let mut buffer = vec![0u8; ROWS_PER_READ.min(count.max(1)) * ROW];
+    let mut left = count;
+    while left > 0 {
+        let bytes = &mut buffer[..left.min(ROWS_PER_READ) * ROW];
+        file.read_exact(bytes).ok()?;
+        sum.update(bytes);
+        for row in bytes.chunks_exact(ROW) {
+            let (row, place, line) = decode_row(row)?;
+            rows.push(row);
+            places.push(place);
+            lines.push(line);
+        }
+        left -= bytes.len() / ROW;
+    }
+    // Line numbers are all zero when they were not known: keep none rather than a zero each.
+    if lines.iter().all(|&line| line == 0) {
+        lines = Vec::new();
+    }
+    Some((rows, places, lines, sum.finish()))
+}
+
+fn decode_row(bytes: &[u8]) -> Option<(Row, Place, u32)> {
+    let mut input = Reader(bytes);
+    let id = input.text_at()?;
+    let title = input.text_at()?;
+    let source = input.text_at()?;
+    if id == TextAt::NONE || title == TextAt::NONE {
+        return None;
+    }
+    let flag = input.u8()?;
+    let year = i32::from_le_bytes(input.take(4)?.try_into().ok()?);
+    let (month, day) = (input.u8()?, input.u8()?);
+    let instant = i64::from_le_bytes(input.take(8)?.try_into().ok()?);
+    let published = match flag {
+        0 => None,
+        1 if (1..=12).contains(&month) && (1..=31).contains(&day) => Some(Published {
+            year,
+            month,
+            day,
+            instant,
+        }),
+        _ => return None,
+    };
+    let breaking = match input.u8()? {
+        0 => false,
+        1 => true,
+        _ => return None,
+    };
+    let span = Span {
+        start: input.u64()?,
+        len: input.u32()?,
+    };
+    let (kind, start, len) = (input.u8()?, input.u32()?, input.u32()?);
+    let body = match kind {
+        0 => BodyAt::None,
+        1 if len >= 2 && u64::from(start) + u64::from(len) <= u64::from(span.len) => {
+            BodyAt::Raw { start, len }
+        }
+        2 => BodyAt::Decode,
+        _ => return None,
+    };
+    let line = input.u32()?;
+    let row = Row {
+        id,
+        title,
+        source,
+        published: Row::packed_date(published),
+        store: StoreId(0),
+        breaking,
+    };
+    Some((row, Place::new(span, body), line))
+}
+
+/// The order part: every position once.
+fn positions(bytes: &[u8], count: usize) -> Option<Vec<u32>> {
+    // Whether it is really newest first matters less: the library sorts it again, which is
+    // quick when it is.
+    let mut seen = vec![false; count];
+    let mut order = Vec::with_capacity(count);
+    for position in bytes.chunks_exact(4) {
+        let position = u32::from_le_bytes(position.try_into().ok()?);
+        let seen = seen.get_mut(position as usize)?;
+        if std::mem::replace(seen, true) {
+            return None;
+        }
+        order.push(position);
+    }
+    Some(order)
 }
 
 /// Saves the index of `store`; failures are ignored (the cache is an optimisation).
 pub(crate) fn save(cache_dir: &Path, store: &Path, fingerprint: Fingerprint, file: &IndexedFile) {
     let path = entry_path(cache_dir, store);
     let Some(dir) = path.parent() else { return };
-    let Some((preamble, header, rows, order)) = encode(&key_of(store), fingerprint, file) else {
+    let Some(parts) = encode(&key_of(store), fingerprint, file) else {
         return;
     };
     if std::fs::create_dir_all(dir).is_err() {
         return;
     }
     let text = file.headlines.text().as_bytes();
-    let sum = entry_checksum(&[&preamble, &header, &rows, &order, text]);
+    let sum = combine(&[
+        checksum(&parts.preamble),
+        checksum(&parts.header),
+        checksum(&parts.rows),
+        checksum(&parts.order),
+        checksum(text),
+    ]);
     if let Ok(mut temp) = tempfile::NamedTempFile::new_in(dir) {
         let written = [
-            &preamble[..],
-            &header,
-            &rows,
-            &order,
+            &parts.preamble[..],
+            &parts.header,
+            &parts.rows,
+            &parts.order,
             text,
             &sum.to_le_bytes(),
         ]
@@ -128,47 +321,101 @@ fn key_of(store: &Path) -> String {
 
 /// A fast 64-bit checksum (four interleaved multiply-rotate lanes over 8-byte words, so the
 /// processor works on four at once); detects truncation and corruption, not tampering, which is
-/// all a cache of rebuildable data needs.
-fn checksum(bytes: &[u8]) -> u64 {
-    const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut lanes: [u64; 4] = [0xcbf2_9ce4_8422_2325, 1, 2, 3];
-    let mut blocks = bytes.chunks_exact(32);
-    for block in &mut blocks {
-        for (lane, word) in lanes.iter_mut().zip(block.chunks_exact(8)) {
+/// all a cache of rebuildable data needs. Fed in pieces of any size, it gives the same sum.
+struct Checksum {
+    lanes: [u64; 4],
+    pending: [u8; 32],
+    pending_len: usize,
+    total: u64,
+}
+
+const MIX: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Default for Checksum {
+    fn default() -> Self {
+        Self {
+            lanes: [0xcbf2_9ce4_8422_2325, 1, 2, 3],
+            pending: [0; 32],
+            pending_len: 0,
+            total: 0,
+        }
+    }
+}
+
+impl Checksum {
+    fn block(&mut self, block: &[u8]) {
+        for (lane, word) in self.lanes.iter_mut().zip(block.chunks_exact(8)) {
             let mut array = [0u8; 8];
             array.copy_from_slice(word);
             *lane = (*lane ^ u64::from_le_bytes(array))
-                .wrapping_mul(K)
+                .wrapping_mul(MIX)
                 .rotate_left(29);
         }
     }
-    for &byte in blocks.remainder() {
-        lanes[0] = (lanes[0] ^ u64::from(byte)).wrapping_mul(K).rotate_left(29);
+
+    fn update(&mut self, mut bytes: &[u8]) {
+        self.total += bytes.len() as u64;
+        if self.pending_len > 0 {
+            let take = (32 - self.pending_len).min(bytes.len());
+            self.pending[self.pending_len..self.pending_len + take].copy_from_slice(&bytes[..take]);
+            self.pending_len += take;
+            bytes = &bytes[take..];
+            if self.pending_len < 32 {
+                return;
+            }
+            let pending = self.pending;
+            self.block(&pending);
+            self.pending_len = 0;
+        }
+        let mut blocks = bytes.chunks_exact(32);
+        for block in &mut blocks {
+            self.block(block);
+        }
+        let rest = blocks.remainder();
+        self.pending[..rest.len()].copy_from_slice(rest);
+        self.pending_len = rest.len();
     }
-    lanes.iter().fold(bytes.len() as u64, |hash, &lane| {
-        (hash ^ lane).wrapping_mul(K).rotate_left(31)
+
+    fn finish(&self) -> u64 {
+        let mut lanes = self.lanes;
+        for &byte in &self.pending[..self.pending_len] {
+            lanes[0] = (lanes[0] ^ u64::from(byte))
+                .wrapping_mul(MIX)
+                .rotate_left(29);
+        }
+        lanes.iter().fold(self.total, |hash, &lane| {
+            (hash ^ lane).wrapping_mul(MIX).rotate_left(31)
+        })
+    }
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    let mut sum = Checksum::default();
+    sum.update(bytes);
+    sum.finish()
+}
+
+/// The entry's checksum, from its parts' checksums in order.
+fn combine(sums: &[u64]) -> u64 {
+    sums.iter().fold(0u64, |sum, part| {
+        (sum.rotate_left(17) ^ part).wrapping_mul(3)
     })
 }
 
-fn entry_checksum(parts: &[&[u8]]) -> u64 {
-    parts.iter().fold(0u64, |sum, part| {
-        (sum.rotate_left(17) ^ checksum(part)).wrapping_mul(3)
-    })
+/// An entry's parts but the text, which is written from the index as it is.
+struct Parts {
+    preamble: [u8; PREAMBLE],
+    header: Vec<u8>,
+    rows: Vec<u8>,
+    order: Vec<u8>,
 }
 
-/// The parts of an entry but the text; `None` when the file is too big to describe (offsets
-/// are 32-bit) or its order is not one position per article.
-#[allow(clippy::type_complexity)]
-fn encode(
-    key: &str,
-    fingerprint: Fingerprint,
-    file: &IndexedFile,
-) -> Option<([u8; PREAMBLE], Vec<u8>, Vec<u8>, Vec<u8>)> {
-    if file.newest_first.len() != file.places.len() {
+/// `None` when the index cannot be described (its order is not one position per article).
+fn encode(key: &str, fingerprint: Fingerprint, file: &IndexedFile) -> Option<Parts> {
+    let count = file.places.len();
+    if file.newest_first.len() != count || file.headlines.len() != count {
         return None;
     }
-    let text_len = file.headlines.text().len();
-    u32::try_from(text_len).ok()?;
     let mut header = Writer(Vec::with_capacity(128));
     header.str(key);
     header.u64(fingerprint.len);
@@ -181,13 +428,13 @@ fn encode(
         Format::JsonLines => 2,
     });
     header.opt_str(file.name.as_deref());
-    header.u64(file.places.len() as u64);
-    let mut rows = Writer(Vec::with_capacity(file.places.len() * ROW));
-    for (row, place) in file.headlines.rows().iter().zip(&file.places) {
-        rows.text_at(Some(row.id));
-        rows.text_at(Some(row.title));
+    header.u64(count as u64);
+    let mut rows = Writer(Vec::with_capacity(count * ROW));
+    for (i, (row, place)) in file.headlines.rows().iter().zip(&file.places).enumerate() {
+        rows.text_at(row.id);
+        rows.text_at(row.title);
         rows.text_at(row.source);
-        match row.published {
+        match row.published() {
             None => rows.0.extend_from_slice(&[0; 15]),
             Some(date) => {
                 rows.0.push(1);
@@ -198,9 +445,9 @@ fn encode(
             }
         }
         rows.0.push(u8::from(row.breaking));
-        rows.u64(place.span.start);
-        rows.u32(place.span.len);
-        let (kind, start, len) = match place.body {
+        rows.u64(place.start);
+        rows.u32(place.len);
+        let (kind, start, len) = match place.body() {
             BodyAt::None => (0, 0, 0),
             BodyAt::Raw { start, len } => (1, start, len),
             BodyAt::Decode => (2, 0, 0),
@@ -208,133 +455,24 @@ fn encode(
         rows.0.push(kind);
         rows.u32(start);
         rows.u32(len);
-        rows.u32(place.line);
+        rows.u32(file.lines.get(i).copied().unwrap_or(0));
     }
-    let mut preamble = Writer(Vec::with_capacity(PREAMBLE));
-    preamble.0.extend_from_slice(MAGIC);
-    preamble.u32(VERSION);
-    preamble.u32(u32::try_from(header.0.len()).ok()?);
-    preamble.u64(rows.0.len() as u64);
-    preamble.u64(text_len as u64);
     let order: Vec<u8> = file
         .newest_first
         .iter()
         .flat_map(|position| position.to_le_bytes())
         .collect();
-    Some((preamble.0.try_into().ok()?, header.0, rows.0, order))
-}
-
-fn decode(
-    header: &[u8],
-    rows: &[u8],
-    order: &[u8],
-    text: Vec<u8>,
-    key: &str,
-    fingerprint: Fingerprint,
-) -> Option<IndexedFile> {
-    let mut input = Reader(header);
-    if input.str()? != key {
-        return None;
-    }
-    let len = input.u64()?;
-    let modified_nanos = i128::from_le_bytes(input.take(16)?.try_into().ok()?);
-    if (Fingerprint {
-        len,
-        modified_nanos,
-    }) != fingerprint
-    {
-        return None;
-    }
-    let format = match input.u8()? {
-        0 => Format::Native,
-        1 => Format::JsonFeed,
-        2 => Format::JsonLines,
-        _ => return None,
-    };
-    let name = input.opt_str()?;
-    let count = usize::try_from(input.u64()?).ok()?;
-    if !input.0.is_empty()
-        || count != rows.len() / ROW
-        || name
-            .as_deref()
-            .is_some_and(|name| !crate::text::is_inert(name))
-    {
-        return None;
-    }
-    // Never trust the cache with what reaches the terminal: its text is checked like store
-    // text (whole, at once: a check that holds for each character holds for the concatenation).
-    let text = String::from_utf8(text).ok()?;
-    if !crate::text::is_inert(&text) {
-        return None;
-    }
-    let mut headlines = Vec::with_capacity(count);
-    let mut places = Vec::with_capacity(count);
-    for row in rows.chunks_exact(ROW) {
-        let mut input = Reader(row);
-        let id = input.text_at()??;
-        let title = input.text_at()??;
-        let source = input.text_at()?;
-        let flag = input.u8()?;
-        let year = i32::from_le_bytes(input.take(4)?.try_into().ok()?);
-        let (month, day) = (input.u8()?, input.u8()?);
-        let instant = i64::from_le_bytes(input.take(8)?.try_into().ok()?);
-        let published = match flag {
-            0 => None,
-            1 if (1..=12).contains(&month) && (1..=31).contains(&day) => Some(Published {
-                year,
-                month,
-                day,
-                instant,
-            }),
-            _ => return None,
-        };
-        let breaking = match input.u8()? {
-            0 => false,
-            1 => true,
-            _ => return None,
-        };
-        let span = Span {
-            start: input.u64()?,
-            len: input.u32()?,
-        };
-        let (kind, start, len) = (input.u8()?, input.u32()?, input.u32()?);
-        let body = match kind {
-            0 => BodyAt::None,
-            1 if u64::from(start) + u64::from(len) <= u64::from(span.len) => {
-                BodyAt::Raw { start, len }
-            }
-            2 => BodyAt::Decode,
-            _ => return None,
-        };
-        let line = input.u32()?;
-        headlines.push(Row {
-            store: StoreId(0),
-            id,
-            title,
-            source,
-            published,
-            breaking,
-        });
-        places.push(Place { span, body, line });
-    }
-    // The order must name every article once; whether it is really newest first matters less
-    // (the library sorts it again, which is quick when it is).
-    let mut seen = vec![false; count];
-    let mut newest_first = Vec::with_capacity(count);
-    for position in order.chunks_exact(4) {
-        let position = u32::from_le_bytes(position.try_into().ok()?);
-        let seen = seen.get_mut(position as usize)?;
-        if std::mem::replace(seen, true) {
-            return None;
-        }
-        newest_first.push(position);
-    }
-    Some(IndexedFile {
-        format,
-        name,
-        headlines: HeadlineTable::from_parts(text, headlines)?,
-        places,
-        newest_first,
+    let mut preamble = Writer(Vec::with_capacity(PREAMBLE));
+    preamble.0.extend_from_slice(MAGIC);
+    preamble.u32(VERSION);
+    preamble.u32(u32::try_from(header.0.len()).ok()?);
+    preamble.u64(rows.0.len() as u64);
+    preamble.u64(file.headlines.text().len() as u64);
+    Some(Parts {
+        preamble: preamble.0.try_into().ok()?,
+        header: header.0,
+        rows: rows.0,
+        order,
     })
 }
 
@@ -364,18 +502,9 @@ impl Writer {
         }
     }
 
-    /// Offsets fit in 32 bits: `encode` refuses bigger text.
-    fn text_at(&mut self, at: Option<TextAt>) {
-        match at {
-            None => {
-                self.u32(u32::MAX);
-                self.u32(0);
-            }
-            Some(at) => {
-                self.u32(at.start as u32);
-                self.u32(at.len);
-            }
-        }
+    fn text_at(&mut self, at: TextAt) {
+        self.u32(at.start);
+        self.u32(at.len);
     }
 }
 
@@ -416,12 +545,10 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A text offset; the outer `None` means unreadable, the inner one "no text".
-    fn text_at(&mut self) -> Option<Option<TextAt>> {
-        let (start, len) = (self.u32()?, self.u32()?);
-        Some((start != u32::MAX).then_some(TextAt {
-            start: start as usize,
-            len,
-        }))
+    fn text_at(&mut self) -> Option<TextAt> {
+        Some(TextAt {
+            start: self.u32()?,
+            len: self.u32()?,
+        })
     }
 }

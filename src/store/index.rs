@@ -41,13 +41,49 @@ pub enum BodyAt {
     Decode,
 }
 
-/// Where one indexed article is in its file.
+/// Where one article is: which file, which bytes of it, and where its body is among them.
+/// 24 bytes; a library keeps one per article.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Place {
-    pub span: Span,
-    pub body: BodyAt,
-    /// 1-based line where the article starts, when known (JSON Lines); 0 otherwise.
-    pub line: u32,
+    pub start: u64,
+    pub len: u32,
+    /// Which of the library's files; set when a library takes the index in.
+    pub file: u32,
+    /// [`BodyAt`] packed: `(0, 0)` no body, `(MAX, MAX)` decode, else the raw string's bytes.
+    body_start: u32,
+    body_len: u32,
+}
+
+impl Place {
+    pub fn new(span: Span, body: BodyAt) -> Self {
+        let (body_start, body_len) = match body {
+            BodyAt::None => (0, 0),
+            BodyAt::Raw { start, len } => (start, len),
+            BodyAt::Decode => (u32::MAX, u32::MAX),
+        };
+        Self {
+            start: span.start,
+            len: span.len,
+            file: 0,
+            body_start,
+            body_len,
+        }
+    }
+
+    pub fn span(&self) -> Span {
+        Span {
+            start: self.start,
+            len: self.len,
+        }
+    }
+
+    pub fn body(&self) -> BodyAt {
+        match (self.body_start, self.body_len) {
+            (0, 0) => BodyAt::None,
+            (u32::MAX, u32::MAX) => BodyAt::Decode,
+            (start, len) => BodyAt::Raw { start, len },
+        }
+    }
 }
 
 /// A store file's headlines (their store not yet known) and, parallel to them, where each
@@ -58,6 +94,9 @@ pub(crate) struct IndexedFile {
     pub name: Option<String>,
     pub headlines: HeadlineTable,
     pub places: Vec<Place>,
+    /// 1-based line where each article starts, when known (JSON Lines read on one thread);
+    /// empty otherwise. Only messages about duplicates use them.
+    pub lines: Vec<u32>,
     /// Positions of the articles newest first, so a library need not sort a big file again
     /// (kept in the cache with the rest).
     pub newest_first: Vec<u32>,
@@ -68,31 +107,35 @@ pub(crate) struct IndexedFile {
 struct IndexedPart {
     headlines: HeadlineTable,
     places: Vec<Place>,
+    lines: Vec<u32>,
 }
 
 impl IndexedPart {
     fn add(&mut self, json: &[u8], start: u64, line: u32, format: Format) -> Result<(), GiveUp> {
         let text = simdutf8::basic::from_utf8(json).map_err(|_| GiveUp)?;
         let (fields, body) = headline_only(text, format).ok_or(GiveUp)?;
-        self.headlines.push(Headline {
-            store: StoreId(0),
-            id: &fields.id,
-            title: &fields.title,
-            published: fields.published,
-            breaking: fields.breaking,
-            source: fields.source.as_deref(),
-        });
-        self.places.push(Place {
-            span: span(start, json.len())?,
-            body,
-            line,
-        });
+        self.headlines
+            .push(Headline {
+                store: StoreId(0),
+                id: &fields.id,
+                title: &fields.title,
+                published: fields.published,
+                breaking: fields.breaking,
+                source: fields.source.as_deref(),
+            })
+            .map_err(|_| GiveUp)?;
+        self.places.push(Place::new(span(start, json.len())?, body));
+        self.lines.push(line);
         Ok(())
     }
 
-    fn extend(&mut self, other: IndexedPart) {
-        self.headlines.append(other.headlines, |_| true);
+    fn extend(&mut self, other: IndexedPart) -> Result<(), GiveUp> {
+        self.headlines
+            .append(other.headlines, |_| true)
+            .map_err(|_| GiveUp)?;
         self.places.extend(other.places);
+        self.lines.extend(other.lines);
+        Ok(())
     }
 }
 
@@ -198,20 +241,19 @@ fn index_json_lines(path: &Path, len: u64) -> Result<IndexedFile, NotIndexed> {
     });
     let mut whole = IndexedPart::default();
     for part in parts {
-        whole.extend(part?);
+        whole.extend(part?)?;
     }
     // Each range counts lines from its own start, so line numbers are exact only for one range;
     // drop them otherwise rather than mislead.
     if threads > 1 {
-        for place in &mut whole.places {
-            place.line = 0;
-        }
+        whole.lines.clear();
     }
     Ok(IndexedFile {
         format: Format::JsonLines,
         name: None,
         headlines: whole.headlines,
         places: whole.places,
+        lines: whole.lines,
         newest_first: Vec::new(),
     })
 }
@@ -300,13 +342,13 @@ fn index_json_document(mut file: File) -> Result<IndexedFile, NotIndexed> {
             Piece::Article { offset, raw } => batch.push((offset, raw)),
         })?;
         if batch.len() >= BATCH {
-            whole.extend(parse_batch(&batch, guess_format(&splitter))?);
+            whole.extend(parse_batch(&batch, guess_format(&splitter))?)?;
             batch.clear();
         }
     }
     splitter.finish()?;
     let format = guess_format(&splitter);
-    whole.extend(parse_batch(&batch, format)?);
+    whole.extend(parse_batch(&batch, format)?)?;
     // The array's key decided how articles were read; the version field must agree.
     let version = field_string(&fields, "version")?;
     let is_feed = version.is_some_and(|v| v.starts_with("https://jsonfeed.org/version/1"));
@@ -323,6 +365,8 @@ fn index_json_document(mut file: File) -> Result<IndexedFile, NotIndexed> {
         name,
         headlines: whole.headlines,
         places: whole.places,
+        // Articles of a JSON document are not counted by line here.
+        lines: Vec::new(),
         newest_first: Vec::new(),
     })
 }
@@ -369,7 +413,7 @@ fn parse_batch(pieces: &[(u64, Vec<u8>)], format: Format) -> Result<IndexedPart,
     });
     let mut whole = IndexedPart::default();
     for part in parts {
-        whole.extend(part?);
+        whole.extend(part?)?;
     }
     Ok(whole)
 }

@@ -11,7 +11,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 
 use super::diagnostic::{Diagnostic, Severity};
-use super::index::{BodyAt, Fingerprint, IndexedFile, NotIndexed, Span, index_file};
+use super::index::{BodyAt, Fingerprint, IndexedFile, NotIndexed, Place, Span, index_file};
 use super::model::{Article, ArticleDetail, Headline, ParsedArticle, StoreId, StoreInfo};
 use super::parse::{Format, ParsedFile, article_only, parse_file};
 use super::source::{Content, FileInput, StoreSource, read_source};
@@ -27,12 +27,9 @@ pub enum LoadMode {
     Thorough,
 }
 
-/// Where an article's detail is.
-#[derive(Debug)]
-enum Detail {
-    Memory(Box<ArticleDetail>),
-    Disk { file: u32, span: Span, body: BodyAt },
-}
+/// `Place::file` of an article whose detail is in memory; its `start` is then the detail's
+/// index in `Library::in_memory`.
+const IN_MEMORY: u32 = u32::MAX;
 
 /// A store file whose articles' details are read on demand.
 #[derive(Debug)]
@@ -47,8 +44,10 @@ struct DiskFile {
 pub struct Library {
     stores: Vec<StoreInfo>,
     headlines: HeadlineTable,
-    /// Parallel to `headlines`.
-    details: Vec<Detail>,
+    /// Parallel to `headlines`: where each article's detail is.
+    places: Vec<Place>,
+    /// Details of articles parsed whole (small or unusual files).
+    in_memory: Vec<ArticleDetail>,
     files: Vec<DiskFile>,
     diagnostics: Vec<Diagnostic>,
     /// Every article once, in runs that are each newest first when a file's index knew its
@@ -168,11 +167,30 @@ impl Library {
                 source: source.as_deref(),
             };
             if self.is_new(&mut seen, headline, input, line) {
-                self.presorted.push(self.headlines.len());
-                self.headlines.push(headline);
-                self.details.push(Detail::Memory(Box::new(detail)));
+                if self.headlines.push(headline).is_err() {
+                    self.too_big(input);
+                    return;
+                }
+                self.presorted.push(self.places.len());
+                let mut place = Place::new(
+                    Span {
+                        start: self.in_memory.len() as u64,
+                        len: 0,
+                    },
+                    BodyAt::Decode,
+                );
+                place.file = IN_MEMORY;
+                self.places.push(place);
+                self.in_memory.push(detail);
             }
         }
+    }
+
+    fn too_big(&mut self, input: &FileInput) {
+        self.diagnostics.push(Diagnostic::error(
+            &input.display,
+            "not opened: the library already holds 4 GiB of headlines, as much as Herald can",
+        ));
     }
 
     fn add_indexed(
@@ -190,26 +208,48 @@ impl Library {
             format: file.format,
             fingerprint,
         });
-        // An index holds no duplicate ids (the fast path gives up on them), so a store seen for
-        // the first time needs no per-article check: that saves a hash and a copy of every id.
-        let mut seen = self.ids_in(store);
-        let first_file_of_store = seen.is_empty();
         let IndexedFile {
             mut headlines,
-            places,
+            mut places,
+            lines,
             newest_first,
             ..
         } = file;
         headlines.set_store(store);
-        let keep: Vec<bool> = if first_file_of_store {
-            vec![true; places.len()]
-        } else {
-            (0..places.len())
-                .map(|i| self.is_new(&mut seen, headlines.get(i), input, places[i].line as usize))
-                .collect()
-        };
+        for place in &mut places {
+            place.file = file_number;
+        }
+        let base = self.places.len();
+        // An index holds no duplicate ids (the fast path gives up on them), so a store seen for
+        // the first time needs no per-article check: that saves a hash and a copy of every id,
+        // and the index's buffers can be taken over whole.
+        let mut seen = self.ids_in(store);
+        if seen.is_empty() {
+            if self.headlines.append(headlines, |_| true).is_err() {
+                return self.too_big(input);
+            }
+            self.presorted.extend(
+                newest_first
+                    .iter()
+                    .map(|&position| base + position as usize),
+            );
+            if self.places.is_empty() {
+                self.places = places;
+            } else {
+                self.places.extend(places);
+            }
+            return;
+        }
+        let keep: Vec<bool> = (0..places.len())
+            .map(|i| {
+                let line = lines.get(i).map_or(0, |&line| line as usize);
+                self.is_new(&mut seen, headlines.get(i), input, line)
+            })
+            .collect();
+        if self.headlines.append(headlines, |i| keep[i]).is_err() {
+            return self.too_big(input);
+        }
         // Where each kept article lands in the library.
-        let base = self.headlines.len();
         let mut landing = Vec::with_capacity(keep.len());
         let mut next = base;
         for &kept in &keep {
@@ -223,20 +263,13 @@ impl Library {
                 .filter(|&position| keep[position])
                 .map(|position| landing[position]),
         );
-        self.headlines.append(headlines, |i| keep[i]);
-        self.details.reserve(places.len());
-        self.details
-            .extend(
-                places
-                    .iter()
-                    .zip(&keep)
-                    .filter(|(_, kept)| **kept)
-                    .map(|(place, _)| Detail::Disk {
-                        file: file_number,
-                        span: place.span,
-                        body: place.body,
-                    }),
-            );
+        self.places.extend(
+            places
+                .iter()
+                .zip(&keep)
+                .filter(|(_, kept)| **kept)
+                .map(|(place, _)| *place),
+        );
     }
 
     fn store_for(&mut self, input: &FileInput, name: Option<String>) -> StoreId {
@@ -329,10 +362,11 @@ impl Library {
     /// vanished since it was loaded, the detail says so instead of showing something else.
     pub fn article(&self, index: ArticleIndex) -> Article<'_> {
         let headline = self.headlines.get(index);
-        let detail = match &self.details[index] {
-            Detail::Memory(detail) => Cow::Borrowed(detail.as_ref()),
-            Detail::Disk { file, span, .. } => {
-                Cow::Owned(self.read_detail(*file, *span, headline.id))
+        let detail = match self.detail_in_memory(index) {
+            Some(detail) => Cow::Borrowed(detail),
+            None => {
+                let place = &self.places[index];
+                Cow::Owned(self.read_detail(place.file, place.span(), headline.id))
             }
         };
         Article {
@@ -389,7 +423,7 @@ impl Library {
         let mut keyed: Vec<(std::cmp::Reverse<Option<i64>>, ArticleIndex)> = self
             .presorted
             .iter()
-            .map(|&i| (std::cmp::Reverse(rows[i].published.map(|d| d.instant)), i))
+            .map(|&i| (std::cmp::Reverse(rows[i].published().map(|d| d.instant)), i))
             .collect();
         keyed.sort();
         keyed.into_iter().map(|(_, i)| i).collect()
@@ -429,19 +463,19 @@ impl Library {
     }
 
     pub(crate) fn detail_in_memory(&self, index: ArticleIndex) -> Option<&ArticleDetail> {
-        match &self.details[index] {
-            Detail::Memory(detail) => Some(detail),
-            Detail::Disk { .. } => None,
-        }
+        let place = &self.places[index];
+        (place.file == IN_MEMORY)
+            .then(|| self.in_memory.get(place.start as usize))
+            .flatten()
     }
 
     /// For each store file read on demand, its articles with their spans, in file order.
     pub(crate) fn disk_files(&self) -> Vec<DiskArticles> {
         let mut per_file: Vec<Vec<(ArticleIndex, Span, BodyAt)>> =
             vec![Vec::new(); self.files.len()];
-        for (index, detail) in self.details.iter().enumerate() {
-            if let Detail::Disk { file, span, body } = detail {
-                per_file[*file as usize].push((index, *span, *body));
+        for (index, place) in self.places.iter().enumerate() {
+            if let Some(articles) = per_file.get_mut(place.file as usize) {
+                articles.push((index, place.span(), place.body()));
             }
         }
         self.files

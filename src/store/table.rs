@@ -5,23 +5,76 @@
 use super::model::{Headline, StoreId};
 use crate::text::Published;
 
-/// Where one piece of text is in a table's string.
+/// Where one piece of text is in a table's string. Offsets are 32-bit, which keeps a row small
+/// (a million articles' headlines take some 90 MB of text; the limit is 4 GiB).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct TextAt {
-    pub start: usize,
+    pub start: u32,
     pub len: u32,
 }
 
-/// One article's headline, its text held by the table.
+impl TextAt {
+    /// Stands for "no text" (a headline without a source).
+    pub const NONE: Self = Self {
+        start: u32::MAX,
+        len: 0,
+    };
+
+    fn range(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
+}
+
+/// One article's headline, its text held by the table. 48 bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Row {
-    pub store: StoreId,
     pub id: TextAt,
     pub title: TextAt,
-    pub source: Option<TextAt>,
-    pub published: Option<Published>,
+    /// `TextAt::NONE` when there is no source.
+    pub source: TextAt,
+    /// A month of 0 stands for "undated".
+    pub published: Published,
+    pub store: StoreId,
     pub breaking: bool,
 }
+
+const UNDATED: Published = Published {
+    year: 0,
+    month: 0,
+    day: 0,
+    instant: 0,
+};
+
+impl Row {
+    pub fn published(&self) -> Option<Published> {
+        (self.published.month != 0).then_some(self.published)
+    }
+
+    pub fn packed_date(date: Option<Published>) -> Published {
+        date.unwrap_or(UNDATED)
+    }
+
+    fn moved(self, by: u32) -> Self {
+        let moved = |at: TextAt| TextAt {
+            start: at.start + by,
+            len: at.len,
+        };
+        Self {
+            id: moved(self.id),
+            title: moved(self.title),
+            source: if self.source == TextAt::NONE {
+                TextAt::NONE
+            } else {
+                moved(self.source)
+            },
+            ..self
+        }
+    }
+}
+
+/// The table would pass 4 GiB of text.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct TableFull;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct HeadlineTable {
@@ -29,13 +82,19 @@ pub(crate) struct HeadlineTable {
     rows: Vec<Row>,
 }
 
+/// The most text a table holds; `TextAt::NONE`'s start lies beyond it.
+const MAX_TEXT: usize = u32::MAX as usize - 1;
+
 impl HeadlineTable {
     /// A table from parts that are already known to fit together; `None` if any row points
     /// outside the text or between the bytes of one character.
     pub fn from_parts(text: String, rows: Vec<Row>) -> Option<Self> {
-        let fits = |at: TextAt| text.get(at.start..at.start + at.len as usize).is_some();
+        if text.len() > MAX_TEXT {
+            return None;
+        }
+        let fits = |at: TextAt| text.get(at.range()).is_some();
         rows.iter()
-            .all(|r| fits(r.id) && fits(r.title) && r.source.is_none_or(fits))
+            .all(|r| fits(r.id) && fits(r.title) && (r.source == TextAt::NONE || fits(r.source)))
             .then_some(Self { text, rows })
     }
 
@@ -56,9 +115,7 @@ impl HeadlineTable {
     }
 
     fn add_text(&mut self, text: &str) -> TextAt {
-        let start = self.text.len();
-        // No id, title or source is 4 GiB long; were one, it would be cut, not misread.
-        let text = &text[..floor_char_boundary(text, u32::MAX as usize)];
+        let start = self.text.len() as u32;
         self.text.push_str(text);
         TextAt {
             start,
@@ -66,23 +123,26 @@ impl HeadlineTable {
         }
     }
 
-    pub fn push(&mut self, headline: Headline<'_>) {
+    pub fn push(&mut self, headline: Headline<'_>) -> Result<(), TableFull> {
+        let needed = headline.id.len() + headline.title.len() + headline.source.map_or(0, str::len);
+        if self.text.len() + needed > MAX_TEXT {
+            return Err(TableFull);
+        }
         let row = Row {
-            store: headline.store,
             id: self.add_text(headline.id),
             title: self.add_text(headline.title),
-            source: headline.source.map(|s| self.add_text(s)),
-            published: headline.published,
+            source: headline.source.map_or(TextAt::NONE, |s| self.add_text(s)),
+            published: Row::packed_date(headline.published),
+            store: headline.store,
             breaking: headline.breaking,
         };
         self.rows.push(row);
+        Ok(())
     }
 
     fn str(&self, at: TextAt) -> &str {
         // Rows are only made by `push` or checked by `from_parts`, so this always holds.
-        self.text
-            .get(at.start..at.start + at.len as usize)
-            .unwrap_or("")
+        self.text.get(at.range()).unwrap_or("")
     }
 
     pub fn get(&self, index: usize) -> Headline<'_> {
@@ -91,8 +151,8 @@ impl HeadlineTable {
             store: row.store,
             id: self.str(row.id),
             title: self.str(row.title),
-            source: row.source.map(|s| self.str(s)),
-            published: row.published,
+            source: (row.source != TextAt::NONE).then(|| self.str(row.source)),
+            published: row.published(),
             breaking: row.breaking,
         }
     }
@@ -112,7 +172,7 @@ impl HeadlineTable {
             .rows
             .iter()
             .zip(0u32..)
-            .map(|(row, i)| (std::cmp::Reverse(row.published.map(|d| d.instant)), i))
+            .map(|(row, i)| (std::cmp::Reverse(row.published().map(|d| d.instant)), i))
             .collect();
         // The position breaks ties, so an unstable sort gives the stable order.
         keyed.sort_unstable();
@@ -128,44 +188,33 @@ impl HeadlineTable {
 
     /// Appends `other`'s rows for which `keep` is true, in order, with their text. When this
     /// table is empty and every row is kept, `other`'s buffers are taken over without copying.
-    pub fn append(&mut self, other: HeadlineTable, mut keep: impl FnMut(usize) -> bool) {
+    pub fn append(
+        &mut self,
+        other: HeadlineTable,
+        mut keep: impl FnMut(usize) -> bool,
+    ) -> Result<(), TableFull> {
         let keep_all = (0..other.rows.len()).all(&mut keep);
         if self.rows.is_empty() && keep_all {
             *self = other;
-            return;
+            return Ok(());
         }
         if keep_all {
-            let shift = self.text.len();
+            if self.text.len() + other.text.len() > MAX_TEXT {
+                return Err(TableFull);
+            }
+            let shift = self.text.len() as u32;
             self.text.push_str(&other.text);
-            let moved = |at: TextAt| TextAt {
-                start: at.start + shift,
-                len: at.len,
-            };
-            self.rows.extend(other.rows.iter().map(|row| Row {
-                id: moved(row.id),
-                title: moved(row.title),
-                source: row.source.map(moved),
-                ..*row
-            }));
-            return;
+            self.rows
+                .extend(other.rows.iter().map(|row| row.moved(shift)));
+            return Ok(());
         }
         for index in 0..other.rows.len() {
             if keep(index) {
-                self.push(other.get(index));
+                self.push(other.get(index))?;
             }
         }
+        Ok(())
     }
-}
-
-/// The largest char boundary of `text` at or below `limit`.
-fn floor_char_boundary(text: &str, limit: usize) -> usize {
-    if limit >= text.len() {
-        return text.len();
-    }
-    (0..=limit)
-        .rev()
-        .find(|&i| text.is_char_boundary(i))
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -186,8 +235,10 @@ mod tests {
     #[test]
     fn headlines_read_back_as_pushed() {
         let mut table = HeadlineTable::default();
-        table.push(headline("a", "Flood in the valley", Some("VOA")));
-        table.push(headline("b", "Zürich votes", None));
+        table
+            .push(headline("a", "Flood in the valley", Some("VOA")))
+            .unwrap();
+        table.push(headline("b", "Zürich votes", None)).unwrap();
         assert_eq!(
             table.get(0),
             headline("a", "Flood in the valley", Some("VOA"))
@@ -200,32 +251,32 @@ mod tests {
     #[test]
     fn appending_keeps_text_and_skips_what_is_not_kept() {
         let mut first = HeadlineTable::default();
-        first.push(headline("a", "One", None));
+        first.push(headline("a", "One", None)).unwrap();
         let mut second = HeadlineTable::default();
-        second.push(headline("b", "Two", Some("AP")));
-        second.push(headline("c", "Three", None));
+        second.push(headline("b", "Two", Some("AP"))).unwrap();
+        second.push(headline("c", "Three", None)).unwrap();
         let mut all = first.clone();
-        all.append(second.clone(), |_| true);
+        all.append(second.clone(), |_| true).unwrap();
         let titles: Vec<&str> = all.iter().map(|h| h.title).collect();
         assert_eq!(titles, ["One", "Two", "Three"]);
         assert_eq!(all.get(1).source, Some("AP"));
         let mut some = first;
-        some.append(second.clone(), |i| i == 1);
+        some.append(second.clone(), |i| i == 1).unwrap();
         let ids: Vec<&str> = some.iter().map(|h| h.id).collect();
         assert_eq!(ids, ["a", "c"]);
         let mut empty = HeadlineTable::default();
-        empty.append(second.clone(), |_| true);
+        empty.append(second.clone(), |_| true).unwrap();
         assert_eq!(empty, second);
     }
 
     #[test]
     fn rows_pointing_outside_the_text_or_inside_a_character_are_refused() {
         let row = |start, len| Row {
-            store: StoreId(0),
             id: TextAt { start, len },
             title: TextAt { start: 0, len: 2 },
-            source: None,
-            published: None,
+            source: TextAt::NONE,
+            published: Row::packed_date(None),
+            store: StoreId(0),
             breaking: false,
         };
         assert!(HeadlineTable::from_parts("ü!".into(), vec![row(0, 2)]).is_some());
