@@ -7,6 +7,7 @@ mod fields;
 pub mod index;
 pub mod library;
 pub mod model;
+mod object;
 pub mod parse;
 pub mod scan;
 mod search;

@@ -419,8 +419,15 @@ pub(crate) fn headline_only(json: &str, format: Format) -> Option<(HeadlineField
     let mut warnings = Warnings::default();
     let (headline, body) = match format {
         Format::Native | Format::JsonLines => {
-            let raw: RawArticle<'_> = raw_object(json).ok()?;
-            let body = body_at(json, raw.body)?;
+            let (raw, body) = match headline_fields(json) {
+                Some(found) => found,
+                // Whatever the quick reader leaves alone, serde_json decides.
+                None => {
+                    let raw: RawArticle<'_> = raw_object(json).ok()?;
+                    let body = body_at(json, raw.body)?;
+                    (raw, body)
+                }
+            };
             (native_headline(&raw, &mut warnings).ok()?, body)
         }
         Format::JsonFeed => {
@@ -436,6 +443,56 @@ pub(crate) fn headline_only(json: &str, format: Format) -> Option<(HeadlineField
         }
     };
     warnings.0.is_empty().then_some((headline, body))
+}
+
+/// The fields of a native article that its headline needs, and where its body is, read with
+/// [`super::object::fields`], which crosses the body without parsing it. Gives what serde_json
+/// would (`RawArticle` takes `null` as absent and refuses a field given twice), or `None`.
+fn headline_fields(json: &str) -> Option<(RawArticle<'_>, BodyAt)> {
+    let mut raw = RawArticle::default();
+    let mut body = BodyAt::None;
+    let mut seen = 0u16;
+    super::object::fields(json, |key, start, end| {
+        let value = &json[start..end];
+        let (bit, slot) = match key {
+            "id" => (1, Some(&mut raw.id)),
+            "title" => (1 << 1, Some(&mut raw.title)),
+            "published" => (1 << 2, Some(&mut raw.published)),
+            "source" => (1 << 3, Some(&mut raw.source)),
+            "tags" => (1 << 4, Some(&mut raw.tags)),
+            "breaking" => (1 << 5, Some(&mut raw.breaking)),
+            "body" => (1 << 6, None),
+            "updated" => (1 << 7, None),
+            "url" => (1 << 8, None),
+            "section" => (1 << 9, None),
+            "author" => (1 << 10, None),
+            "summary" => (1 << 11, None),
+            _ => return Some(()),
+        };
+        if seen & bit != 0 {
+            return None;
+        }
+        seen |= bit;
+        if value == "null" {
+            return Some(());
+        }
+        match slot {
+            Some(slot) => *slot = Some(serde_json::from_str::<&RawValue>(value).ok()?),
+            None if key == "body" => {
+                body = match value.starts_with('"') {
+                    true => BodyAt::Raw {
+                        start: u32::try_from(start).ok()?,
+                        len: u32::try_from(end - start).ok()?,
+                    },
+                    // Not a string: the article's own parse words the problem when it is opened.
+                    false => BodyAt::Decode,
+                }
+            }
+            None => {}
+        }
+        Some(())
+    })?;
+    Some((raw, body))
 }
 
 /// Where the raw JSON of a body field is inside `json`, the article it was parsed from.
@@ -698,6 +755,69 @@ fn first_author_name(raw: &RawFeedItem<'_>, warnings: &mut Warnings) -> Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `headline_only` reads native articles with its own quick reader; it must give exactly
+    /// what serde_json gives, or give up.
+    #[test]
+    fn the_quick_headline_reader_agrees_with_serde_json() {
+        let mut cases: Vec<String> = [
+            r#"{"id": "a", "title": "T", "body": "B"}"#,
+            r#"{"id": "a", "title": "T", "body": null, "source": null, "tags": null}"#,
+            r#"{"id": "a", "title": "T", "body": 5}"#,
+            r#"{"id": "a", "title": "T", "id": "b"}"#,
+            r#"{"id": "a", "title": "T", "body": "x", "body": "y"}"#,
+            r#"{"id": "a", "title": "T", "extra": 1, "extra": 2}"#,
+            r#"{"id": "a", "title": "T", "published": "2002-07-28", "breaking": true, "tags": ["Breaking"]}"#,
+            r#"{"id": "a", "title": "T", "published": "yesterday"}"#,
+            r#"{"id": "a", "title": "T", "breaking": "yes"}"#,
+            r#"{"id": 7, "title": "T"}"#,
+            r#"{"title": "T"}"#,
+            r#"{"id": "a", "title": "  "}"#,
+            r#"{"id": "a", "ti\u0074le": "T"}"#,
+            r#"{"id": "a", "title": "T\u001b[31m", "source": "S\u202e"}"#,
+            r#"{"id": "a", "title": "T", "body": "\ud83d\ude00 \ud800"}"#,
+            r#"{"id": "a", "title": "T", "nested": {"body": [1, {"x": null}]}, "body": "ok"}"#,
+            r#" {"id": "a", "title": "T"} "#,
+            r#"{"id": "a", "title": "T"} trailing"#,
+            r#"["not", "an", "object"]"#,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for dir in [
+            "tests/fixtures/hostile",
+            "tests/fixtures/good",
+            "tests/fixtures/bad",
+        ] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let bytes = std::fs::read(entry.unwrap().path()).unwrap_or_default();
+                let text = String::from_utf8_lossy(&bytes);
+                cases.extend(text.lines().map(str::to_owned));
+                if let Ok(serde_json::Value::Object(store)) = serde_json::from_str(&text)
+                    && let Some(serde_json::Value::Array(articles)) = store.get("articles")
+                {
+                    cases.extend(articles.iter().map(|a| a.to_string()));
+                }
+            }
+        }
+        for json in &cases {
+            let reference = raw_object::<RawArticle<'_>>(json).ok().and_then(|raw| {
+                let mut warnings = Warnings::default();
+                let headline = native_headline(&raw, &mut warnings).ok()?;
+                let body = body_at(json, raw.body)?;
+                warnings.0.is_empty().then_some((headline, body))
+            });
+            let quick = headline_only(json, Format::JsonLines);
+            let key = |found: &Option<(HeadlineFields, BodyAt)>| {
+                found.as_ref().map(|(h, body)| {
+                    let fields = (h.id.clone(), h.title.clone(), h.source.clone());
+                    (fields, h.published, h.breaking, *body)
+                })
+            };
+            assert_eq!(key(&quick), key(&reference), "{json}");
+        }
+    }
 
     fn parse(text: &str, kind: FileKind) -> ParsedFile {
         parse_file("test.json", text.as_bytes(), kind)
