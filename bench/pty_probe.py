@@ -6,7 +6,7 @@ bytes written per key and while idle. Standard library only.
   pty_probe.py --ready REGEX [--cols 120 --rows 40] [--keys j,j,SPACE] -- COMMAND...
 
 Prints one JSON object. Timings are wall-clock seconds measured here, around the program;
-peak_kib is the program's peak resident memory (ru_maxrss)."""
+peak_kib is the program's peak resident memory (VmHWM) once the keys are done."""
 import argparse, json, os, pty, re, select, signal, struct, sys, termios, fcntl, time
 
 KEYS = {"SPACE": b" ", "ENTER": b"\r", "PGDN": b"\x1b[6~", "ESC": b"\x1b", "DOWN": b"\x1b[B"}
@@ -75,25 +75,35 @@ def main():
             "done_s": (last[0] - sent) if last else None,
         })
     result["keys"] = per_key
+    # Peak resident memory (VmHWM) of the program, read before it is asked to quit. Not the
+    # child's ru_maxrss: that counts the Python process it was forked from, since a high-water
+    # mark survives exec.
+    result["peak_kib"] = vm_hwm_kib(pid)
     for key in args.quit:
         os.write(fd, key.encode())
         read_quiet(fd, 0.2, 2.0)
     # Give it time to exit by itself (a wrapper like /usr/bin/time reports only then).
     deadline = time.monotonic() + 10
-    usage = None
     while time.monotonic() < deadline:
-        done, _, usage = os.wait4(pid, os.WNOHANG)
+        done, _ = os.waitpid(pid, os.WNOHANG)
         if done:
             break
         read_quiet(fd, 0.05, 0.1)
     else:
         os.kill(pid, signal.SIGTERM)
-        _, _, usage = os.wait4(pid, 0)
-    # Peak resident memory of the program (VmHWM), from the kernel's accounting of the child:
-    # the figure `/usr/bin/time` reports as "Maximum resident set size", without putting
-    # /usr/bin/time's own start (a fork and an exec) inside the start-up being timed.
-    result["peak_kib"] = usage.ru_maxrss if usage else None
+        os.waitpid(pid, 0)
     print(json.dumps(result))
+
+def vm_hwm_kib(pid):
+    """The VmHWM line of /proc/PID/status, in KiB, or None."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
 
 if __name__ == "__main__":
     main()

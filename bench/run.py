@@ -10,8 +10,8 @@ PROBE = os.path.join(ROOT, "bench/pty_probe.py")
 RUNS = int(os.environ.get("RUNS", "5"))
 
 def probe(ready, keys, command, env=None, cwd=None, quit="q"):
-    """Runs the program under the probe, which also reports its peak memory (ru_maxrss, the
-    figure /usr/bin/time prints, read by the probe so no wrapper's start is timed)."""
+    """Runs the program under the probe, which also reports its peak memory (VmHWM, read by
+    the probe so that no wrapper's own start is inside the start-up it times)."""
     out = subprocess.run([sys.executable, PROBE, "--ready", ready, "--keys", ",".join(keys), "--quit", quit, "--"] + command,
                          capture_output=True, text=True, env=env, cwd=cwd, check=True).stdout
     result = json.loads(out.strip().splitlines()[-1])
