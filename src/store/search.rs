@@ -17,7 +17,7 @@ use super::library::{ArticleIndex, DiskArticles, Library};
 use super::parse::body_only;
 
 /// Bytes read per step: small enough to stay in the CPU's cache while it is scanned.
-const BLOCK: usize = 512 << 10;
+const BLOCK: usize = 128 << 10;
 
 /// One query word, prepared for searching raw bytes without copying them.
 struct Word {
@@ -51,8 +51,11 @@ impl Word {
 
     /// Whether a title (plain text, not JSON) holds the word, ignoring case.
     fn in_title(&self, title: &str) -> bool {
-        if title.is_ascii() {
-            self.plain && self.finder.is_match(title)
+        // An ASCII word is in the lower-cased title exactly when it is in the title ignoring
+        // ASCII case, unless the title has one of the two characters whose lower case is
+        // (partly) ASCII: the Kelvin sign and the capital I with a dot.
+        if self.text.is_ascii() && !title.contains(['\u{212a}', '\u{130}']) {
+            self.finder.is_match(title)
         } else {
             title.to_lowercase().contains(self.text.as_str())
         }
