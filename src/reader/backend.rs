@@ -299,6 +299,17 @@ impl<W: Write> Backend for ReaderBackend<W> {
         match self.fixed_size {
             Some(size) => Ok(size),
             None => {
+                // Asked of standard output directly: crossterm's size() opens /dev/tty for each
+                // call, twice per frame. It stays the fallback when output is not the terminal.
+                if let Ok(size) = rustix::termios::tcgetwinsize(std::io::stdout())
+                    && size.ws_col > 0
+                    && size.ws_row > 0
+                {
+                    return Ok(Size {
+                        width: size.ws_col,
+                        height: size.ws_row,
+                    });
+                }
                 let (width, height) = ratatui::crossterm::terminal::size()?;
                 Ok(Size { width, height })
             }
