@@ -7,7 +7,8 @@
 use std::collections::VecDeque;
 use std::io;
 use std::process::ExitCode;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
@@ -25,13 +26,37 @@ pub mod wide;
 /// Where the loop gets its inputs. `None` ends the loop as if the user quit.
 pub trait Events {
     fn next_input(&mut self) -> Option<Input>;
+    /// The next input if one comes before `deadline`.
+    fn next_input_until(&mut self, deadline: Instant) -> Waited;
+}
+
+/// What waiting for an input until a deadline gave.
+#[derive(Debug)]
+pub enum Waited {
+    Input(Input),
+    /// Nothing came in time.
+    Quiet,
+    /// No input will ever come.
+    Closed,
 }
 
 impl Events for Receiver<Input> {
     fn next_input(&mut self) -> Option<Input> {
         self.recv().ok()
     }
+
+    fn next_input_until(&mut self, deadline: Instant) -> Waited {
+        match self.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(input) => Waited::Input(input),
+            Err(RecvTimeoutError::Timeout) => Waited::Quiet,
+            Err(RecvTimeoutError::Disconnected) => Waited::Closed,
+        }
+    }
 }
+
+/// How long the reader waits for a pause in the keys before saving its state: a save syncs to
+/// disk, which can take longer than many key presses, and no key should wait for one.
+pub const SAVE_WHEN_QUIET_FOR: Duration = Duration::from_millis(300);
 
 /// A fixed script of inputs, for tests.
 #[derive(Debug, Default)]
@@ -46,6 +71,11 @@ impl Script {
 impl Events for Script {
     fn next_input(&mut self) -> Option<Input> {
         self.0.pop_front()
+    }
+
+    /// A script is typed slowly: there is a pause after every input.
+    fn next_input_until(&mut self, _deadline: Instant) -> Waited {
+        Waited::Quiet
     }
 }
 
@@ -212,11 +242,27 @@ where
     let drawn = draw(terminal, app, &mut shown)?;
     show_links(host, &mut links, drawn)?;
     let mut pending: VecDeque<Action> = VecDeque::new();
+    // When a save was asked for and has not happened yet: it happens once the keys pause.
+    let mut save_due: Option<Instant> = None;
     loop {
         let action = match pending.pop_front() {
             Some(action) => Some(action),
             None => {
-                let Some(input) = events.next_input() else {
+                let input = match save_due {
+                    None => events.next_input(),
+                    Some(due) => match events.next_input_until(due) {
+                        Waited::Input(input) => Some(input),
+                        Waited::Closed => None,
+                        Waited::Quiet => {
+                            save_due = None;
+                            if let Err(error) = host.save(app.state_mut()) {
+                                pending.push_back(Action::SaveFailed(error.to_string()));
+                            }
+                            continue;
+                        }
+                    },
+                };
+                let Some(input) = input else {
                     let _ = host.save(app.state_mut());
                     return Ok(Exit::Quit);
                 };
@@ -242,27 +288,36 @@ where
                 None => continue,
             },
         };
-        let (mut redraw, mut clear, mut save) = (false, false, false);
+        let (mut redraw, mut clear) = (false, false);
         for effect in effects {
             match effect {
                 Effect::Redraw => redraw = true,
                 Effect::FullRedraw => (redraw, clear) = (true, true),
-                // Saved after the frame is drawn: the reader sees the article before its read
-                // mark reaches the disk (a save syncs, which takes longer than drawing).
-                Effect::Save => save = true,
+                // Saved once the keys pause (see SAVE_WHEN_QUIET_FOR), not now: the reader sees
+                // the article before its read mark reaches the disk. The first ask sets the
+                // time, so a stream of keys cannot put a save off for ever.
+                Effect::Save => {
+                    save_due.get_or_insert_with(|| Instant::now() + SAVE_WHEN_QUIET_FOR);
+                }
                 Effect::OpenLink(url) => {
                     if let Err(error) = host.open_link(&url) {
                         pending.push_back(Action::OpenLinkFailed(error.to_string()));
                     }
                 }
-                Effect::Suspend => host.suspend()?,
+                Effect::Suspend => {
+                    // A stopped process may never be resumed: what it knows is saved first.
+                    if save_due.take().is_some() {
+                        let _ = host.save(app.state_mut());
+                    }
+                    host.suspend()?
+                }
                 Effect::Reenter => host.reenter()?,
                 // A terminal that cannot take it is gone or ignores it; the message stands.
                 Effect::CopyToClipboard(text) => {
                     let _ = host.write_terminal(&term::osc52(&text));
                 }
                 Effect::Exit(exit) => {
-                    if save {
+                    if save_due.is_some() {
                         let _ = host.save(app.state_mut());
                     }
                     return Ok(exit);
@@ -277,9 +332,6 @@ where
         if redraw {
             let drawn = draw(terminal, app, &mut shown)?;
             show_links(host, &mut links, drawn)?;
-        }
-        if save && let Err(error) = host.save(app.state_mut()) {
-            pending.push_back(Action::SaveFailed(error.to_string()));
         }
     }
 }
@@ -383,5 +435,13 @@ impl<E: Events> Events for TestPanic<'_, E> {
             panic!("HERALD_TEST_PANIC: deliberate panic to test terminal restore");
         }
         input
+    }
+
+    fn next_input_until(&mut self, deadline: Instant) -> Waited {
+        let waited = self.inner.next_input_until(deadline);
+        if self.armed && matches!(waited, Waited::Input(Input::Key(_))) {
+            panic!("HERALD_TEST_PANIC: deliberate panic to test terminal restore");
+        }
+        waited
     }
 }

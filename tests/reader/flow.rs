@@ -426,3 +426,77 @@ fn drawing_shows_the_selection_even_when_the_app_has_a_stale_size() {
         "the last (undated) headline: {row}"
     );
 }
+
+/// A host that notes when each save happens.
+struct TimedHost {
+    inner: TestHost,
+    saves: std::sync::Arc<std::sync::Mutex<Vec<std::time::Instant>>>,
+}
+
+impl Host for TimedHost {
+    fn save(&mut self, state: &mut ReaderState) -> io::Result<()> {
+        self.saves
+            .lock()
+            .expect("lock")
+            .push(std::time::Instant::now());
+        self.inner.save(state)
+    }
+    fn suspend(&mut self) -> io::Result<()> {
+        self.inner.suspend()
+    }
+    fn reenter(&mut self) -> io::Result<()> {
+        self.inner.reenter()
+    }
+    fn open_link(&mut self, url: &str) -> io::Result<()> {
+        self.inner.open_link(url)
+    }
+    fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.inner.write_terminal(bytes)
+    }
+}
+
+#[test]
+fn a_save_waits_for_a_pause_in_the_keys_and_then_takes_everything() {
+    use std::time::{Duration, Instant};
+    let saves = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let mut host = TimedHost {
+        inner: TestHost::default(),
+        saves: saves.clone(),
+    };
+    let (keys, mut inputs) = std::sync::mpsc::channel();
+    let looping = std::thread::spawn(move || {
+        let mut app = app(80, 24);
+        let mut terminal = Terminal::new(Counting::new(80, 24)).expect("backend");
+        let exit = run_loop(&mut terminal, &mut app, &mut inputs, &mut host).expect("loop");
+        (
+            exit,
+            app.is_starred(app.visible()[0]),
+            app.is_starred(app.visible()[1]),
+        )
+    });
+    let sent = Instant::now();
+    for key in typed("sjs") {
+        keys.send(key).expect("send");
+    }
+    // Both stars are asked to be saved; one save takes them both, after the pause.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while saves.lock().expect("lock").is_empty() {
+        assert!(Instant::now() < deadline, "no save within 10 s of a pause");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let first = saves.lock().expect("lock")[0];
+    assert!(
+        first.duration_since(sent) >= herald::reader::SAVE_WHEN_QUIET_FOR,
+        "saved {:?} after the keys, before the pause ended",
+        first.duration_since(sent)
+    );
+    keys.send(Input::Key(Key::char('q'))).expect("send");
+    let (exit, first_starred, second_starred) = looping.join().expect("loop thread");
+    assert_eq!(exit, Exit::Quit);
+    assert!(first_starred && second_starred);
+    assert_eq!(
+        saves.lock().expect("lock").len(),
+        2,
+        "one save after the pause, one at exit"
+    );
+}
