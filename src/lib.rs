@@ -10,6 +10,7 @@ pub mod commands;
 pub mod config;
 pub mod import;
 pub mod live;
+pub mod loading;
 pub mod packaging;
 pub mod paths;
 pub mod plain;

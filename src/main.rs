@@ -2,13 +2,14 @@
 //! Exit codes: 0 success, 1 a problem with the stores or the article asked for (or an import
 //! that wrote nothing), 2 usage error.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 use herald::cli::{Cli, Command};
 use herald::config;
+use herald::loading;
 use herald::setup::choose_sources;
 use herald::store::{Library, LoadMode};
 
@@ -90,16 +91,58 @@ fn open_sources(
         herald::paths::cache_dir().as_deref(),
         &selection.names,
     );
+    report(&library, quiet_diagnostics);
+    (library, selection.sources)
+}
+
+/// [`open_sources`] for reading: while a long load runs (a first start on a big store), a
+/// notice on standard error says so, in `style`.
+fn open_for_reading(
+    named: &[PathBuf],
+    config: &config::LoadedConfig,
+    quiet_diagnostics: bool,
+    style: loading::Style,
+) -> (Library, Vec<herald::store::StoreSource>) {
+    let selection = choose_sources(named, config);
+    if let Some(note) = &selection.note {
+        eprintln!("herald: {note}");
+    }
+    let progress = herald::store::Progress::default();
+    let timing = match style {
+        loading::Style::Live => loading::Timing::READER,
+        loading::Style::OneLine => loading::Timing::PLAIN,
+    };
+    let (finished, done) = std::sync::mpsc::channel::<()>();
+    let library = std::thread::scope(|scope| {
+        let counted = &progress;
+        let notice = scope.spawn(move || {
+            loading::notice(counted, &done, style, timing, &mut io::stderr());
+        });
+        let library = Library::load_counted(
+            &selection.sources,
+            LoadMode::Fast,
+            herald::paths::cache_dir().as_deref(),
+            &selection.names,
+            &progress,
+        );
+        drop(finished);
+        // The notice has erased itself before anything else is written.
+        let _ = notice.join();
+        library
+    });
+    report(&library, quiet_diagnostics);
+    (library, selection.sources)
+}
+
+fn report(library: &Library, quiet_diagnostics: bool) {
     if !quiet_diagnostics {
         for diagnostic in library.diagnostics() {
             eprintln!("{diagnostic}");
         }
     }
-    (library, selection.sources)
 }
 
 fn terminal_width() -> usize {
-    use std::io::IsTerminal;
     if io::stdout().is_terminal()
         && let Ok((columns, _)) = ratatui::crossterm::terminal::size()
     {
@@ -165,12 +208,18 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             failure_if(!config.problems.is_empty())
         }
         None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
-            let (library, sources) = open_sources(&cli.read.stores, &config, false, LoadMode::Fast);
+            let style = loading::Style::OneLine;
+            let (library, sources) = open_for_reading(&cli.read.stores, &config, false, style);
             herald::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;
             failure_if(library.has_errors())
         }
         None => {
-            let (library, sources) = open_sources(&cli.read.stores, &config, true, LoadMode::Fast);
+            // The count updates in place only where someone watches it.
+            let style = match io::stderr().is_terminal() {
+                true => loading::Style::Live,
+                false => loading::Style::OneLine,
+            };
+            let (library, sources) = open_for_reading(&cli.read.stores, &config, true, style);
             out.flush()?;
             herald::reader::start(library, sources, &cli.read.reader_flags(), &config.config)?
         }

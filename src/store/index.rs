@@ -11,6 +11,7 @@ use std::path::Path;
 
 use memchr::memchr;
 
+use super::library::Progress;
 use super::model::{Headline, StoreId};
 use super::parse::{FileKind, Format, headline_only};
 use super::scan::{GiveUp, Piece, Splitter};
@@ -189,11 +190,12 @@ impl From<io::Error> for NotIndexed {
 pub(crate) fn index_file(
     path: &Path,
     kind: FileKind,
+    progress: &Progress,
 ) -> Result<(IndexedFile, Fingerprint), NotIndexed> {
     let before = Fingerprint::of(path)?;
     let file = match kind {
-        FileKind::JsonLines => index_json_lines(path, before.len)?,
-        FileKind::Json => index_json_document(File::open(path)?)?,
+        FileKind::JsonLines => index_json_lines(path, before.len, progress)?,
+        FileKind::Json => index_json_document(File::open(path)?, progress)?,
     };
     // A writer that changed the file while it was read could have given us half of each.
     if Fingerprint::of(path)? != before {
@@ -222,7 +224,7 @@ fn span(start: u64, len: usize) -> Result<Span, GiveUp> {
 
 /// JSON Lines split into as many byte ranges as there are cores, each indexed on its own
 /// thread; ranges start after a newline, so no line is split.
-fn index_json_lines(path: &Path, len: u64) -> Result<IndexedFile, NotIndexed> {
+fn index_json_lines(path: &Path, len: u64, progress: &Progress) -> Result<IndexedFile, NotIndexed> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8) as u64;
@@ -232,7 +234,7 @@ fn index_json_lines(path: &Path, len: u64) -> Result<IndexedFile, NotIndexed> {
         let handles: Vec<_> = bounds
             .windows(2)
             .map(|w| (w[0], w[1]))
-            .map(|(from, to)| scope.spawn(move || index_line_range(path, from, to)))
+            .map(|(from, to)| scope.spawn(move || index_line_range(path, from, to, progress)))
             .collect();
         handles
             .into_iter()
@@ -260,7 +262,12 @@ fn index_json_lines(path: &Path, len: u64) -> Result<IndexedFile, NotIndexed> {
 
 /// Indexes the lines that start in `[from, to)`: a line starting before `from` belongs to the
 /// previous range, and the line that starts last runs past `to` if it must.
-fn index_line_range(path: &Path, from: u64, to: u64) -> Result<IndexedPart, NotIndexed> {
+fn index_line_range(
+    path: &Path,
+    from: u64,
+    to: u64,
+    progress: &Progress,
+) -> Result<IndexedPart, NotIndexed> {
     let mut file = File::open(path)?;
     // Step back one byte: if it is a newline, a line starts exactly at `from`.
     let mut position = from.saturating_sub(1);
@@ -273,6 +280,7 @@ fn index_line_range(path: &Path, from: u64, to: u64) -> Result<IndexedPart, NotI
     // Whether the bytes at the start of `buffer` begin a line of this range.
     let mut skipping_partial = from > 0;
     let mut line = 1;
+    let mut counted = 0;
     loop {
         if filled == buffer.len() {
             buffer.resize(buffer.len() * 2, 0);
@@ -299,6 +307,8 @@ fn index_line_range(path: &Path, from: u64, to: u64) -> Result<IndexedPart, NotI
         buffer.copy_within(start..filled, 0);
         filled -= start;
         position += start as u64;
+        progress.add(part.places.len() - counted);
+        counted = part.places.len();
     }
     // The last line may have no newline.
     if !skipping_partial && filled > 0 && position < to.max(position + 1) {
@@ -321,7 +331,7 @@ fn add_line(bytes: &[u8], start: u64, line: u32, part: &mut IndexedPart) -> Resu
 /// Article pieces parsed per batch; bounds the raw bytes held at once.
 const BATCH: usize = 4096;
 
-fn index_json_document(mut file: File) -> Result<IndexedFile, NotIndexed> {
+fn index_json_document(mut file: File, progress: &Progress) -> Result<IndexedFile, NotIndexed> {
     let mut splitter = Splitter::new();
     let mut chunk = vec![0u8; CHUNK];
     let mut fields: Vec<(String, Vec<u8>)> = Vec::new();
@@ -343,6 +353,7 @@ fn index_json_document(mut file: File) -> Result<IndexedFile, NotIndexed> {
         })?;
         if batch.len() >= BATCH {
             whole.extend(parse_batch(&batch, guess_format(&splitter))?)?;
+            progress.add(batch.len());
             batch.clear();
         }
     }

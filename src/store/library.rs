@@ -110,6 +110,18 @@ impl Library {
         cache: Option<&std::path::Path>,
         names: &BTreeMap<PathBuf, String>,
     ) -> Self {
+        Self::load_counted(sources, mode, cache, names, &Progress::default())
+    }
+
+    /// [`Self::load_full`], counting the articles read in `progress` as it goes, so another
+    /// thread can say how far a long load is.
+    pub fn load_counted(
+        sources: &[StoreSource],
+        mode: LoadMode,
+        cache: Option<&std::path::Path>,
+        names: &BTreeMap<PathBuf, String>,
+        progress: &Progress,
+    ) -> Self {
         let mut inputs = Vec::new();
         let mut diagnostics = Vec::new();
         for source in sources {
@@ -124,7 +136,7 @@ impl Library {
             inputs.extend(files);
             diagnostics.extend(problems);
         }
-        let loaded = load_all(&inputs, mode, cache);
+        let loaded = load_all(&inputs, mode, cache, progress);
         let mut library = Self {
             diagnostics,
             ..Self::default()
@@ -516,14 +528,19 @@ fn read_span(file: &DiskFile, span: Span) -> std::io::Result<String> {
 }
 
 /// Loads files on up to as many threads as the machine has cores, keeping input order.
-fn load_all(inputs: &[FileInput], mode: LoadMode, cache: Option<&std::path::Path>) -> Vec<Loaded> {
+fn load_all(
+    inputs: &[FileInput],
+    mode: LoadMode,
+    cache: Option<&std::path::Path>,
+    progress: &Progress,
+) -> Vec<Loaded> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(inputs.len().max(1));
     if threads <= 1 {
         return inputs
             .iter()
-            .map(|input| load_one(input, mode, cache))
+            .map(|input| load_one(input, mode, cache, progress))
             .collect();
     }
     let chunk = inputs.len().div_ceil(threads);
@@ -534,7 +551,7 @@ fn load_all(inputs: &[FileInput], mode: LoadMode, cache: Option<&std::path::Path
                 scope.spawn(move || {
                     files
                         .iter()
-                        .map(|input| load_one(input, mode, cache))
+                        .map(|input| load_one(input, mode, cache, progress))
                         .collect::<Vec<_>>()
                 })
             })
@@ -550,7 +567,12 @@ fn load_all(inputs: &[FileInput], mode: LoadMode, cache: Option<&std::path::Path
     })
 }
 
-fn load_one(input: &FileInput, mode: LoadMode, cache: Option<&std::path::Path>) -> Loaded {
+fn load_one(
+    input: &FileInput,
+    mode: LoadMode,
+    cache: Option<&std::path::Path>,
+    progress: &Progress,
+) -> Loaded {
     if let (Content::Disk(path), LoadMode::Fast) = (&input.content, mode) {
         let fingerprint = Fingerprint::of(path);
         let cache = cache.filter(|_| {
@@ -561,9 +583,10 @@ fn load_one(input: &FileInput, mode: LoadMode, cache: Option<&std::path::Path>) 
         if let (Some(dir), Ok(fingerprint)) = (cache, &fingerprint)
             && let Some(indexed) = super::cache::load(dir, path, *fingerprint)
         {
+            progress.add(indexed.places.len());
             return Loaded::Indexed(indexed, path.clone(), *fingerprint);
         }
-        match index_file(path, input.kind) {
+        match index_file(path, input.kind, progress) {
             Ok((indexed, fingerprint)) => {
                 if let Some(dir) = cache {
                     super::cache::save(dir, path, fingerprint, &indexed);
@@ -575,7 +598,27 @@ fn load_one(input: &FileInput, mode: LoadMode, cache: Option<&std::path::Path>) 
         }
     }
     match input.read_all() {
-        Ok(bytes) => Loaded::Parsed(parse_file(&input.display, &bytes, input.kind)),
+        Ok(bytes) => {
+            let parsed = parse_file(&input.display, &bytes, input.kind);
+            progress.add(parsed.articles.len());
+            Loaded::Parsed(parsed)
+        }
         Err(diagnostic) => Loaded::Failed(diagnostic),
+    }
+}
+
+/// How many articles a load has read so far (approximately: a file the fast path gives up on
+/// is counted again by the exact parser), for saying how far a long load is.
+#[derive(Clone, Debug, Default)]
+pub struct Progress(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl Progress {
+    pub fn articles(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn add(&self, articles: usize) {
+        self.0
+            .fetch_add(articles, std::sync::atomic::Ordering::Relaxed);
     }
 }

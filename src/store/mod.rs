@@ -15,7 +15,7 @@ pub mod source;
 mod table;
 
 pub use diagnostic::{Diagnostic, Position, Severity};
-pub use library::{ArticleIndex, Library, LoadMode};
+pub use library::{ArticleIndex, Library, LoadMode, Progress};
 pub use model::{Article, ArticleDetail, Headline, StoreId, StoreInfo};
 pub use parse::{FileKind, Format, parse_file};
 pub use source::{SAMPLE_FILES, SAMPLE_FOLDER, StoreSource};
