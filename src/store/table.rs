@@ -208,10 +208,25 @@ impl HeadlineTable {
                 .extend(other.rows.iter().map(|row| row.moved(shift)));
             return Ok(());
         }
-        for index in 0..other.rows.len() {
-            if keep(index) {
-                self.push(other.get(index))?;
-            }
+        // All or nothing: a library whose rows stopped half way would not match its places.
+        let kept: Vec<usize> = (0..other.rows.len()).filter(|&i| keep(i)).collect();
+        let needed: usize = kept
+            .iter()
+            .map(|&i| {
+                let row = &other.rows[i];
+                let source = if row.source == TextAt::NONE {
+                    0
+                } else {
+                    row.source.len
+                };
+                (row.id.len + row.title.len + source) as usize
+            })
+            .sum();
+        if self.text.len() + needed > MAX_TEXT {
+            return Err(TableFull);
+        }
+        for index in kept {
+            self.push(other.get(index))?;
         }
         Ok(())
     }
