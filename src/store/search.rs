@@ -169,17 +169,16 @@ fn scan(
                 BodyAt::Raw { start, len } => raw.get(start as usize..(start + len) as usize),
                 BodyAt::Decode => None,
             };
-            let settled = raw_body.map(|raw_body| {
-                missing
-                    .iter()
-                    .map(|w| w.in_raw_body(raw_body))
-                    .collect::<Vec<_>>()
-            });
-            if let Some(answers) = &settled {
-                if answers.contains(&Some(false)) {
-                    return (index, false);
+            if let Some(raw_body) = raw_body {
+                let mut unsure = false;
+                for word in &missing {
+                    match word.in_raw_body(raw_body) {
+                        Some(false) => return (index, false),
+                        Some(true) => {}
+                        None => unsure = true,
+                    }
                 }
-                if answers.iter().all(|a| *a == Some(true)) {
+                if !unsure {
                     return (index, true);
                 }
             }
