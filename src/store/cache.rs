@@ -94,13 +94,15 @@ pub(crate) fn load(
         return None;
     }
     let text_at = size - 8 - layout.text as u64;
+    // A stale entry (the store changed) is told by its header: nothing more is read.
+    let mut sequential = &file;
+    let header = read_part(&mut sequential, layout.header)?;
+    let parsed = Header::parse(&header, &key_of(store), fingerprint, layout.count())?;
     let file = &file;
     std::thread::scope(|scope| {
         // The text is read and checked on another core while this one decodes the rows.
         let text = scope.spawn(move || read_text(file, text_at, layout.text));
         let mut sequential = file;
-        let header = read_part(&mut sequential, layout.header)?;
-        let parsed = Header::parse(&header, &key_of(store), fingerprint, layout.count())?;
         let (rows, places, lines, rows_sum) = read_rows(&mut sequential, layout.count())?;
         let order = read_part(&mut sequential, layout.order())?;
         let newest_first = positions(&order, layout.count())?;
