@@ -172,3 +172,34 @@ fn newest_first_is_the_same_from_an_index_its_cache_and_a_full_parse() {
     let dates: Vec<_> = order_of(&parsed).into_iter().map(|(_, d)| d).collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
 }
+
+#[test]
+fn duplicates_across_many_files_of_a_store_are_each_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("desk");
+    std::fs::create_dir(&folder).unwrap();
+    let line = |id: &str| format!("{{\"id\": \"{id}\", \"title\": \"Title {id}\"}}\n");
+    // a1 is in every file, a2 in the first two, a3 in the last two; a `.json` file takes the
+    // exact parser's path when it has a problem, here a bad date.
+    std::fs::write(folder.join("1.jsonl"), line("a1") + &line("a2")).unwrap();
+    std::fs::write(
+        folder.join("2.jsonl"),
+        line("a1") + &line("a2") + &line("a3"),
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("3.json"),
+        r#"[{"id": "a1", "title": "T"}, {"id": "a3", "title": "T"}, {"id": "a4", "title": "T", "published": "soon"}]"#,
+    )
+    .unwrap();
+    let library = Library::load_cached(&[StoreSource::Path(folder)], LoadMode::Fast, None);
+    let mut ids: Vec<&str> = library.headlines().map(|h| h.id).collect();
+    ids.sort_unstable();
+    assert_eq!(ids, ["a1", "a2", "a3", "a4"]);
+    let duplicates = library
+        .diagnostics()
+        .iter()
+        .filter(|d| d.to_string().contains("duplicate id"))
+        .count();
+    assert_eq!(duplicates, 4, "{:?}", library.diagnostics());
+}

@@ -55,6 +55,16 @@ pub struct Library {
     presorted: Vec<ArticleIndex>,
 }
 
+/// Ids already in each store while a library loads, for finding duplicates across a store's
+/// files. A store's set is built only when its second file comes, so a store of one file (the
+/// usual big one) never hashes its ids, and a folder of many files builds it once.
+#[derive(Default)]
+struct SeenIds {
+    /// Stores that already have a file.
+    filled: HashSet<StoreId>,
+    sets: std::collections::HashMap<StoreId, HashSet<String>>,
+}
+
 /// Index of an article in a library, stable for the library's lifetime.
 pub type ArticleIndex = usize;
 
@@ -141,11 +151,12 @@ impl Library {
             diagnostics,
             ..Self::default()
         };
+        let mut seen = SeenIds::default();
         for (input, file) in inputs.iter().zip(loaded) {
             match file {
-                Loaded::Parsed(parsed) => library.add_parsed(input, parsed),
+                Loaded::Parsed(parsed) => library.add_parsed(input, parsed, &mut seen),
                 Loaded::Indexed(indexed, path, fingerprint) => {
-                    library.add_indexed(input, indexed, path, fingerprint)
+                    library.add_indexed(input, indexed, path, fingerprint, &mut seen)
                 }
                 Loaded::Failed(diagnostic) => library.diagnostics.push(diagnostic),
             }
@@ -153,13 +164,14 @@ impl Library {
         library
     }
 
-    fn add_parsed(&mut self, input: &FileInput, file: ParsedFile) {
+    fn add_parsed(&mut self, input: &FileInput, file: ParsedFile, seen: &mut SeenIds) {
         self.diagnostics.extend(file.diagnostics);
         if file.format.is_none() {
             return;
         }
         let store = self.store_for(input, file.name);
-        let mut seen = self.ids_in(store);
+        seen.filled.insert(store);
+        let seen = seen.sets.entry(store).or_insert_with(|| self.ids_in(store));
         for ParsedArticle {
             line,
             id,
@@ -178,7 +190,7 @@ impl Library {
                 breaking,
                 source: source.as_deref(),
             };
-            if self.is_new(&mut seen, headline, input, line) {
+            if self.is_new(seen, headline, input, line) {
                 if self.headlines.push(headline).is_err() {
                     self.too_big(input);
                     return;
@@ -211,6 +223,7 @@ impl Library {
         file: IndexedFile,
         path: PathBuf,
         fingerprint: Fingerprint,
+        seen: &mut SeenIds,
     ) {
         let store = self.store_for(input, file.name);
         let file_number = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
@@ -235,8 +248,7 @@ impl Library {
         // An index holds no duplicate ids (the fast path gives up on them), so a store seen for
         // the first time needs no per-article check: that saves a hash and a copy of every id,
         // and the index's buffers can be taken over whole.
-        let mut seen = self.ids_in(store);
-        if seen.is_empty() {
+        if seen.filled.insert(store) {
             if self.headlines.append(headlines, |_| true).is_err() {
                 return self.too_big(input);
             }
@@ -252,10 +264,13 @@ impl Library {
             }
             return;
         }
+        // Later files of a store are checked against the ids it already has; the set is built
+        // once, when the second file comes, and kept for the files after it.
+        let seen = seen.sets.entry(store).or_insert_with(|| self.ids_in(store));
         let keep: Vec<bool> = (0..places.len())
             .map(|i| {
                 let line = lines.get(i).map_or(0, |&line| line as usize);
-                self.is_new(&mut seen, headlines.get(i), input, line)
+                self.is_new(seen, headlines.get(i), input, line)
             })
             .collect();
         if self.headlines.append(headlines, |i| keep[i]).is_err() {
