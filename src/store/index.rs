@@ -21,6 +21,12 @@ use crate::text::sanitize_line;
 /// Bytes read per step: small enough to stay in the CPU's cache while it is parsed, large
 /// enough that system calls cost little.
 const CHUNK: usize = 256 << 10;
+/// The read buffer for `len` bytes: no bigger than needed (a folder of small files would
+/// otherwise zero 256 KB for each), and at least one byte more, so one read sees the end.
+fn chunk_for(len: u64) -> usize {
+    usize::try_from(len.saturating_add(1)).map_or(CHUNK, |len| len.clamp(64, CHUNK))
+}
+
 /// Files smaller than this are indexed on one thread: starting another costs more.
 const PARALLEL_FROM: u64 = 2 << 20;
 
@@ -195,7 +201,7 @@ pub(crate) fn index_file(
     let before = Fingerprint::of(path)?;
     let file = match kind {
         FileKind::JsonLines => index_json_lines(path, before.len, progress)?,
-        FileKind::Json => index_json_document(File::open(path)?, progress)?,
+        FileKind::Json => index_json_document(File::open(path)?, before.len, progress)?,
     };
     // A writer that changed the file while it was read could have given us half of each.
     if Fingerprint::of(path)? != before {
@@ -230,17 +236,22 @@ fn index_json_lines(path: &Path, len: u64, progress: &Progress) -> Result<Indexe
         .clamp(1, 8) as u64;
     let threads = if len < PARALLEL_FROM { 1 } else { threads };
     let bounds: Vec<u64> = (0..=threads).map(|i| len * i / threads).collect();
-    let parts: Vec<Result<IndexedPart, NotIndexed>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = bounds
-            .windows(2)
-            .map(|w| (w[0], w[1]))
-            .map(|(from, to)| scope.spawn(move || index_line_range(path, from, to, progress)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or(Err(NotIndexed::Fallback)))
-            .collect()
-    });
+    // A small file is read here: starting a thread would cost more than reading it.
+    let parts: Vec<Result<IndexedPart, NotIndexed>> = if threads == 1 {
+        vec![index_line_range(path, 0, len, progress)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .map(|w| (w[0], w[1]))
+                .map(|(from, to)| scope.spawn(move || index_line_range(path, from, to, progress)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(Err(NotIndexed::Fallback)))
+                .collect()
+        })
+    };
     let mut whole = IndexedPart::default();
     for part in parts {
         whole.extend(part?)?;
@@ -275,7 +286,7 @@ fn index_line_range(
     let mut part = IndexedPart::default();
     // `buffer[..filled]` holds the file from `position` on; a line longer than the buffer
     // makes it grow.
-    let mut buffer = vec![0u8; CHUNK];
+    let mut buffer = vec![0u8; chunk_for(to - from)];
     let mut filled = 0;
     // Whether the bytes at the start of `buffer` begin a line of this range.
     let mut skipping_partial = from > 0;
@@ -328,12 +339,19 @@ fn add_line(bytes: &[u8], start: u64, line: u32, part: &mut IndexedPart) -> Resu
     part.add(bytes, start, line, Format::JsonLines)
 }
 
+/// Fewer article pieces than this are parsed on the calling thread.
+const SMALL_BATCH: usize = 256;
+
 /// Article pieces parsed per batch; bounds the raw bytes held at once.
 const BATCH: usize = 4096;
 
-fn index_json_document(mut file: File, progress: &Progress) -> Result<IndexedFile, NotIndexed> {
+fn index_json_document(
+    mut file: File,
+    len: u64,
+    progress: &Progress,
+) -> Result<IndexedFile, NotIndexed> {
     let mut splitter = Splitter::new();
-    let mut chunk = vec![0u8; CHUNK];
+    let mut chunk = vec![0u8; chunk_for(len)];
     let mut fields: Vec<(String, Vec<u8>)> = Vec::new();
     let mut batch: Vec<(u64, Vec<u8>)> = Vec::new();
     let mut whole = IndexedPart::default();
@@ -400,6 +418,14 @@ fn field_string(fields: &[(String, Vec<u8>)], key: &str) -> Result<Option<String
 
 /// Parses a batch of article pieces on all cores, keeping their order.
 fn parse_batch(pieces: &[(u64, Vec<u8>)], format: Format) -> Result<IndexedPart, GiveUp> {
+    // A few articles are parsed here: starting threads would cost more than parsing them.
+    if pieces.len() < SMALL_BATCH {
+        let mut part = IndexedPart::default();
+        for (offset, raw) in pieces {
+            part.add(raw, *offset, 0, format)?;
+        }
+        return Ok(part);
+    }
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
