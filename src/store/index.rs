@@ -21,14 +21,14 @@ use crate::text::sanitize_line;
 /// Bytes read per step: small enough to stay in the CPU's cache while it is parsed, large
 /// enough that system calls cost little.
 const CHUNK: usize = 256 << 10;
+/// Files smaller than this are indexed on one thread: starting another costs more.
+const PARALLEL_FROM: u64 = 2 << 20;
+
 /// The read buffer for `len` bytes: no bigger than needed (a folder of small files would
 /// otherwise zero 256 KB for each), and at least one byte more, so one read sees the end.
 fn chunk_for(len: u64) -> usize {
     usize::try_from(len.saturating_add(1)).map_or(CHUNK, |len| len.clamp(64, CHUNK))
 }
-
-/// Files smaller than this are indexed on one thread: starting another costs more.
-const PARALLEL_FROM: u64 = 2 << 20;
 
 /// Where an article's JSON is in its file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
