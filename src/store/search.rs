@@ -54,7 +54,7 @@ impl Word {
         // An ASCII word is in the lower-cased title exactly when it is in the title ignoring
         // ASCII case, unless the title has one of the two characters whose lower case is
         // (partly) ASCII: the Kelvin sign and the capital I with a dot.
-        if self.text.is_ascii() && !title.contains(['\u{212a}', '\u{130}']) {
+        if self.text.is_ascii() && (title.is_ascii() || !title.contains(['\u{212a}', '\u{130}'])) {
             self.finder.is_match(title)
         } else {
             title.to_lowercase().contains(self.text.as_str())
