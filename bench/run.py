@@ -136,6 +136,8 @@ ROWS = [
 
 def main():
     sizes = [10_000, 100_000] + ([1_000_000] if "--with-1m" in sys.argv else [])
+    if os.environ.get("SIZES"):  # e.g. SIZES=1000000 for one size only
+        sizes = [int(size) for size in os.environ["SIZES"].split(",")]
     work = tempfile.mkdtemp(prefix="herald-bench-")
     newsboat = shutil.which("newsboat") if "--no-newsboat" not in sys.argv else None
     if newsboat and not os.access("/usr/bin/time", os.X_OK):

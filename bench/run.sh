@@ -6,7 +6,8 @@
 # file:// URL, throwaway config and cache, no network) and prints the ratios.
 #
 #   bench/run.sh [--with-1m] [--no-newsboat]
-#                                   (RUNS=5 by default; results also in bench/results-DATE.md)
+#       RUNS=5 by default; SIZES=1000000 (comma-separated) measures only those sizes.
+#       Results are also written to bench/results-DATE.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v python3 >/dev/null || { echo "bench/run.sh needs python3" >&2; exit 2; }
