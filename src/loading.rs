@@ -40,6 +40,35 @@ impl Timing {
     };
 }
 
+impl Style {
+    fn timing(self) -> Timing {
+        match self {
+            Self::Live => Timing::READER,
+            Self::OneLine => Timing::PLAIN,
+        }
+    }
+}
+
+/// Runs `load` (which counts what it reads in the progress it is given) while a notice thread
+/// writes to `out` in `style`; returns once the notice has erased itself, so whatever is
+/// written next starts on a clean line.
+pub fn with_notice<T>(
+    style: Style,
+    out: &mut (impl Write + Send),
+    load: impl FnOnce(&Progress) -> T,
+) -> T {
+    let progress = Progress::default();
+    let (finished, done) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|scope| {
+        let counted = &progress;
+        let notice = scope.spawn(move || notice(counted, &done, style, style.timing(), out));
+        let loaded = load(&progress);
+        drop(finished);
+        let _ = notice.join();
+        loaded
+    })
+}
+
 /// Writes the notice to `out` until `done` is signalled (a message, or its sender dropped).
 pub fn notice(
     progress: &Progress,
@@ -172,6 +201,17 @@ mod tests {
         assert_eq!(text.lines().count(), 1, "{text:?}");
         assert!(text.contains("1,234,567 articles so far"), "{text:?}");
         assert!(!text.contains(['\r', '\x1b']), "{text:?}");
+    }
+
+    #[test]
+    fn a_load_under_a_notice_gives_its_result_and_a_quick_one_says_nothing() {
+        let mut out = Vec::new();
+        let loaded = with_notice(Style::Live, &mut out, |progress| {
+            progress.add(3);
+            progress.articles()
+        });
+        assert_eq!(loaded, 3);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]

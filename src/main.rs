@@ -71,65 +71,35 @@ fn open_library(
     quiet_diagnostics: bool,
     mode: LoadMode,
 ) -> Library {
-    open_sources(named, config, quiet_diagnostics, mode).0
+    open_sources(named, config, quiet_diagnostics, mode, None).0
 }
 
-/// The library and the sources it came from (readers load them again when they change).
+/// The library and the sources it came from (readers load them again when they change). With
+/// a `notice` style, a long load (a first start on a big store) is announced on standard error.
 fn open_sources(
     named: &[PathBuf],
     config: &config::LoadedConfig,
     quiet_diagnostics: bool,
     mode: LoadMode,
+    notice: Option<loading::Style>,
 ) -> (Library, Vec<herald::store::StoreSource>) {
     let selection = choose_sources(named, config);
     if let Some(note) = &selection.note {
         eprintln!("herald: {note}");
     }
-    let library = Library::load_full(
-        &selection.sources,
-        mode,
-        herald::paths::cache_dir().as_deref(),
-        &selection.names,
-    );
-    report(&library, quiet_diagnostics);
-    (library, selection.sources)
-}
-
-/// [`open_sources`] for reading: while a long load runs (a first start on a big store), a
-/// notice on standard error says so, in `style`.
-fn open_for_reading(
-    named: &[PathBuf],
-    config: &config::LoadedConfig,
-    quiet_diagnostics: bool,
-    style: loading::Style,
-) -> (Library, Vec<herald::store::StoreSource>) {
-    let selection = choose_sources(named, config);
-    if let Some(note) = &selection.note {
-        eprintln!("herald: {note}");
-    }
-    let progress = herald::store::Progress::default();
-    let timing = match style {
-        loading::Style::Live => loading::Timing::READER,
-        loading::Style::OneLine => loading::Timing::PLAIN,
-    };
-    let (finished, done) = std::sync::mpsc::channel::<()>();
-    let library = std::thread::scope(|scope| {
-        let counted = &progress;
-        let notice = scope.spawn(move || {
-            loading::notice(counted, &done, style, timing, &mut io::stderr());
-        });
-        let library = Library::load_counted(
+    let load = |progress: &herald::store::Progress| {
+        Library::load_counted(
             &selection.sources,
-            LoadMode::Fast,
+            mode,
             herald::paths::cache_dir().as_deref(),
             &selection.names,
-            &progress,
-        );
-        drop(finished);
-        // The notice has erased itself before anything else is written.
-        let _ = notice.join();
-        library
-    });
+            progress,
+        )
+    };
+    let library = match notice {
+        Some(style) => loading::with_notice(style, &mut io::stderr(), load),
+        None => load(&herald::store::Progress::default()),
+    };
     report(&library, quiet_diagnostics);
     (library, selection.sources)
 }
@@ -209,7 +179,13 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         }
         None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
             let style = loading::Style::OneLine;
-            let (library, sources) = open_for_reading(&cli.read.stores, &config, false, style);
+            let (library, sources) = open_sources(
+                &cli.read.stores,
+                &config,
+                false,
+                LoadMode::Fast,
+                Some(style),
+            );
             herald::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;
             failure_if(library.has_errors())
         }
@@ -219,7 +195,8 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 true => loading::Style::Live,
                 false => loading::Style::OneLine,
             };
-            let (library, sources) = open_for_reading(&cli.read.stores, &config, true, style);
+            let (library, sources) =
+                open_sources(&cli.read.stores, &config, true, LoadMode::Fast, Some(style));
             out.flush()?;
             herald::reader::start(library, sources, &cli.read.reader_flags(), &config.config)?
         }
