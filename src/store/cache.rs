@@ -40,8 +40,12 @@ const ROWS_PER_READ: usize = 4096;
 
 /// Where the entry for `store` lives inside `cache_dir`.
 pub fn entry_path(cache_dir: &Path, store: &Path) -> PathBuf {
-    let key = store.canonicalize().unwrap_or_else(|_| store.to_path_buf());
-    let hash = checksum(key.to_string_lossy().as_bytes());
+    entry_path_for(cache_dir, &key_of(store))
+}
+
+/// Where the entry for the store whose key (canonical path) is `key` lives.
+fn entry_path_for(cache_dir: &Path, key: &str) -> PathBuf {
+    let hash = checksum(key.as_bytes());
     cache_dir
         .join("index")
         .join(format!("v{VERSION}"))
@@ -77,7 +81,10 @@ pub(crate) fn load(
     store: &Path,
     fingerprint: Fingerprint,
 ) -> Option<IndexedFile> {
-    let mut file = File::open(entry_path(cache_dir, store)).ok()?;
+    // The key is the store's canonical path: resolved once, it names the entry and is checked
+    // against the one the entry was written for.
+    let key = key_of(store);
+    let mut file = File::open(entry_path_for(cache_dir, &key)).ok()?;
     let size = file.metadata().ok()?.len();
     let mut preamble = [0u8; PREAMBLE];
     file.read_exact(&mut preamble).ok()?;
@@ -97,7 +104,7 @@ pub(crate) fn load(
     // A stale entry (the store changed) is told by its header: nothing more is read.
     let mut sequential = &file;
     let header = read_part(&mut sequential, layout.header)?;
-    let parsed = Header::parse(&header, &key_of(store), fingerprint, layout.count())?;
+    let parsed = Header::parse(&header, &key, fingerprint, layout.count())?;
     let file = &file;
     std::thread::scope(|scope| {
         // The text is read and checked on another core while this one decodes the rows.
@@ -280,9 +287,10 @@ fn positions(bytes: &[u8], count: usize) -> Option<Vec<u32>> {
 
 /// Saves the index of `store`; failures are ignored (the cache is an optimisation).
 pub(crate) fn save(cache_dir: &Path, store: &Path, fingerprint: Fingerprint, file: &IndexedFile) {
-    let path = entry_path(cache_dir, store);
+    let key = key_of(store);
+    let path = entry_path_for(cache_dir, &key);
     let Some(dir) = path.parent() else { return };
-    let Some(parts) = encode(&key_of(store), fingerprint, file) else {
+    let Some(parts) = encode(&key, fingerprint, file) else {
         return;
     };
     if std::fs::create_dir_all(dir).is_err() {
