@@ -350,21 +350,25 @@ impl App {
     }
 
     pub fn key_of(&self, index: ArticleIndex) -> ArticleKey {
+        let (store, id) = self.mark_key(index);
+        ArticleKey::new(store, id)
+    }
+
+    /// The store name and id an article's marks are kept under, borrowed: asked for every
+    /// visible row of every frame, so nothing is copied.
+    fn mark_key(&self, index: ArticleIndex) -> (&str, &str) {
         let headline = self.library.headline(index);
-        ArticleKey {
-            store: self.library.store(headline.store).name.clone(),
-            id: headline.id.to_owned(),
-        }
+        (&self.library.store(headline.store).name, headline.id)
     }
 
     pub fn is_read(&self, index: ArticleIndex) -> bool {
-        let key = self.key_of(index);
-        self.state.is_read(&key.store, &key.id)
+        let (store, id) = self.mark_key(index);
+        self.state.is_read(store, id)
     }
 
     pub fn is_starred(&self, index: ArticleIndex) -> bool {
-        let key = self.key_of(index);
-        self.state.is_starred(&key.store, &key.id)
+        let (store, id) = self.mark_key(index);
+        self.state.is_starred(store, id)
     }
 
     fn snapshot(&self) -> Snapshot {
