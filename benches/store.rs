@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use herald::app::{App, Options};
-use herald::state::ReaderState;
-use herald::store::{FileKind, Library, LoadMode, StoreSource, parse_file};
+use herald::engine::state::ReaderState;
+use herald::engine::store::{FileKind, StoreSource, parse_file};
+use herald::engine::{Library, LoadMode};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -103,8 +104,7 @@ fn benches(c: &mut Criterion) {
             let words = vec![word.to_owned()];
             group.bench_with_input(BenchmarkId::new(label, articles), &words, |b, words| {
                 b.iter(|| {
-                    library
-                        .body_or_title_matches(words)
+                    herald::engine::search::matches(&library, words)
                         .iter()
                         .filter(|m| **m)
                         .count()
@@ -129,7 +129,7 @@ fn benches(c: &mut Criterion) {
         group.bench_function(BenchmarkId::from_parameter(articles), |b| {
             b.iter(|| {
                 terminal
-                    .draw(|frame| herald::ui::draw(frame, &app))
+                    .draw(|frame| herald::present::reader::ui::draw(frame, &app))
                     .unwrap();
             })
         });

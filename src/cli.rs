@@ -4,10 +4,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// `0.1.0 (git 1a2b3c4)` when built from a git checkout, else just the crate version (a build
+/// from a crate tarball has no git). Set by `build.rs`.
+pub const VERSION: &str = env!("HERALD_VERSION");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "herald",
-    version = crate::packaging::VERSION,
+    version = VERSION,
     about = "A terminal news reader for local JSON stores",
     long_about = "A terminal news reader for local JSON stores.\n\n\
         With no STORE, Herald opens the stores listed in its config file, else the stores/ folder \
@@ -73,8 +77,8 @@ pub struct ReadArgs {
 
 impl ReadArgs {
     /// The reader's flags, for `reader::start`.
-    pub fn reader_flags(&self) -> crate::app::options::Flags {
-        crate::app::options::Flags {
+    pub fn reader_flags(&self) -> crate::config::resolve::Flags {
+        crate::config::resolve::Flags {
             theme: self.theme,
             high_contrast: self.high_contrast,
             color: self.color,

@@ -1,24 +1,20 @@
 //! Herald: a terminal news reader for local JSON stores.
 //!
-//! `store` reads stores, `text` neutralises and lays out their text, `commands` prints them.
-//! The binary (`main.rs`) is a thin layer over these modules, so tests and benchmarks use the
-//! same code the user runs.
+//! The folders are the design, bottom to top:
+//! - [`text`]: sanitising untrusted text, widths, wrapping, dates. Knows nothing else.
+//! - [`engine`]: the stores and everything that touches them or the reader's state: reading
+//!   store files, the library in memory, search, marks, watching for changes, and the runtime
+//!   that carries out effects off the input thread.
+//! - [`app`]: the reader as pure state: `Action` in, state changed, effects out. No I/O.
+//! - [`produce`]: what writes stores (`herald import`).
+//! - [`present`]: what people see: the full-screen reader, plain mode, one-shot commands.
+//! - [`config`] and [`cli`]: what the user asked for, resolved before anything runs.
 
 pub mod app;
 pub mod cli;
-pub mod commands;
 pub mod config;
-pub mod import;
-pub mod live;
-pub mod loading;
-pub mod packaging;
+pub mod engine;
 pub mod paths;
-pub mod plain;
-pub mod reader;
-pub mod setup;
-pub mod state;
-pub mod store;
-pub mod term;
+pub mod present;
+pub mod produce;
 pub mod text;
-pub mod ui;
-pub mod view;

@@ -9,9 +9,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use herald::cli::{Cli, Command};
 use herald::config;
-use herald::loading;
-use herald::setup::choose_sources;
-use herald::store::{Library, LoadMode};
+use herald::engine::stores::choose_sources;
+use herald::engine::{Library, LoadMode};
+use herald::present::loading;
 
 /// Text wraps to this width when output is not a terminal.
 const DEFAULT_WIDTH: usize = 80;
@@ -51,7 +51,7 @@ fn describe_config(
     let Some(path) = path else {
         return writeln!(out, "No config directory: Herald uses its defaults.");
     };
-    let shown = herald::store::source::display_path(&path);
+    let shown = herald::engine::store::source::display_path(&path);
     if loaded.path.is_none() {
         return writeln!(
             out,
@@ -82,12 +82,12 @@ fn open_sources(
     quiet_diagnostics: bool,
     mode: LoadMode,
     notice: Option<loading::Style>,
-) -> (Library, Vec<herald::store::StoreSource>) {
+) -> (Library, Vec<herald::engine::store::StoreSource>) {
     let selection = choose_sources(named, config);
     if let Some(note) = &selection.note {
         eprintln!("herald: {note}");
     }
-    let load = |progress: &herald::store::Progress| {
+    let load = |progress: &herald::engine::store::Progress| {
         Library::load_counted(
             &selection.sources,
             mode,
@@ -98,7 +98,7 @@ fn open_sources(
     };
     let library = match notice {
         Some(style) => loading::with_notice(style, &mut io::stderr(), load),
-        None => load(&herald::store::Progress::default()),
+        None => load(&herald::engine::store::Progress::default()),
     };
     report(&library, quiet_diagnostics);
     (library, selection.sources)
@@ -136,7 +136,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
     let code = match &cli.command {
         Some(Command::List { stores }) => {
             let library = open_library(stores, &config, false, LoadMode::Fast);
-            herald::commands::list(&library, &mut out)?;
+            herald::present::commands::list(&library, &mut out)?;
             failure_if(library.has_errors())
         }
         Some(Command::Show {
@@ -147,7 +147,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         }) => {
             let library = open_library(stores, &config, false, LoadMode::Fast);
             let width = width.map_or_else(terminal_width, usize::from);
-            let found = herald::commands::show(
+            let found = herald::present::commands::show(
                 &library,
                 id,
                 store.as_deref(),
@@ -159,15 +159,19 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         }
         Some(Command::Check { stores }) => {
             let library = open_library(stores, &config, true, LoadMode::Thorough);
-            let clean = herald::commands::check(&library, &mut out)?;
+            let clean = herald::present::commands::check(&library, &mut out)?;
             failure_if(!clean)
         }
-        Some(Command::Import(args)) => herald::import::run(args, &mut out)?,
-        Some(Command::Completions { shell }) => herald::packaging::completions(*shell, &mut out)?,
-        Some(Command::Man) => herald::packaging::man(&mut out)?,
+        Some(Command::Import(args)) => herald::produce::import::run(args, &mut out)?,
+        Some(Command::Completions { shell }) => {
+            herald::present::packaging::completions(*shell, &mut out)?
+        }
+        Some(Command::Man) => herald::present::packaging::man(&mut out)?,
         Some(Command::State(herald::cli::StateCommand::Compact { stores })) => {
             let library = open_library(stores, &config, false, LoadMode::Fast);
-            failure_if(!herald::commands::compact_state(&library, &mut out)?)
+            failure_if(!herald::present::commands::compact_state(
+                &library, &mut out,
+            )?)
         }
         Some(Command::Config { default: true }) => {
             out.write_all(config::default_file().as_bytes())?;
@@ -177,7 +181,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             describe_config(&cli, &config, &mut out)?;
             failure_if(!config.problems.is_empty())
         }
-        None if herald::plain::wants_plain(cli.read.plain, config.config.plain) => {
+        None if herald::present::plain::wants_plain(cli.read.plain, config.config.plain) => {
             let style = loading::Style::OneLine;
             let (library, sources) = open_sources(
                 &cli.read.stores,
@@ -186,7 +190,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 LoadMode::Fast,
                 Some(style),
             );
-            herald::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;
+            herald::present::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;
             failure_if(library.has_errors())
         }
         None => {
@@ -198,7 +202,12 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             let (library, sources) =
                 open_sources(&cli.read.stores, &config, true, LoadMode::Fast, Some(style));
             out.flush()?;
-            herald::reader::start(library, sources, &cli.read.reader_flags(), &config.config)?
+            herald::present::reader::start(
+                library,
+                sources,
+                &cli.read.reader_flags(),
+                &config.config,
+            )?
         }
     };
     out.flush()?;

@@ -857,7 +857,7 @@ fn the_wide_character_check_sees_a_half_erased_character() {
 }
 
 /// `b` (and `]`, `?`) replace rows that held wide characters; ratatui alone writes only the left
-/// cell of each, which crashed fenrir (see `herald::reader::wide` and docs/accessibility.md).
+/// cell of each, which crashed fenrir (see `herald::present::reader::wide` and docs/accessibility.md).
 #[test]
 fn redraws_never_half_erase_a_wide_character() {
     let mut pty = Pty::launch(Launch {

@@ -5,8 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use herald::store::cache::{MIN_FILE_SIZE, entry_path};
-use herald::store::{Library, LoadMode, StoreSource};
+use herald::engine::store::StoreSource;
+use herald::engine::store::cache::{MIN_FILE_SIZE, entry_path};
+use herald::engine::{Library, LoadMode};
 
 struct Fixture {
     _dir: tempfile::TempDir,

@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
-use herald::store::{FileKind, parse_file};
+use herald::engine::store::{FileKind, parse_file};
 use herald::text::{
     display_width, is_inert, sanitize_line, sanitize_text, truncate_to_width, wrap::wrap_paragraph,
 };

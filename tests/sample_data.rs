@@ -5,7 +5,8 @@
 
 use std::path::Path;
 
-use herald::store::{Library, SAMPLE_FILES, StoreSource};
+use herald::engine::Library;
+use herald::engine::store::{SAMPLE_FILES, StoreSource};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

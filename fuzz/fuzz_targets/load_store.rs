@@ -2,7 +2,7 @@
 //! diagnostics, never panic, and every article's text must be inert.
 #![no_main]
 
-use herald::store::{FileKind, parse_file};
+use herald::engine::store::{FileKind, parse_file};
 use herald::text::is_inert;
 use libfuzzer_sys::fuzz_target;
 

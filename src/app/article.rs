@@ -1,8 +1,8 @@
 //! An open article laid out as lines for a given width. The text is the same as `herald show`
 //! and plain mode print (`commands::article_lines`); this adds what each line is, for styling.
 
-use crate::commands::article_lines;
-use crate::store::{ArticleIndex, Library};
+use crate::engine::{ArticleIndex, Library};
+use crate::present::commands::article_lines;
 use crate::text::wrap::wrap_paragraph;
 use crate::text::{display_width, wrap_body};
 
@@ -127,7 +127,7 @@ fn layout(library: &Library, index: ArticleIndex, width: usize) -> Vec<ArticleLi
     let mut detail = article.detail.clone().into_owned();
     detail.body = body;
     detail.url = None;
-    let shown = crate::store::Article {
+    let shown = crate::engine::store::Article {
         headline: article.headline,
         detail: std::borrow::Cow::Owned(detail),
         store: article.store,

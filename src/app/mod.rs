@@ -10,6 +10,7 @@ pub mod layout;
 pub mod options;
 pub mod reload;
 mod update;
+pub mod view;
 
 pub use action::Action;
 pub use article::{ArticleLine, LINKS_HEADING, LineKind, LineLink, OpenArticle, split_references};
@@ -18,9 +19,9 @@ pub use layout::{Area, Panes};
 pub use options::{ColorDepth, Options, ThemeName};
 pub use update::{is_openable, update};
 
-use crate::state::{ArticleKey, ReaderState};
-use crate::store::{ArticleIndex, Library};
-use crate::view::Filter;
+use crate::app::view::Filter;
+use crate::engine::state::{ArticleKey, ReaderState};
+use crate::engine::{ArticleIndex, Library};
 
 /// Which pane keys act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -170,7 +171,7 @@ impl App {
     ) -> Self {
         let order = library.newest_first();
         let filter = Filter::default();
-        let visible = crate::view::visible(&library, &state, &order, &filter);
+        let visible = crate::app::view::visible(&library, &state, &order, &filter);
         let high_contrast = options.theme == ThemeName::HighContrast;
         let mut app = Self {
             library,

@@ -13,9 +13,10 @@
 use std::collections::HashSet;
 
 use super::{App, Effect, Message, MessageKind, OpenArticle};
-use crate::state::ArticleKey;
-use crate::store::{ArticleIndex, Library, Severity, StoreId};
-use crate::view::visible;
+use crate::app::view::visible;
+use crate::engine::state::ArticleKey;
+use crate::engine::store::{Severity, StoreId};
+use crate::engine::{ArticleIndex, Library};
 
 /// What to show after a reload.
 #[derive(Debug)]
@@ -57,7 +58,7 @@ pub fn reconcile(old: &Library, new: Library) -> (Outcome, Vec<String>) {
     }
 }
 
-fn errors(library: &Library) -> impl Iterator<Item = &crate::store::Diagnostic> {
+fn errors(library: &Library) -> impl Iterator<Item = &crate::engine::store::Diagnostic> {
     library
         .diagnostics()
         .iter()

@@ -2,8 +2,8 @@
 //! terminal. Whether to redraw is decided by comparing a snapshot of what is shown.
 
 use super::{Action, App, Effect, Exit, Focus, Message, MessageKind, Mode, OpenArticle};
-use crate::store::StoreId;
-use crate::view::{query_matches, visible};
+use crate::app::view::{query_matches, visible};
+use crate::engine::store::StoreId;
 
 pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
     let before = app.snapshot();

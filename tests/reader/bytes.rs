@@ -4,9 +4,9 @@
 //! byte count, so it is exact and independent of the machine.
 
 use herald::app::{App, ColorDepth, Options};
-use herald::reader::backend::ReaderBackend;
-use herald::reader::{Script, run_loop};
-use herald::state::ReaderState;
+use herald::engine::state::ReaderState;
+use herald::present::reader::backend::ReaderBackend;
+use herald::present::reader::{Script, run_loop};
 use ratatui::Terminal;
 use ratatui::layout::Size;
 

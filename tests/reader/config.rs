@@ -5,7 +5,7 @@ use std::path::Path;
 
 use herald::app::{Key, KeyCode};
 use herald::config;
-use herald::term::Input;
+use herald::present::reader::term::Input;
 
 use crate::flow::{TestHost, run};
 use crate::support::{app, typed};

@@ -4,9 +4,9 @@
 use std::io;
 
 use herald::app::{App, Exit, Key};
-use herald::reader::{Host, Script, run_loop};
-use herald::state::ReaderState;
-use herald::term::Input;
+use herald::engine::state::ReaderState;
+use herald::present::reader::term::Input;
+use herald::present::reader::{Host, Script, run_loop};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
@@ -404,7 +404,7 @@ fn a_message_taking_the_last_row_does_not_hide_the_selection() {
         offset + height
     );
     run.terminal
-        .draw(|frame| herald::ui::draw(frame, &app))
+        .draw(|frame| herald::present::reader::ui::draw(frame, &app))
         .expect("draw");
     let screen = buffer_text(run.terminal.backend().inner.buffer());
     assert!(selected_row(&screen).is_some(), "{screen}");
@@ -417,7 +417,7 @@ fn drawing_shows_the_selection_even_when_the_app_has_a_stale_size() {
     // The app scrolled for 30 rows; draw into 12 without telling it.
     let mut terminal = Terminal::new(TestBackend::new(100, 12)).expect("backend");
     terminal
-        .draw(|frame| herald::ui::draw(frame, &app))
+        .draw(|frame| herald::present::reader::ui::draw(frame, &app))
         .expect("draw");
     let screen = buffer_text(terminal.backend().buffer());
     let row = selected_row(&screen).unwrap_or_else(|| panic!("{screen}"));
@@ -486,7 +486,7 @@ fn a_save_waits_for_a_pause_in_the_keys_and_then_takes_everything() {
     }
     let first = saves.lock().expect("lock")[0];
     assert!(
-        first.duration_since(sent) >= herald::reader::SAVE_WHEN_QUIET_FOR,
+        first.duration_since(sent) >= herald::present::reader::SAVE_WHEN_QUIET_FOR,
         "saved {:?} after the keys, before the pause ended",
         first.duration_since(sent)
     );

@@ -4,8 +4,9 @@
 use std::path::PathBuf;
 
 use herald::app::{Action, App, LINKS_HEADING, TerminalCaps, update};
-use herald::state::ReaderState;
-use herald::store::{Library, StoreSource};
+use herald::engine::Library;
+use herald::engine::state::ReaderState;
+use herald::engine::store::StoreSource;
 
 use crate::flow::{TestHost, run};
 use crate::support::{options, typed};
@@ -35,14 +36,14 @@ fn y_copies_the_link_through_osc_52_and_says_so() {
         typed("\ny"),
         TestHost::default(),
     );
-    let expected = herald::term::osc52(ARTICLE_URL);
+    let expected = herald::present::reader::term::osc52(ARTICLE_URL);
     assert_eq!(run.host.written, expected);
     let text = String::from_utf8(expected).unwrap();
     assert_eq!(
         text,
         format!(
             "\x1b]52;c;{}\x07",
-            herald::term::base64(ARTICLE_URL.as_bytes())
+            herald::present::reader::term::base64(ARTICLE_URL.as_bytes())
         )
     );
     let status = run.screen().lines().last().unwrap().to_owned();
@@ -59,7 +60,10 @@ fn y_from_the_list_copies_the_selected_headline_and_says_when_there_is_none() {
         typed("y"),
         TestHost::default(),
     );
-    assert_eq!(copied.host.written, herald::term::osc52(ARTICLE_URL));
+    assert_eq!(
+        copied.host.written,
+        herald::present::reader::term::osc52(ARTICLE_URL)
+    );
     let none = run(
         links_app(TerminalCaps::default()),
         typed("jy"),

@@ -5,8 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use herald::app::{Action, App, Focus, MessageKind, update};
-use herald::state::ReaderState;
-use herald::store::{Library, StoreSource};
+use herald::engine::Library;
+use herald::engine::state::ReaderState;
+use herald::engine::store::StoreSource;
 
 use crate::support::{options, sample_dir, typed};
 
@@ -62,7 +63,7 @@ fn an_appended_breaking_article_appears_is_announced_and_moves_nothing() {
     let mut app = app_on(&dir, (100, 30));
     // Select the seed, open it, scroll it a little, go back to the list.
     for input in typed("/Ivanov\n\njj\t") {
-        let herald::term::Input::Key(key) = input else {
+        let herald::present::reader::term::Input::Key(key) = input else {
             unreachable!()
         };
         let action = app.keymap().resolve(app.input_mode(), key).expect("bound");
@@ -183,7 +184,7 @@ fn plain_mode_announces_breaking_news_at_the_next_command() {
     let (_tmp, dir) = sample_copy();
     let library = load(&dir);
     let mut state = ReaderState::in_memory();
-    let layout = herald::plain::Layout {
+    let layout = herald::present::plain::Layout {
         width: 200,
         page: 5,
         screen: None,
@@ -202,7 +203,7 @@ fn plain_mode_announces_breaking_news_at_the_next_command() {
         })
     };
     let mut out = Vec::new();
-    herald::plain::run(
+    herald::present::plain::run(
         &library,
         &mut state,
         layout,

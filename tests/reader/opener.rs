@@ -6,9 +6,10 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use herald::app::{Action, App, Effect, MessageKind, is_openable, update};
-use herald::reader::spawn_opener;
-use herald::state::ReaderState;
-use herald::store::{Library, StoreSource};
+use herald::engine::Library;
+use herald::engine::state::ReaderState;
+use herald::engine::store::StoreSource;
+use herald::present::reader::spawn_opener;
 
 use crate::support::options;
 

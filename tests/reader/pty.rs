@@ -785,7 +785,7 @@ fn links_are_hyperlinks_and_y_copies_through_osc_52() {
     assert!(screen.contains("[2] https://port.example/red"), "{screen}");
     pty.send("y");
     pty.wait_for_text("Link copied to the clipboard (OSC 52): https://example.org/gazette");
-    let osc52 = String::from_utf8(herald::term::osc52(
+    let osc52 = String::from_utf8(herald::present::reader::term::osc52(
         "https://example.org/gazette/2024/03/ferry?from=herald&x=",
     ))
     .unwrap();

@@ -2,8 +2,8 @@
 //! that carry meaning (reverse selection, no colour without colour), and a size sweep.
 
 use herald::app::{Action, App, ColorDepth, Options, ThemeName, update};
-use herald::state::ReaderState;
-use herald::ui;
+use herald::engine::state::ReaderState;
+use herald::present::reader::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Position;

@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use herald::state::ReaderState;
+use herald::engine::state::ReaderState;
 
 const CHILD_ENV: &str = "HERALD_TEST_STATE_WRITER";
 

@@ -3,9 +3,10 @@
 use std::path::PathBuf;
 
 use herald::app::{App, ColorDepth, Key, KeyCode, Options, ThemeName};
-use herald::state::ReaderState;
-use herald::store::{Library, StoreSource};
-use herald::term::Input;
+use herald::engine::Library;
+use herald::engine::state::ReaderState;
+use herald::engine::store::StoreSource;
+use herald::present::reader::term::Input;
 
 pub fn sample_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data")

@@ -1,0 +1,915 @@
+//! The config file (TOML, every setting optional), resolved into what the program uses.
+//! A broken file is reported and ignored: a bad setting never stops anyone reading.
+//!
+//! This is Herald's one config parser. It walks the parsed TOML itself (with spans) instead of
+//! deriving serde, so that each bad setting is reported at its own `path:line:column` and
+//! dropped while every other setting still applies.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+pub mod resolve;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::app::keymap::{Key, Keymap, action_name, action_named};
+use crate::app::options::{ColorChoice, PaneLayout};
+use crate::app::{Action, ThemeName};
+
+/// The file as written: every setting optional (None or empty: not set).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileConfig {
+    /// Store files or folders to open when none is named on the command line (from
+    /// `stores = [...]` and `[[store]]` tables, in file order).
+    pub stores: Vec<PathBuf>,
+    /// Read in plain mode (for screen readers and braille displays) when no flag says otherwise.
+    pub plain: Option<bool>,
+    /// The command that opens a link (the URL is its last argument).
+    pub opener: Option<String>,
+    /// Names given to stores by `[[store]]` tables, by path: every article read from that path
+    /// appears under this store name.
+    pub store_names: BTreeMap<PathBuf, String>,
+    pub theme: Option<ThemeName>,
+    /// Where the article goes: beside the list when wide enough, always beside, always below.
+    pub layout: Option<PaneLayout>,
+    pub color: Option<ColorChoice>,
+    pub status_bar: Option<bool>,
+    pub alt_screen: Option<bool>,
+    /// Links in the article pane as OSC 8 hyperlinks (default on).
+    pub hyperlinks: Option<bool>,
+    /// Single-character shortcuts (default on); off leaves arrows, Enter, Esc, PageUp/PageDown,
+    /// F1 and Ctrl keys.
+    pub letter_keys: Option<bool>,
+    /// `[keys]`: actions given exactly these keys (an empty list unbinds), in file order.
+    pub keys: Vec<(Action, Vec<Key>)>,
+}
+
+impl FileConfig {
+    /// The keymap these settings ask for.
+    pub fn keymap(&self) -> Keymap {
+        Keymap::configured(self.letter_keys.unwrap_or(true), &self.keys)
+    }
+}
+
+/// The config in force, plus problems to tell the user about.
+#[derive(Debug, Default)]
+pub struct LoadedConfig {
+    pub config: FileConfig,
+    /// The file it came from, when one was read.
+    pub path: Option<PathBuf>,
+    /// One line each, `path:line:column: what is wrong (ignored); what to write instead`.
+    pub problems: Vec<String>,
+}
+
+/// Reads `path`. A missing file is not a problem (all settings have defaults) unless the user
+/// named it explicitly.
+pub fn load(path: &Path, explicit: bool) -> LoadedConfig {
+    let display = crate::engine::store::source::display_path(path);
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound && !explicit => {
+            return LoadedConfig::default();
+        }
+        Err(error) => {
+            return LoadedConfig {
+                problems: vec![format!(
+                    "{display}: cannot read config: {error}; using defaults"
+                )],
+                ..LoadedConfig::default()
+            };
+        }
+    };
+    parse(&text, &display, path)
+}
+
+/// Every top-level setting, in the order `herald config --default` lists them.
+pub const SETTINGS: &[&str] = &[
+    "stores",
+    "store",
+    "theme",
+    "layout",
+    "color",
+    "plain",
+    "status_bar",
+    "alt_screen",
+    "hyperlinks",
+    "opener",
+    "letter_keys",
+    "keys",
+];
+
+/// Parses `text` (read from `path`, shown as `display` in messages).
+pub fn parse(text: &str, display: &str, path: &Path) -> LoadedConfig {
+    let mut parser = Parser {
+        text,
+        display,
+        base: path.parent().unwrap_or(Path::new(".")),
+        config: FileConfig::default(),
+        problems: Vec::new(),
+    };
+    let (table, errors) = DeTable::parse_recoverable(text);
+    for error in &errors {
+        let start = error.span().map_or(0, |s| s.start);
+        let message = error.message().trim_end().replace('\n', " ");
+        parser.problem(
+            start,
+            format!("this is not valid TOML: {message}; the settings around it are ignored"),
+        );
+    }
+    parser.top(table.get_ref());
+    parser.problems.sort_by_key(|(offset, _)| *offset);
+    LoadedConfig {
+        config: parser.config,
+        path: Some(path.to_path_buf()),
+        problems: parser.problems.into_iter().map(|(_, p)| p).collect(),
+    }
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    display: &'a str,
+    base: &'a Path,
+    config: FileConfig,
+    /// (byte offset, message): sorted by offset at the end so messages follow the file.
+    problems: Vec<(usize, String)>,
+}
+
+type Value<'i> = Spanned<DeValue<'i>>;
+
+/// How a value's type reads in a message: "a string", "a number".
+fn kind(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) | DeValue::Float(_) => "a number",
+        DeValue::Boolean(_) => "true/false",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "a list",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Entries in the order they appear in the file.
+fn in_file_order<'t, 'i>(
+    table: &'t DeTable<'i>,
+) -> Vec<(&'t Spanned<std::borrow::Cow<'i, str>>, &'t Value<'i>)> {
+    let mut entries: Vec<_> = table.iter().collect();
+    entries.sort_by_key(|(key, _)| key.span().start);
+    entries
+}
+
+impl Parser<'_> {
+    fn problem(&mut self, offset: usize, message: String) {
+        let place = crate::engine::store::Position::of_offset(self.text, offset);
+        self.problems.push((
+            offset,
+            format!(
+                "{}:{}:{}: {message}",
+                self.display, place.line, place.column
+            ),
+        ));
+    }
+
+    fn at(&mut self, span: &Range<usize>, message: String) {
+        self.problem(span.start, message);
+    }
+
+    fn top(&mut self, table: &DeTable<'_>) {
+        for (key, value) in in_file_order(table) {
+            let name = key.get_ref().as_ref();
+            match name {
+                "stores" => self.stores(value),
+                "store" => self.store_tables(value),
+                "theme" => {
+                    self.config.theme = self.choice(
+                        name,
+                        value,
+                        &[
+                            ("default", ThemeName::Default),
+                            ("high-contrast", ThemeName::HighContrast),
+                            ("mono", ThemeName::Mono),
+                        ],
+                    );
+                }
+                "layout" => {
+                    self.config.layout = self.choice(
+                        name,
+                        value,
+                        &[
+                            ("auto", PaneLayout::Auto),
+                            ("side", PaneLayout::Side),
+                            ("stacked", PaneLayout::Stacked),
+                        ],
+                    );
+                }
+                "color" => {
+                    self.config.color = self.choice(
+                        name,
+                        value,
+                        &[
+                            ("auto", ColorChoice::Auto),
+                            ("always", ColorChoice::Always),
+                            ("never", ColorChoice::Never),
+                        ],
+                    );
+                }
+                "plain" => self.config.plain = self.boolean(name, value),
+                "status_bar" => self.config.status_bar = self.boolean(name, value),
+                "alt_screen" => self.config.alt_screen = self.boolean(name, value),
+                "hyperlinks" => self.config.hyperlinks = self.boolean(name, value),
+                "letter_keys" => self.config.letter_keys = self.boolean(name, value),
+                "opener" => self.config.opener = self.opener(value),
+                "keys" => self.keys(value),
+                other => {
+                    let hint = suggestion(other, SETTINGS)
+                        .map(|s| format!("did you mean {s:?}?"))
+                        .unwrap_or_else(|| format!("settings are: {}", SETTINGS.join(", ")));
+                    self.at(
+                        &key.span(),
+                        format!("unknown setting {other:?} (ignored); {hint}"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn boolean(&mut self, name: &str, value: &Value<'_>) -> Option<bool> {
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            DeValue::String(s) if matches!(s.as_ref(), "true" | "false") => {
+                self.at(
+                    &value.span(),
+                    format!("{name} must be true or false without quotes, not {s:?} (ignored)"),
+                );
+                None
+            }
+            other => {
+                self.at(
+                    &value.span(),
+                    format!(
+                        "{name} must be true or false, not {} (ignored)",
+                        kind(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn choice<T: Copy>(
+        &mut self,
+        name: &str,
+        value: &Value<'_>,
+        options: &[(&str, T)],
+    ) -> Option<T> {
+        let names: Vec<String> = options.iter().map(|(n, _)| format!("{n:?}")).collect();
+        let list = match names.as_slice() {
+            [init @ .., last] if !init.is_empty() => format!("{} or {last}", init.join(", ")),
+            _ => names.join(""),
+        };
+        match value.get_ref() {
+            DeValue::String(s) => {
+                if let Some((_, choice)) = options.iter().find(|(n, _)| *n == s.as_ref()) {
+                    return Some(*choice);
+                }
+                let shown = crate::text::sanitize_line(s);
+                self.at(
+                    &value.span(),
+                    format!("{name} = {shown:?} is not a {name} (ignored); use {list}"),
+                );
+            }
+            other => self.at(
+                &value.span(),
+                format!(
+                    "{name} must be a string, not {} (ignored); use {list}",
+                    kind(other)
+                ),
+            ),
+        }
+        None
+    }
+
+    fn path(&self, text: &str) -> PathBuf {
+        let path = match text.strip_prefix("~/") {
+            Some(rest) => directories::BaseDirs::new()
+                .map_or_else(|| PathBuf::from(text), |b| b.home_dir().join(rest)),
+            None => PathBuf::from(text),
+        };
+        // Relative store paths are relative to the config file, not to wherever Herald started.
+        if path.is_relative() {
+            self.base.join(path)
+        } else {
+            path
+        }
+    }
+
+    fn stores(&mut self, value: &Value<'_>) {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.at(
+                &value.span(),
+                format!(
+                    "stores must be a list of paths, like stores = [\"~/news\"], not {} (ignored)",
+                    kind(value.get_ref())
+                ),
+            );
+            return;
+        };
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) if !s.is_empty() => {
+                    let path = self.path(s);
+                    self.config.stores.push(path);
+                }
+                other => self.at(
+                    &item.span(),
+                    format!(
+                        "each store must be a path in quotes, not {} (ignored)",
+                        if matches!(other, DeValue::String(_)) {
+                            "an empty string"
+                        } else {
+                            kind(other)
+                        }
+                    ),
+                ),
+            }
+        }
+    }
+
+    /// `[[store]]` tables: `path` (required) and `name`.
+    fn store_tables(&mut self, value: &Value<'_>) {
+        let tables: Vec<&Value<'_>> = match value.get_ref() {
+            DeValue::Array(items) => items.iter().collect(),
+            DeValue::Table(_) => vec![value],
+            other => {
+                self.at(
+                    &value.span(),
+                    format!(
+                        "store must be a table ([[store]] with path = \"...\"), not {} (ignored)",
+                        kind(other)
+                    ),
+                );
+                return;
+            }
+        };
+        for table_value in tables {
+            let DeValue::Table(table) = table_value.get_ref() else {
+                self.at(
+                    &table_value.span(),
+                    "each [[store]] must be a table with path = \"...\" (ignored)".to_owned(),
+                );
+                continue;
+            };
+            let (mut path, mut name) = (None, None);
+            for (key, value) in in_file_order(table) {
+                let field = key.get_ref().as_ref();
+                match (field, value.get_ref()) {
+                    ("path", DeValue::String(s)) if !s.is_empty() => path = Some(self.path(s)),
+                    ("name", DeValue::String(s)) if !s.trim().is_empty() => {
+                        name = Some(crate::text::sanitize_line(s.trim()).into_owned());
+                    }
+                    ("path" | "name", other) => self.at(
+                        &value.span(),
+                        format!(
+                            "[[store]] {field} must be a non-empty string, not {} (ignored)",
+                            if matches!(other, DeValue::String(_)) {
+                                "an empty one"
+                            } else {
+                                kind(other)
+                            }
+                        ),
+                    ),
+                    (other, _) => self.at(
+                        &key.span(),
+                        format!(
+                            "unknown [[store]] setting {other:?} (ignored); a store has path and name"
+                        ),
+                    ),
+                }
+            }
+            match path {
+                Some(path) => {
+                    if let Some(name) = name {
+                        self.config.store_names.insert(path.clone(), name);
+                    }
+                    self.config.stores.push(path);
+                }
+                None => self.at(
+                    &table_value.span(),
+                    "a [[store]] without path = \"...\" (ignored)".to_owned(),
+                ),
+            }
+        }
+    }
+
+    fn opener(&mut self, value: &Value<'_>) -> Option<String> {
+        match value.get_ref() {
+            DeValue::String(s) if !s.trim().is_empty() => Some(s.to_string()),
+            other => {
+                self.at(
+                    &value.span(),
+                    format!(
+                        "opener must be a command in quotes, like opener = \"xdg-open\", not {} (ignored)",
+                        if matches!(other, DeValue::String(_)) {
+                            "an empty string"
+                        } else {
+                            kind(other)
+                        }
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// `[keys]`: `action = ["key", ...]` or `action = "key"`.
+    fn keys(&mut self, value: &Value<'_>) {
+        let DeValue::Table(table) = value.get_ref() else {
+            self.at(
+                &value.span(),
+                format!(
+                    "keys must be a table ([keys] then action = [\"key\", ...]), not {} (ignored)",
+                    kind(value.get_ref())
+                ),
+            );
+            return;
+        };
+        // Which action each key went to, to report a key given to two actions.
+        let mut taken: Vec<(Key, Action)> = Vec::new();
+        for (key, value) in in_file_order(table) {
+            let name = key.get_ref().as_ref();
+            let Some(action) = action_named(name) else {
+                let names: Vec<String> = Action::BINDABLE.iter().map(action_name).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let hint = suggestion(&name.replace('-', "_"), &names)
+                    .map(|s| format!("did you mean {s:?}?"))
+                    .unwrap_or_else(|| format!("actions are: {}", names.join(", ")));
+                let shown = crate::text::sanitize_line(name);
+                self.at(
+                    &key.span(),
+                    format!("[keys] {shown:?} is not an action (ignored); {hint}"),
+                );
+                continue;
+            };
+            let items: Vec<&Value<'_>> = match value.get_ref() {
+                DeValue::Array(items) => items.iter().collect(),
+                DeValue::String(_) => vec![value],
+                other => {
+                    self.at(
+                        &value.span(),
+                        format!(
+                            "[keys] {name} must be a list of keys, like {name} = [\"j\", \"Down\"], \
+                             not {} (ignored)",
+                            kind(other)
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let mut keys = Vec::new();
+            for item in items {
+                let parsed = match item.get_ref() {
+                    DeValue::String(s) => Key::parse(s).ok_or_else(|| {
+                        format!(
+                            "[keys] {name}: {:?} is not a key (ignored); write a character \
+                             (\"j\", \"?\"), a key name (Down, PageDown, Home, Enter, Esc, Tab, \
+                             Space, F1) or Ctrl-/Alt- and one of those (\"Ctrl-F\")",
+                            crate::text::sanitize_line(s)
+                        )
+                    }),
+                    other => Err(format!(
+                        "[keys] {name}: each key must be a string, not {} (ignored)",
+                        kind(other)
+                    )),
+                };
+                match parsed {
+                    Ok(k) => {
+                        if let Some((_, other)) =
+                            taken.iter().find(|(t, a)| *t == k && *a != action)
+                        {
+                            let message = format!(
+                                "[keys] {name}: {:?} is already bound to {} above (ignored here)",
+                                k.label(),
+                                action_name(other)
+                            );
+                            self.at(&item.span(), message);
+                        } else if !keys.contains(&k) {
+                            taken.push((k, action.clone()));
+                            keys.push(k);
+                        }
+                    }
+                    Err(message) => self.at(&item.span(), message),
+                }
+            }
+            self.config.keys.retain(|(a, _)| *a != action);
+            self.config.keys.push((action, keys));
+        }
+    }
+}
+
+/// The closest of `known` to `word` when it is a likely typo (edit distance at most 2).
+fn suggestion<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    known
+        .iter()
+        .map(|k| (edit_distance(word, k), *k))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+/// `herald config --default`: every setting, commented out, with its default and what it
+/// does. Uncommenting any line changes nothing until its value is edited.
+pub fn default_file() -> String {
+    let mut out = String::new();
+    let lines = [
+        "# Herald's config file: $XDG_CONFIG_HOME/herald/config.toml (usually",
+        "# ~/.config/herald/config.toml), or the file named by --config PATH.",
+        "# Every setting is optional and shown here commented out, with its default.",
+        "# A bad or unknown setting is reported with its line and ignored; the rest still applies.",
+        "",
+        "# Stores to open when none is named on the command line. Relative paths are relative",
+        "# to this file; ~/ is your home. Empty: the stores/ folder in Herald's data directory.",
+        "#stores = []",
+        "# A store can also get a name (its articles then appear under it):",
+        "#   [[store]]",
+        "#   path = \"~/news/voa.json\"",
+        "#   name = \"VOA\"",
+        "",
+        "# Theme: \"default\", \"high-contrast\" (your terminal's colours, emphasis by bold,",
+        "# underline and reverse) or \"mono\" (no colour).",
+        "#theme = \"default\"",
+        "",
+        "# Layout: \"auto\" (article beside the list when the terminal is wide enough, else below),",
+        "# \"side\" or \"stacked\" (below: a screen reader then never reads list and article on one line).",
+        "#layout = \"auto\"",
+        "",
+        "# Colour: \"auto\" (none when NO_COLOR is set or output is not a terminal), \"always\", \"never\".",
+        "#color = \"auto\"",
+        "",
+        "# Plain mode for screen readers and braille displays. Unset: on with HERALD_PLAIN=1,",
+        "# ACCESSIBLE=1, TERM=dumb or no terminal; false here also overrides ACCESSIBLE.",
+        "#plain = false",
+        "",
+        "# The status bar of key hints at the bottom (messages and the search prompt still show).",
+        "#status_bar = true",
+        "",
+        "# Draw on the alternate screen (false: on the normal screen, which stays after exit).",
+        "#alt_screen = true",
+        "",
+        "# Links in the article as OSC 8 hyperlinks (clickable in terminals that support them).",
+        "# They are always listed as numbered references at the end of the article too.",
+        "#hyperlinks = true",
+        "",
+        "# The command that opens a link; the URL is added as its last argument.",
+        "# Unset: xdg-open (or open on macOS). Over SSH, y copies the link to your clipboard.",
+        "#opener = \"xdg-open\"",
+        "",
+        "# Single-character shortcuts (letters, digits, punctuation, Space). false turns them all",
+        "# off; arrows, Enter, Esc, PageUp/PageDown, Home/End, F1 and Ctrl keys keep working, and",
+        "# keys you bind in [keys] below are kept.",
+        "#letter_keys = true",
+        "",
+        "# Key bindings: action = [keys]. A list replaces the action's keys (taking them from any",
+        "# other action); [] unbinds it. Keys: a character (\"j\", \"G\", \"?\"), a key name (Up, Down,",
+        "# Left, Right, PageUp, PageDown, Home, End, Enter, Esc, Tab, BackTab, Backspace, Space,",
+        "# F1-F24), or Ctrl- and Alt- before one (\"Ctrl-F\").",
+        "#[keys]",
+    ];
+    for line in lines {
+        out.push_str(line);
+        out.push('\n');
+    }
+    let keymap = Keymap::default();
+    for action in Action::BINDABLE {
+        let keys: Vec<String> = keymap
+            .keys_for(action)
+            .iter()
+            .map(|k| format!("{k:?}"))
+            .collect();
+        let _ = writeln!(out, "# {}", action.description());
+        let _ = writeln!(out, "#{} = [{}]", action_name(action), keys.join(", "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::KeyCode;
+
+    fn parse_str(text: &str) -> LoadedConfig {
+        parse(text, "c.toml", Path::new("/home/u/.config/herald/c.toml"))
+    }
+
+    /// One problem, its exact message.
+    fn only_problem(text: &str) -> (FileConfig, String) {
+        let loaded = parse_str(text);
+        assert_eq!(loaded.problems.len(), 1, "{:#?}", loaded.problems);
+        (loaded.config, loaded.problems[0].clone())
+    }
+
+    #[test]
+    fn stores_are_resolved_against_the_config_folder() {
+        let loaded = parse_str("stores = [\"news\", \"/abs/feed.json\"]\n");
+        assert!(loaded.problems.is_empty());
+        assert_eq!(
+            loaded.config.stores,
+            [
+                PathBuf::from("/home/u/.config/herald/news"),
+                PathBuf::from("/abs/feed.json")
+            ]
+        );
+    }
+
+    #[test]
+    fn store_tables_add_paths_with_names_after_the_list() {
+        let loaded = parse_str(
+            "stores = [\"a.json\"]\n[[store]]\npath = \"/n/voa.json\"\nname = \"VOA\"\n\
+             [[store]]\npath = \"b.json\"\n",
+        );
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(
+            loaded.config.stores,
+            [
+                PathBuf::from("/home/u/.config/herald/a.json"),
+                PathBuf::from("/n/voa.json"),
+                PathBuf::from("/home/u/.config/herald/b.json"),
+            ]
+        );
+        assert_eq!(
+            loaded.config.store_names.get(Path::new("/n/voa.json")),
+            Some(&"VOA".to_owned())
+        );
+        assert_eq!(loaded.config.store_names.len(), 1);
+    }
+
+    #[test]
+    fn every_setting_is_read() {
+        let loaded = parse_str(
+            "theme = \"mono\"\ncolor = \"never\"\nplain = true\nstatus_bar = false\n\
+             alt_screen = false\nhyperlinks = false\nopener = \"firefox --new-tab\"\n\
+             letter_keys = false\n[keys]\ndown = [\"x\", \"Ctrl-N\"]\nhelp = []\nquit = \"F10\"\n",
+        );
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        let c = loaded.config;
+        assert_eq!(c.theme, Some(ThemeName::Mono));
+        assert_eq!(c.color, Some(ColorChoice::Never));
+        assert_eq!(c.plain, Some(true));
+        assert_eq!(c.status_bar, Some(false));
+        assert_eq!(c.alt_screen, Some(false));
+        assert_eq!(c.hyperlinks, Some(false));
+        assert_eq!(c.opener.as_deref(), Some("firefox --new-tab"));
+        assert_eq!(c.letter_keys, Some(false));
+        assert_eq!(
+            c.keys,
+            [
+                (Action::Down, vec![Key::char('x'), Key::ctrl('n')]),
+                (Action::Help, vec![]),
+                (Action::Quit, vec![Key::plain(KeyCode::F(10))]),
+            ]
+        );
+    }
+
+    // Each invalid fixture: the exact message, at its line and column, and the rest applies.
+
+    #[test]
+    fn a_syntax_error_is_reported_and_the_rest_still_applies() {
+        let loaded = parse_str("theme = \"mono\"\nstores = [\n\nstatus_bar = false\n");
+        assert!(!loaded.problems.is_empty());
+        assert!(
+            loaded.problems[0].starts_with("c.toml:4:"),
+            "{:?}",
+            loaded.problems
+        );
+        assert!(loaded.problems[0].contains("this is not valid TOML"));
+        assert_eq!(loaded.config.theme, Some(ThemeName::Mono));
+    }
+
+    #[test]
+    fn a_wrong_type_for_stores_names_what_to_write() {
+        let (config, problem) = only_problem("# comment\nstores = 5\ntheme = \"mono\"\n");
+        assert_eq!(
+            problem,
+            "c.toml:2:10: stores must be a list of paths, like stores = [\"~/news\"], \
+             not a number (ignored)"
+        );
+        assert!(config.stores.is_empty());
+        assert_eq!(config.theme, Some(ThemeName::Mono));
+    }
+
+    #[test]
+    fn an_unknown_theme_lists_the_themes() {
+        let (config, problem) = only_problem("status_bar = false\ntheme = \"purple\"\n");
+        assert_eq!(
+            problem,
+            "c.toml:2:9: theme = \"purple\" is not a theme (ignored); \
+             use \"default\", \"high-contrast\" or \"mono\""
+        );
+        assert_eq!(config.theme, None);
+        assert_eq!(config.status_bar, Some(false));
+    }
+
+    #[test]
+    fn an_unknown_colour_lists_the_choices() {
+        let (_, problem) = only_problem("color = \"sometimes\"\n");
+        assert_eq!(
+            problem,
+            "c.toml:1:9: color = \"sometimes\" is not a color (ignored); \
+             use \"auto\", \"always\" or \"never\""
+        );
+    }
+
+    #[test]
+    fn a_quoted_boolean_says_to_drop_the_quotes() {
+        let (config, problem) = only_problem("theme = \"mono\"\nstatus_bar = \"false\"\n");
+        assert_eq!(
+            problem,
+            "c.toml:2:14: status_bar must be true or false without quotes, not \"false\" (ignored)"
+        );
+        assert_eq!(config.status_bar, None);
+        assert_eq!(config.theme, Some(ThemeName::Mono));
+    }
+
+    #[test]
+    fn a_number_for_a_boolean() {
+        let (_, problem) = only_problem("hyperlinks = 0\n");
+        assert_eq!(
+            problem,
+            "c.toml:1:14: hyperlinks must be true or false, not a number (ignored)"
+        );
+    }
+
+    #[test]
+    fn an_unknown_setting_suggests_the_near_one() {
+        let (config, problem) = only_problem("colour = \"never\"\ntheme = \"mono\"\n");
+        assert_eq!(
+            problem,
+            "c.toml:1:1: unknown setting \"colour\" (ignored); did you mean \"color\"?"
+        );
+        assert_eq!(config.theme, Some(ThemeName::Mono));
+    }
+
+    #[test]
+    fn an_unknown_setting_far_from_any_lists_them_all() {
+        let (_, problem) = only_problem("\n  wallpaper = 3\n");
+        assert_eq!(
+            problem,
+            format!(
+                "c.toml:2:3: unknown setting \"wallpaper\" (ignored); settings are: {}",
+                SETTINGS.join(", ")
+            )
+        );
+    }
+
+    #[test]
+    fn a_bad_key_name_keeps_the_good_keys_of_that_binding() {
+        let (config, problem) =
+            only_problem("[keys]\ndown = [\"x\", \"Ctrl-Shift-J\"]\nup = [\"y\"]\n");
+        assert_eq!(
+            problem,
+            "c.toml:2:14: [keys] down: \"Ctrl-Shift-J\" is not a key (ignored); write a \
+             character (\"j\", \"?\"), a key name (Down, PageDown, Home, Enter, Esc, Tab, Space, \
+             F1) or Ctrl-/Alt- and one of those (\"Ctrl-F\")"
+        );
+        assert_eq!(
+            config.keys,
+            [
+                (Action::Down, vec![Key::char('x')]),
+                (Action::Up, vec![Key::char('y')]),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unknown_action_suggests_the_near_one() {
+        let (config, problem) = only_problem("[keys]\npagedown = [\"x\"]\nup = \"y\"\n");
+        assert_eq!(
+            problem,
+            "c.toml:2:1: [keys] \"pagedown\" is not an action (ignored); did you mean \"page_down\"?"
+        );
+        assert_eq!(config.keys, [(Action::Up, vec![Key::char('y')])]);
+    }
+
+    #[test]
+    fn a_key_given_to_two_actions_stays_with_the_first() {
+        let (config, problem) = only_problem("[keys]\ndown = [\"x\"]\nup = [\"x\", \"y\"]\n");
+        assert_eq!(
+            problem,
+            "c.toml:3:7: [keys] up: \"x\" is already bound to down above (ignored here)"
+        );
+        assert_eq!(
+            config.keys,
+            [
+                (Action::Down, vec![Key::char('x')]),
+                (Action::Up, vec![Key::char('y')]),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_store_table_without_a_path() {
+        let (config, problem) = only_problem("[[store]]\nname = \"VOA\"\n");
+        assert!(
+            problem.starts_with("c.toml:1:")
+                && problem.ends_with("a [[store]] without path = \"...\" (ignored)"),
+            "{problem}"
+        );
+        assert!(config.stores.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_store_field() {
+        let (config, problem) = only_problem("[[store]]\npath = \"/a\"\ntitle = \"A\"\n");
+        assert_eq!(
+            problem,
+            "c.toml:3:1: unknown [[store]] setting \"title\" (ignored); a store has path and name"
+        );
+        assert_eq!(config.stores, [PathBuf::from("/a")]);
+    }
+
+    #[test]
+    fn problems_come_in_file_order() {
+        let loaded = parse_str("zzz = 1\ntheme = 2\naaa = 3\n");
+        let lines: Vec<&str> = loaded
+            .problems
+            .iter()
+            .map(|p| p.split(": ").next().unwrap_or(""))
+            .collect();
+        assert_eq!(lines, ["c.toml:1:1", "c.toml:2:9", "c.toml:3:1"]);
+    }
+
+    #[test]
+    fn escape_sequences_in_bad_values_are_not_echoed() {
+        let (_, problem) = only_problem("theme = \"\\u001b[2J\"\n");
+        assert!(!problem.contains('\u{1b}'), "{problem:?}");
+    }
+
+    #[test]
+    fn the_default_file_loads_as_exactly_the_defaults() {
+        let text = default_file();
+        let loaded = parse_str(&text);
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.config, FileConfig::default());
+    }
+
+    /// Uncommenting every setting line changes nothing: each shows its true default.
+    #[test]
+    fn the_default_file_uncommented_is_still_the_defaults() {
+        let text: String = default_file()
+            .lines()
+            .map(|line| match line.strip_prefix('#') {
+                Some(rest) if !rest.starts_with([' ', '#']) && !rest.is_empty() => rest,
+                _ => line,
+            })
+            .map(|line| format!("{line}\n"))
+            .collect();
+        let loaded = parse_str(&text);
+        assert!(loaded.problems.is_empty(), "{:?}\n{text}", loaded.problems);
+        let config = loaded.config;
+        assert_eq!(config.keymap(), Keymap::default());
+        assert_eq!(config.keys.len(), Action::BINDABLE.len());
+        assert!(config.stores.is_empty());
+        assert_eq!(config.theme, Some(ThemeName::default()));
+        assert_eq!(config.color, Some(ColorChoice::default()));
+        assert_eq!(config.status_bar, Some(true));
+        assert_eq!(config.alt_screen, Some(true));
+        assert_eq!(config.hyperlinks, Some(true));
+        assert_eq!(config.letter_keys, Some(true));
+        assert_eq!(config.plain, Some(false));
+        assert_eq!(config.opener.as_deref(), Some("xdg-open"));
+        // Every setting is in the file.
+        for setting in SETTINGS {
+            assert!(
+                text.contains(&format!("{setting} ="))
+                    || text.contains(&format!("[{setting}]"))
+                    || text.contains(&format!("[[{setting}]]")),
+                "{setting} missing"
+            );
+        }
+    }
+
+    #[test]
+    fn suggestions_only_for_near_misses() {
+        assert_eq!(suggestion("colour", SETTINGS), Some("color"));
+        assert_eq!(suggestion("statusbar", SETTINGS), Some("status_bar"));
+        assert_eq!(suggestion("wallpaper", SETTINGS), None);
+    }
+}

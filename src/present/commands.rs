@@ -1,0 +1,184 @@
+//! The one-shot commands `list`, `show` and `check`: plain text out, no terminal control. All
+//! text they print comes from the library, which sanitised it at load.
+
+use std::io::{self, Write};
+
+use crate::engine::Library;
+use crate::engine::store::Article;
+use crate::text::{display_width, wrap_body};
+
+/// Pads `text` with spaces to `width` columns (display width, not chars).
+fn pad(text: &str, width: usize) -> String {
+    let missing = width.saturating_sub(display_width(text));
+    format!("{text}{}", " ".repeat(missing))
+}
+
+/// `herald list`: one line per article, newest first.
+/// `2002-07-28  BREAKING  VOA           Russian Foreign Minister Arrives in North Korea`
+pub fn list(library: &Library, out: &mut impl Write) -> io::Result<()> {
+    let store_width = library
+        .stores()
+        .iter()
+        .map(|s| display_width(&s.name))
+        .max()
+        .unwrap_or(0);
+    for index in library.newest_first() {
+        let headline = library.headline(index);
+        let date = headline
+            .published
+            .map_or_else(|| "----------".to_owned(), |d| d.iso_date());
+        let flag = if headline.breaking {
+            "BREAKING"
+        } else {
+            "        "
+        };
+        let store = pad(&library.store(headline.store).name, store_width);
+        writeln!(out, "{date}  {flag}  {store}  {}", headline.title)?;
+    }
+    Ok(())
+}
+
+/// Text lines of one article, for `herald show` and plain mode: banner, title, dateline, body,
+/// link. `banner` is the words for a breaking article (`BREAKING NEWS`, `Breaking news.`).
+pub fn article_lines(article: &Article<'_>, width: usize, banner: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    if article.headline.breaking {
+        lines.push(banner.to_owned());
+    }
+    lines.extend(wrap_body(article.headline.title, width));
+    let mut dateline = article.dateline_parts();
+    if article.headline.published.is_none() {
+        dateline.insert(0, "Undated".to_owned());
+    }
+    lines.push(dateline.join(", "));
+    if let Some(updated) = article.detail.updated {
+        lines.push(format!("Updated {}", updated.iso_date()));
+    }
+    lines.push(String::new());
+    if article.detail.body.is_empty() {
+        if let Some(summary) = &article.detail.summary {
+            lines.extend(wrap_body(summary, width));
+        } else {
+            lines.push("(This article has no text.)".to_owned());
+        }
+    } else {
+        lines.extend(wrap_body(&article.detail.body, width));
+    }
+    if let Some(url) = &article.detail.url {
+        lines.push(String::new());
+        lines.push(format!("Link: {url}"));
+    }
+    lines
+}
+
+/// `herald show`: prints the article, or says which ids are close when none matches.
+pub fn show(
+    library: &Library,
+    id: &str,
+    store: Option<&str>,
+    width: usize,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> io::Result<bool> {
+    let matches: Vec<_> = library
+        .find_id(id)
+        .into_iter()
+        .filter(|&i| store.is_none_or(|name| library.article(i).store.name == name))
+        .collect();
+    let Some(&first) = matches.first() else {
+        let scope = store
+            .map(|s| format!(" in store {s:?}"))
+            .unwrap_or_default();
+        writeln!(
+            err,
+            "herald: no article with id {id:?}{scope}; `herald list` shows the articles"
+        )?;
+        return Ok(false);
+    };
+    if matches.len() > 1 {
+        let names: Vec<_> = matches
+            .iter()
+            .map(|&i| format!("{:?}", library.article(i).store.name))
+            .collect();
+        writeln!(
+            err,
+            "herald: id {id:?} is in {} stores ({}); showing the first. Choose with --store NAME",
+            matches.len(),
+            names.join(", ")
+        )?;
+    }
+    for line in article_lines(&library.article(first), width, "BREAKING NEWS") {
+        writeln!(out, "{line}")?;
+    }
+    Ok(true)
+}
+
+/// `herald state compact`: forgets marks of articles that the open stores no longer hold.
+/// Stores that are not open keep their marks. Refuses (returns false) when any store had a read
+/// error, since a store that failed to load would look empty and lose every mark.
+pub fn compact_state(library: &Library, out: &mut impl Write) -> io::Result<bool> {
+    if library.has_errors() {
+        writeln!(
+            out,
+            "herald: not compacting: some stores could not be read (`herald check` lists them)"
+        )?;
+        return Ok(false);
+    }
+    let Some(path) = crate::engine::state::ReaderState::default_path() else {
+        writeln!(
+            out,
+            "herald: there is no data folder, so there is no state to compact"
+        )?;
+        return Ok(false);
+    };
+    let open: std::collections::HashSet<&str> =
+        library.stores().iter().map(|s| s.name.as_str()).collect();
+    let present: std::collections::HashSet<(&str, &str)> = library
+        .headlines()
+        .map(|h| (library.store(h.store).name.as_str(), h.id))
+        .collect();
+    let result = crate::engine::state::compact(&path, |key| {
+        open.contains(key.store.as_str())
+            && !present.contains(&(key.store.as_str(), key.id.as_str()))
+    })?;
+    writeln!(
+        out,
+        "Removed {} mark{} of articles no longer in {}; kept {}.",
+        result.removed,
+        if result.removed == 1 { "" } else { "s" },
+        if open.len() == 1 {
+            "the store"
+        } else {
+            "the stores"
+        },
+        result.kept
+    )?;
+    Ok(true)
+}
+
+/// `herald check`: every problem, one per line, then a summary. Returns true when clean.
+pub fn check(library: &Library, out: &mut impl Write) -> io::Result<bool> {
+    for diagnostic in library.diagnostics() {
+        writeln!(out, "{diagnostic}")?;
+    }
+    let counts = library.counts_by_store();
+    for (store, count) in library.stores().iter().zip(counts) {
+        writeln!(
+            out,
+            "{}: {count} article{}",
+            store.name,
+            if count == 1 { "" } else { "s" }
+        )?;
+    }
+    let problems = library.diagnostics().len();
+    if problems == 0 {
+        writeln!(out, "No problems found.")?;
+    } else {
+        writeln!(
+            out,
+            "{problems} problem{} found.",
+            if problems == 1 { "" } else { "s" }
+        )?;
+    }
+    Ok(problems == 0)
+}

@@ -1,0 +1,564 @@
+//! Merging imported articles into a native store without losing anything.
+//!
+//! Existing articles are kept as the raw JSON text they were read as, so fields Herald does not
+//! know (a scraper's `_scraped_at`), key order and number formatting survive an import byte for
+//! byte. An article whose id is already in the store is updated in place: the fields the import
+//! carries replace the old ones, every other field stays. New articles are appended in the
+//! order the input lists them (Herald sorts by date when it shows them, so the file order only
+//! matters to people reading the file, and appending keeps earlier lines where they were).
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::path::Path;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::value::RawValue;
+
+use super::{ImportError, ImportedArticle};
+use crate::engine::store::source::{display_path, kind_for};
+use crate::engine::store::{FileKind, Format, Severity, parse_file};
+use crate::text::sanitize_line;
+
+/// A JSON object with its keys in file order and its values as raw text.
+#[derive(Debug, Default)]
+struct OrderedObject(Vec<(String, Box<RawValue>)>);
+
+impl<'de> Deserialize<'de> for OrderedObject {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor;
+        impl<'de> Visitor<'de> for ObjectVisitor {
+            type Value = OrderedObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<OrderedObject, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Box<RawValue>>()? {
+                    entries.push(entry);
+                }
+                Ok(OrderedObject(entries))
+            }
+        }
+        deserializer.deserialize_map(ObjectVisitor)
+    }
+}
+
+impl Serialize for OrderedObject {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+impl OrderedObject {
+    fn get(&self, key: &str) -> Option<&RawValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
+    }
+
+    /// Replaces the first `key` in place, or appends it.
+    fn set(&mut self, key: &str, value: Box<RawValue>) {
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some(entry) => entry.1 = value,
+            None => self.0.push((key.to_owned(), value)),
+        }
+    }
+}
+
+/// One article of the store being written.
+#[derive(Debug)]
+struct Entry {
+    /// The article's JSON text.
+    text: String,
+    /// True when `text` is exactly what the file held (written back untouched); false when
+    /// Herald laid it out (pretty-printed at the top level, indented when written).
+    verbatim: bool,
+}
+
+#[derive(Debug)]
+enum Shape {
+    /// `{"name": ..., "articles": [...], ...}`: every top-level field is kept, in order; the
+    /// `articles` value is rebuilt from the entries.
+    Object(OrderedObject),
+    /// A bare array of articles; stays one, since it has nowhere to keep a name.
+    Array,
+}
+
+/// The store being written to: what was in the file, ready to take new articles.
+#[derive(Debug)]
+pub struct Existing {
+    shape: Shape,
+    entries: Vec<Entry>,
+    /// The sanitised id of each entry (as Herald would read it), `None` when it has none.
+    ids: Vec<Option<String>>,
+    /// Whether the file existed, for the warning about `--name`.
+    on_disk: bool,
+}
+
+impl Existing {
+    /// An empty native store called `name`.
+    pub fn new_store(name: String) -> Self {
+        let name = sanitize_line(&name).into_owned();
+        let mut object = OrderedObject::default();
+        object.set("name", raw(&name));
+        object.set("articles", raw(&Vec::<()>::new()));
+        Self {
+            shape: Shape::Object(object),
+            entries: Vec::new(),
+            ids: Vec::new(),
+            on_disk: false,
+        }
+    }
+
+    /// Reads a store from its text. `Err` says, for a person, why it cannot be rewritten.
+    pub fn parse(display: &str, bytes: &[u8]) -> Result<Self, String> {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            // Rewriting would replace the bad bytes, which loses data.
+            return Err("it is not valid UTF-8".to_owned());
+        };
+        let parsed = parse_file(display, text.as_bytes(), FileKind::Json);
+        if let Some(error) = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == Severity::Error)
+        {
+            return Err(format!("it is not a store Herald can read ({error})"));
+        }
+        match parsed.format {
+            Some(Format::Native) => {}
+            Some(Format::JsonFeed) => {
+                return Err(
+                    "it is a JSON Feed; Herald reads those but only writes its own \
+                            native stores"
+                        .to_owned(),
+                );
+            }
+            _ => return Err("it is not a native Herald store".to_owned()),
+        }
+        let not_store = |e: serde_json::Error| format!("it is not a native Herald store ({e})");
+        let (shape, articles) = if text.trim_start().starts_with('[') {
+            let articles: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(not_store)?;
+            (Shape::Array, articles)
+        } else {
+            let object: OrderedObject = serde_json::from_str(text).map_err(not_store)?;
+            let articles: Vec<Box<RawValue>> = object
+                .get("articles")
+                .map(|raw| serde_json::from_str(raw.get()))
+                .transpose()
+                .map_err(not_store)?
+                .unwrap_or_default();
+            (Shape::Object(object), articles)
+        };
+        let ids = articles.iter().map(|raw| article_id(raw)).collect();
+        let entries = articles
+            .into_iter()
+            .map(|raw| Entry {
+                text: raw.get().to_owned(),
+                verbatim: true,
+            })
+            .collect();
+        Ok(Self {
+            shape,
+            entries,
+            ids,
+            on_disk: true,
+        })
+    }
+
+    /// The store's own name, if it has one.
+    fn name(&self) -> Option<String> {
+        match &self.shape {
+            Shape::Object(object) => object
+                .get("name")
+                .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok()),
+            Shape::Array => None,
+        }
+    }
+
+    /// The whole store file, laid out like the sample data (two-space indents, one article
+    /// object per block) and ending in a newline.
+    fn render(&self) -> String {
+        let mut articles = String::from("[");
+        for (i, entry) in self.entries.iter().enumerate() {
+            articles.push_str(if i == 0 { "\n" } else { ",\n" });
+            articles.push_str("    ");
+            if entry.verbatim {
+                articles.push_str(&entry.text);
+            } else {
+                // Pretty JSON has line breaks only between tokens (never inside a string), so
+                // indenting every line keeps the value the same.
+                articles.push_str(&entry.text.replace('\n', "\n    "));
+            }
+        }
+        articles.push_str(if self.entries.is_empty() {
+            "]"
+        } else {
+            "\n  ]"
+        });
+        match &self.shape {
+            Shape::Array => {
+                // The array is the whole file: shift it left by the two spaces of an object.
+                let body = articles.replace("\n    ", "\n  ").replace("\n  ]", "\n]");
+                format!("{body}\n")
+            }
+            Shape::Object(object) => {
+                let mut out = String::from("{");
+                for (i, (key, value)) in object.0.iter().enumerate() {
+                    out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+                    out.push_str(&raw(key).to_string());
+                    out.push_str(": ");
+                    if key == "articles" {
+                        out.push_str(&articles);
+                    } else {
+                        out.push_str(value.get());
+                    }
+                }
+                if object.get("articles").is_none() {
+                    out.push_str(",\n  \"articles\": ");
+                    out.push_str(&articles);
+                }
+                out.push_str("\n}\n");
+                out
+            }
+        }
+    }
+}
+
+/// An article's id as Herald reads it (sanitised), if it has a string id.
+fn article_id(raw: &RawValue) -> Option<String> {
+    let object: OrderedObject = serde_json::from_str(raw.get()).ok()?;
+    let id: String = serde_json::from_str(object.get("id")?.get()).ok()?;
+    Some(sanitize_line(&id).into_owned())
+}
+
+/// `value` as compact JSON text. Serialising strings, vectors and our own structs cannot fail;
+/// `null` stands in if it ever did, which the caller's comparison then reports as a change.
+fn raw<T: Serialize + ?Sized>(value: &T) -> Box<RawValue> {
+    serde_json::to_string(value)
+        .ok()
+        .and_then(|text| RawValue::from_string(text).ok())
+        .unwrap_or_else(|| RawValue::NULL.to_owned())
+}
+
+/// Reads the store at `path`: `Ok(None)` when there is no file yet, `Err` when there is one
+/// that must not be overwritten.
+pub fn read_target(path: &Path) -> Result<Option<Existing>, ImportError> {
+    let target = display_path(path);
+    let refuse = |reason: String| ImportError::TargetNotStore {
+        target: target.clone(),
+        reason,
+    };
+    if path.is_dir() {
+        return Err(refuse(
+            "it is a folder; --into takes a .json file (inside the folder, if you like)".to_owned(),
+        ));
+    }
+    if kind_for(path) == Some(FileKind::JsonLines) {
+        return Err(refuse(
+            "it is a JSON Lines file; herald import writes native .json stores".to_owned(),
+        ));
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => Existing::parse(&target, &bytes).map(Some).map_err(refuse),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(ImportError::Write { target, error }),
+    }
+}
+
+/// How many imported articles were new, changed an existing one, or matched it exactly.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub added: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// The store after a merge, ready to write.
+#[derive(Debug)]
+pub struct Merged {
+    pub text: String,
+    pub counts: Counts,
+    pub warnings: Vec<String>,
+}
+
+/// Folds `articles` into `store` by id. `name` is the `--name` the user gave, which only names
+/// new stores: an existing store keeps its own name.
+pub fn merge(mut store: Existing, articles: &[ImportedArticle], name: Option<&str>) -> Merged {
+    let mut warnings = Vec::new();
+    if store.on_disk
+        && let Some(asked) = name
+        && store.name().as_deref() != Some(asked)
+    {
+        warnings.push(format!(
+            "--name {asked:?} ignored: the store keeps its own name{}",
+            store
+                .name()
+                .map(|n| format!(" ({n:?})"))
+                .unwrap_or_default()
+        ));
+    }
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for (i, id) in store.ids.iter().enumerate() {
+        if let Some(id) = id {
+            // Herald reads the first of duplicate ids, so that is the one to update.
+            index.entry(id.clone()).or_insert(i);
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut counts = Counts::default();
+    for article in articles {
+        if !seen.insert(article.id.as_str()) {
+            warnings.push(format!(
+                "the input has id {:?} twice; kept the first, skipped {:?}",
+                article.id, article.title
+            ));
+            continue;
+        }
+        match index.get(&article.id) {
+            Some(&i) => {
+                if update_entry(&mut store.entries[i], article) {
+                    counts.updated += 1;
+                } else {
+                    counts.unchanged += 1;
+                }
+            }
+            None => {
+                index.insert(article.id.clone(), store.entries.len());
+                store.ids.push(Some(article.id.clone()));
+                store.entries.push(Entry {
+                    text: pretty(&OrderedObject(fields_of(article))),
+                    verbatim: false,
+                });
+                counts.added += 1;
+            }
+        }
+    }
+    Merged {
+        text: store.render(),
+        counts,
+        warnings,
+    }
+}
+
+/// The article's fields in the order [`ImportedArticle`] declares them.
+fn fields_of(article: &ImportedArticle) -> Vec<(String, Box<RawValue>)> {
+    serde_json::to_string(article)
+        .ok()
+        .and_then(|text| serde_json::from_str::<OrderedObject>(&text).ok())
+        .map(|object| object.0)
+        .unwrap_or_default()
+}
+
+fn pretty(object: &OrderedObject) -> String {
+    // Raw values are re-emitted as they are, so parse into a Value (order kept by walking the
+    // object ourselves) only to get pretty layout of nested arrays such as `tags`.
+    let mut out = String::from("{");
+    for (i, (key, value)) in object.0.iter().enumerate() {
+        out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+        out.push_str(&raw(key).to_string());
+        out.push_str(": ");
+        let text = serde_json::from_str::<serde_json::Value>(value.get())
+            .ok()
+            .and_then(|v| serde_json::to_string_pretty(&v).ok())
+            .unwrap_or_else(|| value.get().to_owned());
+        out.push_str(&text.replace('\n', "\n  "));
+    }
+    out.push_str(if object.0.is_empty() { "}" } else { "\n}" });
+    out
+}
+
+/// Overlays the imported fields on an existing article. Returns true when anything changed;
+/// an unchanged article keeps its exact text.
+fn update_entry(entry: &mut Entry, article: &ImportedArticle) -> bool {
+    let Ok(mut object) = serde_json::from_str::<OrderedObject>(&entry.text) else {
+        return false;
+    };
+    for (key, value) in fields_of(article) {
+        object.set(&key, value);
+    }
+    let updated = pretty(&object);
+    let before = serde_json::from_str::<serde_json::Value>(&entry.text).ok();
+    let after = serde_json::from_str::<serde_json::Value>(&updated).ok();
+    if before.is_some() && before == after {
+        return false;
+    }
+    *entry = Entry {
+        text: updated,
+        verbatim: false,
+    };
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn article(id: &str, title: &str) -> ImportedArticle {
+        ImportedArticle {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            ..ImportedArticle::default()
+        }
+    }
+
+    fn parse(text: &str) -> Existing {
+        Existing::parse("test.json", text.as_bytes()).unwrap()
+    }
+
+    fn value(text: &str) -> serde_json::Value {
+        serde_json::from_str(text).unwrap()
+    }
+
+    #[test]
+    fn a_new_store_holds_the_articles_in_input_order() {
+        let merged = merge(
+            Existing::new_store("Wire".to_owned()),
+            &[article("a", "First"), article("b", "Second")],
+            None,
+        );
+        assert_eq!(
+            merged.counts,
+            Counts {
+                added: 2,
+                updated: 0,
+                unchanged: 0
+            }
+        );
+        assert_eq!(
+            value(&merged.text),
+            value(
+                r#"{"name":"Wire","articles":[{"id":"a","title":"First"},{"id":"b","title":"Second"}]}"#
+            )
+        );
+        // What Herald writes, Herald reads back the same way.
+        let again = parse(&merged.text);
+        assert_eq!(again.ids, vec![Some("a".to_owned()), Some("b".to_owned())]);
+        assert_eq!(merge(again, &[], None).text, merged.text);
+    }
+
+    #[test]
+    fn existing_articles_keep_their_text_order_and_unknown_fields() {
+        let store = "{\"_generator\": {\"n\": 1.50}, \"name\": \"Desk\", \"articles\": [\n\
+            {\"title\": \"Old\", \"id\": \"x\", \"_scraped_at\": 12.0},\n\
+            {\"id\": \"y\", \"title\": \"Keep\", \"section\": \"Asia\"}]}";
+        let mut changed = article("y", "Keep, revised");
+        changed.body = Some("Text.".to_owned());
+        let merged = merge(parse(store), &[article("z", "New"), changed], None);
+        assert_eq!(
+            merged.counts,
+            Counts {
+                added: 1,
+                updated: 1,
+                unchanged: 0
+            }
+        );
+        // Untouched values are copied byte for byte, so `12.0` stays `12.0`.
+        assert!(
+            merged
+                .text
+                .contains(r#"{"title": "Old", "id": "x", "_scraped_at": 12.0}"#),
+            "{}",
+            merged.text
+        );
+        assert!(merged.text.contains(r#""_generator": {"n": 1.50}"#));
+        let v = value(&merged.text);
+        assert_eq!(v["name"], "Desk");
+        let ids: Vec<_> = v["articles"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, ["x", "y", "z"]);
+        // Updated in place: the new fields replace, the others stay.
+        assert_eq!(v["articles"][1]["title"], "Keep, revised");
+        assert_eq!(v["articles"][1]["section"], "Asia");
+        assert_eq!(v["articles"][1]["body"], "Text.");
+    }
+
+    #[test]
+    fn importing_the_same_articles_twice_changes_nothing() {
+        let first = merge(
+            Existing::new_store("W".to_owned()),
+            &[article("a", "A"), article("b", "B")],
+            None,
+        );
+        let second = merge(
+            parse(&first.text),
+            &[article("a", "A"), article("b", "B")],
+            None,
+        );
+        assert_eq!(
+            second.counts,
+            Counts {
+                added: 0,
+                updated: 0,
+                unchanged: 2
+            }
+        );
+        assert_eq!(second.text, first.text);
+    }
+
+    #[test]
+    fn duplicate_ids_in_the_input_keep_the_first() {
+        let merged = merge(
+            Existing::new_store("W".to_owned()),
+            &[article("a", "One"), article("a", "Two")],
+            None,
+        );
+        assert_eq!(merged.counts.added, 1);
+        assert_eq!(merged.warnings.len(), 1, "{:?}", merged.warnings);
+        assert_eq!(value(&merged.text)["articles"][0]["title"], "One");
+    }
+
+    #[test]
+    fn breaking_is_never_cleared_by_an_import() {
+        let store = r#"{"name": "N", "articles": [{"id": "a", "title": "A", "breaking": true}]}"#;
+        let merged = merge(parse(store), &[article("a", "A")], None);
+        assert_eq!(merged.counts.unchanged, 1);
+        assert_eq!(value(&merged.text)["articles"][0]["breaking"], true);
+    }
+
+    #[test]
+    fn a_bare_array_stays_an_array_and_keeps_its_name_rule() {
+        let merged = merge(
+            parse(r#"[{"id": "a", "title": "A"}]"#),
+            &[article("b", "B")],
+            Some("Ignored"),
+        );
+        assert!(merged.text.starts_with("[\n  {"), "{}", merged.text);
+        assert_eq!(value(&merged.text).as_array().unwrap().len(), 2);
+        assert_eq!(merged.warnings.len(), 1, "--name is reported as ignored");
+    }
+
+    #[test]
+    fn stores_that_cannot_be_rewritten_are_refused() {
+        for (text, expected) in [
+            ("", "not a store"),
+            ("{\"name\": \"x\", \"articles\": [", "not a store"),
+            ("{\"title\": \"x\"}", "not a store"),
+            (
+                r#"{"version": "https://jsonfeed.org/version/1.1", "items": []}"#,
+                "JSON Feed",
+            ),
+            ("\"just a string\"", "not a store"),
+        ] {
+            let error = Existing::parse("t.json", text.as_bytes()).unwrap_err();
+            assert!(error.contains(expected), "{text:?}: {error}");
+        }
+        let error =
+            Existing::parse("t.json", b"[{\"id\": \"a\", \"title\": \"\xFF\"}]").unwrap_err();
+        assert!(error.contains("UTF-8"), "{error}");
+    }
+
+    #[test]
+    fn an_unchanged_store_survives_a_round_trip_byte_for_byte() {
+        let sample = include_str!("../../../sample-data/00-voa.json");
+        let merged = merge(parse(sample), &[], None);
+        assert_eq!(merged.text, sample);
+    }
+}

@@ -1,0 +1,334 @@
+//! `herald import`: turns a feed (RSS 0.9x/1.0/2.0, Atom, JSON Feed), a Herald store or a saved
+//! plain-text page into articles and merges them into a native store file.
+//!
+//! Split by job: [`detect`] decides what the input is, [`feed`] and [`page`] turn it into
+//! [`ImportedArticle`]s (sanitised like all store text), [`merge`] folds them into the existing
+//! store without losing anything, and [`write`] replaces the file atomically. This is the only
+//! part of Herald that writes a store, and it only ever writes the one named by `--into`.
+
+pub mod detect;
+pub mod feed;
+pub mod merge;
+pub mod page;
+pub mod write;
+
+use std::fmt;
+use std::io::{self, Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use crate::cli::ImportArgs;
+use crate::engine::store::source::display_path;
+
+/// One article ready to be written to a native store. Field order is the order they are written
+/// in, matching the sample data; absent fields are left out rather than written as `null`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportedArticle {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Only `true` is written: no feed format can say "not breaking", so an import never clears
+    /// a flag that is already in the store.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub breaking: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+/// What one input yielded: its articles, the name it gives itself, and what was skipped.
+#[derive(Debug, Default)]
+pub struct Imported {
+    /// The feed's title (or a store's name), used to name a new store.
+    pub name: Option<String>,
+    pub articles: Vec<ImportedArticle>,
+    /// Items that were skipped or repaired, worded for the user.
+    pub warnings: Vec<String>,
+}
+
+/// Why an import did nothing. Every variant leaves the target store untouched.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The input could not be read (missing file, closed stdin).
+    ReadInput { input: String, error: io::Error },
+    /// The input was read but is not something Herald can import.
+    Unrecognised { input: String, reason: String },
+    /// The target exists but is not a native store Herald can read and rewrite.
+    TargetNotStore { target: String, reason: String },
+    /// Reading or replacing the target failed.
+    Write { target: String, error: io::Error },
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ReadInput { input, error } => write!(f, "cannot read {input}: {error}"),
+            Self::Unrecognised { input, reason } => {
+                write!(f, "cannot import {input}: {reason}; nothing was written")
+            }
+            Self::TargetNotStore { target, reason } => write!(
+                f,
+                "refusing to write {target}: {reason}. It was left unchanged; \
+                 choose another file with --into"
+            ),
+            Self::Write { target, error } => {
+                write!(f, "cannot write {target}: {error}; it was left unchanged")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Options that fill in what the input cannot say.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    /// Name for a new store (an existing store keeps its own).
+    pub name: Option<String>,
+    /// `source` of every imported article (default: the feed's title).
+    pub source: Option<String>,
+    /// `section` of every imported article.
+    pub section: Option<String>,
+}
+
+/// Runs `herald import`: prints the summary to `out` and problems to stderr, and returns the
+/// exit code (0 imported, 1 nothing written).
+pub fn run(args: &ImportArgs, out: &mut impl Write) -> io::Result<ExitCode> {
+    let overrides = Overrides {
+        name: args.name.clone(),
+        source: args.source.clone(),
+        section: args.section.clone(),
+    };
+    let stdin = io::stdin();
+    let result = import_file(&args.file, &args.into, &overrides, &mut stdin.lock());
+    let mut err = io::stderr();
+    match result {
+        Ok(report) => {
+            for warning in &report.warnings {
+                writeln!(err, "herald: warning: {warning}")?;
+            }
+            writeln!(out, "{}", report.summary())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(error) => {
+            writeln!(err, "herald: {error}")?;
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// What an import did, for the summary line.
+#[derive(Debug)]
+pub struct Report {
+    pub target: String,
+    pub counts: merge::Counts,
+    pub warnings: Vec<String>,
+}
+
+impl Report {
+    /// `Imported 12 articles into news.json: 9 new, 3 updated.`
+    pub fn summary(&self) -> String {
+        let c = &self.counts;
+        let total = c.added + c.updated + c.unchanged;
+        let plural = if total == 1 { "" } else { "s" };
+        let mut line = format!(
+            "Imported {total} article{plural} into {}: {} new, {} updated",
+            self.target, c.added, c.updated
+        );
+        if c.unchanged > 0 {
+            line.push_str(&format!(", {} unchanged", c.unchanged));
+        }
+        line.push('.');
+        line
+    }
+}
+
+/// Imports `file` (`-` reads `stdin`) into the store at `into`. Nothing is written unless the
+/// whole input was understood and the target is a store Herald can rewrite.
+pub fn import_file(
+    file: &Path,
+    into: &Path,
+    overrides: &Overrides,
+    stdin: &mut impl Read,
+) -> Result<Report, ImportError> {
+    let (input, bytes) = read_input(file, stdin)?;
+    let mut imported = parse_input(&input, &bytes, overrides)?;
+    let target = display_path(into);
+    // Refuse a target that is not a store before creating anything beside it.
+    merge::read_target(into)?;
+    // Two imports into one store at once (two cron jobs) must not both read the old file and
+    // each write back only its own additions: hold the store's lock from read to rename.
+    let _lock = write::lock_store(into).map_err(|error| ImportError::Write {
+        target: target.clone(),
+        error,
+    })?;
+    // Read again under the lock: another import may have replaced the file meanwhile.
+    let existing = match merge::read_target(into)? {
+        Some(existing) => existing,
+        // A new store: named after the feed unless told otherwise.
+        None => merge::Existing::new_store(
+            overrides
+                .name
+                .clone()
+                .or_else(|| imported.name.clone())
+                .or_else(|| overrides.source.clone())
+                .or_else(|| into.file_stem().map(|s| s.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "News".to_owned()),
+        ),
+    };
+    let merged = merge::merge(existing, &imported.articles, overrides.name.as_deref());
+    write::write_atomically(into, merged.text.as_bytes()).map_err(|error| ImportError::Write {
+        target: target.clone(),
+        error,
+    })?;
+    imported.warnings.extend(merged.warnings);
+    Ok(Report {
+        target,
+        counts: merged.counts,
+        warnings: imported.warnings,
+    })
+}
+
+fn read_input(file: &Path, stdin: &mut impl Read) -> Result<(String, Vec<u8>), ImportError> {
+    let is_stdin = file.as_os_str() == "-";
+    let input = if is_stdin {
+        "standard input".to_owned()
+    } else {
+        display_path(file)
+    };
+    let mut bytes = Vec::new();
+    let result = if is_stdin {
+        stdin.read_to_end(&mut bytes).map(|_| ())
+    } else {
+        std::fs::read(file).map(|b| bytes = b)
+    };
+    match result {
+        Ok(()) => Ok((input, bytes)),
+        Err(error) => Err(ImportError::ReadInput { input, error }),
+    }
+}
+
+/// Detects the input's format and turns it into articles.
+pub fn parse_input(
+    input: &str,
+    bytes: &[u8],
+    overrides: &Overrides,
+) -> Result<Imported, ImportError> {
+    let unrecognised = |reason: String| ImportError::Unrecognised {
+        input: input.to_owned(),
+        reason,
+    };
+    let imported = match detect::detect(bytes).map_err(unrecognised)? {
+        detect::InputFormat::XmlFeed => feed::parse_xml_feed(bytes, overrides),
+        detect::InputFormat::HeraldJson => feed::parse_herald_json(input, bytes, overrides),
+        detect::InputFormat::TextPage => page::parse_page(bytes, overrides),
+    }
+    .map_err(unrecognised)?;
+    Ok(imported)
+}
+
+/// A readable, stable id part from a title: lowercase letters and digits (any script) joined by
+/// single hyphens, so `Russian Foreign Minister Arrives` becomes `russian-foreign-minister-arrives`.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    slug
+}
+
+/// The id of last resort, for items with neither an id nor a link: `[source-]date-title`, e.g.
+/// `voa-2002-07-28-russian-foreign-minister-arrives-in-north-korea`. Stable across imports of
+/// the same item, which is what merging by id needs.
+pub fn fallback_id(source: Option<&str>, date: Option<&str>, title: &str) -> String {
+    let parts: Vec<String> = [
+        source.map(slug),
+        date.map(|d| d.get(..10).unwrap_or(d).to_owned()),
+        Some(slug(title)),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| !p.is_empty())
+    .collect();
+    parts.join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_keep_letters_of_any_script() {
+        assert_eq!(
+            slug("Russian Foreign Minister Arrives in North Korea"),
+            "russian-foreign-minister-arrives-in-north-korea"
+        );
+        assert_eq!(slug("  Zürich: 3 Trams, 1 Bus!  "), "zürich-3-trams-1-bus");
+        assert_eq!(slug("東京の雪"), "東京の雪");
+        assert_eq!(slug("--"), "");
+    }
+
+    #[test]
+    fn fallback_ids_use_what_is_known() {
+        assert_eq!(
+            fallback_id(Some("VOA"), Some("2002-07-28"), "A Title"),
+            "voa-2002-07-28-a-title"
+        );
+        assert_eq!(
+            fallback_id(None, Some("2002-07-28T10:00:00Z"), "A Title"),
+            "2002-07-28-a-title"
+        );
+        assert_eq!(fallback_id(None, None, "A Title"), "a-title");
+    }
+
+    #[test]
+    fn summary_counts_and_plurals() {
+        let report = Report {
+            target: "news.json".to_owned(),
+            counts: merge::Counts {
+                added: 9,
+                updated: 3,
+                unchanged: 0,
+            },
+            warnings: Vec::new(),
+        };
+        assert_eq!(
+            report.summary(),
+            "Imported 12 articles into news.json: 9 new, 3 updated."
+        );
+        let report = Report {
+            counts: merge::Counts {
+                added: 0,
+                updated: 0,
+                unchanged: 1,
+            },
+            ..report
+        };
+        assert_eq!(
+            report.summary(),
+            "Imported 1 article into news.json: 0 new, 0 updated, 1 unchanged."
+        );
+    }
+}
