@@ -3,7 +3,7 @@
 
 use herald::app::{Action, App, Effect, Exit, Focus, Mode, update};
 
-use crate::support::{app, seed};
+use crate::reader::support::{app, seed};
 
 fn press(app: &mut App, keys: &[Action]) -> Vec<Effect> {
     let mut effects = Vec::new();

@@ -1,261 +1,10 @@
-//! End-to-end: the real binary in a pseudo-terminal, read through a vt100 emulator. Waits are
-//! on conditions with a generous deadline (slow CI only makes them slower, never flaky); no
-//! test asserts how long anything took.
+//! End-to-end: the real binary in a pseudo-terminal, read through a vt100 emulator (the
+//! harness is `common::pty`). Waits are on conditions with a generous deadline (slow CI only
+//! makes them slower, never flaky); no test asserts how long anything took.
 
-use std::io::{Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
-
-const DEADLINE: Duration = Duration::from_secs(20);
-
-struct Pty {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Option<Box<dyn Write + Send>>,
-    master: Option<Box<dyn MasterPty + Send>>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    bytes: Arc<Mutex<Vec<u8>>>,
-    /// Tells the reader thread to let go of its copy of the master after its next read.
-    stop_reading: Arc<AtomicBool>,
-    _dirs: tempfile::TempDir,
-}
-
-struct Launch<'a> {
-    args: &'a [&'a str],
-    env: &'a [(&'a str, &'a str)],
-    size: (u16, u16),
-    /// Run through `sh -c` with this prefix (e.g. `trap "" HUP;`).
-    shell_prefix: Option<&'a str>,
-}
-
-impl Default for Launch<'_> {
-    fn default() -> Self {
-        Self {
-            args: &["sample-data"],
-            env: &[],
-            size: (100, 30),
-            shell_prefix: None,
-        }
-    }
-}
-
-impl Pty {
-    fn launch(launch: Launch<'_>) -> Self {
-        let (cols, rows) = launch.size;
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pty");
-        let binary = env!("CARGO_BIN_EXE_herald");
-        let mut cmd = match launch.shell_prefix {
-            None => {
-                let mut cmd = CommandBuilder::new(binary);
-                cmd.args(launch.args);
-                cmd
-            }
-            Some(prefix) => {
-                let mut cmd = CommandBuilder::new("sh");
-                let line = format!("{prefix} exec {binary} {}", launch.args.join(" "));
-                cmd.args(["-c", &line]);
-                cmd
-            }
-        };
-        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-        let dirs = tempfile::tempdir().expect("temp dir");
-        // Never touch the real home: state and config live in a temp dir.
-        cmd.env("XDG_DATA_HOME", dirs.path().join("data"));
-        cmd.env("XDG_CACHE_HOME", dirs.path().join("cache"));
-        cmd.env("XDG_CONFIG_HOME", dirs.path().join("config"));
-        cmd.env("HOME", dirs.path());
-        cmd.env("LANG", "C.UTF-8");
-        cmd.env("TERM", "xterm-256color");
-        for name in [
-            "NO_COLOR",
-            "COLORTERM",
-            "HERALD_TEST_PANIC",
-            "LC_ALL",
-            "LC_CTYPE",
-        ] {
-            cmd.env_remove(name);
-        }
-        for (name, value) in launch.env {
-            cmd.env(name, value);
-        }
-        let child = pair.slave.spawn_command(cmd).expect("spawn herald");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            rows.try_into().expect("rows"),
-            cols.try_into().expect("cols"),
-            0,
-        )));
-        let bytes = Arc::new(Mutex::new(Vec::new()));
-        let stop_reading = Arc::new(AtomicBool::new(false));
-        {
-            let (parser, bytes, stop) = (parser.clone(), bytes.clone(), stop_reading.clone());
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                while let Ok(n) = reader.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    bytes.lock().expect("lock").extend_from_slice(&buf[..n]);
-                    parser.lock().expect("lock").process(&buf[..n]);
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                }
-            });
-        }
-        Self {
-            child,
-            writer: Some(writer),
-            master: Some(pair.master),
-            parser,
-            bytes,
-            stop_reading,
-            _dirs: dirs,
-        }
-    }
-
-    fn send(&mut self, keys: &str) {
-        let writer = self.writer.as_mut().expect("writer open");
-        writer.write_all(keys.as_bytes()).expect("write keys");
-        writer.flush().expect("flush keys");
-    }
-
-    fn screen_text(&self) -> String {
-        self.parser.lock().expect("lock").screen().contents()
-    }
-
-    fn byte_count(&self) -> usize {
-        self.bytes.lock().expect("lock").len()
-    }
-
-    fn bytes_since(&self, start: usize) -> Vec<u8> {
-        self.bytes.lock().expect("lock")[start..].to_vec()
-    }
-
-    /// Waits until `condition` holds on the screen, or reports what the screen showed.
-    fn wait_until(
-        &self,
-        what: &str,
-        deadline: Duration,
-        condition: impl Fn(&vt100::Screen) -> bool,
-    ) -> Result<(), String> {
-        let end = Instant::now() + deadline;
-        loop {
-            if condition(self.parser.lock().expect("lock").screen()) {
-                return Ok(());
-            }
-            if Instant::now() > end {
-                return Err(format!(
-                    "timed out waiting for {what}; screen:\n{}",
-                    self.screen_text()
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn wait_for_text(&self, text: &str) {
-        let result = self.wait_until(text, DEADLINE, |s| s.contents().contains(text));
-        if let Err(error) = result {
-            panic!("{error}");
-        }
-    }
-
-    fn wait_for_cursor(&self, row: u16, col: u16) {
-        let result = self.wait_until(&format!("cursor at row {row}"), DEADLINE, |s| {
-            s.cursor_position() == (row, col)
-        });
-        if let Err(error) = result {
-            panic!("{error}");
-        }
-    }
-
-    /// Waits for the process to end; returns its exit code.
-    fn wait_exit(&mut self) -> u32 {
-        let end = Instant::now() + DEADLINE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status.exit_code();
-            }
-            assert!(
-                Instant::now() < end,
-                "herald did not exit; screen:\n{}",
-                self.screen_text()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    /// After exit: the output must end by restoring the terminal.
-    fn assert_restored(&self) {
-        // The reader thread may still be draining the last bytes.
-        let restored = |bytes: &[u8]| {
-            let text = String::from_utf8_lossy(bytes);
-            let leave = text.rfind("\x1b[?1049l");
-            let show = text.rfind("\x1b[?25h");
-            let enter = text.rfind("\x1b[?1049h");
-            matches!((leave, show, enter), (Some(l), Some(s), Some(e)) if l > e && s > l)
-        };
-        let end = Instant::now() + DEADLINE;
-        while !restored(&self.bytes.lock().expect("lock")) {
-            assert!(
-                Instant::now() < end,
-                "terminal not restored; last bytes: {:?}",
-                String::from_utf8_lossy(&self.bytes_since(self.byte_count().saturating_sub(200)))
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        assert!(
-            !self
-                .parser
-                .lock()
-                .expect("lock")
-                .screen()
-                .alternate_screen()
-        );
-    }
-
-    /// Resizes the terminal: the emulator first, then the pty. Herald redraws as soon as it
-    /// sees SIGWINCH, and a redraw parsed at the old size would be cut when the emulator
-    /// changes size afterwards.
-    fn resize(&self, cols: u16, rows: u16) {
-        self.parser.lock().expect("lock").screen_mut().set_size(
-            rows.try_into().expect("rows"),
-            cols.try_into().expect("cols"),
-        );
-        self.master
-            .as_ref()
-            .expect("master")
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("resize");
-    }
-
-    fn pid(&self) -> i32 {
-        i32::try_from(self.child.process_id().expect("pid")).expect("pid fits")
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
+use crate::common::{Launch, Pty, deadline};
 
 fn started(pty: &Pty) {
     pty.wait_for_text("headlines");
@@ -347,11 +96,7 @@ fn closing_the_terminal_ends_herald_even_with_sighup_ignored() {
         ..Launch::default()
     });
     started(&pty);
-    // Make the reader thread drop its copy of the master, then close ours: the pty hangs up.
-    pty.stop_reading.store(true, Ordering::SeqCst);
-    pty.send("\x0c");
-    pty.writer.take();
-    pty.master.take();
+    pty.hang_up();
     let code = pty.wait_exit();
     assert!(code != 0, "exit code {code}");
 }
@@ -365,9 +110,7 @@ fn no_color_keeps_the_selection_in_reverse_video_with_no_colour() {
     started(&pty);
     pty.send("j");
     pty.wait_for_cursor(2, 0);
-    {
-        let parser = pty.parser.lock().expect("lock");
-        let screen = parser.screen();
+    pty.with_screen(|screen| {
         for col in 0..40 {
             let cell = screen.cell(2, col).expect("cell");
             assert!(cell.inverse(), "selected row, column {col}");
@@ -375,7 +118,7 @@ fn no_color_keeps_the_selection_in_reverse_video_with_no_colour() {
             assert_eq!(cell.bgcolor(), vt100::Color::Default);
         }
         assert!(!screen.cell(3, 30).expect("cell").inverse());
-    }
+    });
     let text = String::from_utf8_lossy(&pty.bytes_since(0)).into_owned();
     let colours = colour_parameters(&text);
     assert!(colours.is_empty(), "colour SGR under NO_COLOR: {colours:?}");
@@ -508,7 +251,7 @@ fn a_resize_that_arrives_with_a_key_is_never_lost() {
             pty.send("G");
         }
         let what = format!("round {round}: the article redrawn at {cols}x{rows}");
-        let result = pty.wait_until(&what, DEADLINE, |screen| {
+        let result = pty.wait_until(&what, deadline(), |screen| {
             let text = screen.contents();
             if small {
                 text.contains("Terminal too small (30x8)")
@@ -538,13 +281,13 @@ fn a_resize_right_after_start_up_is_never_lost() {
             size: (100, 30),
             ..Launch::default()
         });
-        pty.wait_until("the first frame", DEADLINE, |screen| {
+        pty.wait_until("the first frame", deadline(), |screen| {
             screen.contents().contains("Night Ferry")
         })
         .expect("the first frame");
         pty.resize(30, 8);
         let what = format!("launch {launch}: the resize to 30x8");
-        if let Err(error) = pty.wait_until(&what, DEADLINE, |screen| {
+        if let Err(error) = pty.wait_until(&what, deadline(), |screen| {
             screen.contents().contains("Terminal too small (30x8)")
         }) {
             panic!("{error}");
@@ -566,7 +309,7 @@ fn no_alt_screen_never_enters_the_alternate_screen() {
     let text = String::from_utf8_lossy(&pty.bytes_since(0)).into_owned();
     assert!(!text.contains("\x1b[?1049h"));
     // Restored: the cursor is shown again and left below the drawing.
-    pty.wait_until("cursor shown at the end", DEADLINE, |_| {
+    pty.wait_until("cursor shown at the end", deadline(), |_| {
         String::from_utf8_lossy(&pty.bytes_since(0)).ends_with("\x1b[?25h")
     })
     .expect("restored");
@@ -582,7 +325,7 @@ fn selected_line(screen: &str) -> Option<String> {
 
 #[test]
 fn an_article_appended_to_a_jsonl_store_appears_live_with_the_selection_unchanged() {
-    let (_tmp, dir) = crate::live::sample_copy();
+    let (_tmp, dir) = crate::reader::live::sample_copy();
     let path = dir.to_str().expect("utf-8 path").to_owned();
     let mut pty = Pty::launch(Launch {
         args: &[&path],
@@ -592,9 +335,9 @@ fn an_article_appended_to_a_jsonl_store_appears_live_with_the_selection_unchange
     pty.send("jjj");
     pty.wait_for_cursor(4, 0);
     let before = selected_line(&pty.screen_text()).expect("a selected row");
-    crate::live::append(
+    crate::reader::live::append(
         &dir.join("30-wire.jsonl"),
-        &crate::live::breaking_line("wire-live", "Levee Breaks North of Town"),
+        &crate::reader::live::breaking_line("wire-live", "Levee Breaks North of Town"),
     );
     pty.wait_for_text("Breaking news: Levee Breaks North of Town");
     pty.wait_for_text("48 of 48 headlines");
@@ -605,7 +348,7 @@ fn an_article_appended_to_a_jsonl_store_appears_live_with_the_selection_unchange
     assert_eq!(after, before, "{screen}");
     // B moves to it because the user asked.
     pty.send("B");
-    pty.wait_until("the new article selected", DEADLINE, |s| {
+    pty.wait_until("the new article selected", deadline(), |s| {
         selected_line(&s.contents()).is_some_and(|l| l.contains("2030-01-01"))
     })
     .expect("B goes to the announced article");
@@ -728,32 +471,15 @@ fn plain_mode_prints_every_hostile_file_with_no_escape_byte_at_all() {
             .expect("name")
             .to_string_lossy()
             .into_owned();
-        let dirs = tempfile::tempdir().expect("temp");
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
-            .arg(&file)
-            .env("XDG_CACHE_HOME", dirs.path().join("cache"))
-            .env("XDG_DATA_HOME", dirs.path().join("data"))
-            .env("XDG_CONFIG_HOME", dirs.path().join("config"))
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(b"l\n1\nm\n2\nm\n3\n4\nl\nq\n")
-            .expect("input");
-        let output = child.wait_with_output().expect("run");
-        assert!(
-            matches!(output.status.code(), Some(0 | 1)),
-            "{name}: {:?}",
-            output.status
+        let file = file.to_string_lossy().into_owned();
+        let output = crate::common::Sandbox::new().herald_with(
+            &[&file],
+            &[],
+            Some(b"l\n1\nm\n2\nm\n3\n4\nl\nq\n"),
         );
-        for (what, bytes) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
-            assert!(!bytes.contains(&0x1b), "{name} {what}: ESC byte");
-            let text = String::from_utf8_lossy(bytes);
+        assert!(matches!(output.code, 0 | 1), "{name}: exit {}", output.code);
+        for (what, text) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            assert!(!text.contains('\x1b'), "{name} {what}: ESC byte");
             assert!(
                 text.chars().all(|c| c == '\n' || !c.is_control()),
                 "{name} {what}: control character"
@@ -776,7 +502,7 @@ fn links_are_hyperlinks_and_y_copies_through_osc_52() {
     pty.send("\rG");
     pty.wait_for_text("[1] https://example.org/gazette/ferry-times");
     let osc8 = "\x1b]8;;https://example.org/gazette/ferry-times\x1b\\";
-    pty.wait_until("the OSC 8 link", DEADLINE, |_| {
+    pty.wait_until("the OSC 8 link", deadline(), |_| {
         String::from_utf8_lossy(&pty.bytes_since(0)).contains(osc8)
     })
     .expect("OSC 8");
@@ -789,7 +515,7 @@ fn links_are_hyperlinks_and_y_copies_through_osc_52() {
         "https://example.org/gazette/2024/03/ferry?from=herald&x=",
     ))
     .unwrap();
-    pty.wait_until("the OSC 52 sequence", DEADLINE, |_| {
+    pty.wait_until("the OSC 52 sequence", deadline(), |_| {
         String::from_utf8_lossy(&pty.bytes_since(0)).contains(&osc52)
     })
     .expect("OSC 52");

@@ -2,33 +2,26 @@
 //! empty XDG folders and its own temporary folder for stores, so no test touches the user's
 //! files or another test's.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
-
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use crate::common::sandbox::Run;
 
+/// A sandbox with a store in it, `news.json`.
 struct Sandbox {
-    dir: tempfile::TempDir,
+    home: crate::common::Sandbox,
 }
 
 impl Sandbox {
     fn new() -> Self {
         Self {
-            dir: tempfile::tempdir().unwrap(),
+            home: crate::common::Sandbox::new(),
         }
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.home.path(name)
     }
 
     fn store(&self) -> String {
@@ -36,27 +29,7 @@ impl Sandbox {
     }
 
     fn herald_with_stdin(&self, args: &[&str], stdin: Option<&[u8]>) -> Run {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
-            .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("XDG_CACHE_HOME", self.path("cache"))
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("HOME", self.dir.path())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(stdin.unwrap_or_default()).unwrap();
-        drop(pipe);
-        let output = child.wait_with_output().unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
+        self.home.herald_with(args, &[], stdin)
     }
 
     fn herald(&self, args: &[&str]) -> Run {
@@ -91,7 +64,7 @@ fn feed(name: &str) -> String {
 const SEED: &str = "tests/fixtures/seed-000_383c81adaeb783af.txt";
 
 fn manifest_file(path: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap()
+    std::fs::read_to_string(crate::common::root().join(path)).unwrap()
 }
 
 #[test]
@@ -303,7 +276,7 @@ fn a_target_that_is_not_a_native_store_is_refused_and_left_alone() {
         assert!(run.stderr.contains(expected), "{name}: {}", run.stderr);
         assert!(run.stdout.is_empty(), "{}", run.stdout);
         assert_eq!(std::fs::read_to_string(&target).unwrap(), content);
-        let names: Vec<_> = std::fs::read_dir(sandbox.dir.path())
+        let names: Vec<_> = std::fs::read_dir(sandbox.home.home())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();

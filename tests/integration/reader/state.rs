@@ -37,7 +37,7 @@ fn a_writer_killed_mid_save_loses_no_acknowledged_mark() {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args([
                 "--exact",
-                "state::state_writer_child",
+                "reader::state::state_writer_child",
                 "--nocapture",
                 "--test-threads=1",
             ])
@@ -94,11 +94,10 @@ fn a_writer_killed_mid_save_loses_no_acknowledged_mark() {
 }
 
 fn herald(data: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_herald"))
+    let output = crate::common::Sandbox::new()
+        .command(crate::common::HERALD)
         .args(args)
-        .env("XDG_CACHE_HOME", data.join("cache"))
         .env("XDG_DATA_HOME", data)
-        .env("XDG_CONFIG_HOME", data.join("config"))
         .output()
         .unwrap();
     (
@@ -109,7 +108,7 @@ fn herald(data: &std::path::Path, args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn compact_forgets_marks_of_gone_articles_in_open_stores_only() {
-    let (_tmp, stores) = crate::live::sample_copy();
+    let (_tmp, stores) = crate::reader::live::sample_copy();
     let data = tempfile::tempdir().unwrap();
     let path = data.path().join("herald").join("state.json");
     let (mut state, _) = ReaderState::open(path.clone());

@@ -12,7 +12,7 @@ use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::{Buffer, Cell};
 use ratatui::layout::{Position, Size};
 
-use crate::support::{app, options, sample_library, typed};
+use crate::reader::support::{app, options, sample_library, typed};
 
 /// A TestBackend that counts draw calls and cells written, so tests can assert that nothing
 /// is drawn when nothing changed and that a move rewrites only a couple of rows.

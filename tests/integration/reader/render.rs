@@ -9,7 +9,7 @@ use ratatui::backend::TestBackend;
 use ratatui::layout::Position;
 use ratatui::style::{Color, Modifier};
 
-use crate::support::{app, options, sample_library};
+use crate::reader::support::{app, options, sample_library};
 
 pub fn render(app: &App) -> Terminal<TestBackend> {
     let (width, height) = app.size();
@@ -24,7 +24,7 @@ fn snapshot(name: &str, app: &App) {
     let mut terminal = render(app);
     let cursor = terminal.get_cursor_position().expect("test backend");
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path("../snapshots");
+    settings.set_snapshot_path("../../snapshots");
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         insta::assert_snapshot!(
@@ -262,7 +262,7 @@ fn without_the_status_bar_the_last_row_is_content_until_a_message_needs_it() {
     let panes = app.panes().expect("fits");
     assert_eq!(panes.bottom, None);
     assert_eq!(panes.article.y + panes.article.height, 24);
-    let text = crate::flow::buffer_text(render(&app).backend().buffer());
+    let text = crate::reader::flow::buffer_text(render(&app).backend().buffer());
     assert!(!text.contains("? help"));
     // The search prompt still gets a line, with the cursor in it.
     update(&mut app, Action::Search);

@@ -1,7 +1,5 @@
 //! Properties that must hold for any input, not just the cases we thought of.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
-
 use herald::engine::store::{FileKind, parse_file};
 use herald::text::{
     display_width, is_inert, sanitize_line, sanitize_text, truncate_to_width, wrap::wrap_paragraph,

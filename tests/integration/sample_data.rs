@@ -1,8 +1,6 @@
 //! The bundled sample data: what it must contain, that it matches the documented schema, and
 //! that the copy built into the binary is the folder in the repository.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests and benches fail loudly by design.
-
 use std::path::Path;
 
 use herald::engine::Library;

@@ -1,72 +1,15 @@
 //! The one-shot commands (`list`, `show`, `check`) and store loading, through the real binary.
 //! Every run gets empty XDG folders so no test reads or writes the user's own files.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests and benches fail loudly by design.
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use crate::common::sandbox::herald;
+use crate::common::{Sandbox as Home, fixture, root};
 
 const SEED_ID: &str = "voa-2002-07-28-ivanov-pyongyang";
 const SEED_TITLE: &str = "Russian Foreign Minister Arrives in North Korea";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// A sandbox home: data and config folders that exist only for one test.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn config(&self) -> PathBuf {
-        self.dir.path().join("config")
-    }
-
-    fn herald(&self, args: &[&str]) -> Run {
-        let output: Output = Command::new(env!("CARGO_BIN_EXE_herald"))
-            .args(args)
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .env("XDG_CACHE_HOME", self.dir.path().join("cache"))
-            .env("XDG_DATA_HOME", self.data())
-            .env("XDG_CONFIG_HOME", self.config())
-            .env("HOME", self.dir.path())
-            .env_remove("NO_COLOR")
-            .output()
-            .unwrap();
-        Run {
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(output.stdout).unwrap(),
-            stderr: String::from_utf8(output.stderr).unwrap(),
-        }
-    }
-}
-
-fn herald(args: &[&str]) -> Run {
-    Home::new().herald(args)
-}
-
-fn fixture(name: &str) -> String {
-    format!("tests/fixtures/{name}")
-}
-
 fn seed_paragraphs() -> Vec<String> {
-    let seed = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("seed-000_383c81adaeb783af.txt")),
-    )
-    .unwrap();
+    let seed =
+        std::fs::read_to_string(root().join(fixture("seed-000_383c81adaeb783af.txt"))).unwrap();
     // The saved page: navigation lines, the banner, "Title - date", then the paragraphs.
     seed.split("\n\n")
         .skip(3)
@@ -322,7 +265,7 @@ fn stores_listed_in_the_config_file_come_first() {
     let home = Home::new();
     let config = home.config().join("herald");
     std::fs::create_dir_all(&config).unwrap();
-    let store = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("good/desk.json"));
+    let store = root().join(fixture("good/desk.json"));
     std::fs::write(
         config.join("config.toml"),
         format!("stores = [{:?}]\n", store.to_str().unwrap()),
@@ -403,7 +346,7 @@ fn a_store_table_names_the_store() {
     let home = Home::new();
     let dir = home.config().join("herald");
     std::fs::create_dir_all(&dir).unwrap();
-    let store = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture("good/desk.json"));
+    let store = root().join(fixture("good/desk.json"));
     std::fs::write(
         dir.join("config.toml"),
         format!(
@@ -425,11 +368,9 @@ fn a_store_table_names_the_store() {
 #[test]
 fn output_to_a_closed_pipe_exits_quietly() {
     use std::io::Read;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_herald"))
+    let mut child = Home::new()
+        .command(crate::common::HERALD)
         .args(["list", "sample-data"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("XDG_CACHE_HOME", "/nonexistent-herald-test")
-        .env("XDG_DATA_HOME", "/nonexistent-herald-test")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -7,8 +7,8 @@ use herald::app::{Key, KeyCode};
 use herald::config;
 use herald::present::reader::term::Input;
 
-use crate::flow::{TestHost, run};
-use crate::support::{app, typed};
+use crate::reader::flow::{TestHost, run};
+use crate::reader::support::{app, typed};
 
 fn keymap_from(text: &str) -> herald::app::Keymap {
     let loaded = config::parse(text, "c.toml", Path::new("/tmp/c.toml"));

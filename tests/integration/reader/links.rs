@@ -8,8 +8,8 @@ use herald::engine::Library;
 use herald::engine::state::ReaderState;
 use herald::engine::store::StoreSource;
 
-use crate::flow::{TestHost, run};
-use crate::support::{options, typed};
+use crate::reader::flow::{TestHost, run};
+use crate::reader::support::{options, typed};
 
 fn links_library() -> Library {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links/links.json");

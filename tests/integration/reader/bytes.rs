@@ -10,8 +10,8 @@ use herald::present::reader::{Script, run_loop};
 use ratatui::Terminal;
 use ratatui::layout::Size;
 
-use crate::flow::TestHost;
-use crate::support::{options, sample_library, typed};
+use crate::reader::flow::TestHost;
+use crate::reader::support::{options, sample_library, typed};
 
 const BUDGET: usize = 200;
 

@@ -8,18 +8,15 @@
 //! openssh-server) and is skipped with a note elsewhere. All waits are on conditions with a
 //! deadline; the only time limit asserted is the issue's "exited within 2 s".
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
-
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::CommandBuilder;
 
-const DEADLINE: Duration = Duration::from_secs(30);
+use crate::common::{Pty, deadline};
+
 /// Issue 7: after the connection drops, Herald must be gone within this time.
 const EXIT_LIMIT: Duration = Duration::from_secs(2);
 
@@ -139,7 +136,7 @@ impl Sshd {
                 dir: tempfile::tempdir().expect("placeholder"),
                 log: log.clone(),
             };
-            let end = Instant::now() + DEADLINE;
+            let end = Instant::now() + deadline();
             loop {
                 if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                     server.dir = dir;
@@ -193,85 +190,14 @@ fn processes_with(marker: &str) -> Vec<(u32, String)> {
     found
 }
 
-struct Session {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    master: Box<dyn portable_pty::MasterPty + Send>,
-    writer: Box<dyn Write + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    bytes: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-impl Session {
-    fn screen(&self) -> String {
-        self.parser.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, what: &str, condition: impl Fn(&str) -> bool) {
-        let end = Instant::now() + DEADLINE;
-        while !condition(&self.screen()) {
-            assert!(
-                Instant::now() < end,
-                "timed out waiting for {what}; screen:\n{}\nlast bytes: {:?}",
-                self.screen(),
-                {
-                    let bytes = self.bytes.lock().unwrap();
-                    String::from_utf8_lossy(&bytes[bytes.len().saturating_sub(400)..]).into_owned()
-                }
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn wait_for_text(&self, text: &str) {
-        self.wait_for(text, |screen| screen.contains(text));
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn resize(&self, cols: u16, rows: u16) {
-        // The emulator first, then the pty: Herald redraws as soon as it sees SIGWINCH, and a
-        // redraw parsed at the old size would be cut when the emulator changes size afterwards.
-        self.parser
-            .lock()
-            .unwrap()
-            .screen_mut()
-            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
-        self.master
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-    }
-}
-
-fn start_session(ssh: &Path, server: &Sshd, term: &str, store: &Path) -> Session {
+fn start_session(ssh: &Path, server: &Sshd, term: &str, store: &Path) -> Pty {
     let dir = server.path();
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let herald = env!("CARGO_BIN_EXE_herald");
+    let herald = crate::common::HERALD;
     // The remote side: a clean environment with the C locale (no UTF-8), TERM as ssh
     // forwarded it, and temp XDG folders.
     let remote = format!(
         "exec env -i PATH=/usr/bin:/bin TERM=\"$TERM\" LANG=C LC_ALL=C HOME='{home}' \
-         XDG_DATA_HOME='{home}/data' XDG_CONFIG_HOME='{home}/config' '{herald}' '{store}'",
+         XDG_DATA_HOME='{home}/data' XDG_CONFIG_HOME='{home}/config' XDG_CACHE_HOME='{home}/cache' '{herald}' '{store}'",
         home = dir.display(),
         store = store.display(),
     );
@@ -292,36 +218,7 @@ fn start_session(ssh: &Path, server: &Sshd, term: &str, store: &Path) -> Session
     cmd.arg(remote);
     cmd.env("TERM", term);
     cmd.env("HOME", dir);
-    let child = pair.slave.spawn_command(cmd).expect("spawn ssh");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let writer = pair.master.take_writer().unwrap();
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        30.try_into().unwrap(),
-        100.try_into().unwrap(),
-        0,
-    )));
-    let bytes = Arc::new(Mutex::new(Vec::new()));
-    {
-        let (parser, bytes) = (parser.clone(), bytes.clone());
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                bytes.lock().unwrap().extend_from_slice(&buf[..n]);
-                parser.lock().unwrap().process(&buf[..n]);
-            }
-        });
-    }
-    Session {
-        child,
-        master: pair.master,
-        writer,
-        parser,
-        bytes,
-    }
+    Pty::spawn(cmd, (100, 30))
 }
 
 /// One whole session for `term`; see the module comment.
@@ -336,7 +233,7 @@ fn session_over_ssh(term: &str) {
     std::fs::create_dir_all(&store_dir).unwrap();
     let store = store_dir.join("links.json");
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links/links.json"),
+        crate::common::root().join("tests/fixtures/links/links.json"),
         &store,
     )
     .unwrap();
@@ -359,14 +256,15 @@ fn session_over_ssh(term: &str) {
     session.resize(30, 8);
     session.wait_for_text("Terminal too small");
     session.resize(110, 32);
-    session.wait_for("the article again at 110x32", |screen| {
+    session.wait("the article again at 110x32", |screen| {
+        let screen = screen.contents();
         screen.contains("[1] https://example.org/gazette/ferry-times")
             && !screen.contains("Terminal too small")
     });
 
     // The C locale: every byte Herald sent is ASCII (the fixture's text is ASCII, so this is
     // the chrome: separators, ellipses, markers), and no escape sequence became text.
-    let bytes = session.bytes.lock().unwrap().clone();
+    let bytes = session.bytes_since(0);
     if let Some(at) = bytes.iter().position(|&b| b >= 0x80) {
         panic!(
             "non-ASCII byte {:#x} under LANG=C, near {:?}",
@@ -374,7 +272,7 @@ fn session_over_ssh(term: &str) {
             String::from_utf8_lossy(&bytes[at.saturating_sub(40)..(at + 40).min(bytes.len())])
         );
     }
-    let screen = session.screen();
+    let screen = session.screen_text();
     for noise in ["\u{1b}", "[?1049", "8;;", "52;c;", ";1H", "[0m", "\u{7}"] {
         assert!(
             !screen.contains(noise),
@@ -391,9 +289,9 @@ fn session_over_ssh(term: &str) {
     );
 
     // Drop the connection: kill the ssh client. Herald must be gone within 2 s.
-    session.child.kill().expect("kill ssh");
+    session.kill();
     let killed = Instant::now();
-    let end = killed + DEADLINE;
+    let end = killed + deadline();
     loop {
         let left = processes_with(&unique);
         if left.is_empty() {
@@ -432,7 +330,7 @@ fn the_process_finder_finds_and_does_not_invent() {
     let mut child = Command::new("sleep").arg("30.8123").spawn().expect("sleep");
     // `spawn` returns once exec has begun, but the kernel fills in /proc/PID/cmdline a moment
     // later (it reads empty until then), so wait for it rather than read it once.
-    let end = Instant::now() + DEADLINE;
+    let end = Instant::now() + deadline();
     let mut found = processes_with("30.8123");
     while found.is_empty() && Instant::now() < end {
         std::thread::sleep(Duration::from_millis(5));

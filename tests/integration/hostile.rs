@@ -1,13 +1,10 @@
 //! The hostile corpus (`tests/fixtures/hostile/`) through every one-shot output path: no panic,
 //! and not one control character from store text reaches stdout or stderr.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
 fn corpus() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let dir = crate::common::root().join("tests/fixtures/hostile");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -24,14 +21,7 @@ struct Output {
 }
 
 fn herald(args: &[&str]) -> Output {
-    let home = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(args)
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
-        .output()
-        .unwrap();
+    let output = crate::common::Sandbox::new().output(args, &[], b"");
     Output {
         code: output.status.code(),
         stdout: output.stdout,
@@ -101,7 +91,7 @@ fn the_hostile_files_still_yield_their_good_articles_and_precise_errors() {
         ("numbers-for-strings.json", &["Numbers elsewhere"]),
         ("truncated.jsonl", &["Complete line"]),
     ];
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let dir = crate::common::root().join("tests/fixtures/hostile");
     for (file, titles) in expectations {
         let run = herald(&["list", dir.join(file).to_str().unwrap()]);
         let stdout = String::from_utf8(run.stdout).unwrap();
@@ -129,7 +119,7 @@ fn the_hostile_files_still_yield_their_good_articles_and_precise_errors() {
 
 #[test]
 fn a_one_megabyte_line_is_wrapped_not_dumped() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/huge-body.json");
+    let path = crate::common::root().join("tests/fixtures/hostile/huge-body.json");
     let run = herald(&["show", "h1", path.to_str().unwrap(), "--width", "72"]);
     assert_eq!(run.code, Some(0));
     let stdout = String::from_utf8(run.stdout).unwrap();

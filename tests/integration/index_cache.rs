@@ -1,8 +1,6 @@
 //! The index cache: a valid entry is used; a stale, corrupt, truncated or foreign-version entry
 //! is rebuilt, and the library always shows the store as it is now.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
-
 use std::path::{Path, PathBuf};
 
 use herald::engine::store::StoreSource;

@@ -9,7 +9,7 @@ use herald::engine::Library;
 use herald::engine::state::ReaderState;
 use herald::engine::store::StoreSource;
 
-use crate::support::{options, sample_dir, typed};
+use crate::reader::support::{options, sample_dir, typed};
 
 /// A copy of the sample data in a temp folder, which tests may change.
 pub fn sample_copy() -> (tempfile::TempDir, PathBuf) {

@@ -10,226 +10,33 @@
 //! Every wait is on a condition with a deadline; no test sleeps for a fixed time. Each check
 //! returns a `Result` so `the_checks_can_fail` can show that it rejects a wrong screen.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
-
 use std::collections::HashSet;
-use std::io::{Read, Write};
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use unicode_width::UnicodeWidthChar;
 
-const DEADLINE: Duration = Duration::from_secs(20);
+use crate::common::sandbox::herald;
+use crate::common::{Launch, Pty};
 
 // ---------------------------------------------------------------------------------------------
-// The pty harness (the parts of tests/reader/pty.rs this file needs).
+// The pty harness is `common::pty`; this file starts every reader at 80x24 and waits for its
+// first frame.
 
-struct Launch<'a> {
-    args: &'a [&'a str],
-    env: &'a [(&'a str, &'a str)],
-    /// Columns, rows.
-    size: (u16, u16),
-    /// Text of `config.toml`, when there should be one.
-    config: Option<&'a str>,
-}
-
-impl Default for Launch<'_> {
-    fn default() -> Self {
-        Self {
-            args: &["sample-data"],
-            env: &[],
-            size: (80, 24),
-            config: None,
-        }
+/// The sample data at 80x24.
+fn standard() -> Launch<'static> {
+    Launch {
+        size: (80, 24),
+        ..Launch::default()
     }
 }
 
-struct Pty {
-    child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    _master: Box<dyn MasterPty + Send>,
-    parser: Arc<Mutex<vt100::Parser>>,
-    bytes: Arc<Mutex<Vec<u8>>>,
-    size: (u16, u16),
-    _dirs: tempfile::TempDir,
-}
-
-/// Environment for every Herald this file starts: a temporary home, no colour or locale
-/// settings from the machine running the tests.
-fn isolate(cmd: &mut CommandBuilder, dirs: &Path) {
-    cmd.cwd(env!("CARGO_MANIFEST_DIR"));
-    cmd.env("XDG_DATA_HOME", dirs.join("data"));
-    cmd.env("XDG_CACHE_HOME", dirs.join("cache"));
-    cmd.env("XDG_CONFIG_HOME", dirs.join("config"));
-    cmd.env("HOME", dirs);
-    cmd.env("LANG", "C.UTF-8");
-    cmd.env("TERM", "xterm-256color");
-    for name in [
-        "NO_COLOR",
-        "COLORTERM",
-        "HERALD_PLAIN",
-        "ACCESSIBLE",
-        "HERALD_TEST_PANIC",
-        "LC_ALL",
-        "LC_CTYPE",
-    ] {
-        cmd.env_remove(name);
-    }
-}
-
-impl Pty {
-    fn launch(launch: Launch<'_>) -> Self {
-        let (cols, rows) = launch.size;
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pty");
-        let dirs = tempfile::tempdir().expect("temp dir");
-        if let Some(config) = launch.config {
-            let folder = dirs.path().join("config/herald");
-            std::fs::create_dir_all(&folder).expect("config dir");
-            std::fs::write(folder.join("config.toml"), config).expect("config file");
-        }
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_herald"));
-        cmd.args(launch.args);
-        isolate(&mut cmd, dirs.path());
-        for (name, value) in launch.env {
-            cmd.env(name, value);
-        }
-        let child = pair.slave.spawn_command(cmd).expect("spawn herald");
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().expect("reader");
-        let writer = pair.master.take_writer().expect("writer");
-        let parser = Arc::new(Mutex::new(vt100::Parser::new(
-            rows.try_into().expect("rows"),
-            cols.try_into().expect("cols"),
-            0,
-        )));
-        let bytes = Arc::new(Mutex::new(Vec::new()));
-        {
-            let (parser, bytes) = (parser.clone(), bytes.clone());
-            std::thread::spawn(move || {
-                let mut buf = [0u8; 8192];
-                while let Ok(n) = reader.read(&mut buf) {
-                    if n == 0 {
-                        break;
-                    }
-                    // Bytes first: whoever sees the screen change finds the bytes there.
-                    bytes.lock().expect("lock").extend_from_slice(&buf[..n]);
-                    parser.lock().expect("lock").process(&buf[..n]);
-                }
-            });
-        }
-        let pty = Self {
-            child,
-            writer,
-            _master: pair.master,
-            parser,
-            bytes,
-            size: launch.size,
-            _dirs: dirs,
-        };
-        pty.wait("the first frame", |s| {
-            s.contents().contains("headlines") && s.cursor_position().0 > 0
-        });
-        pty
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).expect("write keys");
-        self.writer.flush().expect("flush keys");
-    }
-
-    fn with_screen<R>(&self, f: impl FnOnce(&vt100::Screen) -> R) -> R {
-        f(self.parser.lock().expect("lock").screen())
-    }
-
-    fn screen_text(&self) -> String {
-        self.with_screen(vt100::Screen::contents)
-    }
-
-    fn byte_count(&self) -> usize {
-        self.bytes.lock().expect("lock").len()
-    }
-
-    fn bytes_since(&self, start: usize) -> Vec<u8> {
-        self.bytes.lock().expect("lock")[start..].to_vec()
-    }
-
-    /// Waits until `check` passes, or returns its last complaint with the screen.
-    fn wait_for(
-        &self,
-        deadline: Duration,
-        check: impl Fn(&vt100::Screen) -> Result<(), String>,
-    ) -> Result<(), String> {
-        let end = Instant::now() + deadline;
-        loop {
-            let outcome = self.with_screen(&check);
-            match outcome {
-                Ok(()) => return Ok(()),
-                Err(error) if Instant::now() > end => {
-                    let (row, col) = self.with_screen(vt100::Screen::cursor_position);
-                    return Err(format!(
-                        "{error}\ncursor at row {row}, column {col}; screen:\n{}",
-                        self.screen_text()
-                    ));
-                }
-                Err(_) => std::thread::sleep(Duration::from_millis(10)),
-            }
-        }
-    }
-
-    /// Waits until `condition` holds; panics with the screen if it never does.
-    fn wait(&self, what: &str, condition: impl Fn(&vt100::Screen) -> bool) {
-        let outcome = self.wait_for(DEADLINE, |s| {
-            condition(s)
-                .then_some(())
-                .ok_or_else(|| format!("timed out waiting for {what}"))
-        });
-        if let Err(error) = outcome {
-            panic!("{error}");
-        }
-    }
-
-    fn must(&self, check: impl Fn(&vt100::Screen) -> Result<(), String>) {
-        if let Err(error) = self.wait_for(DEADLINE, check) {
-            panic!("{error}");
-        }
-    }
-
-    fn last_row(&self) -> u16 {
-        self.size.1 - 1
-    }
-
-    /// Quits with `q` (from the list) and checks the exit code.
-    fn quit(mut self) {
-        self.send("q");
-        let end = Instant::now() + DEADLINE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                assert_eq!(status.exit_code(), 0, "screen:\n{}", self.screen_text());
-                return;
-            }
-            assert!(
-                Instant::now() < end,
-                "herald did not quit; screen:\n{}",
-                self.screen_text()
-            );
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-impl Drop for Pty {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
+/// Starts Herald and waits for the first frame.
+fn start(launch: Launch<'_>) -> Pty {
+    let pty = Pty::launch(launch);
+    pty.wait("the first frame", |s| {
+        s.contents().contains("headlines") && s.cursor_position().0 > 0
+    });
+    pty
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -242,18 +49,9 @@ struct Headline {
 }
 
 fn headlines() -> Vec<Headline> {
-    let dirs = tempfile::tempdir().expect("temp dir");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_herald"))
-        .args(["list", "sample-data"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env("XDG_CACHE_HOME", dirs.path().join("cache"))
-        .env("XDG_DATA_HOME", dirs.path().join("data"))
-        .env("XDG_CONFIG_HOME", dirs.path().join("config"))
-        .env("HOME", dirs.path())
-        .output()
-        .expect("herald list");
-    assert!(output.status.success());
-    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let output = herald(&["list", "sample-data"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    let text = output.stdout;
     // `DATE  FLAG      STORE<pad>  TITLE`: the store column is as wide as the widest name.
     let prefix = "2026-02-03  BREAKING  ".len();
     let store_width = text
@@ -415,7 +213,7 @@ fn list_width(cols: u16) -> u16 {
 
 fn walk_down_and_up(launch: Launch<'_>) {
     let expected = headlines();
-    let mut pty = Pty::launch(launch);
+    let mut pty = start(launch);
     pty.must(|s| focus_on_headline(s, &expected[0]));
     // More moves than the list has rows at 80x24 and 40x12, so the list scrolls too.
     for (i, headline) in expected.iter().enumerate().take(13).skip(1) {
@@ -435,14 +233,14 @@ fn walk_down_and_up(launch: Launch<'_>) {
 
 #[test]
 fn after_each_move_the_cursor_row_is_the_selected_headline_at_80x24() {
-    walk_down_and_up(Launch::default());
+    walk_down_and_up(standard());
 }
 
 #[test]
 fn after_each_move_the_cursor_row_is_the_selected_headline_side_by_side() {
     walk_down_and_up(Launch {
         size: (100, 30),
-        ..Launch::default()
+        ..standard()
     });
 }
 
@@ -450,7 +248,7 @@ fn after_each_move_the_cursor_row_is_the_selected_headline_side_by_side() {
 fn after_each_move_the_cursor_row_is_the_selected_headline_at_40x12() {
     walk_down_and_up(Launch {
         size: (40, 12),
-        ..Launch::default()
+        ..standard()
     });
 }
 
@@ -458,7 +256,7 @@ fn after_each_move_the_cursor_row_is_the_selected_headline_at_40x12() {
 fn the_cursor_follows_the_selection_without_the_alternate_screen() {
     walk_down_and_up(Launch {
         args: &["--no-alt-screen", "sample-data"],
-        ..Launch::default()
+        ..standard()
     });
 }
 
@@ -469,10 +267,10 @@ fn the_cursor_follows_the_selection_without_the_alternate_screen() {
 fn the_stacked_layout_keeps_headlines_and_article_text_on_separate_lines() {
     let expected = headlines();
     for (layout, stacked) in [("stacked", true), ("auto", false)] {
-        let mut pty = Pty::launch(Launch {
+        let mut pty = start(Launch {
             args: &["--layout", layout, "sample-data"],
             size: (100, 30),
-            ..Launch::default()
+            ..standard()
         });
         pty.send("j");
         pty.must(|s| focus_on_headline(s, &expected[1]));
@@ -501,7 +299,7 @@ fn the_stacked_layout_keeps_headlines_and_article_text_on_separate_lines() {
 #[test]
 fn the_status_bar_is_on_the_last_row_and_the_cursor_never_is() {
     let expected = headlines();
-    let mut pty = Pty::launch(Launch::default());
+    let mut pty = start(standard());
     let last = pty.last_row();
     pty.must(|s| focus_on_headline(s, &expected[0]));
     pty.with_screen(|s| {
@@ -521,14 +319,14 @@ fn without_the_status_bar_the_last_row_is_free_until_a_message_needs_it() {
     for launch in [
         Launch {
             args: &["--no-status-bar", "sample-data"],
-            ..Launch::default()
+            ..standard()
         },
         Launch {
             config: Some("status_bar = false\n"),
-            ..Launch::default()
+            ..standard()
         },
     ] {
-        let mut pty = Pty::launch(launch);
+        let mut pty = start(launch);
         let last = pty.last_row();
         pty.send("j");
         pty.must(|s| focus_on_headline(s, &expected[1]));
@@ -549,7 +347,7 @@ fn without_the_status_bar_the_last_row_is_free_until_a_message_needs_it() {
 
 #[test]
 fn the_search_prompt_and_its_answers_take_the_cursor() {
-    let mut pty = Pty::launch(Launch::default());
+    let mut pty = start(standard());
     let last = pty.last_row();
     pty.send("/");
     pty.must(|s| cursor_at(s, last, 1, "/"));
@@ -572,7 +370,7 @@ fn the_search_prompt_and_its_answers_take_the_cursor() {
 
 #[test]
 fn an_open_article_takes_the_cursor_and_tab_gives_it_back() {
-    let mut pty = Pty::launch(Launch::default());
+    let mut pty = start(standard());
     pty.send("/Ivanov\r");
     let seed = Headline {
         date: "2002-07-28".to_owned(),
@@ -595,7 +393,7 @@ fn an_open_article_takes_the_cursor_and_tab_gives_it_back() {
 #[test]
 fn the_help_screen_puts_the_cursor_on_its_title() {
     let expected = headlines();
-    let mut pty = Pty::launch(Launch::default());
+    let mut pty = start(standard());
     pty.send("j?");
     pty.must(|s| cursor_at(s, 0, 0, "Herald keys. Close with q, Esc or ?"));
     pty.send("\x1b");
@@ -614,40 +412,40 @@ fn without_colour_the_selection_is_reverse_video_and_nothing_is_coloured() {
             "NO_COLOR=1",
             Launch {
                 env: &[("NO_COLOR", "1")],
-                ..Launch::default()
+                ..standard()
             },
         ),
         (
             "--color never",
             Launch {
                 args: &["--color", "never", "sample-data"],
-                ..Launch::default()
+                ..standard()
             },
         ),
         (
             "--high-contrast",
             Launch {
                 args: &["--high-contrast", "sample-data"],
-                ..Launch::default()
+                ..standard()
             },
         ),
         (
             "theme = \"high-contrast\"",
             Launch {
                 config: Some("theme = \"high-contrast\"\n"),
-                ..Launch::default()
+                ..standard()
             },
         ),
         (
             "--theme mono",
             Launch {
                 args: &["--theme", "mono", "sample-data"],
-                ..Launch::default()
+                ..standard()
             },
         ),
     ];
     for (name, launch) in cases {
-        let mut pty = Pty::launch(launch);
+        let mut pty = start(launch);
         for headline in &expected[1..4] {
             pty.send("j");
             pty.must(|s| {
@@ -666,7 +464,7 @@ fn without_colour_the_selection_is_reverse_video_and_nothing_is_coloured() {
 #[test]
 fn the_high_contrast_key_takes_colour_away_and_brings_it_back() {
     let expected = headlines();
-    let mut pty = Pty::launch(Launch::default());
+    let mut pty = start(standard());
     // The default theme colours the BREAKING markers (control: the check sees colour).
     pty.wait("coloured BREAKING markers", |s| {
         no_colour_anywhere(s).is_err()
@@ -694,7 +492,7 @@ fn the_high_contrast_key_takes_colour_away_and_brings_it_back() {
 #[test]
 fn every_state_is_written_as_text() {
     let expected = headlines();
-    let mut pty = Pty::launch(Launch::default());
+    let mut pty = start(standard());
     // Unread and breaking, from the text alone (no styles).
     pty.send("j");
     pty.must(|s| focus_on_headline(s, &expected[1]));
@@ -740,7 +538,7 @@ fn every_state_is_written_as_text() {
 #[test]
 fn the_checks_can_fail() {
     let expected = headlines();
-    let mut pty = Pty::launch(Launch::default());
+    let mut pty = start(standard());
     pty.send("j");
     pty.must(|s| focus_on_headline(s, &expected[1]));
     pty.with_screen(|s| {
@@ -860,9 +658,9 @@ fn the_wide_character_check_sees_a_half_erased_character() {
 /// cell of each, which crashed fenrir (see `herald::present::reader::wide` and docs/accessibility.md).
 #[test]
 fn redraws_never_half_erase_a_wide_character() {
-    let mut pty = Pty::launch(Launch {
+    let mut pty = start(Launch {
         size: (100, 30),
-        ..Launch::default()
+        ..standard()
     });
     for (key, done) in [
         ("b", "breaking only"),

@@ -1,64 +1,16 @@
-#![allow(clippy::expect_used)]
 //! Plain mode end to end: the real binary, piped input, the sample stores, a temporary home.
 //!
 //! Golden transcripts live in `tests/golden/NAME.out` (stdout, byte for byte). When output
-//! changes on purpose, rewrite them with `HERALD_BLESS=1 cargo test --test plain` and review
+//! changes on purpose, rewrite them with `HERALD_BLESS=1 cargo test --test integration plain` and review
 //! the diff. Every transcript is also checked for bytes a screen reader or braille display
 //! should never get: ESC, `\r`, box drawing and block elements (U+2500-U+259F) and braille
 //! patterns (U+2800-U+28FF).
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 
-const HERALD: &str = env!("CARGO_BIN_EXE_herald");
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A home for one test: data and config folders that are never the user's.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().expect("temporary folder"),
-        }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    /// `herald ARGS` with `stdin` piped in. The environment is emptied first, so the tester's
-    /// own `HERALD_PLAIN`, `TERM` or config cannot change the result.
-    fn run(&self, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
-        let mut command = Command::new(HERALD);
-        command
-            .args(args)
-            .current_dir(root())
-            .env_clear()
-            .env("HOME", self.path())
-            .env("XDG_DATA_HOME", self.path().join("data"))
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("XDG_CACHE_HOME", self.path().join("cache"))
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().expect("start herald");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(stdin.as_bytes())
-            .expect("write stdin");
-        child.wait_with_output().expect("herald output")
-    }
-}
+use crate::common::{HERALD, Sandbox as Home, root};
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("output is UTF-8")
@@ -134,7 +86,7 @@ const TRANSCRIPTS: &[(&str, &[&str], &str)] = &[
 fn golden_transcripts() {
     for (name, args, input) in TRANSCRIPTS {
         let home = Home::new();
-        let output = home.run(args, &[("TERM", "xterm-256color")], input);
+        let output = home.output(args, &[("TERM", "xterm-256color")], input.as_bytes());
         assert!(output.status.success(), "{name}: {output:?}");
         assert!(output.stderr.is_empty(), "{name}: {}", text(&output.stderr));
         let out = text(&output.stdout);
@@ -146,7 +98,11 @@ fn golden_transcripts() {
 #[test]
 fn the_seed_article_is_printed_whole_with_its_banner() {
     let home = Home::new();
-    let output = home.run(&["--plain", "sample-data"], &[], "/Ivanov\n1\nq\n");
+    let output = home.output(
+        &["--plain", "sample-data"],
+        &[],
+        "/Ivanov\n1\nq\n".as_bytes(),
+    );
     assert!(output.status.success());
     assert!(!output.stdout.contains(&0x1b));
     let out = text(&output.stdout);
@@ -168,7 +124,11 @@ fn the_seed_article_is_printed_whole_with_its_banner() {
 fn hints_are_printed_once_and_again_only_on_help() {
     let home = Home::new();
     let input = "2\nn\np\nm\nl\nb\nu\na\n/korea\ns\nh\nq\n";
-    let out = text(&home.run(&["--plain", "sample-data"], &[], input).stdout);
+    let out = text(
+        &home
+            .output(&["--plain", "sample-data"], &[], input.as_bytes())
+            .stdout,
+    );
     let hints = out
         .lines()
         .filter(|l| l.contains("h for help") || l.starts_with("Help."))
@@ -180,9 +140,9 @@ fn hints_are_printed_once_and_again_only_on_help() {
 fn reading_and_starring_are_kept_for_the_next_session() {
     let home = Home::new();
     let wide = ["--plain", "--width", "120", "sample-data"];
-    let first = home.run(&wide, &[], "/Ivanov\n1\ns\nq\n");
+    let first = home.output(&wide, &[], "/Ivanov\n1\ns\nq\n".as_bytes());
     assert!(first.status.success());
-    let second = text(&home.run(&wide, &[], "/Ivanov\nq\n").stdout);
+    let second = text(&home.output(&wide, &[], "/Ivanov\nq\n".as_bytes()).stdout);
     assert!(
         second.contains(
             "1. Breaking. Starred. Russian Foreign Minister Arrives in North Korea. VOA, 28 July 2002.\n"
@@ -198,10 +158,10 @@ fn reading_and_starring_are_kept_for_the_next_session() {
 #[test]
 fn the_config_file_can_ask_for_plain_mode() {
     let home = Home::new();
-    let config = home.path().join("config/herald");
+    let config = home.home().join("config/herald");
     std::fs::create_dir_all(&config).expect("config folder");
     std::fs::write(config.join("config.toml"), "plain = true\n").expect("config file");
-    let output = home.run(&["sample-data"], &[], "q\n");
+    let output = home.output(&["sample-data"], &[], "q\n".as_bytes());
     assert!(output.stderr.is_empty(), "{}", text(&output.stderr));
     assert!(text(&output.stdout).contains("Type a number to read"));
 }
@@ -210,9 +170,17 @@ fn the_config_file_can_ask_for_plain_mode() {
 fn plain_output_is_the_same_through_a_pipe_and_without_a_flag() {
     // Piped stdin and stdout choose plain mode by themselves (P1, P8).
     let home = Home::new();
-    let flagged = home.run(&["--plain", "sample-data"], &[], "/Ivanov\n1\nq\n");
+    let flagged = home.output(
+        &["--plain", "sample-data"],
+        &[],
+        "/Ivanov\n1\nq\n".as_bytes(),
+    );
     let home = Home::new();
-    let piped = home.run(&["sample-data"], &[("TERM", "xterm")], "/Ivanov\n1\nq\n");
+    let piped = home.output(
+        &["sample-data"],
+        &[("TERM", "xterm")],
+        "/Ivanov\n1\nq\n".as_bytes(),
+    );
     assert_eq!(text(&flagged.stdout), text(&piped.stdout));
 }
 
@@ -227,11 +195,8 @@ fn in_terminal(home: &Home, shell: &str, env: &[(&str, &str)], input: &str) -> O
         .args(["-q", "-e", "-c", shell, "/dev/null"])
         .current_dir(root())
         .env_clear()
+        .envs(home.environment())
         .env("PATH", "/usr/bin:/bin")
-        .env("HOME", home.path())
-        .env("XDG_CACHE_HOME", home.path().join("cache"))
-        .env("XDG_DATA_HOME", home.path().join("data"))
-        .env("XDG_CONFIG_HOME", home.path().join("config"))
         .env("HERALD", HERALD)
         .envs(env.iter().copied())
         .stdin(Stdio::piped())
@@ -301,7 +266,11 @@ fn hostile_stores_cannot_put_control_bytes_into_plain_output() {
         input.push_str(&format!("{number}\nm\nm\n"));
     }
     input.push_str("b\nu\na\nl\nm\nm\nq\n");
-    let output = home.run(&["--plain", "tests/fixtures/hostile"], &[], &input);
+    let output = home.output(
+        &["--plain", "tests/fixtures/hostile"],
+        &[],
+        input.as_bytes(),
+    );
     let out = String::from_utf8_lossy(&output.stdout);
     assert!(out.contains("End of article 1 of "), "{out}");
     assert!(!out.contains('\u{1b}'), "ESC byte in plain output");

@@ -11,7 +11,7 @@ use herald::engine::state::ReaderState;
 use herald::engine::store::StoreSource;
 use herald::present::reader::spawn_opener;
 
-use crate::support::options;
+use crate::reader::support::options;
 
 const DEADLINE: Duration = Duration::from_secs(20);
 

@@ -1,0 +1,319 @@
+//! The one pseudo-terminal harness: a program (Herald in a sandbox, or ssh) on a real pty, its
+//! output read through the vt100 emulator. Every wait is on a condition with the deadline from
+//! [`super::deadline`]; checks return `Result` so tests can show that a check can fail.
+
+use std::io::{Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+use super::{HERALD, Sandbox, deadline, root};
+
+/// How to start Herald on a pty.
+pub struct Launch<'a> {
+    pub args: &'a [&'a str],
+    /// Variables on top of the sandbox's (and `TERM=xterm-256color`).
+    pub env: &'a [(&'a str, &'a str)],
+    /// Columns, rows.
+    pub size: (u16, u16),
+    /// Run through `sh -c` with this prefix (e.g. `trap "" HUP;`).
+    pub shell_prefix: Option<&'a str>,
+    /// Text of `config.toml`, when there should be one.
+    pub config: Option<&'a str>,
+}
+
+impl Default for Launch<'_> {
+    fn default() -> Self {
+        Self {
+            args: &["sample-data"],
+            env: &[],
+            size: (100, 30),
+            shell_prefix: None,
+            config: None,
+        }
+    }
+}
+
+pub struct Pty {
+    child: Box<dyn Child + Send + Sync>,
+    writer: Option<Box<dyn Write + Send>>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    bytes: Arc<Mutex<Vec<u8>>>,
+    /// Tells the reader thread to let go of its copy of the master after its next read.
+    stop_reading: Arc<AtomicBool>,
+    size: (u16, u16),
+    /// Keeps Herald's sandbox (its temporary home) alive as long as the program runs.
+    _sandbox: Option<Sandbox>,
+}
+
+impl Pty {
+    /// Herald in a fresh sandbox, as `launch` says.
+    pub fn launch(launch: Launch<'_>) -> Self {
+        Self::launch_in(Sandbox::new(), launch)
+    }
+
+    /// Herald in `sandbox` (whose files the test may have prepared).
+    pub fn launch_in(sandbox: Sandbox, launch: Launch<'_>) -> Self {
+        if let Some(config) = launch.config {
+            sandbox.write_config(config);
+        }
+        let mut cmd = match launch.shell_prefix {
+            None => {
+                let mut cmd = CommandBuilder::new(HERALD);
+                cmd.args(launch.args);
+                cmd
+            }
+            Some(prefix) => {
+                let mut cmd = CommandBuilder::new("sh");
+                let line = format!("{prefix} exec {HERALD} {}", launch.args.join(" "));
+                cmd.args(["-c", &line]);
+                cmd
+            }
+        };
+        cmd.env_clear();
+        for (name, value) in sandbox.environment() {
+            cmd.env(name, value);
+        }
+        cmd.env("TERM", "xterm-256color");
+        for (name, value) in launch.env {
+            cmd.env(name, value);
+        }
+        let mut pty = Self::spawn(cmd, launch.size);
+        pty._sandbox = Some(sandbox);
+        pty
+    }
+
+    /// Any program on a pty of `size` (columns, rows), run from the project's root.
+    pub fn spawn(mut cmd: CommandBuilder, size: (u16, u16)) -> Self {
+        let (cols, rows) = size;
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pty");
+        cmd.cwd(root());
+        let child = pair.slave.spawn_command(cmd).expect("spawn on the pty");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            rows.try_into().expect("rows"),
+            cols.try_into().expect("cols"),
+            0,
+        )));
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let stop_reading = Arc::new(AtomicBool::new(false));
+        {
+            let (parser, bytes, stop) = (parser.clone(), bytes.clone(), stop_reading.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = reader.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    // Bytes first: whoever sees the screen change finds the bytes there.
+                    bytes.lock().expect("lock").extend_from_slice(&buf[..n]);
+                    parser.lock().expect("lock").process(&buf[..n]);
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                }
+            });
+        }
+        Self {
+            child,
+            writer: Some(writer),
+            master: Some(pair.master),
+            parser,
+            bytes,
+            stop_reading,
+            size,
+            _sandbox: None,
+        }
+    }
+
+    pub fn send(&mut self, keys: &str) {
+        let writer = self.writer.as_mut().expect("the terminal is open");
+        writer.write_all(keys.as_bytes()).expect("write keys");
+        writer.flush().expect("flush keys");
+    }
+
+    pub fn with_screen<R>(&self, f: impl FnOnce(&vt100::Screen) -> R) -> R {
+        f(self.parser.lock().expect("lock").screen())
+    }
+
+    pub fn screen_text(&self) -> String {
+        self.with_screen(vt100::Screen::contents)
+    }
+
+    pub fn byte_count(&self) -> usize {
+        self.bytes.lock().expect("lock").len()
+    }
+
+    pub fn bytes_since(&self, start: usize) -> Vec<u8> {
+        self.bytes.lock().expect("lock")[start..].to_vec()
+    }
+
+    /// The bottom row.
+    pub fn last_row(&self) -> u16 {
+        self.size.1 - 1
+    }
+
+    /// Waits until `check` passes, or returns its last complaint with the screen.
+    pub fn wait_for(
+        &self,
+        deadline: Duration,
+        check: impl Fn(&vt100::Screen) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let end = Instant::now() + deadline;
+        loop {
+            let outcome = self.with_screen(&check);
+            match outcome {
+                Ok(()) => return Ok(()),
+                Err(error) if Instant::now() > end => {
+                    let (row, col) = self.with_screen(vt100::Screen::cursor_position);
+                    return Err(format!(
+                        "{error}\ncursor at row {row}, column {col}; screen:\n{}",
+                        self.screen_text()
+                    ));
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+    }
+
+    /// Waits until `condition` holds, or says what the screen showed.
+    pub fn wait_until(
+        &self,
+        what: &str,
+        deadline: Duration,
+        condition: impl Fn(&vt100::Screen) -> bool,
+    ) -> Result<(), String> {
+        self.wait_for(deadline, |screen| {
+            condition(screen)
+                .then_some(())
+                .ok_or_else(|| format!("timed out waiting for {what}"))
+        })
+    }
+
+    /// Waits until `check` passes; panics with its complaint and the screen if it never does.
+    pub fn must(&self, check: impl Fn(&vt100::Screen) -> Result<(), String>) {
+        if let Err(error) = self.wait_for(deadline(), check) {
+            panic!("{error}");
+        }
+    }
+
+    /// Waits until `condition` holds; panics with the screen if it never does.
+    pub fn wait(&self, what: &str, condition: impl Fn(&vt100::Screen) -> bool) {
+        if let Err(error) = self.wait_until(what, deadline(), condition) {
+            panic!("{error}");
+        }
+    }
+
+    pub fn wait_for_text(&self, text: &str) {
+        self.wait(text, |s| s.contents().contains(text));
+    }
+
+    pub fn wait_for_cursor(&self, row: u16, col: u16) {
+        self.wait(&format!("the cursor at row {row}, column {col}"), |s| {
+            s.cursor_position() == (row, col)
+        });
+    }
+
+    /// Waits for the program to end; returns its exit code.
+    pub fn wait_exit(&mut self) -> u32 {
+        let end = Instant::now() + deadline();
+        loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait") {
+                return status.exit_code();
+            }
+            assert!(
+                Instant::now() < end,
+                "the program did not exit; screen:\n{}",
+                self.screen_text()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    /// Quits with `q` (from the list) and checks that the exit code is 0.
+    pub fn quit(mut self) {
+        self.send("q");
+        let code = self.wait_exit();
+        assert_eq!(code, 0, "screen:\n{}", self.screen_text());
+    }
+
+    /// After exit: the output must end by restoring the terminal.
+    pub fn assert_restored(&self) {
+        let restored = |bytes: &[u8]| {
+            let text = String::from_utf8_lossy(bytes);
+            let leave = text.rfind("\x1b[?1049l");
+            let show = text.rfind("\x1b[?25h");
+            let enter = text.rfind("\x1b[?1049h");
+            matches!((leave, show, enter), (Some(l), Some(s), Some(e)) if l > e && s > l)
+        };
+        // The reader thread may still be draining the last bytes.
+        let outcome = super::wait_until("the terminal restored", || {
+            restored(&self.bytes.lock().expect("lock"))
+        });
+        if let Err(error) = outcome {
+            panic!(
+                "{error}; last bytes: {:?}",
+                String::from_utf8_lossy(&self.bytes_since(self.byte_count().saturating_sub(200)))
+            );
+        }
+        assert!(!self.with_screen(vt100::Screen::alternate_screen));
+    }
+
+    /// Resizes the terminal: the emulator first, then the pty. Herald redraws as soon as it
+    /// sees SIGWINCH, and a redraw parsed at the old size would be cut when the emulator
+    /// changes size afterwards.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.parser.lock().expect("lock").screen_mut().set_size(
+            rows.try_into().expect("rows"),
+            cols.try_into().expect("cols"),
+        );
+        self.master
+            .as_ref()
+            .expect("the terminal is open")
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+        self.size = (cols, rows);
+    }
+
+    /// Closes the terminal, as when a window is closed: the program sees a hang-up.
+    pub fn hang_up(&mut self) {
+        // Make the reader thread drop its copy of the master after its next read, then close
+        // ours; the Ctrl-L sent (a redraw) makes a read happen.
+        self.stop_reading.store(true, Ordering::SeqCst);
+        self.send("\x0c");
+        self.writer.take();
+        self.master.take();
+    }
+
+    /// Kills the program (for ssh: drops the connection).
+    pub fn kill(&mut self) {
+        self.child.kill().expect("kill");
+    }
+
+    pub fn pid(&self) -> i32 {
+        i32::try_from(self.child.process_id().expect("pid")).expect("pid fits")
+    }
+}
+
+impl Drop for Pty {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}

@@ -1,0 +1,19 @@
+//! Every integration test, as one binary (one link, one run), as bottom and ripgrep do:
+//! the one-shot commands, import, plain mode, the full-screen reader (update, snapshots,
+//! flows through the real run loop, the binary in a pty), accessibility, SSH, hostile input
+//! and the index cache. `common` holds the one sandbox and the one pty harness they share.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
+
+mod common;
+
+mod a11y;
+mod cli;
+mod hostile;
+mod import;
+mod index_cache;
+mod plain;
+mod properties;
+mod reader;
+mod sample_data;
+mod ssh;
