@@ -27,8 +27,10 @@ pub struct FileConfig {
     pub stores: Vec<PathBuf>,
     /// Read in plain mode (for screen readers and braille displays) when no flag says otherwise.
     pub plain: Option<bool>,
-    /// The command that opens a link (the URL is its last argument).
-    pub opener: Option<String>,
+    /// The program that opens a link and its arguments, as argv (the URL is added as the last
+    /// argument). Written as one string split like a shell would split words, but never run
+    /// through a shell: `"firefox --new-tab"` or `["firefox", "--new-tab"]`.
+    pub opener: Option<Vec<String>>,
     /// Names given to stores by `[[store]]` tables, by path: every article read from that path
     /// appears under this store name.
     pub store_names: BTreeMap<PathBuf, String>,
@@ -403,27 +405,62 @@ impl Parser<'_> {
         }
     }
 
-    fn opener(&mut self, value: &Value<'_>) -> Option<String> {
-        match value.get_ref() {
-            DeValue::String(s) if !s.trim().is_empty() => Some(s.to_string()),
+    fn opener(&mut self, value: &Value<'_>) -> Option<Vec<String>> {
+        const EXAMPLE: &str =
+            "like opener = \"firefox --new-tab\" or opener = [\"firefox\", \"--new-tab\"]";
+        let argv = match value.get_ref() {
+            // Split into words as a shell would (quotes and backslashes group), but the words
+            // are run as they are: no shell ever sees them or the link.
+            DeValue::String(s) => {
+                match shell_words::split(s) {
+                    Ok(words) => words,
+                    Err(_) => {
+                        self.at(
+                        &value.span(),
+                        format!("opener has a quote that is never closed (ignored); write it {EXAMPLE}"),
+                    );
+                        return None;
+                    }
+                }
+            }
+            DeValue::Array(items) => {
+                let words: Option<Vec<String>> = items
+                    .iter()
+                    .map(|item| match item.get_ref() {
+                        DeValue::String(s) => Some(s.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                let Some(words) = words else {
+                    self.at(
+                        &value.span(),
+                        format!("opener must be a list of strings (ignored); write it {EXAMPLE}"),
+                    );
+                    return None;
+                };
+                words
+            }
             other => {
                 self.at(
                     &value.span(),
                     format!(
-                        "opener must be a command in quotes, like opener = \"xdg-open\", not {} (ignored)",
-                        if matches!(other, DeValue::String(_)) {
-                            "an empty string"
-                        } else {
-                            kind(other)
-                        }
+                        "opener must be a command in quotes or a list of words, not {} (ignored); write it {EXAMPLE}",
+                        kind(other)
                     ),
                 );
-                None
+                return None;
             }
+        };
+        if argv.first().is_none_or(|program| program.trim().is_empty()) {
+            self.at(
+                &value.span(),
+                format!("opener names no program (ignored); write it {EXAMPLE}"),
+            );
+            return None;
         }
+        Some(argv)
     }
 
-    /// `[keys]`: `action = ["key", ...]` or `action = "key"`.
     fn keys(&mut self, value: &Value<'_>) {
         let DeValue::Table(table) = value.get_ref() else {
             self.at(
@@ -578,7 +615,8 @@ pub fn default_file() -> String {
         "# They are always listed as numbered references at the end of the article too.",
         "#hyperlinks = true",
         "",
-        "# The command that opens a link; the URL is added as its last argument.",
+        "# The program that opens a link, with any arguments (\"firefox --new-tab\" is split",
+        "# into words, never run by a shell); the URL is added as the last argument.",
         "# Unset: xdg-open (or open on macOS). Over SSH, y copies the link to your clipboard.",
         "#opener = \"xdg-open\"",
         "",
@@ -676,7 +714,10 @@ mod tests {
         assert_eq!(c.status_bar, Some(false));
         assert_eq!(c.alt_screen, Some(false));
         assert_eq!(c.hyperlinks, Some(false));
-        assert_eq!(c.opener.as_deref(), Some("firefox --new-tab"));
+        assert_eq!(
+            c.opener,
+            Some(vec!["firefox".to_owned(), "--new-tab".to_owned()])
+        );
         assert_eq!(c.letter_keys, Some(false));
         assert_eq!(
             c.keys,
@@ -689,6 +730,47 @@ mod tests {
     }
 
     // Each invalid fixture: the exact message, at its line and column, and the rest applies.
+
+    #[test]
+    fn an_opener_is_split_into_words_and_never_given_to_a_shell() {
+        let cases = [
+            (
+                "opener = \"firefox --new-tab\"",
+                vec!["firefox", "--new-tab"],
+            ),
+            (
+                "opener = \"'/opt/My Browser/run' -x\"",
+                vec!["/opt/My Browser/run", "-x"],
+            ),
+            (
+                "opener = [\"open\", \"-a\", \"Safari\"]",
+                vec!["open", "-a", "Safari"],
+            ),
+            // Shell syntax is only words here: nothing runs it.
+            ("opener = \"echo $(id);\"", vec!["echo", "$(id);"]),
+        ];
+        for (text, argv) in cases {
+            let loaded = parse_str(text);
+            assert!(loaded.problems.is_empty(), "{text}: {:?}", loaded.problems);
+            let argv: Vec<String> = argv.into_iter().map(str::to_owned).collect();
+            assert_eq!(loaded.config.opener, Some(argv), "{text}");
+        }
+        for (text, expected) in [
+            (
+                "opener = \"firefox 'unclosed\"",
+                "a quote that is never closed",
+            ),
+            ("opener = \"\"", "names no program"),
+            ("opener = []", "names no program"),
+            ("opener = [1]", "must be a list of strings"),
+            ("opener = 3", "a command in quotes or a list of words"),
+        ] {
+            let (config, problem) = only_problem(text);
+            assert_eq!(config.opener, None, "{text}");
+            assert!(problem.contains(expected), "{text}: {problem}");
+            assert!(problem.starts_with("c.toml:1:10: "), "{text}: {problem}");
+        }
+    }
 
     #[test]
     fn a_syntax_error_is_reported_and_the_rest_still_applies() {
@@ -894,7 +976,7 @@ mod tests {
         assert_eq!(config.hyperlinks, Some(true));
         assert_eq!(config.letter_keys, Some(true));
         assert_eq!(config.plain, Some(false));
-        assert_eq!(config.opener.as_deref(), Some("xdg-open"));
+        assert_eq!(config.opener, Some(vec!["xdg-open".to_owned()]));
         // Every setting is in the file.
         for setting in SETTINGS {
             assert!(

@@ -14,7 +14,7 @@ pub mod scan;
 pub mod source;
 pub(crate) mod table;
 
-pub use diagnostic::{Diagnostic, Position, Severity};
+pub use diagnostic::{Diagnostic, Locator, Position, Severity};
 pub use model::{Article, ArticleDetail, Headline, StoreId, StoreInfo};
 pub use parse::{FileKind, Format, parse_file};
 pub use progress::Progress;

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::diagnostic::{Diagnostic, Position};
+use super::diagnostic::{Diagnostic, Locator, Position};
 use super::fields::{self, Raw, RawArticle, kind_of, without_position};
 use super::model::{ArticleDetail, ParsedArticle};
 use super::place::BodyAt;
@@ -182,8 +182,10 @@ fn offset_in(text: &str, raw: &RawValue) -> usize {
 }
 
 fn add_native_articles(path: &str, text: &str, items: &[&RawValue], result: &mut ParsedFile) {
+    // Items come in file order, so one locator finds every position in one pass.
+    let mut locator = Locator::new(text);
     for (index, raw) in items.iter().enumerate() {
-        let position = Position::of_offset(text, offset_in(text, raw));
+        let position = locator.locate(offset_in(text, raw));
         let label = format!("article {}", index + 1);
         let parsed = parse_native_article(raw.get());
         report_article(path, position, &label, parsed, result);
@@ -594,8 +596,9 @@ struct RawAuthor<'a> {
 const DERIVED_TITLE_WIDTH: usize = 80;
 
 fn add_feed_items(path: &str, text: &str, items: &[&RawValue], result: &mut ParsedFile) {
+    let mut locator = Locator::new(text);
     for (index, raw) in items.iter().enumerate() {
-        let position = Position::of_offset(text, offset_in(text, raw));
+        let position = locator.locate(offset_in(text, raw));
         let parsed = parse_feed_item(raw.get());
         report_article(
             path,
@@ -825,6 +828,38 @@ mod tests {
 
     fn messages(file: &ParsedFile) -> Vec<String> {
         file.diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn a_big_file_is_located_in_one_pass_whatever_its_format() {
+        // `herald check` of 20k articles took 7.8 s when each article's position was counted
+        // from the start of the file; one pass over it must do.
+        let article = |n: usize| {
+            format!(
+                r#"{{"id": "a{n}", "title": "Title {n} ü", "body": "Body text of some length."}}"#
+            )
+        };
+        let items: Vec<String> = (0..20_000).map(article).collect();
+        let native = format!(
+            "{{\"name\": \"S\", \"articles\": [\n{}\n]}}",
+            items.join(",\n")
+        );
+        let feed = format!(
+            "{{\"version\": \"https://jsonfeed.org/version/1.1\", \"items\": [\n{}\n]}}",
+            items.join(",\n")
+        );
+        for text in [native, feed] {
+            let before = super::super::diagnostic::bytes_scanned();
+            let parsed = parse(&text, FileKind::Json);
+            assert_eq!(parsed.articles.len(), 20_000);
+            assert_eq!(parsed.articles[19_999].line, 20_001);
+            let scanned = super::super::diagnostic::bytes_scanned() - before;
+            assert!(
+                scanned <= text.len(),
+                "{scanned} bytes looked at for {}",
+                text.len()
+            );
+        }
     }
 
     #[test]

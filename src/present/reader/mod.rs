@@ -107,13 +107,18 @@ pub const DEFAULT_OPENER: &str = if cfg!(target_os = "macos") {
     "xdg-open"
 };
 
-/// Runs `opener` with `url` as its one argument: no shell, so nothing in the URL (quotes,
-/// spaces, `$(...)`, backticks, `;`) is interpreted. Its output goes nowhere (it must not draw
-/// over the reader), it reads nothing from the terminal, and a thread reaps it so it never
-/// lingers as a zombie. Returns once it has started.
-pub fn spawn_opener(opener: &str, url: &str) -> io::Result<()> {
+/// Runs the `opener` argv with `url` added as its last argument: no shell, so nothing in the
+/// URL (quotes, spaces, `$(...)`, backticks, `;`) is interpreted. Its output goes nowhere (it
+/// must not draw over the reader), it reads nothing from the terminal, and a thread reaps it
+/// so it never lingers as a zombie. Returns once it has started.
+pub fn spawn_opener(opener: &[String], url: &str) -> io::Result<()> {
     use std::process::{Command, Stdio};
-    let mut child = Command::new(opener)
+    let Some((program, arguments)) = opener.split_first() else {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "no opener"));
+    };
+    let opener = program;
+    let mut child = Command::new(program)
+        .args(arguments)
         .arg(url)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -133,7 +138,8 @@ pub struct RealHost {
     pub sources: Vec<StoreSource>,
     /// Store names from the config file (`[[store]] name`), kept on reload.
     pub names: std::collections::BTreeMap<std::path::PathBuf, String>,
-    pub opener: String,
+    /// The opener's argv; the link is added as its last argument.
+    pub opener: Vec<String>,
 }
 
 impl Host for RealHost {
@@ -415,7 +421,7 @@ pub fn start(
             &mut events,
             &mut RealHost {
                 sources,
-                opener: opener.unwrap_or_else(|| DEFAULT_OPENER.to_owned()),
+                opener: opener.unwrap_or_else(|| vec![DEFAULT_OPENER.to_owned()]),
                 names: config.store_names.clone(),
             },
         )

@@ -60,7 +60,7 @@ fn the_link_reaches_the_opener_as_one_unchanged_argument_and_nothing_else_runs()
     for url in &urls {
         let record = dir.path().join("argv");
         let _ = std::fs::remove_file(&record);
-        spawn_opener(opener.to_str().unwrap(), url).unwrap();
+        spawn_opener(&[opener.to_string_lossy().into_owned()], url).unwrap();
         let got = wait_for(&record);
         let expected = format!("1\n{url}\0");
         assert_eq!(String::from_utf8_lossy(&got), expected);
@@ -68,9 +68,32 @@ fn the_link_reaches_the_opener_as_one_unchanged_argument_and_nothing_else_runs()
     }
 }
 
+/// `opener = "... --new-tab"` in the config file: the words before the link are the
+/// configured ones, each one argument, and the link comes last (it once failed at the first
+/// `o`: the whole string was taken as a program name).
+#[test]
+fn a_configured_opener_with_arguments_gets_them_before_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let opener = recording_opener(dir.path());
+    let text = format!(
+        "opener = \"'{}' --new-tab --name 'My Window'\"\n",
+        opener.display()
+    );
+    let loaded = herald::config::parse(&text, "config.toml", &dir.path().join("config.toml"));
+    assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+    let argv = loaded.config.opener.expect("an opener");
+    spawn_opener(&argv, "https://a.example/story").unwrap();
+    let got = wait_for(&dir.path().join("argv"));
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        "4\n--new-tab\0--name\0My Window\0https://a.example/story\0"
+    );
+}
+
 #[test]
 fn a_missing_opener_is_an_error_not_a_hang() {
-    let error = spawn_opener("/nonexistent/herald-opener", "https://a.example/").unwrap_err();
+    let opener = ["/nonexistent/herald-opener".to_owned()];
+    let error = spawn_opener(&opener, "https://a.example/").unwrap_err();
     assert!(
         error.to_string().contains("/nonexistent/herald-opener"),
         "{error}"
