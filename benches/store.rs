@@ -11,13 +11,18 @@ use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use herald::app::{App, Options};
-use herald::engine::state::ReaderState;
+use herald::engine::Stores;
+use herald::engine::state::Marks;
 use herald::engine::store::{FileKind, StoreSource, parse_file};
-use herald::engine::{Library, LoadMode};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+
+/// The stores in `sources`, read for reading, with the index cache in `cache` (or none).
+fn opened(sources: &[StoreSource], cache: Option<&Path>) -> Stores {
+    Stores::new(sources.to_vec()).with_cache(cache.map(Path::to_path_buf))
+}
 
 /// Writes a generated store with the gen-store example (built once, release).
 fn generate(dir: &Path, articles: usize, format: &str) -> PathBuf {
@@ -73,7 +78,7 @@ fn benches(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::from_parameter(articles),
             &sources,
-            |b, sources| b.iter(|| Library::load_cached(sources, LoadMode::Fast, None).len()),
+            |b, sources| b.iter(|| opened(sources, None).open().len()),
         );
     }
     group.finish();
@@ -82,13 +87,11 @@ fn benches(c: &mut Criterion) {
     group.sample_size(10);
     for (articles, path) in &stores {
         let sources = [StoreSource::Path(path.clone())];
-        Library::load_cached(&sources, LoadMode::Fast, Some(&cache));
+        opened(&sources, Some(&cache)).open();
         group.bench_with_input(
             BenchmarkId::from_parameter(articles),
             &sources,
-            |b, sources| {
-                b.iter(|| Library::load_cached(sources, LoadMode::Fast, Some(&cache)).len())
-            },
+            |b, sources| b.iter(|| opened(sources, Some(&cache)).open().len()),
         );
     }
     group.finish();
@@ -96,8 +99,7 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("search");
     group.sample_size(10);
     for (articles, path) in &stores {
-        let library =
-            Library::load_cached(&[StoreSource::Path(path.clone())], LoadMode::Fast, None);
+        let library = opened(&[StoreSource::Path(path.clone())], None).open();
         // A word in no article (every body is read and rejected on its raw bytes), and a word in
         // nearly every body (every article is confirmed in its body's raw JSON).
         for (label, word) in [("rare", "zeppelin"), ("common", "harbour")] {
@@ -116,11 +118,10 @@ fn benches(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("render_frame");
     for (articles, path) in &stores {
-        let library =
-            Library::load_cached(&[StoreSource::Path(path.clone())], LoadMode::Fast, None);
+        let library = opened(&[StoreSource::Path(path.clone())], None).open();
         let app = App::new(
             library,
-            ReaderState::in_memory(),
+            Marks::in_memory(),
             Options::default(),
             (120, 40),
             Vec::new(),
@@ -129,7 +130,9 @@ fn benches(c: &mut Criterion) {
         group.bench_function(BenchmarkId::from_parameter(articles), |b| {
             b.iter(|| {
                 terminal
-                    .draw(|frame| herald::present::reader::ui::draw(frame, &app))
+                    .draw(|frame| {
+                        herald::present::reader::ui::draw(frame, &app);
+                    })
                     .unwrap();
             })
         });

@@ -9,8 +9,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use herald::cli::{Cli, Command};
 use herald::config;
-use herald::engine::stores::choose_sources;
-use herald::engine::{Library, LoadMode};
+use herald::engine::{Library, LoadMode, Progress, Stores};
 use herald::present::loading;
 
 /// Text wraps to this width when output is not a terminal.
@@ -65,43 +64,36 @@ fn describe_config(
     }
 }
 
+/// The stores the user asked for (or the default ones), loaded; with a `notice` style, a long
+/// load (a first start on a big store) is announced on standard error.
+fn open_stores(
+    named: &[PathBuf],
+    config: &config::LoadedConfig,
+    quiet_diagnostics: bool,
+    mode: LoadMode,
+    notice: Option<loading::Style>,
+) -> (Stores, Library) {
+    let chosen = Stores::choose(named, &config.config.stores, &config.config.store_names);
+    if let Some(note) = &chosen.note {
+        eprintln!("herald: {note}");
+    }
+    let stores = chosen.stores;
+    let load = |progress: &Progress| stores.load(mode, progress);
+    let library = match notice {
+        Some(style) => loading::with_notice(style, &mut io::stderr(), load),
+        None => load(&Progress::default()),
+    };
+    report(&library, quiet_diagnostics);
+    (stores, library)
+}
+
 fn open_library(
     named: &[PathBuf],
     config: &config::LoadedConfig,
     quiet_diagnostics: bool,
     mode: LoadMode,
 ) -> Library {
-    open_sources(named, config, quiet_diagnostics, mode, None).0
-}
-
-/// The library and the sources it came from (readers load them again when they change). With
-/// a `notice` style, a long load (a first start on a big store) is announced on standard error.
-fn open_sources(
-    named: &[PathBuf],
-    config: &config::LoadedConfig,
-    quiet_diagnostics: bool,
-    mode: LoadMode,
-    notice: Option<loading::Style>,
-) -> (Library, Vec<herald::engine::store::StoreSource>) {
-    let selection = choose_sources(named, config);
-    if let Some(note) = &selection.note {
-        eprintln!("herald: {note}");
-    }
-    let load = |progress: &herald::engine::store::Progress| {
-        Library::load_counted(
-            &selection.sources,
-            mode,
-            herald::paths::cache_dir().as_deref(),
-            &selection.names,
-            progress,
-        )
-    };
-    let library = match notice {
-        Some(style) => loading::with_notice(style, &mut io::stderr(), load),
-        None => load(&herald::engine::store::Progress::default()),
-    };
-    report(&library, quiet_diagnostics);
-    (library, selection.sources)
+    open_stores(named, config, quiet_diagnostics, mode, None).1
 }
 
 fn report(library: &Library, quiet_diagnostics: bool) {
@@ -183,15 +175,16 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         }
         None if herald::present::plain::wants_plain(cli.read.plain, config.config.plain) => {
             let style = loading::Style::OneLine;
-            let (library, sources) = open_sources(
+            let (stores, library) = open_stores(
                 &cli.read.stores,
                 &config,
                 false,
                 LoadMode::Fast,
                 Some(style),
             );
-            herald::present::plain::run_stdio(&library, &sources, cli.read.width, &mut out)?;
-            failure_if(library.has_errors())
+            let errors = library.has_errors();
+            herald::present::plain::run_stdio(&stores, library, cli.read.width, &mut out)?;
+            failure_if(errors)
         }
         None => {
             // The count updates in place only where someone watches it.
@@ -199,12 +192,12 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 true => loading::Style::Live,
                 false => loading::Style::OneLine,
             };
-            let (library, sources) =
-                open_sources(&cli.read.stores, &config, true, LoadMode::Fast, Some(style));
+            let (stores, library) =
+                open_stores(&cli.read.stores, &config, true, LoadMode::Fast, Some(style));
             out.flush()?;
             herald::present::reader::start(
+                stores,
                 library,
-                sources,
                 &cli.read.reader_flags(),
                 &config.config,
             )?

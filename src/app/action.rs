@@ -1,5 +1,9 @@
 //! The one message type. Bindable actions are also the key-binding vocabulary: the keymap maps
-//! keys to them and the help screen describes them; the rest come from the run loop.
+//! keys to them and the help screen describes them; plain mode's commands resolve to them too;
+//! the rest come from the presenters' loops, among them the runtime's answers ([`Done`]).
+
+use super::view::Filter;
+use crate::engine::runtime::Done;
 
 /// Everything that can change the reader.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +43,16 @@ pub enum Action {
     Suspend,
     /// `y`: copy the article's link to the local clipboard (OSC 52; works over SSH).
     CopyLink,
+    /// The next article of the list, opened (from the article, without going back to it).
+    NextArticle,
+    /// The previous article of the list, opened.
+    PreviousArticle,
+
+    // From plain mode's commands.
+    /// Open the article numbered this (from 1) in the list: plain mode's numbers.
+    OpenNumbered(usize),
+    /// Show only what `filter` lets through, if anything; otherwise keep the list and say so.
+    ShowOnly(Filter),
 
     // From the search prompt.
     SearchInput(char),
@@ -53,10 +67,12 @@ pub enum Action {
     Terminate(i32),
     /// The terminal went away.
     Hangup,
-    /// Writing the reader state failed (reported by the run loop).
-    SaveFailed(String),
-    /// The opener could not be started (reported by the run loop).
-    OpenLinkFailed(String),
+    /// A store file changed, appeared or disappeared.
+    StoresChanged,
+    /// The keys paused: write the marks that changed.
+    SaveNow,
+    /// The runtime finished a job.
+    Done(Done),
 }
 
 impl Action {
@@ -90,6 +106,8 @@ impl Action {
         Action::Help,
         Action::Suspend,
         Action::CopyLink,
+        Action::NextArticle,
+        Action::PreviousArticle,
         Action::Quit,
     ];
 
@@ -125,15 +143,20 @@ impl Action {
             Action::Help => "Show or close this help",
             Action::Suspend => "Suspend Herald (resume with fg)",
             Action::CopyLink => "Copy the article's link to the clipboard (OSC 52)",
-            Action::SearchInput(_)
+            Action::NextArticle => "Open the next article of the list",
+            Action::PreviousArticle => "Open the previous article of the list",
+            Action::OpenNumbered(_)
+            | Action::ShowOnly(_)
+            | Action::SearchInput(_)
             | Action::SearchBackspace
             | Action::SearchSubmit
             | Action::Resize(..)
             | Action::Resumed
             | Action::Terminate(_)
             | Action::Hangup
-            | Action::SaveFailed(_)
-            | Action::OpenLinkFailed(_) => "",
+            | Action::StoresChanged
+            | Action::SaveNow
+            | Action::Done(_) => "",
         }
     }
 }

@@ -237,6 +237,8 @@ impl Default for Keymap {
                 bind(Action::Help, vec![c('?'), p(K::F(1))]),
                 bind(Action::Suspend, vec![Key::ctrl('z')]),
                 bind(Action::CopyLink, vec![c('y')]),
+                bind(Action::NextArticle, vec![c('J')]),
+                bind(Action::PreviousArticle, vec![c('K')]),
                 bind(Action::Quit, vec![Key::ctrl('c')]),
             ],
         }

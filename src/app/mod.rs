@@ -1,6 +1,18 @@
-//! The reader's state and logic, with no terminal in sight: `App` holds what is shown,
-//! [`update`] applies one [`Action`] and returns the [`Effect`]s (I/O, redraws) for the run
-//! loop to carry out. Nothing here imports ratatui, so all of it is unit-testable.
+//! The reader's state and logic, with no terminal and no I/O in sight: `App` holds what is
+//! shown, [`update`] applies one [`Action`] (a key, a runtime answer, a signal) at a given
+//! time and returns the [`Effect`]s for the presenter to carry out: jobs for the runtime
+//! (read an article, search, reload, save, open a link), drawing, suspending, quitting.
+//!
+//! Both presenters sit on this one `App`: the full-screen reader draws it, plain mode words
+//! it. Nothing here imports ratatui or touches a file or the clock; a lint keeps it so (the
+//! crate's clippy.toml disallows file, process, network and clock calls, and this module
+//! denies those lints).
+
+#![deny(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::disallowed_macros
+)]
 
 pub mod action;
 mod article;
@@ -8,19 +20,22 @@ pub mod help;
 pub mod keymap;
 pub mod layout;
 pub mod options;
-pub mod reload;
 mod update;
 pub mod view;
 
+use std::sync::Arc;
+
 pub use action::Action;
-pub use article::{ArticleLine, LINKS_HEADING, LineKind, LineLink, OpenArticle, split_references};
+pub use article::{OpenArticle, RELAYOUT_HERE_UP_TO};
 pub use keymap::{InputMode, Key, KeyCode, Keymap};
 pub use layout::{Area, Panes};
 pub use options::{ColorDepth, Options, ThemeName};
 pub use update::{is_openable, update};
+pub use view::{Filter, Visible};
 
-use crate::app::view::Filter;
-use crate::engine::state::{ArticleKey, ReaderState};
+use crate::engine::article::Flavor;
+use crate::engine::runtime::{Job, Ticket};
+use crate::engine::state::{ArticleKey, Changes, Marks, Timestamp};
 use crate::engine::{ArticleIndex, Library};
 
 /// Which pane keys act on.
@@ -57,17 +72,18 @@ pub struct Message {
     pub text: String,
 }
 
-/// Work for the run loop; `update` itself does no I/O.
+/// Work for the presenter; `update` itself does none.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Effect {
     /// Something visible changed: draw (ratatui writes only the changed cells).
     Redraw,
     /// Clear and repaint everything (Ctrl-L, after suspend or resume).
     FullRedraw,
-    /// Write the reader state (read marks, stars, selection).
-    Save,
-    /// Start the opener on this link (already checked to be http, https or mailto).
-    OpenLink(String),
+    /// Marks changed: save them once the keys pause (the presenter answers with
+    /// [`Action::SaveNow`]).
+    SaveSoon,
+    /// Hand this to the runtime.
+    Job(Job),
     /// Give the terminal back and stop (Ctrl-Z); continue when resumed.
     Suspend,
     /// Take the terminal again after the process was continued from outside.
@@ -106,19 +122,46 @@ impl Default for TerminalCaps {
     }
 }
 
-/// The whole reader.
+/// Where the app is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Surface {
+    /// The full-screen reader: panes on a screen of `App::size`.
+    Screen,
+    /// Plain mode: lines of this many columns, printed one after another.
+    Lines { width: usize },
+}
+
+/// What the running search is for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Purpose {
+    /// Move to a match: the next one (or previous), maybe the selected headline itself.
+    Jump {
+        forward: bool,
+        include_current: bool,
+    },
+    /// Show only what this filter (with its query) lets through.
+    ShowOnly(Filter),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct RunningSearch {
+    ticket: Ticket,
+    query: String,
+    purpose: Purpose,
+}
+
+/// The reader as a whole.
 pub struct App {
-    library: Library,
-    state: ReaderState,
+    library: Arc<Library>,
+    marks: Marks,
     keymap: Keymap,
     options: Options,
     caps: TerminalCaps,
-    /// Every article, newest first.
-    order: Vec<ArticleIndex>,
+    surface: Surface,
     filter: Filter,
     /// The list as shown. Recomputed when a filter changes, not when a mark changes, so
     /// reading an article in the unread-only view does not pull it from under the cursor.
-    visible: Vec<ArticleIndex>,
+    visible: Visible,
     /// Position in `visible`.
     selected: usize,
     /// First list row shown.
@@ -127,9 +170,12 @@ pub struct App {
     mode: Mode,
     article: Option<OpenArticle>,
     last_query: Option<String>,
-    /// Which articles match `last_query`: a search reads every body once, then `n`/`N` only
-    /// look here. Cleared when the stores reload.
-    pub(crate) search_matches: Option<(String, Vec<bool>)>,
+    /// Which articles match a query, by article: a search reads every body once, then `n`/`N`
+    /// only look here. Cleared when the stores reload.
+    matches: Option<(String, Arc<Vec<bool>>)>,
+    searching: Option<RunningSearch>,
+    /// A link asked for (`o`, `y`) from the list, waiting for its article to be read.
+    link_wanted: Option<(Ticket, LinkUse)>,
     message: Option<Message>,
     /// The last message shown, for the key that shows it again.
     last_message: Option<Message>,
@@ -137,10 +183,31 @@ pub struct App {
     high_contrast: bool,
     size: (u16, u16),
     /// Bumped whenever a read or star mark changes, so change detection sees it.
-    marks: u64,
+    marks_changed: u64,
     /// The newest breaking article that arrived by a reload and was announced: `B` goes there
     /// first.
     announced: Option<ArticleKey>,
+    /// The breaking articles the last reload brought, newest first (plain mode says them).
+    arrivals: Vec<ArticleKey>,
+    /// The new problems the last reload found.
+    reload_problems: Vec<String>,
+    /// A reload is running; another is wanted when it ends.
+    reloading: bool,
+    reload_again: bool,
+    /// Changes handed to a save that has not answered yet.
+    saving: Option<Changes>,
+    save_again: bool,
+    /// The last ticket given out.
+    tickets: Ticket,
+    /// When the action being applied happened.
+    now: Timestamp,
+}
+
+/// What to do with an article's link once it is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LinkUse {
+    Open,
+    Copy,
 }
 
 /// What decides the picture, compared before and after an action: if equal, nothing is drawn.
@@ -152,34 +219,35 @@ struct Snapshot {
     list_offset: usize,
     focus: Focus,
     mode: Mode,
-    article: Option<(ArticleIndex, usize, usize)>,
+    article: Option<(ArticleIndex, usize, usize, usize)>,
     message: Option<Message>,
     high_contrast: bool,
     size: (u16, u16),
-    marks: u64,
+    marks_changed: u64,
+    library: usize,
 }
 
 impl App {
-    /// A reader over `library`, restoring the last selection from `state`. `problems` (from
-    /// opening the state) are shown once.
+    /// A reader over `library` on a screen of `size`, restoring the last selection from
+    /// `marks`. `problems` (from opening the state) are shown once.
     pub fn new(
-        library: Library,
-        state: ReaderState,
+        library: impl Into<Arc<Library>>,
+        marks: Marks,
         options: Options,
         size: (u16, u16),
         problems: Vec<String>,
     ) -> Self {
-        let order = library.newest_first();
+        let library = library.into();
         let filter = Filter::default();
-        let visible = crate::app::view::visible(&library, &state, &order, &filter);
+        let visible = view::visible(&library, &marks, &filter, None);
         let high_contrast = options.theme == ThemeName::HighContrast;
         let mut app = Self {
             library,
-            state,
+            marks,
             keymap: Keymap::default(),
             options,
             caps: TerminalCaps::default(),
-            order,
+            surface: Surface::Screen,
             filter,
             visible,
             selected: 0,
@@ -188,17 +256,27 @@ impl App {
             mode: Mode::Browse,
             article: None,
             last_query: None,
-            search_matches: None,
+            matches: None,
+            searching: None,
+            link_wanted: None,
             message: None,
             last_message: None,
             high_contrast,
             size,
-            marks: 0,
+            marks_changed: 0,
             announced: None,
+            arrivals: Vec::new(),
+            reload_problems: Vec::new(),
+            reloading: false,
+            reload_again: false,
+            saving: None,
+            save_again: false,
+            tickets: 0,
+            now: Timestamp::default(),
         };
-        if let Some(key) = app.state.last_selected().cloned()
+        if let Some(key) = app.marks.last_selected().cloned()
             && let Some(index) = app.library.find(&key.store, &key.id)
-            && let Some(position) = app.visible.iter().position(|&i| i == index)
+            && let Some(position) = app.visible.position(&app.library, index)
         {
             app.selected = position;
         }
@@ -211,6 +289,13 @@ impl App {
         }
         app.keep_selection_visible();
         app
+    }
+
+    /// The same app for plain mode: lines of `width` columns instead of a screen.
+    #[must_use]
+    pub fn on_lines(mut self, width: usize) -> Self {
+        self.surface = Surface::Lines { width };
+        self
     }
 
     /// Shows an error in the message line (until the next key).
@@ -227,11 +312,6 @@ impl App {
         if let Some(message) = &self.message {
             self.last_message = Some(message.clone());
         }
-    }
-
-    /// Takes in a fresh load of the same stores (see [`reload`]).
-    pub fn stores_changed(&mut self, loaded: Library) -> Vec<Effect> {
-        reload::stores_changed(self, loaded)
     }
 
     /// Uses `keymap` (from the config file) instead of the default keys.
@@ -256,12 +336,8 @@ impl App {
         &self.library
     }
 
-    pub fn state(&self) -> &ReaderState {
-        &self.state
-    }
-
-    pub fn state_mut(&mut self) -> &mut ReaderState {
-        &mut self.state
+    pub fn marks(&self) -> &Marks {
+        &self.marks
     }
 
     pub fn keymap(&self) -> &Keymap {
@@ -272,21 +348,26 @@ impl App {
         &self.options
     }
 
+    pub fn surface(&self) -> Surface {
+        self.surface
+    }
+
     pub fn filter(&self) -> &Filter {
         &self.filter
     }
 
+    /// The list as shown, newest first.
     pub fn visible(&self) -> &[ArticleIndex] {
-        &self.visible
+        self.visible.as_slice(&self.library)
     }
 
     /// Position of the selection in [`Self::visible`], None when the list is empty.
     pub fn selected(&self) -> Option<usize> {
-        (!self.visible.is_empty()).then_some(self.selected)
+        (!self.visible().is_empty()).then_some(self.selected)
     }
 
     pub fn selected_article(&self) -> Option<ArticleIndex> {
-        self.visible.get(self.selected).copied()
+        self.visible().get(self.selected).copied()
     }
 
     pub fn list_offset(&self) -> usize {
@@ -311,6 +392,31 @@ impl App {
 
     pub fn last_query(&self) -> Option<&str> {
         self.last_query.as_deref()
+    }
+
+    /// Whether a search is running (its answer not in yet).
+    pub fn is_searching(&self) -> bool {
+        self.searching.is_some()
+    }
+
+    /// Whether anything asked of the runtime is still to come back: a search, a reload, the
+    /// open article's text, a save. Plain mode waits for this before it answers.
+    pub fn is_waiting(&self) -> bool {
+        self.searching.is_some()
+            || self.reloading
+            || self.saving.is_some()
+            || self.link_wanted.is_some()
+            || self.article.as_ref().is_some_and(|a| a.lines.is_none())
+    }
+
+    /// The breaking articles the last reload brought, newest first.
+    pub fn arrivals(&self) -> &[ArticleKey] {
+        &self.arrivals
+    }
+
+    /// The new problems the last reload found.
+    pub fn reload_problems(&self) -> &[String] {
+        &self.reload_problems
     }
 
     pub fn size(&self) -> (u16, u16) {
@@ -350,6 +456,19 @@ impl App {
         )
     }
 
+    /// How the article is laid out here, and for how many columns.
+    fn article_layout(&self) -> (Flavor, usize) {
+        match self.surface {
+            Surface::Lines { width } => (Flavor::Speech, width),
+            Surface::Screen => (
+                Flavor::Screen {
+                    ascii: self.options.ascii,
+                },
+                self.panes().map_or(40, |p| p.article_text_width()),
+            ),
+        }
+    }
+
     pub fn key_of(&self, index: ArticleIndex) -> ArticleKey {
         let (store, id) = self.mark_key(index);
         ArticleKey::new(store, id)
@@ -364,30 +483,36 @@ impl App {
 
     pub fn is_read(&self, index: ArticleIndex) -> bool {
         let (store, id) = self.mark_key(index);
-        self.state.is_read(store, id)
+        self.marks.is_read(store, id)
     }
 
     pub fn is_starred(&self, index: ArticleIndex) -> bool {
         let (store, id) = self.mark_key(index);
-        self.state.is_starred(store, id)
+        self.marks.is_starred(store, id)
+    }
+
+    fn next_ticket(&mut self) -> Ticket {
+        self.tickets += 1;
+        self.tickets
     }
 
     fn snapshot(&self) -> Snapshot {
         Snapshot {
             filter: self.filter.clone(),
-            visible_len: self.visible.len(),
+            visible_len: self.visible().len(),
             selected: self.selected,
             list_offset: self.list_offset,
             focus: self.focus,
             mode: self.mode.clone(),
-            article: self
-                .article
-                .as_ref()
-                .map(|a| (a.index, a.scroll, a.lines.len())),
+            article: self.article.as_ref().map(|a| {
+                let lines = a.lines.as_ref().map_or(0, |l| Arc::as_ptr(l) as usize);
+                (a.index, a.scroll, a.line_count(), lines)
+            }),
             message: self.message.clone(),
             high_contrast: self.high_contrast,
             size: self.size,
-            marks: self.marks,
+            marks_changed: self.marks_changed,
+            library: Arc::as_ptr(&self.library) as usize,
         }
     }
 
@@ -406,8 +531,8 @@ impl App {
     /// jump, a filter, a message taking a row, a resize, a reload) can leave it off screen.
     fn keep_selection_visible(&mut self) {
         let height = self.list_height();
-        self.selected = self.selected.min(self.visible.len().saturating_sub(1));
-        self.list_offset =
-            layout::scroll_into_view(self.selected, self.list_offset, self.visible.len(), height);
+        let len = self.visible().len();
+        self.selected = self.selected.min(len.saturating_sub(1));
+        self.list_offset = layout::scroll_into_view(self.selected, self.list_offset, len, height);
     }
 }

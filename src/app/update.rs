@@ -1,22 +1,38 @@
-//! `update`: one action in, the state changed, effects out. Pure: no I/O, no clock, no
-//! terminal. Whether to redraw is decided by comparing a snapshot of what is shown.
+//! `update`: one action in, the state changed, effects out. Pure: no I/O, no clock (the time
+//! comes in with the action), no terminal. Whether to redraw is decided by comparing a
+//! snapshot of what is shown.
 
-use super::{Action, App, Effect, Exit, Focus, Message, MessageKind, Mode, OpenArticle};
-use crate::app::view::{query_matches, visible};
+use std::sync::Arc;
+
+use super::view::{Filter, visible, words_of};
+use super::{
+    Action, App, Effect, Exit, Focus, LinkUse, Message, MessageKind, Mode, OpenArticle, Purpose,
+    RELAYOUT_HERE_UP_TO, RunningSearch, Surface,
+};
+use crate::engine::article::layout::lay_out;
+use crate::engine::runtime::{Done, Job, Reload};
+use crate::engine::state::{ArticleKey, Timestamp};
 use crate::engine::store::StoreId;
+use crate::engine::{ArticleIndex, Library};
 
-pub fn update(app: &mut App, action: Action) -> Vec<Effect> {
+/// How the message line says a search is running.
+const SEARCHING: &str = "Searching for ";
+
+pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
+    app.now = now;
     let before = app.snapshot();
     let mut effects = Vec::new();
-    // A message lives until the next key; run-loop events do not clear it.
+    // A message lives until the next key; what the loop or the runtime reports does not
+    // clear it.
     if !matches!(
         action,
         Action::Resize(..)
             | Action::Resumed
             | Action::Terminate(_)
             | Action::Hangup
-            | Action::SaveFailed(_)
-            | Action::OpenLinkFailed(_)
+            | Action::StoresChanged
+            | Action::SaveNow
+            | Action::Done(_)
     ) {
         app.message = None;
     }
@@ -40,52 +56,184 @@ fn global(app: &mut App, action: &Action, effects: &mut Vec<Effect>) -> bool {
         Action::Terminate(signal) => quit(app, effects, Exit::Signal(*signal)),
         Action::Hangup => quit(app, effects, Exit::Hangup),
         Action::Redraw => effects.push(Effect::FullRedraw),
-        Action::Suspend => effects.extend([Effect::Save, Effect::Suspend, Effect::FullRedraw]),
+        Action::Suspend => {
+            // A stopped process may never be resumed: what it knows is saved first.
+            save_now(app, effects);
+            effects.extend([Effect::Suspend, Effect::FullRedraw]);
+        }
         Action::Resumed => effects.extend([Effect::Reenter, Effect::FullRedraw]),
-        Action::Resize(width, height) => resize(app, *width, *height),
+        Action::Resize(width, height) => resize(app, *width, *height, effects),
         Action::ToggleHighContrast => {
             app.high_contrast = !app.high_contrast;
             let state = if app.high_contrast { "on" } else { "off" };
             info(app, &format!("High contrast {state}"));
         }
-        Action::OpenLinkFailed(error) => {
-            app.message = Some(Message {
-                kind: MessageKind::Error,
-                text: format!("could not open the link: {error}"),
-            });
-        }
-        Action::SaveFailed(error) => {
-            app.message = Some(Message {
-                kind: MessageKind::Error,
-                text: format!("could not save read marks: {error}"),
-            });
-        }
+        Action::StoresChanged => reload(app, effects),
+        Action::SaveNow => save_now(app, effects),
+        Action::Done(done) => finished(app, done.clone(), effects),
         _ => return false,
     }
     true
 }
 
+fn error(app: &mut App, text: String) {
+    app.message = Some(Message {
+        kind: MessageKind::Error,
+        text,
+    });
+}
+
+fn info(app: &mut App, text: &str) {
+    app.message = Some(Message {
+        kind: MessageKind::Info,
+        text: text.to_owned(),
+    });
+}
+
 fn quit(app: &mut App, effects: &mut Vec<Effect>, exit: Exit) {
     if let Some(index) = app.selected_article() {
         let key = app.key_of(index);
-        app.state.set_last_selected(key);
+        app.marks.set_last_selected(key);
     }
-    effects.extend([Effect::Save, Effect::Exit(exit)]);
+    save_now(app, effects);
+    effects.push(Effect::Exit(exit));
 }
 
-fn resize(app: &mut App, width: u16, height: u16) {
+/// Hands the changed marks to a save, unless one is running (then once it ends).
+fn save_now(app: &mut App, effects: &mut Vec<Effect>) {
+    if app.saving.is_some() {
+        app.save_again = true;
+        return;
+    }
+    if let Some(changes) = app.marks.take_changes() {
+        app.saving = Some(changes.clone());
+        effects.push(Effect::Job(Job::Save(changes)));
+    }
+}
+
+/// Something the runtime finished.
+fn finished(app: &mut App, done: Done, effects: &mut Vec<Effect>) {
+    match done {
+        Done::ArticleRead {
+            ticket,
+            text,
+            lines,
+        } => {
+            let height = app.article_height();
+            if let Some(article) = app.article.as_mut().filter(|a| a.ticket == ticket) {
+                article.text = Some(text.clone());
+                let reopened = article.lines.is_some();
+                article.lines = Some(lines);
+                if reopened {
+                    // The same article read again after a reload: stay where the reader was.
+                    let max = article.max_scroll(height);
+                    article.scroll = article.scroll.min(max);
+                }
+            }
+            if let Some((wanted, use_)) = app.link_wanted
+                && wanted == ticket
+            {
+                app.link_wanted = None;
+                use_link(app, text.url.clone(), use_, effects);
+            }
+        }
+        Done::LaidOut { ticket, lines } => {
+            let height = app.article_height();
+            if let Some(article) = app.article.as_mut().filter(|a| a.ticket == ticket) {
+                article.relaid(lines);
+                article.scroll = article.scroll.min(article.max_scroll(height));
+            }
+        }
+        Done::Searched { ticket, matches } => {
+            let Some(running) = app.searching.take_if(|s| s.ticket == ticket) else {
+                return;
+            };
+            // "Searching..." is over: the answer says what it found.
+            if app
+                .message
+                .as_ref()
+                .is_some_and(|m| m.text.starts_with(SEARCHING))
+            {
+                app.message = None;
+            }
+            app.matches = Some((running.query.clone(), matches));
+            match running.purpose {
+                Purpose::Jump {
+                    forward,
+                    include_current,
+                } => step(app, &running.query, forward, include_current),
+                Purpose::ShowOnly(filter) => show_only(app, filter),
+            }
+        }
+        Done::Reloaded(reload) => {
+            app.reloading = false;
+            apply_reload(app, &reload, effects);
+            if std::mem::take(&mut app.reload_again) {
+                self::reload(app, effects);
+            }
+        }
+        Done::Saved(result) => {
+            let changes = app.saving.take();
+            match result {
+                Ok(outside) => {
+                    if !outside.marks.is_empty() || !outside.forgotten.is_empty() {
+                        app.marks.adopt(outside);
+                        app.marks_changed += 1;
+                    }
+                }
+                Err(problem) => {
+                    if let Some(changes) = changes {
+                        app.marks.restore(changes);
+                    }
+                    error(app, format!("could not save read marks: {problem}"));
+                }
+            }
+            if std::mem::take(&mut app.save_again) {
+                save_now(app, effects);
+            }
+        }
+        Done::OpenFailed(problem) => error(app, format!("could not open the link: {problem}")),
+    }
+}
+
+fn resize(app: &mut App, width: u16, height: u16, effects: &mut Vec<Effect>) {
     app.size = (width, height);
     app.keep_selection_visible();
-    rewrap(app);
+    relayout(app, effects);
 }
 
-/// Lays the open article out again for the current pane width and height.
-fn rewrap(app: &mut App) {
-    let Some(panes) = app.panes() else { return };
-    let height = usize::from(panes.article.height);
-    if let Some(article) = app.article.as_mut() {
-        article.rewrap(&app.library, panes.article_text_width());
+/// Lays the open article out again for the current pane width: here when it is short, by the
+/// runtime when it is long (the old lines stay until the new ones come).
+fn relayout(app: &mut App, effects: &mut Vec<Effect>) {
+    if app.panes().is_none() && app.surface == Surface::Screen {
+        return;
+    }
+    let (flavor, width) = app.article_layout();
+    let height = app.article_height();
+    let ticket = app.next_ticket();
+    let Some(article) = app.article.as_mut() else {
+        return;
+    };
+    // A taller or shorter pane may leave the text scrolled past its end.
+    article.scroll = article.scroll.min(article.max_scroll(height));
+    let (Some(text), Some(lines)) = (&article.text, &article.lines) else {
+        return;
+    };
+    if lines.width() == width {
+        return;
+    }
+    if lines.len() <= RELAYOUT_HERE_UP_TO {
+        let lines = Arc::new(lay_out(text, width, flavor));
+        article.relaid(lines);
         article.scroll = article.scroll.min(article.max_scroll(height));
+    } else {
+        article.ticket = ticket;
+        effects.push(Effect::Job(Job::LayOut {
+            ticket,
+            text: text.clone(),
+            width,
+            flavor,
+        }));
     }
 }
 
@@ -128,7 +276,7 @@ fn search_prompt(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             app.mode = Mode::Browse;
             if !query.is_empty() {
                 app.last_query = Some(query);
-                search(app, true, true);
+                search(app, true, true, effects);
             }
         }
         Action::Back => app.mode = Mode::Browse,
@@ -148,7 +296,11 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Top => move_to(app, 0),
         Action::Bottom => move_to(app, usize::MAX),
         Action::Open => open(app, effects),
-        Action::OpenLink => open_link(app, effects),
+        Action::OpenNumbered(number) => open_numbered(app, number, effects),
+        Action::NextArticle => open_next(app, true, effects),
+        Action::PreviousArticle => open_next(app, false, effects),
+        Action::OpenLink => link(app, LinkUse::Open, effects),
+        Action::CopyLink => link(app, LinkUse::Copy, effects),
         Action::ToggleFocus => {
             if app.article.is_some() {
                 app.focus = match app.focus {
@@ -167,14 +319,20 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 quit(app, effects, Exit::Quit);
             }
         }
-        Action::Back => app.focus = Focus::List,
+        Action::Back => {
+            if app.searching.take().is_some() {
+                effects.push(Effect::Job(Job::CancelSearch));
+                info(app, "Search stopped.");
+            }
+            app.focus = Focus::List;
+        }
         Action::Search => {
             app.mode = Mode::Search {
                 input: String::new(),
             };
         }
-        Action::SearchNext => search(app, true, false),
-        Action::SearchPrevious => search(app, false, false),
+        Action::SearchNext => search(app, true, false, effects),
+        Action::SearchPrevious => search(app, false, false, effects),
         Action::NextBreaking => next_breaking(app),
         Action::FilterBreaking => {
             app.filter.breaking_only = !app.filter.breaking_only;
@@ -188,46 +346,23 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             app.filter.starred_only = !app.filter.starred_only;
             refilter(app);
         }
+        Action::ShowOnly(filter) => match &filter.query {
+            Some(query) if !has_matches(app, query) => {
+                let query = query.clone();
+                start_search(app, query, Purpose::ShowOnly(filter), effects);
+            }
+            _ => show_only(app, filter),
+        },
         Action::ToggleRead => toggle_mark(app, effects, Mark::Read),
         Action::ToggleStar => toggle_mark(app, effects, Mark::Star),
         Action::NextStore => cycle_store(app, true),
         Action::PreviousStore => cycle_store(app, false),
         Action::Help => app.mode = Mode::Help { scroll: 0 },
-        Action::CopyLink => copy_link(app, effects),
         Action::RepeatMessage => match app.last_message.clone() {
             Some(message) => app.message = Some(message),
             None => info(app, "No message yet."),
         },
         _ => {}
-    }
-}
-
-/// `y`: the open article's link when it has the keys, else the selected headline's. The URL
-/// was sanitised when the store was loaded; the run loop base64-encodes it into OSC 52.
-fn copy_link(app: &mut App, effects: &mut Vec<Effect>) {
-    let target = match (&app.article, app.focus) {
-        (Some(article), Focus::Article) => Some(article.index),
-        _ => app.selected_article(),
-    };
-    let Some(index) = target else {
-        info(app, "Nothing to copy: no article is selected.");
-        return;
-    };
-    let Some(url) = app.library.article(index).detail.url.clone() else {
-        info(app, "This article has no link to copy.");
-        return;
-    };
-    if app.caps.clipboard {
-        info(
-            app,
-            &format!("Link copied to the clipboard (OSC 52): {url}"),
-        );
-        effects.push(Effect::CopyToClipboard(url));
-    } else {
-        info(
-            app,
-            &format!("This terminal has no clipboard Herald can reach; the link is {url}"),
-        );
     }
 }
 
@@ -239,13 +374,6 @@ fn key_label(app: &App, action: &Action) -> String {
             super::keymap::action_name(action)
         )
     })
-}
-
-fn info(app: &mut App, text: &str) {
-    app.message = Some(Message {
-        kind: MessageKind::Info,
-        text: text.to_owned(),
-    });
 }
 
 /// j/k: the selection in the list, the text in the article.
@@ -282,11 +410,16 @@ fn move_to(app: &mut App, position: usize) {
         }
         return;
     }
-    app.selected = position.min(app.visible.len().saturating_sub(1));
+    select(app, position);
+}
+
+/// Moves the selection in the list and remembers it.
+fn select(app: &mut App, position: usize) {
+    app.selected = position.min(app.visible().len().saturating_sub(1));
     app.keep_selection_visible();
     if let Some(index) = app.selected_article() {
         let key = app.key_of(index);
-        app.state.set_last_selected(key);
+        app.marks.set_last_selected(key);
     }
 }
 
@@ -300,44 +433,161 @@ fn scroll_article(app: &mut App, delta: isize) {
 
 /// Enter: show the selected article, mark it read, and move the keys to it.
 fn open(app: &mut App, effects: &mut Vec<Effect>) {
-    let Some(index) = app.selected_article() else {
+    if app.selected_article().is_none() {
         info(app, "Nothing to open: no headline matches the filters.");
         return;
-    };
-    let width = app.panes().map_or(40, |p| p.article_text_width());
-    app.article = Some(OpenArticle::new(&app.library, index, width));
-    app.focus = Focus::Article;
-    let key = app.key_of(index);
-    if !app.state.is_read(&key.store, &key.id) {
-        app.state.set_read(&key.store, &key.id, true);
-        app.marks += 1;
     }
-    app.state.set_last_selected(key);
-    effects.push(Effect::Save);
+    open_selected(app, effects);
 }
 
-/// `o`: the open article's link when it has the keys, else the selected headline's.
-fn open_link(app: &mut App, effects: &mut Vec<Effect>) {
-    let target = match (&app.article, app.focus) {
-        (Some(article), Focus::Article) => Some(article.index),
-        _ => app.selected_article(),
-    };
-    let Some(index) = target else { return };
-    let url = app.library.article(index).detail.url.clone();
-    let Some(url) = url else {
-        info(app, "This article has no link.");
-        return;
-    };
-    if !is_openable(&url) {
-        app.message = Some(Message {
-            kind: MessageKind::Error,
-            text: "refused to open the link: only http, https and mailto links are opened"
-                .to_owned(),
-        });
+/// Opens the article numbered `number` (from 1) in the list: plain mode's numbers.
+fn open_numbered(app: &mut App, number: usize, effects: &mut Vec<Effect>) {
+    let len = app.visible().len();
+    if len == 0 {
+        info(app, "The list is empty.");
         return;
     }
-    info(app, &format!("Opening {url}"));
-    effects.push(Effect::OpenLink(url));
+    if number == 0 || number > len {
+        // A number too long to read is still "a number nobody has".
+        let shown = if number == usize::MAX {
+            "that number".to_owned()
+        } else {
+            number.to_string()
+        };
+        info(
+            app,
+            &format!(
+                "There is no article {shown}: the list has {}.",
+                count(len, "article")
+            ),
+        );
+        return;
+    }
+    select(app, number - 1);
+    open_selected(app, effects);
+}
+
+/// J/K (and plain mode's n/p): the article after or before the open one in the list (the
+/// selected one when none is open, or the open one is not in the list).
+fn open_next(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
+    let len = app.visible().len();
+    if len == 0 {
+        info(app, "The list is empty.");
+        return;
+    }
+    let current = app
+        .article
+        .as_ref()
+        .and_then(|a| app.visible.position(&app.library, a.index));
+    let target = match (current, forward) {
+        (None, _) => Some(app.selected.min(len - 1)),
+        (Some(position), true) => Some(position + 1).filter(|&p| p < len),
+        (Some(position), false) => position.checked_sub(1),
+    };
+    match target {
+        Some(position) => {
+            select(app, position);
+            open_selected(app, effects);
+        }
+        None if forward => info(
+            app,
+            &format!("No next article: that was the last of {len}."),
+        ),
+        None => info(app, "No previous article: that was the first."),
+    }
+}
+
+fn open_selected(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(index) = app.selected_article() else {
+        return;
+    };
+    let key = app.key_of(index);
+    let ticket = app.next_ticket();
+    let (flavor, width) = app.article_layout();
+    app.article = Some(OpenArticle::new(index, key.clone(), ticket));
+    app.focus = Focus::Article;
+    effects.push(Effect::Job(Job::ReadArticle {
+        ticket,
+        library: app.library.clone(),
+        index,
+        width,
+        flavor,
+    }));
+    if !app.marks.is_read(&key.store, &key.id) {
+        app.marks.set_read(&key.store, &key.id, true, app.now);
+        app.marks_changed += 1;
+    }
+    app.marks.set_last_selected(key);
+    effects.push(Effect::SaveSoon);
+}
+
+/// `o` and `y`: the open article's link when it has the keys, else the selected headline's,
+/// which may first have to be read from its store.
+fn link(app: &mut App, use_: LinkUse, effects: &mut Vec<Effect>) {
+    let Some(index) = target(app) else {
+        info(app, "Nothing to copy: no article is selected.");
+        return;
+    };
+    if let Some(article) = app.article.as_ref().filter(|a| a.index == index)
+        && let Some(text) = &article.text
+    {
+        let url = text.url.clone();
+        use_link(app, url, use_, effects);
+        return;
+    }
+    match app.library.detail_in_memory(index) {
+        Some(detail) => {
+            let url = detail.url.clone();
+            use_link(app, url, use_, effects);
+        }
+        None => {
+            // Its link is in the store file: read the article, then act (see `finished`).
+            let ticket = app.next_ticket();
+            let (flavor, width) = app.article_layout();
+            app.link_wanted = Some((ticket, use_));
+            effects.push(Effect::Job(Job::ReadArticle {
+                ticket,
+                library: app.library.clone(),
+                index,
+                width,
+                flavor,
+            }));
+        }
+    }
+}
+
+fn use_link(app: &mut App, url: Option<String>, use_: LinkUse, effects: &mut Vec<Effect>) {
+    let Some(url) = url else {
+        let text = match use_ {
+            LinkUse::Open => "This article has no link.",
+            LinkUse::Copy => "This article has no link to copy.",
+        };
+        info(app, text);
+        return;
+    };
+    match use_ {
+        LinkUse::Open if !is_openable(&url) => error(
+            app,
+            "refused to open the link: only http, https and mailto links are opened".to_owned(),
+        ),
+        LinkUse::Open => {
+            info(app, &format!("Opening {url}"));
+            effects.push(Effect::Job(Job::OpenLink(url)));
+        }
+        // The URL was sanitised when the store was loaded; the presenter base64-encodes it
+        // into OSC 52.
+        LinkUse::Copy if app.caps.clipboard => {
+            info(
+                app,
+                &format!("Link copied to the clipboard (OSC 52): {url}"),
+            );
+            effects.push(Effect::CopyToClipboard(url));
+        }
+        LinkUse::Copy => info(
+            app,
+            &format!("This terminal has no clipboard Herald can reach; the link is {url}"),
+        ),
+    }
 }
 
 /// Links Herald hands to an opener: web pages and mail. Not `file:`, `javascript:`, custom
@@ -355,48 +605,96 @@ enum Mark {
     Star,
 }
 
+/// The article keys act on: the open one when it has the keys (always, in plain mode, which
+/// has no panes), else the selected headline.
+fn target(app: &App) -> Option<ArticleIndex> {
+    match (&app.article, app.focus, app.surface) {
+        (Some(article), Focus::Article, _) | (Some(article), _, Surface::Lines { .. }) => {
+            Some(article.index)
+        }
+        _ => app.selected_article(),
+    }
+}
+
 /// m / s: the open article when it has the keys, else the selected headline.
 fn toggle_mark(app: &mut App, effects: &mut Vec<Effect>, mark: Mark) {
-    let target = match (&app.article, app.focus) {
-        (Some(article), Focus::Article) => Some(article.index),
-        _ => app.selected_article(),
-    };
+    let target = target(app);
     let Some(index) = target else { return };
     let key = app.key_of(index);
+    let now = app.now;
     // Only a character or a style changes on screen, which a screen reader does not speak:
     // say what happened.
     let said = match mark {
         Mark::Read => {
-            let read = app.state.is_read(&key.store, &key.id);
-            app.state.set_read(&key.store, &key.id, !read);
+            let read = app.marks.is_read(&key.store, &key.id);
+            app.marks.set_read(&key.store, &key.id, !read, now);
             if read { "Marked unread" } else { "Marked read" }
         }
         Mark::Star => {
-            let starred = app.state.is_starred(&key.store, &key.id);
-            app.state.set_starred(&key.store, &key.id, !starred);
+            let starred = app.marks.is_starred(&key.store, &key.id);
+            app.marks.set_starred(&key.store, &key.id, !starred, now);
             if starred { "Unstarred" } else { "Starred" }
         }
     };
     let title = app.library.headline(index).title.to_owned();
     info(app, &format!("{said}: {title}"));
-    app.marks += 1;
-    effects.push(Effect::Save);
+    app.marks_changed += 1;
+    effects.push(Effect::SaveSoon);
+}
+
+/// Whether a search for `query` has been answered for this library.
+fn has_matches(app: &App, query: &str) -> bool {
+    app.matches.as_ref().is_some_and(|(q, _)| q == query)
+}
+
+fn matches_for<'a>(app: &'a App, filter: &Filter) -> Option<&'a [bool]> {
+    let query = filter.query.as_deref()?;
+    app.matches
+        .as_ref()
+        .filter(|(q, _)| q == query)
+        .map(|(_, m)| m.as_slice())
 }
 
 /// Recomputes the list after a filter change, keeping the same article selected if it is
 /// still there.
 fn refilter(app: &mut App) {
     let current = app.selected_article();
-    app.visible = visible(&app.library, &app.state, &app.order, &app.filter);
+    app.visible = visible(
+        &app.library,
+        &app.marks,
+        &app.filter,
+        matches_for(app, &app.filter),
+    );
     app.selected = current
-        .and_then(|index| app.visible.iter().position(|&i| i == index))
+        .and_then(|index| app.visible.position(&app.library, index))
         .unwrap_or(0);
     app.list_offset = 0;
     app.focus = Focus::List;
     app.keep_selection_visible();
-    if app.visible.is_empty() {
+    if app.visible().is_empty() {
         info(app, "No headlines match these filters.");
     }
+}
+
+/// Shows what `filter` lets through from the top of the list, unless that is nothing: then
+/// the list stays as it was (so numbers a plain-mode reader knows still work) and says so.
+fn show_only(app: &mut App, filter: Filter) {
+    let found = visible(&app.library, &app.marks, &filter, matches_for(app, &filter));
+    if found.as_slice(&app.library).is_empty() {
+        let what = match &filter.query {
+            Some(words) => format!("No articles match {words}"),
+            None if filter.breaking_only => "No breaking articles".to_owned(),
+            None if filter.unread_only => "No unread articles".to_owned(),
+            None if filter.starred_only => "No starred articles".to_owned(),
+            None => "No articles".to_owned(),
+        };
+        info(app, &format!("{what}. The list is unchanged."));
+        return;
+    }
+    app.filter = filter;
+    app.visible = found;
+    app.selected = 0;
+    app.list_offset = 0;
 }
 
 /// `]` / `[`: all stores -> first -> ... -> last -> all stores.
@@ -416,23 +714,59 @@ fn cycle_store(app: &mut App, forward: bool) {
     refilter(app);
 }
 
-/// `n` / `N` (and Enter in the prompt, which may match the selected headline itself).
-fn search(app: &mut App, forward: bool, include_current: bool) {
+/// `n` / `N` (and Enter in the prompt, which may match the selected headline itself). The
+/// first step for a query asks the runtime to search; the answer makes the step.
+fn search(app: &mut App, forward: bool, include_current: bool, effects: &mut Vec<Effect>) {
     let Some(query) = app.last_query.clone() else {
         let key = key_label(app, &Action::Search);
         info(app, &format!("No search yet: press {key} to search."));
         return;
     };
-    let len = app.visible.len();
+    if app.visible().is_empty() {
+        info(app, "No headlines to search.");
+        return;
+    }
+    if has_matches(app, &query) {
+        step(app, &query, forward, include_current);
+        return;
+    }
+    let purpose = Purpose::Jump {
+        forward,
+        include_current,
+    };
+    match app.searching.as_mut() {
+        // Already asked: the answer makes the latest step asked for.
+        Some(running) if running.query == query => running.purpose = purpose,
+        _ => start_search(app, query, purpose, effects),
+    }
+}
+
+fn start_search(app: &mut App, query: String, purpose: Purpose, effects: &mut Vec<Effect>) {
+    let ticket = app.next_ticket();
+    effects.push(Effect::Job(Job::Search {
+        ticket,
+        library: app.library.clone(),
+        words: words_of(&query),
+    }));
+    info(app, &format!("{SEARCHING}\"{query}\"..."));
+    app.searching = Some(RunningSearch {
+        ticket,
+        query,
+        purpose,
+    });
+}
+
+/// Moves to the next (or previous) match of `query`, whose matches are known.
+fn step(app: &mut App, query: &str, forward: bool, include_current: bool) {
+    let Some((_, matches)) = app.matches.clone() else {
+        return;
+    };
+    let len = app.visible().len();
     if len == 0 {
         info(app, "No headlines to search.");
         return;
     }
-    let matches = match app.search_matches.take() {
-        Some((cached, matches)) if cached == query => matches,
-        _ => query_matches(&app.library, &query),
-    };
-    let start = app.selected;
+    let start = app.selected.min(len - 1);
     let first_step = usize::from(!include_current);
     for step in first_step..first_step + len {
         let position = if forward {
@@ -440,8 +774,8 @@ fn search(app: &mut App, forward: bool, include_current: bool) {
         } else {
             (start + len * 2 - step) % len
         };
-        if matches[app.visible[position]] {
-            app.search_matches = Some((query, matches));
+        let index = app.visible()[position];
+        if matches.get(index).copied().unwrap_or(false) {
             app.focus = Focus::List;
             move_to(app, position);
             let wrapped = if forward {
@@ -456,27 +790,152 @@ fn search(app: &mut App, forward: bool, include_current: bool) {
         }
     }
     info(app, &format!("No match for \"{query}\"."));
-    app.search_matches = Some((query, matches));
 }
 
 fn next_breaking(app: &mut App) {
     // An announced arrival first: that is the one the reader was just told about.
     if let Some(key) = app.announced.take()
         && let Some(index) = app.library.find(&key.store, &key.id)
-        && let Some(position) = app.visible.iter().position(|&i| i == index)
+        && let Some(position) = app.visible.position(&app.library, index)
     {
         app.focus = Focus::List;
         move_to(app, position);
         return;
     }
-    let len = app.visible.len();
+    let len = app.visible().len();
     for step in 1..=len {
         let position = (app.selected + step) % len;
-        if app.library.headline(app.visible[position]).breaking {
+        if app.library.headline(app.visible()[position]).breaking {
             app.focus = Focus::List;
             move_to(app, position);
             return;
         }
     }
     info(app, "No breaking articles in this view.");
+}
+
+/// A store changed: read the stores again (after the running reload, if there is one).
+fn reload(app: &mut App, effects: &mut Vec<Effect>) {
+    if app.reloading {
+        app.reload_again = true;
+        return;
+    }
+    app.reloading = true;
+    effects.push(Effect::Job(Job::Reload {
+        library: app.library.clone(),
+        words: app.filter.query.as_deref().map(words_of),
+    }));
+}
+
+/// Swaps a fresh load in whole, keeping the reader where it was: the selection on the same
+/// article (by store and id), the open article open at the same line, the selected row on
+/// the same screen row when it can, filters (stores matched by name). New breaking articles
+/// are announced; the selection moves to one only when asked (`B`).
+fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
+    // Where the reader is, by store and id: indices mean nothing in the next library.
+    let selected = app.selected_article().map(|i| key_in(&app.library, i));
+    let screen_row = app.selected.saturating_sub(app.list_offset);
+    let old = std::mem::replace(&mut app.library, reload.library.clone());
+    app.filter.store = app
+        .filter
+        .store
+        .and_then(|id| app.library.store_id(&old.store(id).name));
+    // Matches found in the old library point at its articles, not the new one's.
+    app.matches = match (&app.filter.query, &reload.matches) {
+        (Some(query), Some(matches)) => Some((query.clone(), matches.clone())),
+        _ => None,
+    };
+    if let Some(running) = app.searching.take() {
+        // The running search answers for the old library: ask again of this one.
+        start_search(app, running.query, running.purpose, effects);
+    }
+    app.visible = visible(
+        &app.library,
+        &app.marks,
+        &app.filter,
+        matches_for(app, &app.filter),
+    );
+    let position = selected
+        .as_ref()
+        .and_then(|k| app.library.find(&k.store, &k.id))
+        .and_then(|index| app.visible.position(&app.library, index));
+    // A vanished selection leaves the cursor at the same place in the list.
+    app.selected = position
+        .unwrap_or(app.selected)
+        .min(app.visible().len().saturating_sub(1));
+    // At the top of the list, stay there so arrivals (newest first) show up; scrolled down, keep
+    // the selected row on the same screen row.
+    if app.list_offset > 0 {
+        app.list_offset = app.selected.saturating_sub(screen_row);
+    }
+    if let Some(article) = app.article.take() {
+        match app.library.find(&article.key.store, &article.key.id) {
+            Some(index) => {
+                // Read it again (its text may have changed); the old lines show until then.
+                let ticket = app.next_ticket();
+                let (flavor, width) = app.article_layout();
+                effects.push(Effect::Job(Job::ReadArticle {
+                    ticket,
+                    library: app.library.clone(),
+                    index,
+                    width,
+                    flavor,
+                }));
+                app.article = Some(OpenArticle {
+                    index,
+                    ticket,
+                    ..article
+                });
+            }
+            None => app.focus = Focus::List,
+        }
+    }
+    app.link_wanted = None;
+    app.arrivals = reload
+        .arrivals
+        .iter()
+        .map(|&i| key_in(&app.library, i))
+        .collect();
+    if let Some(first) = app.arrivals.first() {
+        app.announced = Some(first.clone());
+    }
+    let announcement = announcement(app, &reload.arrivals);
+    app.reload_problems.clone_from(&reload.problems);
+    let problems = &reload.problems;
+    let text = match (problems.is_empty(), announcement) {
+        (true, None) => None,
+        (true, Some(text)) => Some((MessageKind::Info, text)),
+        (false, Some(text)) => Some((
+            MessageKind::Info,
+            format!("{text}; {}", problems.join("; ")),
+        )),
+        (false, None) => Some((MessageKind::Error, problems.join("; "))),
+    };
+    if let Some((kind, text)) = text {
+        app.message = Some(Message { kind, text });
+    }
+}
+
+fn key_in(library: &Library, index: ArticleIndex) -> ArticleKey {
+    let headline = library.headline(index);
+    ArticleKey::new(&library.store(headline.store).name, headline.id)
+}
+
+/// The announcement for new breaking articles, or None when there are none.
+fn announcement(app: &App, breaking: &[ArticleIndex]) -> Option<String> {
+    let first = *breaking.first()?;
+    let first = (first < app.library.len()).then(|| app.library.headline(first))?;
+    Some(match breaking.len() {
+        1 => format!("Breaking news: {}", first.title),
+        n => format!("Breaking news: {} (and {} more)", first.title, n - 1),
+    })
+}
+
+/// `1 article`, `2 articles`.
+pub(crate) fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

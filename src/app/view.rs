@@ -1,7 +1,8 @@
-//! Which articles a reader shows: filters (store, breaking, unread, starred) and search. Shared by
-//! the full-screen reader and plain mode, so both agree on what "unread" or a search finds.
+//! Which articles a reader shows: filters (store, breaking, unread, starred, search words)
+//! over the library's newest-first order. Shared by both presenters, so they agree on what
+//! "unread" or a search finds. Pure: a search's answer comes in as `matches`.
 
-use crate::engine::state::ReaderState;
+use crate::engine::state::Marks;
 use crate::engine::store::StoreId;
 use crate::engine::{ArticleIndex, Library};
 
@@ -16,56 +17,89 @@ pub struct Filter {
     pub query: Option<String>,
 }
 
-/// The articles of `order` that pass `filter`, in the same order.
-pub fn visible(
-    library: &Library,
-    state: &ReaderState,
-    order: &[ArticleIndex],
-    filter: &Filter,
-) -> Vec<ArticleIndex> {
-    // A search is answered for the whole library at once: bodies on disk are read file by file.
-    let found = filter
-        .query
-        .as_deref()
-        .map(|query| crate::engine::search::matches(library, &words_of(query)));
-    if *filter == Filter::default() {
-        // The usual start: everything shows, and a library of a million articles is not
-        // looked at a million times to say so.
-        return order.to_vec();
+impl Filter {
+    /// Whether the filter lets every article through.
+    pub fn is_none(&self) -> bool {
+        *self == Filter::default()
     }
-    order
-        .iter()
-        .copied()
-        .filter(|&index| {
-            let headline = library.headline(index);
-            let store = || &library.store(headline.store).name;
-            filter.store.is_none_or(|s| s == headline.store)
-                && (!filter.breaking_only || headline.breaking)
-                && (!filter.unread_only || !state.is_read(store(), headline.id))
-                && (!filter.starred_only || state.is_starred(store(), headline.id))
-                && found.as_ref().is_none_or(|found| found[index])
-        })
-        .collect()
 }
 
-/// For every article of the library, whether its title or body contains every word of
-/// `query`, ignoring case: one pass over all bodies, for a search that then steps through them.
-pub fn query_matches(library: &Library, query: &str) -> Vec<bool> {
-    crate::engine::search::matches(library, &words_of(query))
+/// The list as shown: every article (the library's own order, not copied), or some of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Visible {
+    All,
+    /// In the library's order.
+    Only(Vec<ArticleIndex>),
+}
+
+impl Visible {
+    pub fn as_slice<'a>(&'a self, library: &'a Library) -> &'a [ArticleIndex] {
+        match self {
+            Visible::All => library.newest_first(),
+            Visible::Only(articles) => articles,
+        }
+    }
+
+    /// Where `index` is in the list, if it is there: found by its rank, not by a search.
+    pub fn position(&self, library: &Library, index: ArticleIndex) -> Option<usize> {
+        let rank = library.rank(index);
+        match self {
+            Visible::All => (rank < library.len()).then_some(rank),
+            Visible::Only(articles) => articles
+                .binary_search_by_key(&rank, |&i| library.rank(i))
+                .ok(),
+        }
+    }
+}
+
+/// The articles `filter` lets through, newest first. `matches` answers the query (a search
+/// over the same library); without it a query matches nothing.
+pub fn visible(
+    library: &Library,
+    marks: &Marks,
+    filter: &Filter,
+    matches: Option<&[bool]>,
+) -> Visible {
+    if filter.is_none() {
+        // The usual start: everything shows, and a library of a million articles is not
+        // looked at a million times to say so.
+        return Visible::All;
+    }
+    Visible::Only(
+        library
+            .newest_first()
+            .iter()
+            .copied()
+            .filter(|&index| {
+                let headline = library.headline(index);
+                let store = || &library.store(headline.store).name;
+                filter.store.is_none_or(|s| s == headline.store)
+                    && (!filter.breaking_only || headline.breaking)
+                    && (!filter.unread_only || !marks.is_read(store(), headline.id))
+                    && (!filter.starred_only || marks.is_starred(store(), headline.id))
+                    && (filter.query.is_none()
+                        || matches.is_some_and(|m| m.get(index).copied().unwrap_or(false)))
+            })
+            .collect(),
+    )
 }
 
 /// The words of a query, lower-cased: a search ignores case and word order.
-fn words_of(query: &str) -> Vec<String> {
+pub fn words_of(query: &str) -> Vec<String> {
     query.split_whitespace().map(str::to_lowercase).collect()
 }
 
 #[cfg(test)]
+// The tests load a library and search it to have something to filter; the module itself
+// cannot (see the lint at the top of `app`).
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
-    use crate::engine::store::StoreSource;
+    use crate::engine::Stores;
+    use crate::engine::state::Timestamp;
 
     fn sample() -> Library {
-        Library::load(&[StoreSource::Embedded])
+        Stores::sample().open()
     }
 
     fn titles(library: &Library, indices: &[ArticleIndex]) -> Vec<String> {
@@ -76,90 +110,85 @@ mod tests {
     }
 
     #[test]
-    fn search_matches_every_word_in_title_or_body_ignoring_case() {
+    fn a_query_keeps_what_the_search_matched() {
         let library = sample();
-        let order = library.newest_first();
-        let state = ReaderState::in_memory();
-        let found = visible(
-            &library,
-            &state,
-            &order,
-            &Filter {
-                query: Some("ivanov PYONGYANG".into()),
-                ..Filter::default()
-            },
-        );
+        let marks = Marks::in_memory();
+        let words = words_of("ivanov PYONGYANG");
+        let matched = crate::engine::search::matches(&library, &words);
+        let filter = Filter {
+            query: Some("ivanov PYONGYANG".into()),
+            ..Filter::default()
+        };
+        let found = visible(&library, &marks, &filter, Some(&matched));
         assert_eq!(
-            titles(&library, &found),
+            titles(&library, found.as_slice(&library)),
             ["Russian Foreign Minister Arrives in North Korea"]
         );
-        let none = visible(
-            &library,
-            &state,
-            &order,
-            &Filter {
-                query: Some("ivanov zebra".into()),
-                ..Filter::default()
-            },
-        );
-        assert!(none.is_empty());
+        let unanswered = visible(&library, &marks, &filter, None);
+        assert!(unanswered.as_slice(&library).is_empty());
     }
 
     #[test]
-    fn filters_combine() {
+    fn filters_combine_and_positions_are_found_by_rank() {
         let library = sample();
-        let order = library.newest_first();
-        let mut state = ReaderState::in_memory();
-        let breaking = visible(
-            &library,
-            &state,
-            &order,
-            &Filter {
+        let mut marks = Marks::in_memory();
+        let only = |filter: Filter, marks: &Marks| visible(&library, marks, &filter, None);
+        let breaking = only(
+            Filter {
                 breaking_only: true,
                 ..Filter::default()
             },
+            &marks,
         );
+        let breaking = breaking.as_slice(&library).to_vec();
         assert!(!breaking.is_empty());
         assert!(breaking.iter().all(|&i| library.headline(i).breaking));
         let first = library.headline(breaking[0]);
         let store = library.store(first.store).name.clone();
-        state.set_read(&store, first.id, true);
-        let unread_breaking = visible(
-            &library,
-            &state,
-            &order,
-            &Filter {
+        marks.set_read(&store, first.id, true, Timestamp(1));
+        let unread_breaking = only(
+            Filter {
                 breaking_only: true,
                 unread_only: true,
                 ..Filter::default()
             },
+            &marks,
         );
-        assert_eq!(unread_breaking.len(), breaking.len() - 1);
-        state.set_starred(&store, first.id, true);
-        let starred = visible(
-            &library,
-            &state,
-            &order,
-            &Filter {
+        assert_eq!(unread_breaking.as_slice(&library).len(), breaking.len() - 1);
+        marks.set_starred(&store, first.id, true, Timestamp(1));
+        let starred = only(
+            Filter {
                 starred_only: true,
                 ..Filter::default()
             },
+            &marks,
         );
-        assert_eq!(starred, [breaking[0]]);
-        let in_store = visible(
-            &library,
-            &state,
-            &order,
-            &Filter {
+        assert_eq!(starred.as_slice(&library), [breaking[0]]);
+        let in_store = only(
+            Filter {
                 store: Some(first.store),
                 ..Filter::default()
             },
+            &marks,
         );
+        let in_store_list = in_store.as_slice(&library);
         assert!(
-            in_store
+            in_store_list
                 .iter()
                 .all(|&i| library.headline(i).store == first.store)
         );
-        assert!(in_store.len() < order.len());
+        assert!(in_store_list.len() < library.len());
+        for (position, &index) in in_store_list.iter().enumerate() {
+            assert_eq!(in_store.position(&library, index), Some(position));
+        }
+        let elsewhere = library
+            .newest_first()
+            .iter()
+            .find(|&&i| library.headline(i).store != first.store)
+            .copied()
+            .expect("another store");
+        assert_eq!(in_store.position(&library, elsewhere), None);
+        let all = Visible::All;
+        assert_eq!(all.position(&library, library.newest_first()[5]), Some(5));
     }
 }

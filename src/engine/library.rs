@@ -1,22 +1,23 @@
 //! A library: every store the reader opened, their headlines, where each article's full text
-//! is, and every problem found on the way. One bad file or article never hides the good ones.
+//! is, every problem found on the way, the articles newest first, and an index from
+//! (store, id) to article. Plain data: building one is [`super::load`]'s job, reading an
+//! article's text back is [`super::article::read`]'s, and nothing here touches a file.
 //!
 //! Headlines are always in memory. An article's detail (body, links...) is in memory for small
 //! or unusual files (parsed whole), and otherwise stays in its store file, read back when the
 //! article is opened or searched; so a store of a million articles costs its headlines only.
 
-use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
-use std::io::{Read, Seek, SeekFrom};
+use std::hash::BuildHasher;
+use std::ops::Range;
 use std::path::PathBuf;
 
-use super::store::Progress;
+use hashbrown::{DefaultHashBuilder, HashTable};
+
 use super::store::diagnostic::{Diagnostic, Severity};
-use super::store::index::{Fingerprint, IndexedFile, NotIndexed, index_file};
-use super::store::model::{Article, ArticleDetail, Headline, ParsedArticle, StoreId, StoreInfo};
-use super::store::parse::{Format, ParsedFile, article_only, parse_file};
+use super::store::index::Fingerprint;
+use super::store::model::{ArticleDetail, Headline, StoreId, StoreInfo};
+use super::store::parse::Format;
 use super::store::place::{BodyAt, Place, Span};
-use super::store::source::{Content, FileInput, StoreSource, read_source};
 use super::store::table::HeadlineTable;
 
 /// How thoroughly to read stores.
@@ -31,343 +32,140 @@ pub enum LoadMode {
 
 /// `Place::file` of an article whose detail is in memory; its `start` is then the detail's
 /// index in `Library::in_memory`.
-const IN_MEMORY: u32 = u32::MAX;
-
-/// A store file whose articles' details are read on demand.
-#[derive(Debug)]
-struct DiskFile {
-    path: PathBuf,
-    display: String,
-    format: Format,
-    fingerprint: Fingerprint,
-}
-
-#[derive(Debug, Default)]
-pub struct Library {
-    stores: Vec<StoreInfo>,
-    headlines: HeadlineTable,
-    /// Parallel to `headlines`: where each article's detail is.
-    places: Vec<Place>,
-    /// Details of articles parsed whole (small or unusual files).
-    in_memory: Vec<ArticleDetail>,
-    files: Vec<DiskFile>,
-    diagnostics: Vec<Diagnostic>,
-    /// Every article once, in runs that are each newest first when a file's index knew its
-    /// order: sorting this is a merge of the runs.
-    presorted: Vec<ArticleIndex>,
-}
-
-/// Ids already in each store while a library loads, for finding duplicates across a store's
-/// files. A store's set is built only when its second file comes, so a store of one file (the
-/// usual big one) never hashes its ids, and a folder of many files builds it once.
-#[derive(Default)]
-struct SeenIds {
-    /// Stores that already have a file.
-    filled: HashSet<StoreId>,
-    sets: std::collections::HashMap<StoreId, HashSet<String>>,
-}
+pub(crate) const IN_MEMORY: u32 = u32::MAX;
 
 /// Index of an article in a library, stable for the library's lifetime.
 pub type ArticleIndex = usize;
 
-/// What loading one file produced.
-enum Loaded {
-    Parsed(ParsedFile),
-    Indexed(IndexedFile, PathBuf, Fingerprint),
-    Failed(Diagnostic),
+/// A store file whose articles' details are read on demand.
+#[derive(Clone, Debug)]
+pub(crate) struct DiskFile {
+    pub path: PathBuf,
+    /// How messages name the file.
+    pub display: String,
+    pub format: Format,
+    /// The version of the file the library's places describe.
+    pub fingerprint: Fingerprint,
+}
+
+/// What one input file gave the library, so a reload can keep what did not change.
+#[derive(Clone, Debug)]
+pub(crate) struct FileRecord {
+    /// How the file is named in messages; with `path`, what a reload matches it by.
+    pub display: String,
+    pub path: Option<PathBuf>,
+    /// The version of the file that was read (None: it could not be read).
+    pub fingerprint: Option<Fingerprint>,
+    pub store: Option<StoreId>,
+    /// The articles it holds in the library (a contiguous run).
+    pub rows: Range<usize>,
+    /// The problems of the contents it holds, in `Library::diagnostics`.
+    pub diagnostics: Range<usize>,
+    /// Why reading it again failed, when its last good contents are kept (after
+    /// `diagnostics`).
+    pub failure: Range<usize>,
+    /// Its articles newest first, as positions in `rows`.
+    pub newest_first: Vec<u32>,
+    /// Whether reading it gave no contents worth keeping (an error, not just warnings).
+    pub failed: bool,
+}
+
+/// Finds an article by store and id without a copy of any id: the table holds article
+/// indices, hashed by (store, id) and compared against the headline table.
+#[derive(Clone, Default)]
+pub(crate) struct IdIndex {
+    table: HashTable<u32>,
+    hasher: DefaultHashBuilder,
+}
+
+impl std::fmt::Debug for IdIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "IdIndex({} ids)", self.table.len())
+    }
+}
+
+impl IdIndex {
+    fn hash(&self, store: StoreId, id: &str) -> u64 {
+        self.hasher.hash_one((store.0, id))
+    }
+
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            table: HashTable::with_capacity(capacity),
+            hasher: DefaultHashBuilder::default(),
+        }
+    }
+
+    pub fn find(&self, headlines: &HeadlineTable, store: StoreId, id: &str) -> Option<usize> {
+        let rows = headlines.rows();
+        self.table
+            .find(self.hash(store, id), |&i| {
+                let i = i as usize;
+                rows[i].store == store && headlines.id(i) == id
+            })
+            .map(|&i| i as usize)
+    }
+
+    /// Records article `index` of `headlines`; false (and nothing recorded) when its store
+    /// already has an article with its id.
+    pub fn insert(&mut self, headlines: &HeadlineTable, index: usize) -> bool {
+        let headline = headlines.get(index);
+        let hash = self.hash(headline.store, headline.id);
+        let rows = headlines.rows();
+        let hasher = &self.hasher;
+        let entry = self.table.entry(
+            hash,
+            |&i| {
+                let i = i as usize;
+                rows[i].store == headline.store && headlines.id(i) == headline.id
+            },
+            |&i| {
+                let i = i as usize;
+                hasher.hash_one((rows[i].store.0, headlines.id(i)))
+            },
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(vacant) => {
+                vacant.insert(u32::try_from(index).unwrap_or(u32::MAX));
+                true
+            }
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct Library {
+    pub(crate) stores: Vec<StoreInfo>,
+    pub(crate) headlines: HeadlineTable,
+    /// Parallel to `headlines`: where each article's detail is.
+    pub(crate) places: Vec<Place>,
+    /// Details of articles parsed whole (small or unusual files).
+    pub(crate) in_memory: Vec<ArticleDetail>,
+    pub(crate) files: Vec<DiskFile>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    /// What each input file gave, in load order.
+    pub(crate) records: Vec<FileRecord>,
+    /// Every article, newest first; undated last, each group in store order.
+    pub(crate) order: Vec<ArticleIndex>,
+    /// `rank[index]` is the position of article `index` in `order`.
+    pub(crate) rank: Vec<u32>,
+    pub(crate) ids: IdIndex,
 }
 
 impl Library {
-    /// Reads every source for reading: fast, bodies on disk.
-    pub fn load(sources: &[StoreSource]) -> Self {
-        Self::load_with(sources, LoadMode::Fast)
-    }
-
-    /// Like [`Self::load`], but every article read from a path in `names` (as the source names
-    /// it) goes into the store of that name, whatever its file says (`[[store]] name` in the
-    /// config file).
-    pub fn load_named(sources: &[StoreSource], names: &BTreeMap<PathBuf, String>) -> Self {
-        Self::load_full(
-            sources,
-            LoadMode::Fast,
-            crate::paths::cache_dir().as_deref(),
-            names,
-        )
-    }
-
-    /// Reads every source and checks every field of every article.
-    pub fn load_thorough(sources: &[StoreSource]) -> Self {
-        Self::load_with(sources, LoadMode::Thorough)
-    }
-
-    /// Reads every source, using the index cache in Herald's cache directory.
-    pub fn load_with(sources: &[StoreSource], mode: LoadMode) -> Self {
-        Self::load_cached(sources, mode, crate::paths::cache_dir().as_deref())
-    }
-
-    /// Reads every source; with a cache directory, big store files are indexed once and their
-    /// index reused while the file stays the same.
-    pub fn load_cached(
-        sources: &[StoreSource],
-        mode: LoadMode,
-        cache: Option<&std::path::Path>,
-    ) -> Self {
-        Self::load_full(sources, mode, cache, &BTreeMap::new())
-    }
-
-    /// Everything `load` can be asked: how thoroughly, which cache, which store names to force.
-    pub fn load_full(
-        sources: &[StoreSource],
-        mode: LoadMode,
-        cache: Option<&std::path::Path>,
-        names: &BTreeMap<PathBuf, String>,
-    ) -> Self {
-        Self::load_counted(sources, mode, cache, names, &Progress::default())
-    }
-
-    /// [`Self::load_full`], counting the articles read in `progress` as it goes, so another
-    /// thread can say how far a long load is.
-    pub fn load_counted(
-        sources: &[StoreSource],
-        mode: LoadMode,
-        cache: Option<&std::path::Path>,
-        names: &BTreeMap<PathBuf, String>,
-        progress: &Progress,
-    ) -> Self {
-        let mut inputs = Vec::new();
-        let mut diagnostics = Vec::new();
-        for source in sources {
-            let (mut files, problems) = read_source(source);
-            if let StoreSource::Path(path) = source
-                && let Some(name) = names.get(path)
-            {
-                for file in &mut files {
-                    file.store_name = Some(name.clone());
-                }
-            }
-            inputs.extend(files);
-            diagnostics.extend(problems);
-        }
-        let loaded = load_all(&inputs, mode, cache, progress);
-        let mut library = Self {
-            diagnostics,
-            ..Self::default()
-        };
-        let mut seen = SeenIds::default();
-        for (input, file) in inputs.iter().zip(loaded) {
-            match file {
-                Loaded::Parsed(parsed) => library.add_parsed(input, parsed, &mut seen),
-                Loaded::Indexed(indexed, path, fingerprint) => {
-                    library.add_indexed(input, indexed, path, fingerprint, &mut seen)
-                }
-                Loaded::Failed(diagnostic) => library.diagnostics.push(diagnostic),
-            }
-        }
-        library
-    }
-
-    fn add_parsed(&mut self, input: &FileInput, file: ParsedFile, seen: &mut SeenIds) {
-        self.diagnostics.extend(file.diagnostics);
-        if file.format.is_none() {
-            return;
-        }
-        let store = self.store_for(input, file.name);
-        seen.filled.insert(store);
-        let seen = seen.sets.entry(store).or_insert_with(|| self.ids_in(store));
-        for ParsedArticle {
-            line,
-            id,
-            title,
-            published,
-            breaking,
-            source,
-            detail,
-        } in file.articles
-        {
-            let headline = Headline {
-                store,
-                id: &id,
-                title: &title,
-                published,
-                breaking,
-                source: source.as_deref(),
-            };
-            if self.is_new(seen, headline, input, line) {
-                if self.headlines.push(headline).is_err() {
-                    self.too_big(input);
-                    return;
-                }
-                self.presorted.push(self.places.len());
-                let mut place = Place::new(
-                    Span {
-                        start: self.in_memory.len() as u64,
-                        len: 0,
-                    },
-                    BodyAt::Decode,
-                );
-                place.file = IN_MEMORY;
-                self.places.push(place);
-                self.in_memory.push(detail);
-            }
-        }
-    }
-
-    fn too_big(&mut self, input: &FileInput) {
-        self.diagnostics.push(Diagnostic::error(
-            &input.display,
-            "not opened: the library already holds 4 GiB of headlines, as much as Herald can",
-        ));
-    }
-
-    fn add_indexed(
-        &mut self,
-        input: &FileInput,
-        file: IndexedFile,
-        path: PathBuf,
-        fingerprint: Fingerprint,
-        seen: &mut SeenIds,
-    ) {
-        let store = self.store_for(input, file.name);
-        let file_number = u32::try_from(self.files.len()).unwrap_or(u32::MAX);
-        self.files.push(DiskFile {
-            path,
-            display: input.display.clone(),
-            format: file.format,
-            fingerprint,
-        });
-        let IndexedFile {
-            mut headlines,
-            mut places,
-            lines,
-            newest_first,
-            ..
-        } = file;
-        headlines.set_store(store);
-        for place in &mut places {
-            place.file = file_number;
-        }
-        let base = self.places.len();
-        // An index holds no duplicate ids (the fast path gives up on them), so a store seen for
-        // the first time needs no per-article check: that saves a hash and a copy of every id,
-        // and the index's buffers can be taken over whole.
-        if seen.filled.insert(store) {
-            if self.headlines.append(headlines, |_| true).is_err() {
-                return self.too_big(input);
-            }
-            self.presorted.extend(
-                newest_first
-                    .iter()
-                    .map(|&position| base + position as usize),
-            );
-            if self.places.is_empty() {
-                self.places = places;
-            } else {
-                self.places.extend(places);
-            }
-            return;
-        }
-        // Later files of a store are checked against the ids it already has; the set is built
-        // once, when the second file comes, and kept for the files after it.
-        let seen = seen.sets.entry(store).or_insert_with(|| self.ids_in(store));
-        let keep: Vec<bool> = (0..places.len())
-            .map(|i| {
-                let line = lines.get(i).map_or(0, |&line| line as usize);
-                self.is_new(seen, headlines.get(i), input, line)
-            })
-            .collect();
-        if self.headlines.append(headlines, |i| keep[i]).is_err() {
-            return self.too_big(input);
-        }
-        // Where each kept article lands in the library.
-        let mut landing = Vec::with_capacity(keep.len());
-        let mut next = base;
-        for &kept in &keep {
-            landing.push(next);
-            next += usize::from(kept);
-        }
-        self.presorted.extend(
-            newest_first
-                .iter()
-                .map(|&position| position as usize)
-                .filter(|&position| keep[position])
-                .map(|position| landing[position]),
-        );
-        self.places.extend(
-            places
-                .iter()
-                .zip(&keep)
-                .filter(|(_, kept)| **kept)
-                .map(|(place, _)| *place),
-        );
-    }
-
-    fn store_for(&mut self, input: &FileInput, name: Option<String>) -> StoreId {
-        let name = input
-            .store_name
-            .clone()
-            .or(name)
-            .unwrap_or_else(|| crate::text::sanitize_line(&input.fallback_name).into_owned());
-        self.store_named(&name, &input.display)
-    }
-
-    /// Ids already in `store` (from earlier files of the same store).
-    fn ids_in(&self, store: StoreId) -> HashSet<String> {
-        self.headlines
-            .iter()
-            .filter(|h| h.store == store)
-            .map(|h| h.id.to_owned())
-            .collect()
-    }
-
-    /// Records the id; a duplicate is reported and must be skipped.
-    fn is_new(
-        &mut self,
-        seen: &mut HashSet<String>,
-        headline: Headline<'_>,
-        input: &FileInput,
-        line: usize,
-    ) -> bool {
-        if seen.insert(headline.id.to_owned()) {
-            return true;
-        }
-        let mut warning = Diagnostic::warning(
-            &input.display,
-            format!(
-                "duplicate id {:?} in store {:?}: kept the first, skipped {:?}",
-                headline.id,
-                self.store(headline.store).name,
-                headline.title
-            ),
-        );
-        if line > 0 {
-            warning = warning.at_line(line);
-        }
-        self.diagnostics.push(warning);
-        false
-    }
-
-    fn store_named(&mut self, name: &str, origin: &str) -> StoreId {
-        let position = self
-            .stores
-            .iter()
-            .position(|s| s.name == name)
-            .unwrap_or_else(|| {
-                self.stores.push(StoreInfo {
-                    name: name.to_owned(),
-                    origins: Vec::new(),
-                });
-                self.stores.len() - 1
-            });
-        self.stores[position].origins.push(origin.to_owned());
-        StoreId(u32::try_from(position).unwrap_or(u32::MAX))
-    }
-
     pub fn stores(&self) -> &[StoreInfo] {
         &self.stores
     }
 
     pub fn store(&self, id: StoreId) -> &StoreInfo {
         &self.stores[id.index()]
+    }
+
+    /// The store of this name.
+    pub fn store_id(&self, name: &str) -> Option<StoreId> {
+        let position = self.stores.iter().position(|s| s.name == name)?;
+        u32::try_from(position).ok().map(StoreId)
     }
 
     /// Every headline, in library order.
@@ -387,46 +185,6 @@ impl Library {
         self.headlines.is_empty()
     }
 
-    /// The whole article. Its detail may be read from the store file; if that file changed or
-    /// vanished since it was loaded, the detail says so instead of showing something else.
-    pub fn article(&self, index: ArticleIndex) -> Article<'_> {
-        let headline = self.headlines.get(index);
-        let detail = match self.detail_in_memory(index) {
-            Some(detail) => Cow::Borrowed(detail),
-            None => {
-                let place = &self.places[index];
-                Cow::Owned(self.read_detail(place.file, place.span(), headline.id))
-            }
-        };
-        Article {
-            headline,
-            detail,
-            store: self.store(headline.store),
-        }
-    }
-
-    fn read_detail(&self, file: u32, span: Span, id: &str) -> ArticleDetail {
-        let file = &self.files[file as usize];
-        match read_span(file, span).and_then(|json| {
-            article_only(&json, file.format)
-                .filter(|article| article.id == id)
-                .ok_or_else(|| {
-                    std::io::Error::other(
-                        "the file changed since Herald loaded it; reload to see it as it is now",
-                    )
-                })
-        }) {
-            Ok(article) => article.detail,
-            Err(error) => ArticleDetail {
-                body: format!(
-                    "Herald could not read this article from {}: {error}.",
-                    file.display
-                ),
-                ..ArticleDetail::default()
-            },
-        }
-    }
-
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
@@ -444,33 +202,28 @@ impl Library {
     }
 
     /// Every article, newest first; undated articles last, each group in store order.
-    pub fn newest_first(&self) -> Vec<ArticleIndex> {
-        // The index breaks ties, so equal dates keep store order. The sort is the stable one
-        // because it finds runs already in order (each indexed file's, as its index sorted it)
-        // and merges them instead of sorting them again.
-        let rows = self.headlines.rows();
-        let mut keyed: Vec<(std::cmp::Reverse<Option<i64>>, ArticleIndex)> = self
-            .presorted
-            .iter()
-            .map(|&i| (std::cmp::Reverse(rows[i].published().map(|d| d.instant)), i))
-            .collect();
-        keyed.sort();
-        keyed.into_iter().map(|(_, i)| i).collect()
+    pub fn newest_first(&self) -> &[ArticleIndex] {
+        &self.order
+    }
+
+    /// Where article `index` comes in [`Self::newest_first`].
+    pub fn rank(&self, index: ArticleIndex) -> usize {
+        self.rank.get(index).map_or(usize::MAX, |&r| r as usize)
     }
 
     /// Articles with this id, in any store (ids are unique only within a store).
     pub fn find_id(&self, id: &str) -> Vec<ArticleIndex> {
-        (0..self.headlines.len())
-            .filter(|&i| self.headlines.id(i) == id)
+        (0..self.stores.len())
+            .filter_map(|store| {
+                let store = StoreId(u32::try_from(store).ok()?);
+                self.ids.find(&self.headlines, store, id)
+            })
             .collect()
     }
 
     /// Looks an article up by store name and id, the key under which reader state is kept.
     pub fn find(&self, store: &str, id: &str) -> Option<ArticleIndex> {
-        let store = self.stores.iter().position(|s| s.name == store)?;
-        (0..self.headlines.len()).find(|&i| {
-            self.headlines.id(i) == id && self.headlines.rows()[i].store.index() == store
-        })
+        self.ids.find(&self.headlines, self.store_id(store)?, id)
     }
 
     /// How many articles each store holds, in store order.
@@ -482,6 +235,16 @@ impl Library {
             }
         }
         counts
+    }
+
+    /// Where article `index` is.
+    pub(crate) fn place(&self, index: ArticleIndex) -> &Place {
+        &self.places[index]
+    }
+
+    /// Store file `file` (a [`Place::file`]), when the article's detail is on disk.
+    pub(crate) fn disk_file(&self, file: u32) -> Option<&DiskFile> {
+        self.files.get(file as usize)
     }
 
     pub(crate) fn detail_in_memory(&self, index: ArticleIndex) -> Option<&ArticleDetail> {
@@ -521,98 +284,4 @@ pub(crate) struct DiskArticles {
     pub format: Format,
     /// In file order, with where each body is in its span.
     pub spans: Vec<(ArticleIndex, Span, BodyAt)>,
-}
-
-/// Reads one article's JSON from its file, checking first that the file is the one indexed.
-fn read_span(file: &DiskFile, span: Span) -> std::io::Result<String> {
-    if Fingerprint::of(&file.path)? != file.fingerprint {
-        return Err(std::io::Error::other(
-            "the file changed since Herald loaded it; reload to see it as it is now",
-        ));
-    }
-    let mut handle = std::fs::File::open(&file.path)?;
-    handle.seek(SeekFrom::Start(span.start))?;
-    let mut bytes = vec![0; span.len as usize];
-    handle.read_exact(&mut bytes)?;
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-/// Loads files on up to as many threads as the machine has cores, keeping input order.
-fn load_all(
-    inputs: &[FileInput],
-    mode: LoadMode,
-    cache: Option<&std::path::Path>,
-    progress: &Progress,
-) -> Vec<Loaded> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(inputs.len().max(1));
-    if threads <= 1 {
-        return inputs
-            .iter()
-            .map(|input| load_one(input, mode, cache, progress))
-            .collect();
-    }
-    let chunk = inputs.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs
-            .chunks(chunk)
-            .map(|files| {
-                scope.spawn(move || {
-                    files
-                        .iter()
-                        .map(|input| load_one(input, mode, cache, progress))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle.join() {
-                Ok(loaded) => loaded,
-                // Loading does not panic; if it ever did, re-raise rather than lose files silently.
-                Err(payload) => std::panic::resume_unwind(payload),
-            })
-            .collect()
-    })
-}
-
-fn load_one(
-    input: &FileInput,
-    mode: LoadMode,
-    cache: Option<&std::path::Path>,
-    progress: &Progress,
-) -> Loaded {
-    if let (Content::Disk(path), LoadMode::Fast) = (&input.content, mode) {
-        let fingerprint = Fingerprint::of(path);
-        let cache = cache.filter(|_| {
-            fingerprint
-                .as_ref()
-                .is_ok_and(|f| f.len >= super::store::cache::MIN_FILE_SIZE)
-        });
-        if let (Some(dir), Ok(fingerprint)) = (cache, &fingerprint)
-            && let Some(indexed) = super::store::cache::load(dir, path, *fingerprint)
-        {
-            progress.add(indexed.places.len());
-            return Loaded::Indexed(indexed, path.clone(), *fingerprint);
-        }
-        match index_file(path, input.kind, progress) {
-            Ok((indexed, fingerprint)) => {
-                if let Some(dir) = cache {
-                    super::store::cache::save(dir, path, fingerprint, &indexed);
-                }
-                return Loaded::Indexed(indexed, path.clone(), fingerprint);
-            }
-            Err(NotIndexed::Io(error)) => return Loaded::Failed(input.read_error(&error)),
-            Err(NotIndexed::Fallback) => {}
-        }
-    }
-    match input.read_all() {
-        Ok(bytes) => {
-            let parsed = parse_file(&input.display, &bytes, input.kind);
-            progress.add(parsed.articles.len());
-            Loaded::Parsed(parsed)
-        }
-        Err(diagnostic) => Loaded::Failed(diagnostic),
-    }
 }

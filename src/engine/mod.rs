@@ -1,8 +1,18 @@
-//! The engine every presenter sits on: store files read into a [`Library`], the reader's
-//! [`state`], [`search`], [`watch`]ing store files for changes, and choosing which [`stores`]
-//! to open.
+//! The engine every presenter sits on, bottom to top:
+//! - [`store`]: reading store files (native, JSON Feed, JSON Lines), indexes and their cache;
+//! - [`library`]: the stores in memory, as plain data; [`load`] builds one, and a reload
+//!   builds the next from it, reading only what changed;
+//! - [`stores`]: the one way to open stores (sources, names, cache), for every presenter;
+//! - [`article`]: an article as structured text, read from its store and laid out;
+//! - [`search`], [`state`] (read and starred marks), [`watch`] (store files changing);
+//! - [`runtime`]: where effects run, off the input thread, their results coming back as
+//!   [`runtime::Done`] values; [`opener`] starts the link opener.
 
+pub mod article;
 pub mod library;
+mod load;
+pub mod opener;
+pub mod runtime;
 pub mod search;
 pub mod state;
 pub mod store;
@@ -11,3 +21,4 @@ pub mod watch;
 
 pub use library::{ArticleIndex, Library, LoadMode};
 pub use store::Progress;
+pub use stores::Stores;

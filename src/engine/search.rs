@@ -8,12 +8,13 @@
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use aho_corasick::AhoCorasick;
 use memchr::memmem;
 
 use super::library::{ArticleIndex, DiskArticles, Library};
-use super::store::parse::body_only;
+use super::store::parse::{Format, body_only};
 use super::store::place::{BodyAt, Span};
 
 /// Bytes read per step: small enough to stay in the CPU's cache while it is scanned.
@@ -96,15 +97,53 @@ fn may_hide_ascii(raw: &[u8], word: &str) -> bool {
 
 /// For each article, whether its title or body contains every word (words already lower-case).
 pub fn matches(library: &Library, words: &[String]) -> Vec<bool> {
+    let never = AtomicBool::new(false);
+    matches_unless(library, words, &never, Threads::All).unwrap_or_default()
+}
+
+/// How many threads a search may take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Threads {
+    /// Every core: nothing else is waiting (a one-shot command).
+    All,
+    /// All but one core, which stays free for the keys (a search behind the reader).
+    Background,
+}
+
+impl Threads {
+    fn count(self) -> usize {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let count = match self {
+            Threads::All => cores,
+            Threads::Background => cores.saturating_sub(1),
+        };
+        count.clamp(1, 8)
+    }
+}
+
+/// Articles looked at between two checks of the cancel flag.
+const CHECK_EVERY: usize = 512;
+
+/// [`matches`], giving up (None) soon after `cancelled` is set: a new search or Esc stops the
+/// running one within a few hundred articles.
+pub fn matches_unless(
+    library: &Library,
+    words: &[String],
+    cancelled: &AtomicBool,
+    threads: Threads,
+) -> Option<Vec<bool>> {
     let mut result = vec![false; library.len()];
     let Some(prepared) = words
         .iter()
         .map(|w| Word::new(w))
         .collect::<Option<Vec<Word>>>()
     else {
-        return result;
+        return Some(result);
     };
     for (index, found) in result.iter_mut().enumerate() {
+        if index % CHECK_EVERY == 0 && cancelled.load(Ordering::Relaxed) {
+            return None;
+        }
         if let Some(detail) = library.detail_in_memory(index) {
             let title = library.headline(index).title;
             let mut body: Option<String> = None;
@@ -116,18 +155,16 @@ pub fn matches(library: &Library, words: &[String]) -> Vec<bool> {
             });
         }
     }
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let threads = threads.count();
     for file in library.disk_files() {
         let per_thread = file.spans.len().div_ceil(threads).max(1);
-        let found: Vec<Vec<(ArticleIndex, bool)>> = std::thread::scope(|scope| {
+        let found: Vec<Option<Vec<(ArticleIndex, bool)>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = file
                 .spans
                 .chunks(per_thread)
                 .map(|spans| {
                     let (file, prepared) = (&file, &prepared);
-                    scope.spawn(move || scan(library, file, spans, prepared))
+                    scope.spawn(move || scan(library, file, spans, prepared, cancelled))
                 })
                 .collect();
             handles
@@ -135,62 +172,86 @@ pub fn matches(library: &Library, words: &[String]) -> Vec<bool> {
                 .map(|h| h.join().unwrap_or_default())
                 .collect()
         });
-        for (index, matched) in found.into_iter().flatten() {
-            result[index] = matched;
+        for part in found {
+            for (index, matched) in part? {
+                result[index] = matched;
+            }
         }
     }
-    result
+    (!cancelled.load(Ordering::Relaxed)).then_some(result)
 }
 
 /// Scans one run of articles (contiguous in the file). An article that cannot be read matches
-/// on its title only.
+/// on its title only. None when cancelled.
 fn scan(
     library: &Library,
     file: &DiskArticles,
     spans: &[(ArticleIndex, Span, BodyAt)],
     words: &[Word],
-) -> Vec<(ArticleIndex, bool)> {
-    let mut reader = Blocks::open(file, spans).ok();
-    let mut missing: Vec<&Word> = Vec::with_capacity(words.len());
-    spans
-        .iter()
-        .map(|&(index, span, body)| {
-            let title = library.headline(index).title;
-            missing.clear();
-            missing.extend(words.iter().filter(|w| !w.in_title(title)));
-            if missing.is_empty() {
-                return (index, true);
-            }
-            let Some(raw) = reader.as_mut().and_then(|r| r.get(span)) else {
-                return (index, false);
-            };
-            let raw_body = match body {
-                BodyAt::None => return (index, false),
-                BodyAt::Raw { start, len } => raw.get(start as usize..(start + len) as usize),
-                BodyAt::Decode => None,
-            };
-            if let Some(raw_body) = raw_body {
-                let mut unsure = false;
-                for word in &missing {
-                    match word.in_raw_body(raw_body) {
-                        Some(false) => return (index, false),
-                        Some(true) => {}
-                        None => unsure = true,
-                    }
+    cancelled: &AtomicBool,
+) -> Option<Vec<(ArticleIndex, bool)>> {
+    let mut scanner = Scanner {
+        library,
+        format: file.format,
+        reader: Blocks::open(file, spans).ok(),
+        words,
+        missing: Vec::with_capacity(words.len()),
+    };
+    let mut found = Vec::with_capacity(spans.len());
+    for (n, &(index, span, body)) in spans.iter().enumerate() {
+        if n % CHECK_EVERY == 0 && cancelled.load(Ordering::Relaxed) {
+            return None;
+        }
+        found.push((index, scanner.matches(index, span, body)));
+    }
+    Some(found)
+}
+
+/// Answers for the articles of one run of a file, in file order.
+struct Scanner<'a> {
+    library: &'a Library,
+    format: Format,
+    reader: Option<Blocks>,
+    words: &'a [Word],
+    /// The words the title of the article at hand lacks.
+    missing: Vec<&'a Word>,
+}
+
+impl Scanner<'_> {
+    fn matches(&mut self, index: ArticleIndex, span: Span, body: BodyAt) -> bool {
+        let title = self.library.headline(index).title;
+        self.missing.clear();
+        self.missing
+            .extend(self.words.iter().filter(|w| !w.in_title(title)));
+        if self.missing.is_empty() {
+            return true;
+        }
+        let Some(raw) = self.reader.as_mut().and_then(|r| r.get(span)) else {
+            return false;
+        };
+        let raw_body = match body {
+            BodyAt::None => return false,
+            BodyAt::Raw { start, len } => raw.get(start as usize..(start + len) as usize),
+            BodyAt::Decode => None,
+        };
+        if let Some(raw_body) = raw_body {
+            let mut unsure = false;
+            for word in &self.missing {
+                match word.in_raw_body(raw_body) {
+                    Some(false) => return false,
+                    Some(true) => {}
+                    None => unsure = true,
                 }
-                if !unsure {
-                    return (index, true);
-                }
             }
-            let body = body_only(&String::from_utf8_lossy(raw), file.format)
-                .unwrap_or_default()
-                .to_lowercase();
-            (
-                index,
-                missing.iter().all(|w| body.contains(w.text.as_str())),
-            )
-        })
-        .collect()
+            if !unsure {
+                return true;
+            }
+        }
+        let body = body_only(&String::from_utf8_lossy(raw), self.format)
+            .unwrap_or_default()
+            .to_lowercase();
+        self.missing.iter().all(|w| body.contains(w.text.as_str()))
+    }
 }
 
 /// Reads a file forward in blocks and hands out the bytes of each span in turn.
@@ -246,6 +307,7 @@ impl Blocks {
 mod tests {
     use super::*;
     use crate::engine::store::StoreSource;
+    use crate::engine::{LoadMode, Progress, Stores};
 
     fn store(dir: &tempfile::TempDir, name: &str, text: &str) -> StoreSource {
         let path = dir.path().join(name);
@@ -275,12 +337,13 @@ mod tests {
             r#"{"id": "e", "title": "Hidden", "url": "https://example.org/harbour-zürich", "body": "No match here."}"#,
         ];
         let text = lines.join("\n") + "\n";
-        let on_disk = Library::load(&[store(&dir, "news.jsonl", &text)]);
+        let on_disk = Stores::new(vec![store(&dir, "news.jsonl", &text)]).open();
         assert!(
             on_disk.detail_in_memory(0).is_none(),
             "the fast path keeps bodies on disk"
         );
-        let in_memory = Library::load_thorough(&[store(&dir, "copy.jsonl", &text)]);
+        let in_memory = Stores::new(vec![store(&dir, "copy.jsonl", &text)])
+            .load(LoadMode::Thorough, &Progress::default());
         assert!(in_memory.detail_in_memory(0).is_some());
         for (query, expected) in [
             ("harbour", vec!["a", "b", "d"]),
@@ -309,9 +372,10 @@ mod tests {
             r#"{"id": "e", "title": "Five"}"#,
         ];
         let text = lines.join("\n") + "\n";
-        let on_disk = Library::load(&[store(&dir, "escapes.jsonl", &text)]);
+        let on_disk = Stores::new(vec![store(&dir, "escapes.jsonl", &text)]).open();
         assert!(on_disk.detail_in_memory(0).is_none());
-        let in_memory = Library::load_thorough(&[store(&dir, "copy.jsonl", &text)]);
+        let in_memory = Stores::new(vec![store(&dir, "copy.jsonl", &text)])
+            .load(LoadMode::Thorough, &Progress::default());
         for (query, expected) in [
             ("news", vec![]),
             ("ews", vec!["a"]),

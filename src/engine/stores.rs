@@ -1,61 +1,189 @@
-//! Deciding which stores to open when the user named none.
+//! The stores a reader opened, as one value: where they are, the names the config gives
+//! them, and the index cache. Every presenter (the reader, plain mode, `list`/`show`/`check`,
+//! `state compact`) loads and reloads through it, so they all see the same stores by the
+//! same names.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::config::LoadedConfig;
-use crate::engine::store::StoreSource;
+use super::library::{ArticleIndex, Library, LoadMode};
+use super::store::Progress;
+use super::store::diagnostic::{Diagnostic, Severity};
+use super::store::source::{FileInput, StoreSource, read_source};
 
-/// The stores to open and, when Herald fell back to its built-in sample, a note saying so.
-pub struct Selection {
-    pub sources: Vec<StoreSource>,
-    /// Store names the config file gives to some of `sources` (`[[store]] name`).
-    pub names: BTreeMap<PathBuf, String>,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stores {
+    sources: Vec<StoreSource>,
+    /// Store names from the config file (`[[store]] name`), by the path given there: every
+    /// article read from that path is in the store of that name.
+    names: BTreeMap<PathBuf, String>,
+    /// Where big files' indexes are kept between runs (None: not kept).
+    cache: Option<PathBuf>,
+}
+
+/// A fresh load of the same stores, and what changed since the last one.
+#[derive(Debug)]
+pub struct Reloaded {
+    pub library: Library,
+    /// Errors that were not there before, worded for the user.
+    pub problems: Vec<String>,
+    /// Breaking articles the previous library did not have, newest first.
+    pub arrivals: Vec<ArticleIndex>,
+}
+
+/// Which stores to open, and a note for the user when Herald fell back to its sample.
+pub struct Chosen {
+    pub stores: Stores,
     pub note: Option<String>,
 }
 
-/// Stores named on the command line win; then the config file's list; then the `stores/` folder
-/// in the data directory when it exists; then the sample data built into the binary.
-pub fn choose_sources(named: &[PathBuf], config: &LoadedConfig) -> Selection {
-    if !named.is_empty() {
-        return Selection {
-            sources: named.iter().cloned().map(StoreSource::Path).collect(),
+impl Stores {
+    /// `sources`, with the index cache in Herald's cache folder and no names given.
+    pub fn new(sources: Vec<StoreSource>) -> Self {
+        Self {
+            sources,
             names: BTreeMap::new(),
-            note: None,
-        };
+            cache: crate::paths::cache_dir(),
+        }
     }
-    if !config.config.stores.is_empty() {
-        return Selection {
-            sources: config
-                .config
-                .stores
-                .iter()
-                .cloned()
-                .map(StoreSource::Path)
-                .collect(),
-            names: config.config.store_names.clone(),
-            note: None,
-        };
+
+    /// The sample data built into Herald.
+    pub fn sample() -> Self {
+        Self::new(vec![StoreSource::Embedded])
     }
-    let stores_dir = crate::paths::default_stores_dir();
-    if let Some(dir) = stores_dir.as_ref().filter(|d| d.is_dir()) {
-        return Selection {
-            sources: vec![StoreSource::Path(dir.clone())],
-            names: BTreeMap::new(),
-            note: None,
-        };
+
+    #[must_use]
+    pub fn with_names(mut self, names: BTreeMap<PathBuf, String>) -> Self {
+        self.names = names;
+        self
     }
-    let where_ = stores_dir.map_or_else(
-        || "the stores/ folder of Herald's data directory".to_owned(),
-        |d| crate::engine::store::source::display_path(&d),
-    );
-    Selection {
-        sources: vec![StoreSource::Embedded],
-        names: BTreeMap::new(),
-        note: Some(format!(
-            "No stores given: showing the sample data built into Herald. To read your own, \
-             name them (herald PATH...), put .json or .jsonl files in {where_}, \
-             or list them as `stores = [...]` in the config file."
-        )),
+
+    #[must_use]
+    pub fn with_cache(mut self, cache: Option<PathBuf>) -> Self {
+        self.cache = cache;
+        self
     }
+
+    /// Stores named on the command line win; then the config file's list (with its names);
+    /// then the `stores/` folder in the data directory when it exists; then the sample data
+    /// built into the binary, with a note saying so.
+    pub fn choose(
+        named: &[PathBuf],
+        configured: &[PathBuf],
+        names: &BTreeMap<PathBuf, String>,
+    ) -> Chosen {
+        let paths = |paths: &[PathBuf]| paths.iter().cloned().map(StoreSource::Path).collect();
+        if !named.is_empty() {
+            return Chosen {
+                stores: Self::new(paths(named)),
+                note: None,
+            };
+        }
+        if !configured.is_empty() {
+            return Chosen {
+                stores: Self::new(paths(configured)).with_names(names.clone()),
+                note: None,
+            };
+        }
+        let stores_dir = crate::paths::default_stores_dir();
+        if let Some(dir) = stores_dir.as_ref().filter(|d| d.is_dir()) {
+            return Chosen {
+                stores: Self::new(vec![StoreSource::Path(dir.clone())]),
+                note: None,
+            };
+        }
+        let where_ = stores_dir.map_or_else(
+            || "the stores/ folder of Herald's data directory".to_owned(),
+            |d| super::store::source::display_path(&d),
+        );
+        Chosen {
+            stores: Self::sample(),
+            note: Some(format!(
+                "No stores given: showing the sample data built into Herald. To read your own, \
+                 name them (herald PATH...), put .json or .jsonl files in {where_}, \
+                 or list them as `stores = [...]` in the config file."
+            )),
+        }
+    }
+
+    pub fn sources(&self) -> &[StoreSource] {
+        &self.sources
+    }
+
+    /// Whether these are only the sample built into Herald.
+    pub fn is_sample(&self) -> bool {
+        self.sources.iter().all(|s| *s == StoreSource::Embedded)
+    }
+
+    /// Every file of every source, named as the config says, and the sources' own problems.
+    fn inputs(&self) -> (Vec<FileInput>, Vec<Diagnostic>) {
+        let mut inputs = Vec::new();
+        let mut problems = Vec::new();
+        for source in &self.sources {
+            let (mut files, trouble) = read_source(source);
+            if let StoreSource::Path(path) = source
+                && let Some(name) = self.names.get(path)
+            {
+                for file in &mut files {
+                    file.store_name = Some(name.clone());
+                }
+            }
+            inputs.extend(files);
+            problems.extend(trouble);
+        }
+        (inputs, problems)
+    }
+
+    /// Reads every store, counting the articles read in `progress` as it goes (another thread
+    /// can say how far a long load is).
+    pub fn load(&self, mode: LoadMode, progress: &Progress) -> Library {
+        let (inputs, problems) = self.inputs();
+        super::load::load(&inputs, problems, mode, self.cache.as_deref(), progress)
+    }
+
+    /// Reads every store for reading, with no one watching the count.
+    pub fn open(&self) -> Library {
+        self.load(LoadMode::Fast, &Progress::default())
+    }
+
+    /// Reads the stores again after a change, keeping what did not change from `previous`.
+    pub fn reload(&self, previous: &Library, progress: &Progress) -> Reloaded {
+        let (inputs, problems) = self.inputs();
+        let library =
+            super::load::reload(previous, &inputs, problems, self.cache.as_deref(), progress);
+        let known: std::collections::HashSet<String> =
+            errors(previous).map(ToString::to_string).collect();
+        let problems = errors(&library)
+            .map(ToString::to_string)
+            .filter(|error| !known.contains(error))
+            .collect();
+        let arrivals = arrivals(previous, &library);
+        Reloaded {
+            library,
+            problems,
+            arrivals,
+        }
+    }
+}
+
+fn errors(library: &Library) -> impl Iterator<Item = &Diagnostic> {
+    library
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+}
+
+/// Breaking articles of `new` that `old` did not have, newest first: one lookup each.
+pub fn arrivals(old: &Library, new: &Library) -> Vec<ArticleIndex> {
+    new.newest_first()
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let headline = new.headline(i);
+            headline.breaking
+                && old
+                    .find(&new.store(headline.store).name, headline.id)
+                    .is_none()
+        })
+        .collect()
 }

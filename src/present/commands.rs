@@ -4,8 +4,9 @@
 use std::io::{self, Write};
 
 use crate::engine::Library;
-use crate::engine::store::Article;
-use crate::text::{display_width, wrap_body};
+use crate::engine::article::layout::lay_out;
+use crate::engine::article::{Flavor, read};
+use crate::text::display_width;
 
 /// Pads `text` with spaces to `width` columns (display width, not chars).
 fn pad(text: &str, width: usize) -> String {
@@ -22,7 +23,7 @@ pub fn list(library: &Library, out: &mut impl Write) -> io::Result<()> {
         .map(|s| display_width(&s.name))
         .max()
         .unwrap_or(0);
-    for index in library.newest_first() {
+    for &index in library.newest_first() {
         let headline = library.headline(index);
         let date = headline
             .published
@@ -38,39 +39,6 @@ pub fn list(library: &Library, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Text lines of one article, for `herald show` and plain mode: banner, title, dateline, body,
-/// link. `banner` is the words for a breaking article (`BREAKING NEWS`, `Breaking news.`).
-pub fn article_lines(article: &Article<'_>, width: usize, banner: &str) -> Vec<String> {
-    let mut lines = Vec::new();
-    if article.headline.breaking {
-        lines.push(banner.to_owned());
-    }
-    lines.extend(wrap_body(article.headline.title, width));
-    let mut dateline = article.dateline_parts();
-    if article.headline.published.is_none() {
-        dateline.insert(0, "Undated".to_owned());
-    }
-    lines.push(dateline.join(", "));
-    if let Some(updated) = article.detail.updated {
-        lines.push(format!("Updated {}", updated.iso_date()));
-    }
-    lines.push(String::new());
-    if article.detail.body.is_empty() {
-        if let Some(summary) = &article.detail.summary {
-            lines.extend(wrap_body(summary, width));
-        } else {
-            lines.push("(This article has no text.)".to_owned());
-        }
-    } else {
-        lines.extend(wrap_body(&article.detail.body, width));
-    }
-    if let Some(url) = &article.detail.url {
-        lines.push(String::new());
-        lines.push(format!("Link: {url}"));
-    }
-    lines
-}
-
 /// `herald show`: prints the article, or says which ids are close when none matches.
 pub fn show(
     library: &Library,
@@ -83,7 +51,7 @@ pub fn show(
     let matches: Vec<_> = library
         .find_id(id)
         .into_iter()
-        .filter(|&i| store.is_none_or(|name| library.article(i).store.name == name))
+        .filter(|&i| store.is_none_or(|name| library.store(library.headline(i).store).name == name))
         .collect();
     let Some(&first) = matches.first() else {
         let scope = store
@@ -98,7 +66,7 @@ pub fn show(
     if matches.len() > 1 {
         let names: Vec<_> = matches
             .iter()
-            .map(|&i| format!("{:?}", library.article(i).store.name))
+            .map(|&i| format!("{:?}", library.store(library.headline(i).store).name))
             .collect();
         writeln!(
             err,
@@ -107,8 +75,9 @@ pub fn show(
             names.join(", ")
         )?;
     }
-    for line in article_lines(&library.article(first), width, "BREAKING NEWS") {
-        writeln!(out, "{line}")?;
+    let text = read::text(library, first);
+    for line in lay_out(&text, width, Flavor::Print).iter() {
+        writeln!(out, "{}", line.text)?;
     }
     Ok(true)
 }
@@ -124,7 +93,7 @@ pub fn compact_state(library: &Library, out: &mut impl Write) -> io::Result<bool
         )?;
         return Ok(false);
     }
-    let Some(path) = crate::engine::state::ReaderState::default_path() else {
+    let Some(path) = crate::engine::state::file::default_path() else {
         writeln!(
             out,
             "herald: there is no data folder, so there is no state to compact"

@@ -1,6 +1,7 @@
 //! Text handling shared by every output: sanitising untrusted store text, dates, and layout by
 //! display width. Nothing here knows about terminals or widgets.
 
+pub mod blocks;
 pub mod date;
 pub mod html;
 pub mod sanitize;

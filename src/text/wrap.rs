@@ -51,39 +51,68 @@ fn starts_list_item(line: &str) -> bool {
 /// Wraps one paragraph to `width` columns. Words longer than the width are broken, so no line
 /// is ever wider than `width` (widths below [`MIN_WRAP_WIDTH`] are raised to it).
 pub fn wrap_paragraph(paragraph: &str, width: usize) -> Vec<String> {
+    wrap_ranges(paragraph, width)
+        .into_iter()
+        .map(|range| paragraph[range].to_owned())
+        .collect()
+}
+
+/// Where [`wrap_paragraph`]'s lines are in `paragraph`: a byte range per line (the spaces at
+/// the break are left out), so a caller can carry styles over to the lines it lays out.
+pub fn wrap_ranges(paragraph: &str, width: usize) -> Vec<std::ops::Range<usize>> {
     let width = width.max(MIN_WRAP_WIDTH);
     let options = textwrap::Options::new(width)
         .break_words(true)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    let mut lines = Vec::new();
+    let mut ranges = Vec::new();
+    // Where the next line can start: textwrap's lines are slices of its input, in order.
+    let mut cursor = 0;
     for line in textwrap::wrap(paragraph, options) {
+        let start = match &line {
+            std::borrow::Cow::Borrowed(slice) => {
+                (slice.as_ptr() as usize).saturating_sub(paragraph.as_ptr() as usize)
+            }
+            // Not expected with these options; find the text instead.
+            std::borrow::Cow::Owned(text) => paragraph[cursor..]
+                .find(text.as_str())
+                .map_or(cursor, |at| cursor + at),
+        };
+        let start = start.clamp(cursor, paragraph.len());
+        let end = (start + line.len()).min(paragraph.len());
+        cursor = end;
+        let text = &paragraph[start..end];
         // textwrap can overshoot when a word is glued to a wide character it may break before
         // (found by fuzzing: "*䆘:-**…"); cut such lines by columns so the promise holds.
-        if display_width(&line) <= width {
-            lines.push(line.into_owned());
+        if display_width(text) <= width {
+            ranges.push(start..end);
         } else {
-            lines.extend(split_by_columns(line.trim_end(), width));
+            let trimmed = text.trim_end();
+            ranges.extend(
+                column_ranges(trimmed, width)
+                    .into_iter()
+                    .map(|r| start + r.start..start + r.end),
+            );
         }
     }
-    lines
+    ranges
 }
 
-/// Cuts `text` into pieces of at most `width` columns, between characters. Widths are measured
-/// on the whole piece, as everywhere else: a string's width is not always the sum of its
-/// characters' widths (some sequences render narrower or wider together).
-fn split_by_columns(text: &str, width: usize) -> Vec<String> {
+/// Cuts `text` into pieces of at most `width` columns, between characters, as byte ranges.
+/// Widths are measured on the whole piece, as everywhere else: a string's width is not always
+/// the sum of its characters' widths (some sequences render narrower or wider together).
+pub fn column_ranges(text: &str, width: usize) -> Vec<std::ops::Range<usize>> {
+    let width = width.max(MIN_WRAP_WIDTH);
     let mut pieces = Vec::new();
-    let mut current = String::new();
-    for c in text.chars() {
-        current.push(c);
-        if display_width(&current) > width && current.chars().count() > 1 {
-            current.pop();
-            pieces.push(std::mem::take(&mut current));
-            current.push(c);
+    let mut start = 0;
+    for (at, c) in text.char_indices() {
+        let end = at + c.len_utf8();
+        if display_width(&text[start..end]) > width && at > start {
+            pieces.push(start..at);
+            start = at;
         }
     }
-    if !current.is_empty() {
-        pieces.push(current);
+    if start < text.len() {
+        pieces.push(start..text.len());
     }
     pieces
 }
@@ -179,6 +208,23 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn ranges_point_at_the_wrapped_lines_and_cut_long_words_by_columns() {
+        let text = "one two  three Supercalifragilistic 東京都の図書館";
+        for width in [MIN_WRAP_WIDTH, 5, 8, 12, 80] {
+            let ranges = wrap_ranges(text, width);
+            let lines = wrap_paragraph(text, width);
+            let sliced: Vec<&str> = ranges.iter().map(|r| &text[r.clone()]).collect();
+            assert_eq!(sliced, lines, "width {width}");
+            assert!(ranges.windows(2).all(|w| w[0].end <= w[1].start));
+        }
+        let pieces: Vec<&str> = column_ranges("abcdefg東京", 3)
+            .into_iter()
+            .map(|r| &"abcdefg東京"[r])
+            .collect();
+        assert_eq!(pieces, ["abc", "def", "g東", "京"]);
     }
 
     #[test]

@@ -92,12 +92,17 @@ fn rss2_import_creates_a_store_that_list_and_show_read() {
     assert_eq!(ferry["breaking"], true);
     assert_eq!(ferry["author"], "Mara Lind");
     assert_eq!(ferry["published"], "2024-03-02T17:15:00Z");
+    // The body is plain text; the link (and any other structure) is kept in `html`.
     let body = ferry["body"].as_str().unwrap();
-    assert!(!body.contains("<p>"), "{body}");
-    assert!(body.contains("\n\n"), "paragraphs kept: {body}");
     assert!(
-        body.contains("https://example.org/gazette/ferry-times"),
+        !body.contains("<p>") && !body.contains("https://"),
         "{body}"
+    );
+    assert!(body.contains("\n\n"), "paragraphs kept: {body}");
+    let html = ferry["html"].as_str().unwrap();
+    assert!(
+        html.contains("<a href=\"https://example.org/gazette/ferry-times\">"),
+        "{html}"
     );
 
     let list = sandbox.herald(&["list", &sandbox.store()]);
@@ -116,6 +121,15 @@ fn rss2_import_creates_a_store_that_list_and_show_read() {
         show.stdout
     );
     assert!(show.stdout.contains("three weeks"), "{}", show.stdout);
+    // The link is marked where it is in the text and listed, numbered, at the end.
+    assert!(
+        show.stdout.contains("harbour website[1]")
+            && show
+                .stdout
+                .contains("Links:\n[1] https://example.org/gazette/ferry-times"),
+        "{}",
+        show.stdout
+    );
     let check = sandbox.herald(&["check", &sandbox.store()]);
     assert_eq!(check.code, 0, "{}", check.stdout);
 }
@@ -147,9 +161,12 @@ fn rss1_atom_and_json_feed_import_into_one_store() {
         "Amateur astronomers photograph a rare double tail."
     );
     let body = comet["body"].as_str().unwrap();
+    assert!(body.contains("- one of dust\n- one of gas"), "{body}");
+    let html = comet["html"].as_str().unwrap();
     assert!(
-        body.contains("one of dust") && body.contains("lumen-paper"),
-        "{body}"
+        html.contains("<ul><li>one of dust</li><li>one of gas</li></ul>")
+            && html.contains("lumen-paper"),
+        "{html}"
     );
     let uploads = &store["articles"][3];
     assert_eq!(uploads["breaking"], true, "a breaking tag counts");

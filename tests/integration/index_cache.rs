@@ -3,9 +3,17 @@
 
 use std::path::{Path, PathBuf};
 
+use herald::engine::article::read;
 use herald::engine::store::StoreSource;
 use herald::engine::store::cache::{MIN_FILE_SIZE, entry_path};
-use herald::engine::{Library, LoadMode};
+use herald::engine::{Library, LoadMode, Progress, Stores};
+
+/// Loads `sources` with the index cache in `cache` (or none).
+fn load_from(sources: &[StoreSource], mode: LoadMode, cache: Option<&Path>) -> Library {
+    Stores::new(sources.to_vec())
+        .with_cache(cache.map(Path::to_path_buf))
+        .load(mode, &Progress::default())
+}
 
 struct Fixture {
     _dir: tempfile::TempDir,
@@ -41,7 +49,7 @@ fn fixture() -> Fixture {
 }
 
 fn load(f: &Fixture) -> Library {
-    Library::load_cached(
+    load_from(
         &[StoreSource::Path(f.store.clone())],
         LoadMode::Fast,
         Some(&f.cache),
@@ -69,8 +77,11 @@ fn a_valid_entry_gives_the_same_library_as_parsing() {
         "a valid entry is read, not rebuilt and rewritten"
     );
     assert!(cached.headlines().eq(parsed.headlines()));
-    assert_eq!(cached.article(5).detail.body, parsed.article(5).detail.body);
-    assert!(cached.article(5).detail.body.ends_with("first"));
+    assert_eq!(
+        read::article(&cached, 5).detail.body,
+        read::article(&parsed, 5).detail.body
+    );
+    assert!(read::article(&cached, 5).detail.body.ends_with("first"));
 }
 
 /// Entries are replaced by rename, so a rewritten entry has a new inode.
@@ -87,7 +98,7 @@ fn a_stale_entry_is_rebuilt() {
     let library = load(&f);
     assert_eq!(library.len(), 250);
     assert!(titles(&library).iter().all(|t| t.starts_with("second")));
-    assert!(library.article(3).detail.body.ends_with("second"));
+    assert!(read::article(&library, 3).detail.body.ends_with("second"));
 }
 
 #[test]
@@ -132,7 +143,7 @@ fn an_article_read_after_the_store_changed_says_so_instead_of_showing_another() 
     let f = fixture();
     let library = load(&f);
     write_store(&f.store, "third", 200);
-    let detail = library.article(7).detail;
+    let detail = read::article(&library, 7).detail;
     assert!(
         detail.body.contains("changed since Herald loaded it"),
         "{}",
@@ -155,16 +166,16 @@ fn newest_first_is_the_same_from_an_index_its_cache_and_a_full_parse() {
     let order_of = |library: &Library| -> Vec<(String, Option<String>)> {
         library
             .newest_first()
-            .into_iter()
-            .map(|i| {
+            .iter()
+            .map(|&i| {
                 let h = library.headline(i);
                 (h.title.to_owned(), h.published.map(|d| d.iso_date()))
             })
             .collect()
     };
-    let indexed = Library::load_cached(&sources, LoadMode::Fast, Some(&cache));
-    let cached = Library::load_cached(&sources, LoadMode::Fast, Some(&cache));
-    let parsed = Library::load_cached(&sources, LoadMode::Thorough, None);
+    let indexed = load_from(&sources, LoadMode::Fast, Some(&cache));
+    let cached = load_from(&sources, LoadMode::Fast, Some(&cache));
+    let parsed = load_from(&sources, LoadMode::Thorough, None);
     assert_eq!(indexed.len(), 260);
     assert_eq!(order_of(&indexed), order_of(&parsed));
     assert_eq!(order_of(&cached), order_of(&parsed));
@@ -191,7 +202,7 @@ fn duplicates_across_many_files_of_a_store_are_each_reported_once() {
         r#"[{"id": "a1", "title": "T"}, {"id": "a3", "title": "T"}, {"id": "a4", "title": "T", "published": "soon"}]"#,
     )
     .unwrap();
-    let library = Library::load_cached(&[StoreSource::Path(folder)], LoadMode::Fast, None);
+    let library = load_from(&[StoreSource::Path(folder)], LoadMode::Fast, None);
     let mut ids: Vec<&str> = library.headlines().map(|h| h.id).collect();
     ids.sort_unstable();
     assert_eq!(ids, ["a1", "a2", "a3", "a4"]);

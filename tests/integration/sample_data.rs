@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use herald::engine::Library;
 use herald::engine::store::{SAMPLE_FILES, StoreSource};
 
 fn root() -> &'static Path {
@@ -33,7 +32,9 @@ fn the_built_in_sample_is_the_sample_data_folder() {
 
 #[test]
 fn the_sample_covers_what_the_reader_must_show() {
-    let library = Library::load(&[StoreSource::Path(root().join("sample-data"))]);
+    let library = herald::engine::Stores::new(vec![StoreSource::Path(root().join("sample-data"))])
+        .with_cache(None)
+        .open();
     assert!(
         library.diagnostics().is_empty(),
         "{:?}",
@@ -41,7 +42,7 @@ fn the_sample_covers_what_the_reader_must_show() {
     );
     assert!(library.len() >= 41, "{} articles", library.len());
     assert!(library.stores().len() >= 4);
-    let first = library.article(0);
+    let first = herald::engine::article::read::article(&library, 0);
     assert_eq!(
         first.headline.title,
         "Russian Foreign Minister Arrives in North Korea"
@@ -69,7 +70,12 @@ fn the_sample_covers_what_the_reader_must_show() {
         "a very long title"
     );
     let all_text: String = (0..library.len())
-        .map(|i| library.article(i).detail.body.clone())
+        .map(|i| {
+            herald::engine::article::read::article(&library, i)
+                .detail
+                .body
+                .clone()
+        })
         .collect();
     for (what, found) in [
         ("accents", all_text.contains('ü') || all_text.contains('ã')),

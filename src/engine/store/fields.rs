@@ -34,6 +34,8 @@ pub struct RawArticle<'a> {
     #[serde(borrow, default)]
     pub body: Raw<'a>,
     #[serde(borrow, default)]
+    pub html: Raw<'a>,
+    #[serde(borrow, default)]
     pub tags: Raw<'a>,
     #[serde(borrow, default)]
     pub breaking: Raw<'a>,

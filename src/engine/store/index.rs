@@ -159,6 +159,38 @@ pub(crate) fn index_file(
     Ok((file, before))
 }
 
+/// Indexes the lines of a JSON Lines file from byte `from` (the start of a line) to its end:
+/// what a file that only grew gained since it was indexed up to `from`. Line numbers are not
+/// known (the lines before were not counted).
+pub(crate) fn index_tail(
+    path: &Path,
+    from: u64,
+    progress: &Progress,
+) -> Result<(IndexedFile, Fingerprint), NotIndexed> {
+    let before = Fingerprint::of(path)?;
+    let part = index_line_range(path, from, before.len, progress)?;
+    if Fingerprint::of(path)? != before {
+        return Err(NotIndexed::Fallback);
+    }
+    let mut ids = HashSet::with_capacity(part.places.len());
+    if !(0..part.headlines.len()).all(|i| ids.insert(part.headlines.id(i))) {
+        return Err(NotIndexed::Fallback);
+    }
+    drop(ids);
+    let newest_first = part.headlines.newest_first();
+    Ok((
+        IndexedFile {
+            format: Format::JsonLines,
+            name: None,
+            headlines: part.headlines,
+            places: part.places,
+            lines: Vec::new(),
+            newest_first,
+        },
+        before,
+    ))
+}
+
 fn span(start: u64, len: usize) -> Result<Span, GiveUp> {
     Ok(Span {
         start,

@@ -43,6 +43,9 @@ pub struct ArticleDetail {
     pub summary: Option<String>,
     /// Plain text; paragraphs separated by a blank line.
     pub body: String,
+    /// The same text with its structure (headings, quotes, lists, emphasis, links), as HTML:
+    /// a native store's `html` or a JSON Feed's `content_html`. Sanitised when it is read.
+    pub html: Option<String>,
     pub tags: Vec<String>,
 }
 

@@ -8,7 +8,8 @@ use super::diagnostic::{Diagnostic, Locator, Position};
 use super::fields::{self, Raw, RawArticle, kind_of, without_position};
 use super::model::{ArticleDetail, ParsedArticle};
 use super::place::BodyAt;
-use crate::text::{html::html_to_text, sanitize_line, sanitize_text};
+use crate::text::html::to_plain_text;
+use crate::text::sanitize_line;
 
 /// How a file's content is laid out, chosen by its extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -406,6 +407,7 @@ fn parse_native_article(json: &str) -> Result<Accepted, ArticleProblem> {
         body: warnings
             .keep(fields::text_field(raw.body, "body"))
             .unwrap_or_default(),
+        html: warnings.keep(fields::text_field(raw.html, "html")),
         tags: Vec::new(),
     };
     Ok(Accepted {
@@ -469,6 +471,7 @@ fn headline_fields(json: &str) -> Option<(RawArticle<'_>, BodyAt)> {
             "section" => (1 << 9, None),
             "author" => (1 << 10, None),
             "summary" => (1 << 11, None),
+            "html" => (1 << 12, None),
             _ => return Some(()),
         };
         if seen & bit != 0 {
@@ -629,18 +632,21 @@ fn feed_id(raw: Raw<'_>) -> Result<String, String> {
 struct FeedText {
     summary: Option<String>,
     body: String,
+    html: Option<String>,
 }
 
 fn feed_text(raw: &RawFeedItem<'_>, warnings: &mut Warnings) -> FeedText {
     let summary = warnings.keep(fields::text_field(raw.summary, "summary"));
+    let html = warnings.keep(fields::text_field(raw.content_html, "content_html"));
     let body = match warnings.keep(fields::text_field(raw.content_text, "content_text")) {
         Some(text) => text,
-        None => warnings
-            .keep(fields::raw_string(raw.content_html, "content_html"))
-            .map(|html| sanitize_text(&html_to_text(&html)).into_owned())
-            .unwrap_or_default(),
+        None => html.as_deref().map(to_plain_text).unwrap_or_default(),
     };
-    FeedText { summary, body }
+    FeedText {
+        summary,
+        body,
+        html,
+    }
 }
 
 fn feed_extension<'a>(raw: &RawFeedItem<'a>, warnings: &mut Warnings) -> RawHeraldExtension<'a> {
@@ -702,7 +708,11 @@ fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
     let raw: RawFeedItem<'_> = raw_object(json)?;
     let mut warnings = Warnings::default();
     let (headline, text) = feed_headline(&raw, &mut warnings)?;
-    let FeedText { summary, body } = match text {
+    let FeedText {
+        summary,
+        body,
+        html,
+    } = match text {
         Some(text) => text,
         None => feed_text(&raw, &mut warnings),
     };
@@ -720,6 +730,7 @@ fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
         author,
         summary,
         body,
+        html,
         tags: Vec::new(),
     };
     Ok(Accepted {

@@ -1,5 +1,6 @@
 //! Plain-mode commands: one line of input becomes one [`Command`]. Pure, so every spelling is
-//! unit-tested without a terminal.
+//! unit-tested without a terminal. Each command resolves to the app's own actions (see
+//! `session`), so plain mode can do what the full-screen reader does.
 
 /// What the reader asked for with one line of input.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,9 +17,14 @@ pub enum Command {
     Search(String),
     BreakingOnly,
     UnreadOnly,
+    StarredOnly,
     All,
     /// Star the open article, or unstar it when it is starred.
     Star,
+    /// Mark the open article unread, or read again.
+    ToggleRead,
+    NextStore,
+    PreviousStore,
     Help,
     Quit,
     /// A blank line: nothing to do.
@@ -55,8 +61,12 @@ pub fn parse(line: &str) -> Command {
         "m" | "more" => Command::More,
         "b" | "breaking" => Command::BreakingOnly,
         "u" | "unread" => Command::UnreadOnly,
+        "starred" => Command::StarredOnly,
         "a" | "all" => Command::All,
         "s" | "star" => Command::Star,
+        "r" | "read" => Command::ToggleRead,
+        "]" | "next store" => Command::NextStore,
+        "[" | "previous store" => Command::PreviousStore,
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
         "search" => Command::Search(String::new()),
@@ -87,6 +97,13 @@ mod tests {
             ("u", Command::UnreadOnly),
             ("a", Command::All),
             ("s", Command::Star),
+            ("starred", Command::StarredOnly),
+            ("r", Command::ToggleRead),
+            ("read", Command::ToggleRead),
+            ("]", Command::NextStore),
+            ("next store", Command::NextStore),
+            ("[", Command::PreviousStore),
+            ("Previous Store", Command::PreviousStore),
             ("h", Command::Help),
             ("?", Command::Help),
             ("HELP", Command::Help),

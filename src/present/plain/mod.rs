@@ -3,25 +3,32 @@
 //! movement, no colour, no carriage-return overwrites, no decorative glyphs, no escape byte at
 //! all, so everything it says stays in the terminal's own scrollback and is read once.
 //!
-//! It uses the same stores, reader state ([`crate::engine::state`]) and filters and search
-//! ([`crate::app::view`]) as the full-screen reader; only the presentation differs.
+//! It is the second presenter of the same [`App`] the full-screen reader draws: each command
+//! resolves to the app's actions, the same `update` applies them, the same runtime does the
+//! work; only the presentation differs.
 //!
 //! - [`command`] turns a line of input into a [`Command`] (pure).
 //! - [`render`] makes the sentences (pure).
-//! - [`session`] keeps the list and the open article and answers commands (pure).
-//! - This module reads input, prints answers, saves state, and decides when plain mode is on.
+//! - [`session`] turns commands into actions and says what they did.
+//! - This module runs the loop: it reads input, applies actions (waiting for the runtime's
+//!   answers, since every answer is printed whole), takes store changes in between commands,
+//!   and decides when plain mode is on.
 
 pub mod command;
 pub mod render;
 pub mod session;
 
+use std::collections::VecDeque;
 use std::io::{self, BufRead, IsTerminal, Write};
+use std::sync::mpsc::{Receiver, channel};
 
 pub use command::{Command, parse};
-pub use session::{Layout, Reply, Session};
+pub use session::{Act, Layout, Reply, Session};
 
-use crate::engine::Library;
-use crate::engine::state::ReaderState;
+use crate::app::{Action, App, Effect, MessageKind, Options, update};
+use crate::engine::runtime::{Context, Done, Inline, Job, Runtime};
+use crate::engine::state::Timestamp;
+use crate::engine::{Library, Stores};
 
 /// Article text width when the output is not a terminal (and no `--width`).
 pub const DEFAULT_WIDTH: usize = 80;
@@ -127,147 +134,256 @@ pub fn detect_layout(width: Option<u16>) -> Layout {
     }
 }
 
-/// Opens the reader state where the full-screen reader keeps it, or keeps it in memory (and
-/// says so) when there is no data directory.
-pub fn open_state() -> (ReaderState, Vec<String>) {
-    match ReaderState::default_path() {
-        Some(path) => ReaderState::open(path),
-        None => (
-            ReaderState::in_memory(),
-            vec!["there is no data folder, so read and starred marks are not kept".to_owned()],
-        ),
+/// Carries out what actions ask for, and waits for the answers: through the runtime's threads
+/// (the real loop), or at once on this thread ([`Inline`], for tests).
+pub struct Driver {
+    work: Work,
+    /// Marks changed: save them once the command is answered.
+    save_wanted: bool,
+}
+
+enum Work {
+    Threads {
+        runtime: Runtime,
+        answers: Receiver<Done>,
+    },
+    Inline(Inline),
+}
+
+impl Driver {
+    /// The runtime's threads, answering on a channel of their own.
+    pub fn threads(context: Context) -> Self {
+        let (tx, answers) = channel();
+        let runtime = Runtime::start(context, move |done| {
+            let _ = tx.send(done);
+        });
+        Self {
+            work: Work::Threads { runtime, answers },
+            save_wanted: false,
+        }
+    }
+
+    /// Every job done at once, on this thread.
+    pub fn inline(context: Context) -> Self {
+        Self {
+            work: Work::Inline(Inline { context }),
+            save_wanted: false,
+        }
+    }
+
+    fn submit(&mut self, job: Job) -> Option<Done> {
+        match &mut self.work {
+            Work::Threads { runtime, .. } => {
+                runtime.submit(job);
+                None
+            }
+            Work::Inline(inline) => inline.run(job),
+        }
+    }
+
+    /// The next answer from the runtime (None: there will be none).
+    fn answer(&mut self) -> Option<Done> {
+        match &mut self.work {
+            Work::Threads { answers, .. } => answers.recv().ok(),
+            Work::Inline(_) => None,
+        }
+    }
+
+    /// Saves the marks the last commands changed; the problem, if the save failed.
+    pub fn save(&mut self, app: &mut App) -> Option<String> {
+        if !std::mem::take(&mut self.save_wanted) {
+            return None;
+        }
+        self.act(app, Action::SaveNow);
+        app.message()
+            .filter(|m| m.kind == MessageKind::Error)
+            .and_then(|m| m.text.strip_prefix(SAVE_FAILED))
+            .map(str::to_owned)
+    }
+
+    /// Waits for the saves asked for so far; the last one's outcome.
+    pub fn flush_saves(&mut self) -> Result<(), String> {
+        match &mut self.work {
+            Work::Threads { runtime, .. } => {
+                runtime.flush_saves(crate::engine::runtime::FINAL_SAVE_WITHIN)
+            }
+            Work::Inline(_) => Ok(()),
+        }
     }
 }
 
-/// Runs plain mode on stdin and `out` with the user's reader state. The stores behind
-/// `sources` are watched: changes are taken in at the next command.
+/// How the app says a save failed.
+const SAVE_FAILED: &str = "could not save read marks: ";
+
+impl Act for Driver {
+    /// Applies `action`, then every answer it leads to, until the app waits for nothing: a
+    /// plain-mode answer is printed whole, so it is printed only then. Marks are saved once the
+    /// command is answered (every command is a pause in the keys): see [`Driver::save`].
+    fn act(&mut self, app: &mut App, action: Action) {
+        let mut queue = VecDeque::from([action]);
+        loop {
+            while let Some(action) = queue.pop_front() {
+                for effect in update(app, action, Timestamp::now()) {
+                    match effect {
+                        Effect::Job(job) => {
+                            if let Some(done) = self.submit(job) {
+                                queue.push_back(Action::Done(done));
+                            }
+                        }
+                        Effect::SaveSoon => self.save_wanted = true,
+                        // Drawing, the terminal and the clipboard are the other presenter's.
+                        _ => {}
+                    }
+                }
+            }
+            if !app.is_waiting() {
+                return;
+            }
+            match self.answer() {
+                Some(done) => queue.push_back(Action::Done(done)),
+                None => return,
+            }
+        }
+    }
+}
+
+/// Runs plain mode on stdin and `out`: the user's reader state, and the stores behind `stores`
+/// watched (changes are taken in before the next command).
 pub fn run_stdio(
-    library: &Library,
-    sources: &[crate::engine::store::StoreSource],
+    stores: &Stores,
+    library: Library,
     width: Option<u16>,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let (mut state, problems) = open_state();
+    let (marks, state_file, problems) = crate::present::reader::open_state();
     let mut notes: Vec<String> = problems
         .iter()
         .map(|p| format!("Problem: {}", render::sentence(p)))
         .collect();
-    let (notifier, changes) = crate::engine::watch::channel_notifier();
-    let _live = match crate::engine::watch::watch(sources, notifier) {
-        Ok((live, problems)) => {
-            notes.extend(
-                problems
-                    .iter()
-                    .map(|p| format!("Problem: {}", render::sentence(p))),
-            );
-            Some(live)
-        }
-        Err(_) => None,
-    };
-    let mut reload = || {
+    let (changed, changes) = channel::<()>();
+    let _live =
+        match crate::engine::watch::watch(stores.sources(), move || changed.send(()).is_ok()) {
+            Ok((live, problems)) => {
+                notes.extend(
+                    problems
+                        .iter()
+                        .map(|p| format!("Problem: {}", render::sentence(p))),
+                );
+                Some(live)
+            }
+            Err(_) => None,
+        };
+    let layout = detect_layout(width);
+    let app =
+        App::new(library, marks, Options::default(), (0, 0), Vec::new()).on_lines(layout.width);
+    let mut driver = Driver::threads(Context {
+        stores: stores.clone(),
+        state: state_file,
+        opener: Vec::new(),
+    });
+    let mut changed = || {
         // Every notification since the last command is one reload.
-        let mut changed = false;
+        let mut any = false;
         while changes.try_recv().is_ok() {
-            changed = true;
+            any = true;
         }
-        changed.then(|| Library::load(sources))
+        any
     };
-    run(
-        library,
-        &mut state,
-        detect_layout(width),
+    let result = run(
+        app,
+        &mut driver,
+        layout,
         &notes,
         io::stdin().lock(),
         out,
-        &mut reload,
-    )
+        &mut changed,
+    );
+    // Marks made just before the end are on disk before Herald exits, or it says they are not.
+    if let Err(problem) = driver.flush_saves() {
+        writeln!(
+            out,
+            "Problem: could not save read and starred marks: {}",
+            render::sentence(&problem)
+        )?;
+        out.flush()?;
+    }
+    result
 }
 
 /// The session loop: prints `notes` and the start, then answers one command per line until `q`
 /// or the end of input. Output is flushed after every answer, so it is spoken as soon as it is
 /// complete. A failed save is reported once; later saves keep trying quietly.
 ///
-/// Before each command `reload` is asked for a fresh load of the stores (None: nothing
-/// changed). A new load is taken in before the command is answered, and each breaking article
-/// it brings is announced on one line, `Breaking news: <title>`. Plain mode never prints
-/// unasked: a screen reader would speak it over whatever the reader is doing.
+/// Before each command, `changed` says whether the stores changed since the last one; if so
+/// they are reloaded before the command is answered, and each breaking article that arrived is
+/// announced on one line, `Breaking news: <title>`. Plain mode never prints unasked: a screen
+/// reader would speak it over whatever the reader is doing.
 pub fn run(
-    library: &Library,
-    state: &mut ReaderState,
+    mut app: App,
+    driver: &mut Driver,
     layout: Layout,
     notes: &[String],
     mut input: impl BufRead,
     out: &mut impl Write,
-    reload: &mut dyn FnMut() -> Option<Library>,
+    changed: &mut dyn FnMut() -> bool,
 ) -> io::Result<()> {
-    let mut owned: Option<Library> = None;
-    let mut pending: Option<String> = None;
+    let mut session = Session::new(layout);
+    print(out, notes)?;
+    print(out, &session.start(&app))?;
     let mut save_reported = false;
-    let mut first = true;
+    let mut line = Vec::new();
     loop {
-        let current = owned.as_ref().unwrap_or(library);
-        let mut session = Session::new(current, state, layout);
-        if first {
-            print(out, notes)?;
-            print(out, &session.start(state))?;
-            first = false;
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            // The end of input: leave as `q` would.
+            driver.act(&mut app, Action::Quit);
+            return Ok(());
         }
-        let mut line = Vec::new();
-        let next = loop {
-            let text = match pending.take() {
-                Some(text) => text,
-                None => {
-                    line.clear();
-                    if input.read_until(b'\n', &mut line)? == 0 {
-                        return Ok(());
-                    }
-                    String::from_utf8_lossy(&line).into_owned()
-                }
-            };
-            if let Some(loaded) = reload() {
-                let (outcome, problems) = crate::app::reload::reconcile(current, loaded);
-                let lines: Vec<String> = problems
-                    .iter()
-                    .map(|p| format!("Problem: {}", render::sentence(p)))
-                    .collect();
-                print(out, &lines)?;
-                if let crate::app::reload::Outcome::Replace(new) = outcome {
-                    let breaking = crate::app::reload::new_breaking(current, &new);
-                    let mut lines: Vec<String> = breaking
-                        .iter()
-                        .map(|&i| format!("Breaking news: {}", new.headline(i).title))
-                        .collect();
-                    if new.len() != current.len() {
-                        lines.push(format!(
-                            "The stores changed: {} articles now. Type l to list them.",
-                            new.len()
-                        ));
-                    }
-                    print(out, &lines)?;
-                    pending = Some(text);
-                    break new;
-                }
-            }
-            let reply = session.handle(state, parse(&text));
-            print(out, &reply.lines)?;
-            if reply.state_changed
-                && let Err(error) = state.save()
-                && !save_reported
-            {
-                save_reported = true;
-                print(
-                    out,
-                    &[format!(
-                        "Problem: could not save read and starred marks: {error}."
-                    )],
-                )?;
-            }
-            if reply.quit {
-                return Ok(());
-            }
-        };
-        owned = Some(next);
+        let text = String::from_utf8_lossy(&line).into_owned();
+        if changed() {
+            let before = app.library().len();
+            driver.act(&mut app, Action::StoresChanged);
+            print(out, &news(&app, before))?;
+        }
+        let reply = session.handle(&mut app, driver, parse(&text));
+        print(out, &reply.lines)?;
+        if let Some(problem) = driver.save(&mut app)
+            && !std::mem::replace(&mut save_reported, true)
+        {
+            print(
+                out,
+                &[format!(
+                    "Problem: could not save read and starred marks: {}",
+                    render::sentence(&problem)
+                )],
+            )?;
+        }
+        if reply.quit {
+            return Ok(());
+        }
     }
+}
+
+/// What a reload brought, in words: its new problems, each breaking arrival, and the new count
+/// when it changed.
+fn news(app: &App, before: usize) -> Vec<String> {
+    let mut lines: Vec<String> = app
+        .reload_problems()
+        .iter()
+        .map(|p| format!("Problem: {}", render::sentence(p)))
+        .collect();
+    let library = app.library();
+    lines.extend(app.arrivals().iter().filter_map(|key| {
+        let index = library.find(&key.store, &key.id)?;
+        Some(format!("Breaking news: {}", library.headline(index).title))
+    }));
+    if library.len() != before {
+        lines.push(format!(
+            "The stores changed: {} articles now. Type l to list them.",
+            library.len()
+        ));
+    }
+    lines
 }
 
 fn print(out: &mut impl Write, lines: &[String]) -> io::Result<()> {
@@ -276,7 +392,6 @@ fn print(out: &mut impl Write, lines: &[String]) -> io::Result<()> {
     }
     out.flush()
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,8 @@
 //! codes. Every line is a complete sentence, so a screen reader pauses in the right places and
 //! a braille display shows something meaningful in any 40-cell window.
 
-use crate::engine::state::ReaderState;
+use crate::app::Filter;
+use crate::engine::state::Marks;
 use crate::engine::{ArticleIndex, Library};
 
 /// Printed once at start and as the last line of help: what to type, never more than one line.
@@ -31,20 +32,20 @@ fn store_and_id(library: &Library, index: ArticleIndex) -> (&str, &str) {
     (&library.store(headline.store).name, headline.id)
 }
 
-pub fn is_read(library: &Library, state: &ReaderState, index: ArticleIndex) -> bool {
+pub fn is_read(library: &Library, marks: &Marks, index: ArticleIndex) -> bool {
     let (store, id) = store_and_id(library, index);
-    state.is_read(store, id)
+    marks.is_read(store, id)
 }
 
-pub fn is_starred(library: &Library, state: &ReaderState, index: ArticleIndex) -> bool {
+pub fn is_starred(library: &Library, marks: &Marks, index: ArticleIndex) -> bool {
     let (store, id) = store_and_id(library, index);
-    state.is_starred(store, id)
+    marks.is_starred(store, id)
 }
 
 /// `42 articles in 4 stores, 30 unread, 3 breaking.`
-pub fn summary(library: &Library, state: &ReaderState) -> String {
+pub fn summary(library: &Library, marks: &Marks) -> String {
     let all = library.len();
-    let unread = (0..all).filter(|&i| !is_read(library, state, i)).count();
+    let unread = (0..all).filter(|&i| !is_read(library, marks, i)).count();
     let breaking = library.headlines().filter(|h| h.breaking).count();
     format!(
         "{} in {}, {unread} unread, {breaking} breaking.",
@@ -56,21 +57,16 @@ pub fn summary(library: &Library, state: &ReaderState) -> String {
 /// `3. Breaking. Unread. Starred. Russian Foreign Minister Arrives in North Korea. VOA, 28 July
 /// 2002.` States come first and in words, so they are heard before the title and never depend
 /// on colour; a read article simply has no `Unread.`
-pub fn headline(
-    library: &Library,
-    state: &ReaderState,
-    number: usize,
-    index: ArticleIndex,
-) -> String {
+pub fn headline(library: &Library, marks: &Marks, number: usize, index: ArticleIndex) -> String {
     let headline = library.headline(index);
     let mut line = format!("{number}. ");
     if headline.breaking {
         line.push_str("Breaking. ");
     }
-    if !is_read(library, state, index) {
+    if !is_read(library, marks, index) {
         line.push_str("Unread. ");
     }
-    if is_starred(library, state, index) {
+    if is_starred(library, marks, index) {
         line.push_str("Starred. ");
     }
     line.push_str(&sentence(headline.title));
@@ -80,6 +76,38 @@ pub fn headline(
         None => line.push_str(&format!(" {}. Undated.", sentence_body(store))),
     }
     line
+}
+
+/// What the list is, with its length: `All articles: 47.`, `Search for ivanov: 1 article.`,
+/// `Store VOA, unread only: 3 articles.` `query` is the query as the reader typed it, made
+/// safe to print.
+pub fn list_title(library: &Library, filter: &Filter, query: Option<&str>, len: usize) -> String {
+    let n = count(len, "article");
+    let kind = if let Some(words) = query {
+        Some(format!("Search for {words}"))
+    } else if filter.breaking_only {
+        Some("Breaking news only".to_owned())
+    } else if filter.unread_only {
+        Some("Unread only".to_owned())
+    } else if filter.starred_only {
+        Some("Starred only".to_owned())
+    } else {
+        None
+    };
+    match (filter.store.map(|id| &library.store(id).name), kind) {
+        (None, None) => format!("All articles: {len}."),
+        (None, Some(kind)) => format!("{kind}: {n}."),
+        (Some(store), None) => format!("Store {store}: {n}."),
+        (Some(store), Some(kind)) => format!("Store {store}, {}: {n}.", lowercase_first(&kind)),
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// A store name used as a sentence: without a doubled full stop.
@@ -95,8 +123,9 @@ pub fn help() -> Vec<String> {
         "n: next article. p: previous article.",
         "l: the list again from the top. m: more of the article or of the list.",
         "/ and words, for example /north korea: search titles and text; the results become the list. search north korea does the same.",
-        "b: breaking news only. u: unread only. a: all articles.",
-        "s: star the open article, or unstar it.",
+        "b: breaking news only. u: unread only. starred: starred only. a: all articles.",
+        "] and [: the next or previous store.",
+        "s: star the open article, or unstar it. r: mark it unread, or read again.",
         "h or ?: this help. q: quit. Commands can also be typed as words, such as next or quit.",
     ]
     .into_iter()
@@ -107,10 +136,11 @@ pub fn help() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::store::StoreSource;
+    use crate::engine::Stores;
+    use crate::engine::state::Timestamp;
 
     fn sample() -> Library {
-        Library::load(&[StoreSource::Embedded])
+        Stores::sample().open()
     }
 
     fn index_of(library: &Library, title: &str) -> ArticleIndex {
@@ -123,18 +153,18 @@ mod tests {
     #[test]
     fn a_headline_says_its_state_in_words() {
         let library = sample();
-        let mut state = ReaderState::in_memory();
+        let mut marks = Marks::in_memory();
         let ivanov = index_of(&library, "Russian Foreign Minister");
         assert_eq!(
-            headline(&library, &state, 3, ivanov),
+            headline(&library, &marks, 3, ivanov),
             "3. Breaking. Unread. Russian Foreign Minister Arrives in North Korea. VOA, 28 July 2002."
         );
         let (store, id) = store_and_id(&library, ivanov);
         let (store, id) = (store.to_owned(), id.to_owned());
-        state.set_read(&store, &id, true);
-        state.set_starred(&store, &id, true);
+        marks.set_read(&store, &id, true, Timestamp(1));
+        marks.set_starred(&store, &id, true, Timestamp(1));
         assert_eq!(
-            headline(&library, &state, 3, ivanov),
+            headline(&library, &marks, 3, ivanov),
             "3. Breaking. Starred. Russian Foreign Minister Arrives in North Korea. VOA, 28 July 2002."
         );
     }
@@ -142,9 +172,9 @@ mod tests {
     #[test]
     fn an_undated_headline_says_undated() {
         let library = sample();
-        let state = ReaderState::in_memory();
+        let marks = Marks::in_memory();
         let dog = index_of(&library, "Lost Dog");
-        let line = headline(&library, &state, 1, dog);
+        let line = headline(&library, &marks, 1, dog);
         assert!(line.ends_with(" Undated."), "{line}");
         assert!(line.starts_with("1. Unread. Lost Dog"), "{line}");
     }
@@ -152,10 +182,10 @@ mod tests {
     #[test]
     fn the_summary_counts_articles_stores_unread_and_breaking() {
         let library = sample();
-        let state = ReaderState::in_memory();
+        let marks = Marks::in_memory();
         let breaking = library.headlines().filter(|h| h.breaking).count();
         assert_eq!(
-            summary(&library, &state),
+            summary(&library, &marks),
             format!(
                 "{} articles in {} stores, {} unread, {breaking} breaking.",
                 library.len(),
@@ -164,8 +194,29 @@ mod tests {
             )
         );
         assert_eq!(
-            summary(&Library::default(), &state),
+            summary(&Library::default(), &marks),
             "0 articles in 0 stores, 0 unread, 0 breaking."
+        );
+    }
+
+    #[test]
+    fn list_titles_say_what_the_list_holds() {
+        let library = sample();
+        let all = Filter::default();
+        assert_eq!(list_title(&library, &all, None, 47), "All articles: 47.");
+        let voa = library.store_id("VOA").expect("the VOA store");
+        let store = Filter {
+            store: Some(voa),
+            unread_only: true,
+            ..Filter::default()
+        };
+        assert_eq!(
+            list_title(&library, &store, None, 1),
+            "Store VOA, unread only: 1 article."
+        );
+        assert_eq!(
+            list_title(&library, &all, Some("korea"), 2),
+            "Search for korea: 2 articles."
         );
     }
 

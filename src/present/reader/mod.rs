@@ -1,8 +1,11 @@
-//! The full-screen reader's run loop, and its start-up over a real terminal.
+//! The full-screen reader: its run loop, and its start-up over a real terminal.
 //!
-//! The loop is generic over the ratatui backend, the source of inputs and the host that does
-//! I/O, so tests drive the very same loop with scripted keys on a `TestBackend`. It blocks on
-//! input and draws only when `update` says something changed: idle means zero bytes written.
+//! The loop is generic over the ratatui backend, the source of inputs and the host that hands
+//! jobs to the runtime, so tests drive the very same loop with scripted keys on a
+//! `TestBackend`. One channel brings everything: keys, resizes, signals, store changes and the
+//! runtime's answers. The loop blocks on it, applies each input with `update`, hands the jobs
+//! on, and draws when there is nothing left to apply: idle means zero bytes written, and a
+//! burst of keys or resizes is one frame.
 
 use std::collections::VecDeque;
 use std::io;
@@ -16,9 +19,9 @@ use ratatui::backend::Backend;
 use crate::app::{Action, App, Effect, Exit, Options, TerminalCaps, update};
 use crate::config::FileConfig;
 use crate::config::resolve::{self, Environment, Flags};
-use crate::engine::Library;
-use crate::engine::state::ReaderState;
-use crate::engine::store::StoreSource;
+use crate::engine::runtime::{self, Context, Done, Job, Runtime};
+use crate::engine::state::{self, Marks, Timestamp};
+use crate::engine::{Library, Stores};
 use term::Input;
 
 pub mod backend;
@@ -31,6 +34,8 @@ pub trait Events {
     fn next_input(&mut self) -> Option<Input>;
     /// The next input if one comes before `deadline`.
     fn next_input_until(&mut self, deadline: Instant) -> Waited;
+    /// An input that is already waiting, if any: resizes are gathered with it.
+    fn waiting_input(&mut self) -> Option<Input>;
 }
 
 /// What waiting for an input until a deadline gave.
@@ -55,11 +60,20 @@ impl Events for Receiver<Input> {
             Err(RecvTimeoutError::Disconnected) => Waited::Closed,
         }
     }
+
+    fn waiting_input(&mut self) -> Option<Input> {
+        self.try_recv().ok()
+    }
 }
 
 /// How long the reader waits for a pause in the keys before saving its state: a save syncs to
 /// disk, which can take longer than many key presses, and no key should wait for one.
 pub const SAVE_WHEN_QUIET_FOR: Duration = Duration::from_millis(300);
+
+/// After asking for an article or a search, the loop waits this long for the answer before
+/// drawing, so a quick one draws its result at once instead of "Opening..." or "Searching..."
+/// first (a screen reader would speak both). A slow one is drawn as such, then as its result.
+pub const ANSWER_WAIT: Duration = Duration::from_millis(2);
 
 /// A fixed script of inputs, for tests.
 #[derive(Debug, Default)]
@@ -80,77 +94,44 @@ impl Events for Script {
     fn next_input_until(&mut self, _deadline: Instant) -> Waited {
         Waited::Quiet
     }
-}
 
-/// The I/O that effects ask for.
-pub trait Host {
-    fn save(&mut self, state: &mut ReaderState) -> io::Result<()>;
-    fn suspend(&mut self) -> io::Result<()>;
-    fn reenter(&mut self) -> io::Result<()>;
-    /// Loads the stores again after a change notification; None when there is nothing to load.
-    fn load_stores(&mut self) -> Option<Library> {
+    fn waiting_input(&mut self) -> Option<Input> {
         None
     }
-    /// Starts the opener on `url` and returns without waiting for it.
-    fn open_link(&mut self, url: &str) -> io::Result<()>;
+}
+
+/// What the loop asks of the world beyond the screen.
+pub trait Host {
+    /// Hands `job` to the runtime. A host that does the job at once returns its answer, which
+    /// the loop applies next; the real one returns None and the answer comes as an input.
+    fn submit(&mut self, job: Job) -> Option<Done>;
+    /// Waits for the saves asked for so far; the last one's outcome.
+    fn flush_saves(&mut self) -> Result<(), String>;
+    fn suspend(&mut self) -> io::Result<()>;
+    fn reenter(&mut self) -> io::Result<()>;
     /// Writes Herald's own escape sequences (OSC 52, OSC 8) to the terminal, after the frame.
     fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
         let _ = bytes;
         Ok(())
     }
+    /// The time an action happens at.
+    fn now(&mut self) -> Timestamp {
+        Timestamp::now()
+    }
 }
 
-/// The opener when the config names none.
-pub const DEFAULT_OPENER: &str = if cfg!(target_os = "macos") {
-    "open"
-} else {
-    "xdg-open"
-};
-
-/// Runs the `opener` argv with `url` added as its last argument: no shell, so nothing in the
-/// URL (quotes, spaces, `$(...)`, backticks, `;`) is interpreted. Its output goes nowhere (it
-/// must not draw over the reader), it reads nothing from the terminal, and a thread reaps it
-/// so it never lingers as a zombie. Returns once it has started.
-pub fn spawn_opener(opener: &[String], url: &str) -> io::Result<()> {
-    use std::process::{Command, Stdio};
-    let Some((program, arguments)) = opener.split_first() else {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, "no opener"));
-    };
-    let opener = program;
-    let mut child = Command::new(program)
-        .args(arguments)
-        .arg(url)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|error| io::Error::new(error.kind(), format!("{opener}: {error}")))?;
-    std::thread::Builder::new()
-        .name("herald-opener".into())
-        .spawn(move || {
-            let _ = child.wait();
-        })?;
-    Ok(())
-}
-
-/// The real host: the state file, the terminal and the store files.
+/// The real host: the runtime's threads and the terminal.
 pub struct RealHost {
-    pub sources: Vec<StoreSource>,
-    /// Store names from the config file (`[[store]] name`), kept on reload.
-    pub names: std::collections::BTreeMap<std::path::PathBuf, String>,
-    /// The opener's argv; the link is added as its last argument.
-    pub opener: Vec<String>,
+    pub runtime: Runtime,
 }
 
 impl Host for RealHost {
-    fn open_link(&mut self, url: &str) -> io::Result<()> {
-        spawn_opener(&self.opener, url)
+    fn submit(&mut self, job: Job) -> Option<Done> {
+        self.runtime.submit(job);
+        None
     }
-    fn load_stores(&mut self) -> Option<Library> {
-        Some(Library::load_named(&self.sources, &self.names))
-    }
-    fn save(&mut self, state: &mut ReaderState) -> io::Result<()> {
-        state.save()
+    fn flush_saves(&mut self) -> Result<(), String> {
+        self.runtime.flush_saves(runtime::FINAL_SAVE_WITHIN)
     }
     fn suspend(&mut self) -> io::Result<()> {
         term::suspend()
@@ -163,20 +144,16 @@ impl Host for RealHost {
     }
 }
 
-fn backend_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> io::Error {
-    io::Error::other(error)
+/// How the loop ended.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Finished {
+    pub exit: Exit,
+    /// Whether the last save of the reader state (on the way out) worked.
+    pub saved: Result<(), String>,
 }
 
-/// Keeps `app`'s idea of the screen size in step with the terminal before a draw.
-fn sync_size<B: Backend>(terminal: &Terminal<B>, app: &mut App) -> io::Result<()>
-where
-    B::Error: Send + Sync + 'static,
-{
-    let size = terminal.size().map_err(backend_error)?;
-    if (size.width, size.height) != app.size() {
-        update(app, Action::Resize(size.width, size.height));
-    }
-    Ok(())
+fn backend_error<E: std::error::Error + Send + Sync + 'static>(error: E) -> io::Error {
+    io::Error::other(error)
 }
 
 /// Clears the screen and forgets the previous frame, so the next draw repaints everything.
@@ -198,17 +175,16 @@ where
 /// just drawn.
 fn draw<B: Backend>(
     terminal: &mut Terminal<B>,
-    app: &mut App,
+    app: &App,
     shown: &mut Option<ratatui::buffer::Buffer>,
 ) -> io::Result<Vec<u8>>
 where
     B::Error: Send + Sync + 'static,
 {
-    sync_size(terminal, app)?;
-    let app = &*app;
+    let mut drawn = ui::Drawn::default();
     let frame = terminal
         .draw(|frame| {
-            crate::present::reader::ui::draw(frame, app);
+            drawn = ui::draw(frame, app);
             if let Some(previous) = shown.as_ref() {
                 wide::keep_wide_characters_whole(previous, frame.buffer_mut());
             }
@@ -218,11 +194,7 @@ where
     if !app.caps().hyperlinks {
         return Ok(Vec::new());
     }
-    let links = crate::present::reader::ui::hyperlinks::screen_links(app, frame.area);
-    Ok(crate::present::reader::ui::hyperlinks::osc8_bytes(
-        frame.buffer,
-        &links,
-    ))
+    Ok(ui::hyperlinks::osc8_bytes(frame.buffer, &drawn.links))
 }
 
 /// Writes the frame's hyperlinks unless the same ones are already on screen (ratatui does not
@@ -237,13 +209,61 @@ fn show_links(host: &mut impl Host, shown: &mut Vec<u8>, links: Vec<u8>) -> io::
     Ok(())
 }
 
+/// The loop's own state between inputs.
+struct Loop {
+    /// Inputs taken from the events but not applied yet, in order.
+    inputs: VecDeque<Input>,
+    /// When the keys must pause until for a save (the first ask sets it, so a stream of keys
+    /// cannot put a save off for ever).
+    save_due: Option<Instant>,
+    redraw: bool,
+    clear: bool,
+    /// An article or a search was asked for: give it a moment before drawing.
+    answer_due: bool,
+}
+
+impl Loop {
+    /// The next input: one already taken, else the next from `events`, else (once the keys
+    /// have paused) a save. None: nothing more will come.
+    fn next(&mut self, events: &mut impl Events) -> Option<Input> {
+        if let Some(input) = self.inputs.pop_front() {
+            return Some(input);
+        }
+        match self.save_due {
+            None => events.next_input(),
+            Some(due) => match events.next_input_until(due) {
+                Waited::Input(input) => Some(input),
+                Waited::Closed => None,
+                Waited::Quiet => {
+                    self.save_due = None;
+                    Some(Input::SaveDue)
+                }
+            },
+        }
+    }
+
+    /// A resize and every resize waiting right behind it are one: the last size.
+    fn gather_resizes(&mut self, events: &mut impl Events, mut size: (u16, u16)) -> (u16, u16) {
+        while let Some(input) = events.waiting_input() {
+            match input {
+                Input::Resize(width, height) => size = (width, height),
+                other => {
+                    self.inputs.push_back(other);
+                    break;
+                }
+            }
+        }
+        size
+    }
+}
+
 /// Runs until the user quits, a signal arrives or the terminal goes away.
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &mut impl Events,
     host: &mut impl Host,
-) -> io::Result<Exit>
+) -> io::Result<Finished>
 where
     B::Error: Send + Sync + 'static,
 {
@@ -251,124 +271,150 @@ where
     let mut links = Vec::new();
     full_clear(terminal)?;
     let mut shown = None;
-    let drawn = draw(terminal, app, &mut shown)?;
-    show_links(host, &mut links, drawn)?;
-    let mut pending: VecDeque<Action> = VecDeque::new();
-    // When a save was asked for and has not happened yet: it happens once the keys pause.
-    let mut save_due: Option<Instant> = None;
+    let mut state = Loop {
+        inputs: VecDeque::new(),
+        save_due: None,
+        redraw: true,
+        clear: false,
+        answer_due: false,
+    };
     loop {
-        let action = match pending.pop_front() {
-            Some(action) => Some(action),
-            None => {
-                let input = match save_due {
-                    None => events.next_input(),
-                    Some(due) => match events.next_input_until(due) {
-                        Waited::Input(input) => Some(input),
-                        Waited::Closed => None,
-                        Waited::Quiet => {
-                            save_due = None;
-                            if let Err(error) = host.save(app.state_mut()) {
-                                pending.push_back(Action::SaveFailed(error.to_string()));
-                            }
-                            continue;
-                        }
-                    },
-                };
-                let Some(input) = input else {
-                    let _ = host.save(app.state_mut());
-                    return Ok(Exit::Quit);
-                };
-                match input {
-                    Input::Key(key) => match app.keymap().resolve(app.input_mode(), key) {
-                        Some(action) => Some(action),
-                        // An unbound key changes nothing and writes nothing.
-                        None => continue,
-                    },
-                    Input::Resize(width, height) => Some(Action::Resize(width, height)),
-                    Input::Signal(signal) => Some(Action::Terminate(signal)),
-                    Input::Resumed => Some(Action::Resumed),
-                    Input::Hangup => Some(Action::Hangup),
-                    // Loading is I/O, so it happens here; taking the result in is pure.
-                    Input::StoresChanged => None,
-                }
+        // Draw once everything that came has been applied.
+        if state.inputs.is_empty() && (state.redraw || state.clear) {
+            if std::mem::take(&mut state.answer_due)
+                && let Waited::Input(input) = events.next_input_until(Instant::now() + ANSWER_WAIT)
+            {
+                state.inputs.push_back(input);
+                continue;
             }
-        };
-        let effects = match action {
-            Some(action) => update(app, action),
-            None => match host.load_stores() {
-                Some(library) => app.stores_changed(library),
-                None => continue,
-            },
-        };
-        let (mut redraw, mut clear) = (false, false);
-        for effect in effects {
-            match effect {
-                Effect::Redraw => redraw = true,
-                Effect::FullRedraw => (redraw, clear) = (true, true),
-                // Saved once the keys pause (see SAVE_WHEN_QUIET_FOR), not now: the reader sees
-                // the article before its read mark reaches the disk. The first ask sets the
-                // time, so a stream of keys cannot put a save off for ever.
-                Effect::Save => {
-                    save_due.get_or_insert_with(|| Instant::now() + SAVE_WHEN_QUIET_FOR);
-                }
-                Effect::OpenLink(url) => {
-                    if let Err(error) = host.open_link(&url) {
-                        pending.push_back(Action::OpenLinkFailed(error.to_string()));
-                    }
-                }
-                Effect::Suspend => {
-                    // A stopped process may never be resumed: what it knows is saved first.
-                    if save_due.take().is_some() {
-                        let _ = host.save(app.state_mut());
-                    }
-                    host.suspend()?
-                }
-                Effect::Reenter => host.reenter()?,
-                // A terminal that cannot take it is gone or ignores it; the message stands.
-                Effect::CopyToClipboard(text) => {
-                    let _ = host.write_terminal(&term::osc52(&text));
-                }
-                Effect::Exit(exit) => {
-                    if save_due.is_some() {
-                        let _ = host.save(app.state_mut());
-                    }
-                    return Ok(exit);
-                }
+            if std::mem::take(&mut state.clear) {
+                full_clear(terminal)?;
+                links.clear();
+                shown = None;
             }
-        }
-        if clear {
-            full_clear(terminal)?;
-            links.clear();
-            shown = None;
-        }
-        if redraw {
+            state.redraw = false;
+            let size = terminal.size().map_err(backend_error)?;
+            if (size.width, size.height) != app.size() {
+                apply(
+                    app,
+                    host,
+                    &mut state,
+                    Action::Resize(size.width, size.height),
+                )?;
+            }
             let drawn = draw(terminal, app, &mut shown)?;
             show_links(host, &mut links, drawn)?;
         }
+        let Some(input) = state.next(events) else {
+            // No input will ever come: leave as if the user quit.
+            state.inputs.clear();
+            let exit = apply(app, host, &mut state, Action::Quit)?;
+            return Ok(finish(host, exit.unwrap_or(Exit::Quit)));
+        };
+        let action = match input {
+            Input::Key(key) => match app.keymap().resolve(app.input_mode(), key) {
+                Some(action) => action,
+                // An unbound key changes nothing and writes nothing.
+                None => continue,
+            },
+            Input::Resize(width, height) => {
+                let (width, height) = state.gather_resizes(events, (width, height));
+                Action::Resize(width, height)
+            }
+            Input::Signal(signal) => Action::Terminate(signal),
+            Input::Resumed => Action::Resumed,
+            Input::Hangup => Action::Hangup,
+            Input::StoresChanged => Action::StoresChanged,
+            Input::SaveDue => Action::SaveNow,
+            Input::Done(done) => Action::Done(done),
+        };
+        if let Some(exit) = apply(app, host, &mut state, action)? {
+            return Ok(finish(host, exit));
+        }
     }
+}
+
+/// The final save, then the end.
+fn finish(host: &mut impl Host, exit: Exit) -> Finished {
+    Finished {
+        exit,
+        saved: host.flush_saves(),
+    }
+}
+
+/// Applies one action and carries out its effects; Some when the loop must end.
+fn apply(
+    app: &mut App,
+    host: &mut impl Host,
+    state: &mut Loop,
+    action: Action,
+) -> io::Result<Option<Exit>> {
+    let now = host.now();
+    for effect in update(app, action, now) {
+        match effect {
+            Effect::Redraw => state.redraw = true,
+            Effect::FullRedraw => (state.redraw, state.clear) = (true, true),
+            // Saved once the keys pause (see SAVE_WHEN_QUIET_FOR), not now: the reader sees
+            // the article before its read mark reaches the disk.
+            Effect::SaveSoon => {
+                state
+                    .save_due
+                    .get_or_insert_with(|| Instant::now() + SAVE_WHEN_QUIET_FOR);
+            }
+            Effect::Job(job) => {
+                if matches!(job, Job::Save(_)) {
+                    state.save_due = None;
+                }
+                state.answer_due |= matches!(job, Job::ReadArticle { .. } | Job::Search { .. });
+                if let Some(done) = host.submit(job) {
+                    state.inputs.push_back(Input::Done(done));
+                }
+            }
+            Effect::Suspend => {
+                // A stopped process may never be resumed: its marks are on disk first.
+                let _ = host.flush_saves();
+                host.suspend()?;
+            }
+            Effect::Reenter => host.reenter()?,
+            // A terminal that cannot take it is gone or ignores it; the message stands.
+            Effect::CopyToClipboard(text) => {
+                let _ = host.write_terminal(&term::osc52(&text));
+            }
+            Effect::Exit(exit) => return Ok(Some(exit)),
+        }
+    }
+    Ok(None)
 }
 
 /// Flags from the command line, for [`start`].
 pub type ReaderFlags = Flags;
 
+/// The reader state where the user keeps it, or in memory (and a problem saying so).
+pub fn open_state() -> (Marks, Option<state::StateFile>, Vec<String>) {
+    match state::file::default_path() {
+        Some(path) => {
+            let (marks, file, problems) = state::open(path);
+            (marks, Some(file), problems)
+        }
+        None => (
+            Marks::in_memory(),
+            None,
+            vec!["no data directory: read marks will not be kept".to_owned()],
+        ),
+    }
+}
+
 /// `herald [STORE]...`: the full-screen reader on the real terminal. `config` is the config
 /// file as loaded (its problems were already reported by the caller).
 pub fn start(
+    stores: Stores,
     library: Library,
-    sources: Vec<StoreSource>,
     flags: &Flags,
     config: &FileConfig,
 ) -> io::Result<ExitCode> {
-    let opener = config.opener.clone();
     let mut problems = Vec::new();
     let options: Options = resolve::resolve(flags, config, &Environment::from_process());
-    let (state, state_problems) = match ReaderState::default_path() {
-        Some(path) => ReaderState::open(path),
-        None => (
-            ReaderState::in_memory(),
-            vec!["no data directory: read marks will not be kept".to_owned()],
-        ),
-    };
+    let (marks, state_file, state_problems) = open_state();
     problems.extend(state_problems);
     if library.has_problems() {
         problems.push(format!(
@@ -379,22 +425,36 @@ pub fn start(
     for problem in &problems {
         eprintln!("herald: {problem}");
     }
-    let size = ratatui::crossterm::terminal::size()?;
+    let size = term::size()?;
     let osc = term::understands_osc(std::env::var("TERM").ok().as_deref());
     let caps = TerminalCaps {
         hyperlinks: osc && config.hyperlinks.unwrap_or(true),
         clipboard: osc,
     };
-    let mut app = App::new(library, state, options.clone(), size, problems)
+    let mut app = App::new(library, marks, options.clone(), size, problems)
         .with_keymap(config.keymap())
         .with_caps(caps);
 
     term::install_panic_hook();
     term::enter(options.alt_screen)?;
     let (tx, mut rx) = channel();
+    let answers = tx.clone();
+    let runtime = Runtime::start(
+        Context {
+            stores: stores.clone(),
+            state: state_file,
+            opener: config
+                .opener
+                .clone()
+                .unwrap_or_else(|| vec![crate::engine::opener::DEFAULT.to_owned()]),
+        },
+        move |done| {
+            let _ = answers.send(Input::Done(done));
+        },
+    );
     // Live stores: a change is one more input. If watching fails the reader still works.
     let live_tx = tx.clone();
-    let _live = match crate::engine::watch::watch(&sources, move || {
+    let _live = match crate::engine::watch::watch(stores.sources(), move || {
         live_tx.send(Input::StoresChanged).is_ok()
     }) {
         Ok((live, watch_problems)) => {
@@ -419,19 +479,23 @@ pub fn start(
             &mut terminal,
             &mut app,
             &mut events,
-            &mut RealHost {
-                sources,
-                opener: opener.unwrap_or_else(|| vec![DEFAULT_OPENER.to_owned()]),
-                names: config.store_names.clone(),
-            },
+            &mut RealHost { runtime },
         )
     });
     term::restore();
-    Ok(match outcome? {
+    let finished = outcome?;
+    let mut code = match finished.exit {
         Exit::Quit => ExitCode::SUCCESS,
         Exit::Signal(signal) => ExitCode::from(u8::try_from(128 + signal).unwrap_or(255)),
         Exit::Hangup => ExitCode::from(129),
-    })
+    };
+    if let Err(problem) = finished.saved {
+        eprintln!("herald: could not save read marks: {problem}");
+        if finished.exit == Exit::Quit {
+            code = ExitCode::FAILURE;
+        }
+    }
+    Ok(code)
 }
 
 /// `HERALD_TEST_PANIC=1` makes the first key panic, so end-to-end tests can check that a
@@ -441,20 +505,32 @@ struct TestPanic<'a, E> {
     armed: bool,
 }
 
-impl<E: Events> Events for TestPanic<'_, E> {
-    fn next_input(&mut self) -> Option<Input> {
-        let input = self.inner.next_input();
+impl<E: Events> TestPanic<'_, E> {
+    fn check(&self, input: Option<&Input>) {
         if self.armed && matches!(input, Some(Input::Key(_))) {
             panic!("HERALD_TEST_PANIC: deliberate panic to test terminal restore");
         }
+    }
+}
+
+impl<E: Events> Events for TestPanic<'_, E> {
+    fn next_input(&mut self) -> Option<Input> {
+        let input = self.inner.next_input();
+        self.check(input.as_ref());
         input
     }
 
     fn next_input_until(&mut self, deadline: Instant) -> Waited {
         let waited = self.inner.next_input_until(deadline);
-        if self.armed && matches!(waited, Waited::Input(Input::Key(_))) {
-            panic!("HERALD_TEST_PANIC: deliberate panic to test terminal restore");
+        if let Waited::Input(input) = &waited {
+            self.check(Some(input));
         }
         waited
+    }
+
+    fn waiting_input(&mut self) -> Option<Input> {
+        let input = self.inner.waiting_input();
+        self.check(input.as_ref());
+        input
     }
 }

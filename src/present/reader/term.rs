@@ -15,6 +15,7 @@ use ratatui::crossterm::terminal;
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP};
 
 use crate::app::{Key, KeyCode};
+use crate::engine::runtime::Done;
 
 /// What the terminal side of the reader sends the run loop.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,6 +30,10 @@ pub enum Input {
     Hangup,
     /// A store file changed, appeared or disappeared (see [`crate::engine::watch`]).
     StoresChanged,
+    /// The runtime finished a job.
+    Done(Done),
+    /// The keys paused long enough to save (made by the run loop itself).
+    SaveDue,
 }
 
 /// True while the terminal is in the reader's modes and needs restoring.
@@ -133,6 +138,14 @@ fn write_all(mut bytes: &[u8]) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The terminal's size, asked of standard output (crossterm's asks /dev/tty).
+pub fn size() -> io::Result<(u16, u16)> {
+    match rustix::termios::tcgetwinsize(io::stdout().as_fd()) {
+        Ok(size) if size.ws_col > 0 && size.ws_row > 0 => Ok((size.ws_col, size.ws_row)),
+        _ => terminal::size(),
+    }
 }
 
 /// Restores the terminal before the default panic message, so the message is readable and the

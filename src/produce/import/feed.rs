@@ -12,7 +12,7 @@ use feed_rs::model::{Entry, Feed, Text};
 
 use super::{Imported, ImportedArticle, Overrides, fallback_id};
 use crate::engine::store::{FileKind, Severity, parse_file};
-use crate::text::html::html_to_text;
+use crate::text::blocks::{Block, BlockKind, Inline, plain_text_of, to_html};
 use crate::text::{Published, sanitize_line, sanitize_text};
 
 /// Parses RSS or Atom XML. `Err` says what is wrong with the input.
@@ -54,21 +54,44 @@ fn is_html(text: &Text) -> bool {
 /// A one-line field (title) from a feed text, HTML or not.
 fn line_of(text: &Text) -> String {
     let plain = if is_html(text) {
-        html_to_text(&text.content)
+        crate::text::html::to_plain_text(&text.content)
     } else {
         text.content.clone()
     };
     sanitize_line(&plain).trim().to_owned()
 }
 
-/// A multi-paragraph field (summary, body) from a feed text, HTML or not.
-fn text_of(content: &str, html: bool) -> String {
-    let plain = if html {
-        html_to_text(content)
-    } else {
-        content.to_owned()
-    };
-    sanitize_text(&plain).trim().to_owned()
+/// A multi-paragraph field (summary, body) from a feed text: its plain text and, when it was
+/// HTML with more than plain paragraphs in it, that structure as clean HTML.
+fn text_of(content: &str, html: bool) -> (String, Option<String>) {
+    if !html {
+        return (sanitize_text(content).trim().to_owned(), None);
+    }
+    let parsed = crate::text::html::parse(content);
+    let plain = plain_text_of(&parsed.blocks);
+    (
+        sanitize_text(&plain).trim().to_owned(),
+        structure_of(&parsed),
+    )
+}
+
+/// HTML as the clean HTML a store keeps, when it has more than plain paragraphs in it.
+fn structure_of(parsed: &crate::text::html::Parsed) -> Option<String> {
+    parsed
+        .blocks
+        .iter()
+        .any(has_structure)
+        .then(|| to_html(&parsed.blocks, &parsed.links))
+}
+
+/// Whether a block says more than a plain paragraph of text would.
+fn has_structure(block: &Block) -> bool {
+    block.kind != BlockKind::Paragraph
+        || block.quote > 0
+        || block
+            .spans
+            .iter()
+            .any(|s| s.style != Inline::Plain || s.text.contains('\n'))
 }
 
 fn from_entry(
@@ -84,12 +107,15 @@ fn from_entry(
         .summary
         .as_ref()
         .map(|s| text_of(&s.content, is_html(s)));
-    let content = content.filter(|c| !c.is_empty());
-    let summary = summary.filter(|s| !s.is_empty());
+    let content = content.filter(|(c, _)| !c.is_empty());
+    let summary = summary.filter(|(s, _)| !s.is_empty());
     // Without content, the summary is the article; keeping it in both fields would show it twice.
-    let (summary, body) = match content {
-        Some(body) => (summary, Some(body)),
-        None => (None, summary),
+    let (summary, (body, html)) = match content {
+        Some((body, html)) => (summary.map(|(s, _)| s), (Some(body), html)),
+        None => match summary {
+            Some((summary, html)) => (None, (Some(summary), html)),
+            None => (None, (None, None)),
+        },
     };
     let title = entry
         .title
@@ -159,6 +185,7 @@ fn from_entry(
         tags,
         summary,
         body,
+        html,
     })
 }
 
@@ -227,6 +254,11 @@ pub fn parse_herald_json(
             tags: detail.tags,
             summary: detail.summary,
             body: Some(detail.body).filter(|b| !b.is_empty()),
+            // A JSON Feed's `content_html` is kept as clean HTML, never as it came.
+            html: detail
+                .html
+                .as_deref()
+                .and_then(|html| structure_of(&crate::text::html::parse(html))),
         });
     }
     Ok(imported)
@@ -301,13 +333,15 @@ mod tests {
         assert_eq!(a.source.as_deref(), Some("Harbour & Hills"));
         assert!(a.breaking);
         assert_eq!(a.author.as_deref(), Some("Mara Lind"));
-        let body = a.body.as_deref().unwrap();
-        assert!(
-            body.contains("First") && body.contains("\n\nSee"),
-            "{body:?}"
+        // The body is the text, plain; the structure (the bold word, the link) is in `html`.
+        assert_eq!(a.body.as_deref(), Some("First para.\n\nSee the map."));
+        assert_eq!(
+            a.html.as_deref(),
+            Some(
+                "<p>First <strong>para</strong>.</p><p>See <a \
+                 href=\"https://example.org/map\">the map</a>.</p>"
+            )
         );
-        assert!(body.contains("https://example.org/map"), "{body:?}");
-        assert!(!body.contains('<'), "{body:?}");
         assert_eq!(
             a.summary, None,
             "a description alone is the body, not also a summary"

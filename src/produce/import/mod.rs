@@ -50,6 +50,10 @@ pub struct ImportedArticle {
     pub summary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
+    /// The body's structure (headings, quotes, lists, emphasis, links) as clean HTML, when the
+    /// input had more than plain paragraphs. `body` holds the same text, plain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<String>,
 }
 
 /// What one input yielded: its articles, the name it gives itself, and what was skipped.

@@ -4,7 +4,7 @@
 //! byte count, so it is exact and independent of the machine.
 
 use herald::app::{App, ColorDepth, Options};
-use herald::engine::state::ReaderState;
+use herald::engine::state::Marks;
 use herald::present::reader::backend::ReaderBackend;
 use herald::present::reader::{Script, run_loop};
 use ratatui::Terminal;
@@ -18,7 +18,7 @@ const BUDGET: usize = 200;
 fn app(width: u16, height: u16, depth: ColorDepth) -> App {
     App::new(
         sample_library(),
-        ReaderState::in_memory(),
+        Marks::default(),
         Options { depth, ..options() },
         (width, height),
         Vec::new(),

@@ -1,25 +1,28 @@
 //! Links: `y` copies through OSC 52, links are listed as numbered references at the end of the
 //! article, and the OSC 8 bytes rewrite exactly the link cells, in their own text.
 
-use std::path::PathBuf;
-
-use herald::app::{Action, App, LINKS_HEADING, TerminalCaps, update};
-use herald::engine::Library;
-use herald::engine::state::ReaderState;
+use herald::app::{Action, App, TerminalCaps};
+use herald::engine::article::{Inline, LINKS_HEADING};
+use herald::engine::state::Marks;
 use herald::engine::store::StoreSource;
+use herald::engine::{Library, Stores};
 
 use crate::reader::flow::{TestHost, run};
-use crate::reader::support::{options, typed};
+use crate::reader::support::{act_with, inline, options, typed};
+
+fn links_stores() -> Stores {
+    let path = crate::common::root().join("tests/fixtures/links/links.json");
+    Stores::new(vec![StoreSource::Path(path)]).with_cache(None)
+}
 
 fn links_library() -> Library {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links/links.json");
-    Library::load(&[StoreSource::Path(path)])
+    links_stores().open()
 }
 
 fn links_app(caps: TerminalCaps) -> App {
     App::new(
         links_library(),
-        ReaderState::in_memory(),
+        Marks::default(),
         options(),
         (100, 30),
         Vec::new(),
@@ -96,14 +99,10 @@ fn without_a_clipboard_y_shows_the_link_and_writes_nothing() {
 #[test]
 fn every_link_is_listed_as_a_numbered_reference_at_the_end() {
     let mut app = links_app(TerminalCaps::default());
-    update(&mut app, Action::Open);
-    let lines: Vec<&str> = app
-        .article()
-        .unwrap()
-        .lines
-        .iter()
-        .map(|l| l.text.as_str())
-        .collect();
+    act_with(&mut inline(links_stores()), &mut app, Action::Open);
+    let article = app.article().unwrap();
+    let laid_out = article.lines.as_ref().expect("laid out");
+    let lines: Vec<&str> = laid_out.iter().map(|l| l.text).collect();
     let at = lines.iter().position(|l| *l == LINKS_HEADING).unwrap();
     assert_eq!(
         &lines[at..at + 3],
@@ -119,12 +118,10 @@ fn every_link_is_listed_as_a_numbered_reference_at_the_end() {
         lines[at + 3..].concat(),
         format!("[3] Article: {ARTICLE_URL}")
     );
-    let article = app.article().unwrap();
-    assert!(
-        article.lines[at + 3..]
-            .iter()
-            .all(|l| { l.link.as_ref().is_some_and(|link| link.url == ARTICLE_URL) })
-    );
+    assert!(laid_out.iter().skip(at + 3).all(|l| {
+        l.spans.len() == 1
+            && matches!(l.spans[0].style, Inline::Link(n) if article.link(n) == Some(ARTICLE_URL))
+    }));
     // The body keeps its [n] markers but not the reference lines, which moved to the end.
     assert!(
         lines[..at]

@@ -4,12 +4,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use herald::app::{Action, App, Focus, MessageKind, update};
-use herald::engine::Library;
-use herald::engine::state::ReaderState;
+use herald::app::{Action, App, Focus, MessageKind};
+use herald::engine::runtime::Context;
+use herald::engine::state::Marks;
 use herald::engine::store::StoreSource;
+use herald::engine::{Library, Stores};
 
-use crate::reader::support::{options, sample_dir, typed};
+use crate::reader::support::{act_with, inline, options, sample_dir, typed};
 
 /// A copy of the sample data in a temp folder, which tests may change.
 pub fn sample_copy() -> (tempfile::TempDir, PathBuf) {
@@ -38,18 +39,21 @@ pub fn append(path: &Path, text: &str) {
     file.write_all(text.as_bytes()).expect("append");
 }
 
+fn stores(dir: &Path) -> Stores {
+    Stores::new(vec![StoreSource::Path(dir.to_path_buf())]).with_cache(None)
+}
+
 fn load(dir: &Path) -> Library {
-    Library::load(&[StoreSource::Path(dir.to_path_buf())])
+    stores(dir).open()
+}
+
+/// Applies `action` with the runtime's work done at once over the stores in `dir`.
+fn act(dir: &Path, app: &mut App, action: Action) -> Vec<herald::app::Effect> {
+    act_with(&mut inline(stores(dir)), app, action)
 }
 
 fn app_on(dir: &Path, size: (u16, u16)) -> App {
-    App::new(
-        load(dir),
-        ReaderState::in_memory(),
-        options(),
-        size,
-        Vec::new(),
-    )
+    App::new(load(dir), Marks::default(), options(), size, Vec::new())
 }
 
 fn selected_key(app: &App) -> (String, String) {
@@ -67,7 +71,7 @@ fn an_appended_breaking_article_appears_is_announced_and_moves_nothing() {
             unreachable!()
         };
         let action = app.keymap().resolve(app.input_mode(), key).expect("bound");
-        update(&mut app, action);
+        act(&dir, &mut app, action);
     }
     let before = selected_key(&app);
     let row_before = app.selected().unwrap() - app.list_offset();
@@ -79,8 +83,8 @@ fn an_appended_breaking_article_appears_is_announced_and_moves_nothing() {
         &dir.join("30-wire.jsonl"),
         &breaking_line("wire-new", "Dam Bursts Upstream"),
     );
-    let effects = app.stores_changed(load(&dir));
-    assert!(!effects.is_empty(), "a reload redraws");
+    let effects = act(&dir, &mut app, Action::StoresChanged);
+    assert!(!effects.is_empty(), "a reload is asked for");
 
     assert_eq!(app.library().len(), count + 1);
     assert_eq!(
@@ -109,7 +113,7 @@ fn an_appended_breaking_article_appears_is_announced_and_moves_nothing() {
     );
 
     // B goes to the announced article, not merely the next breaking one.
-    update(&mut app, Action::NextBreaking);
+    act(&dir, &mut app, Action::NextBreaking);
     assert_eq!(selected_key(&app).1, "wire-new");
     assert_eq!(app.focus(), Focus::List);
 }
@@ -122,7 +126,7 @@ fn a_store_that_becomes_malformed_keeps_its_last_good_contents_and_says_so() {
     let voa = dir.join("00-voa.json");
     let text = std::fs::read_to_string(&voa).unwrap();
     std::fs::write(&voa, &text[..text.len() / 2]).unwrap();
-    app.stores_changed(load(&dir));
+    act(&dir, &mut app, Action::StoresChanged);
     assert_eq!(app.library().len(), count, "nothing vanished");
     assert!(
         app.library()
@@ -144,8 +148,8 @@ fn a_store_that_becomes_malformed_keeps_its_last_good_contents_and_says_so() {
         text.replace("Russian Foreign Minister Arrives", "Envoy Arrives"),
     )
     .unwrap();
-    update(&mut app, Action::Down);
-    app.stores_changed(load(&dir));
+    act(&dir, &mut app, Action::Down);
+    act(&dir, &mut app, Action::StoresChanged);
     assert!(app.message().is_none(), "{:?}", app.message());
     assert!(
         app.library()
@@ -159,9 +163,9 @@ fn a_removed_store_goes_and_filters_follow_stores_by_name() {
     let (_tmp, dir) = sample_copy();
     let mut app = app_on(&dir, (100, 30));
     // Show only the third store (Open Source Weekly), then remove the first file.
-    update(&mut app, Action::NextStore);
-    update(&mut app, Action::NextStore);
-    update(&mut app, Action::NextStore);
+    act(&dir, &mut app, Action::NextStore);
+    act(&dir, &mut app, Action::NextStore);
+    act(&dir, &mut app, Action::NextStore);
     let name = app
         .library()
         .store(app.filter().store.unwrap())
@@ -169,7 +173,7 @@ fn a_removed_store_goes_and_filters_follow_stores_by_name() {
         .clone();
     let selected = selected_key(&app);
     std::fs::remove_file(dir.join("00-voa.json")).unwrap();
-    app.stores_changed(load(&dir));
+    act(&dir, &mut app, Action::StoresChanged);
     assert!(
         app.library()
             .find("VOA", "voa-2002-07-28-ivanov-pyongyang")
@@ -182,35 +186,41 @@ fn a_removed_store_goes_and_filters_follow_stores_by_name() {
 #[test]
 fn plain_mode_announces_breaking_news_at_the_next_command() {
     let (_tmp, dir) = sample_copy();
-    let library = load(&dir);
-    let mut state = ReaderState::in_memory();
     let layout = herald::present::plain::Layout {
         width: 200,
         page: 5,
         screen: None,
     };
+    let app = App::new(load(&dir), Marks::default(), options(), (0, 0), Vec::new())
+        .on_lines(layout.width);
+    let mut driver = herald::present::plain::Driver::inline(Context {
+        stores: stores(&dir),
+        state: None,
+        opener: Vec::new(),
+    });
     let mut calls = 0;
     let wire = dir.join("30-wire.jsonl");
-    let mut reload = || {
+    let mut changed = || {
         calls += 1;
         // The writer appends while the reader reads the first article.
-        (calls == 2).then(|| {
+        let now = calls == 2;
+        if now {
             append(
                 &wire,
                 &breaking_line("wire-plain", "Ferry Service Suspended"),
             );
-            load(&dir)
-        })
+        }
+        now
     };
     let mut out = Vec::new();
     herald::present::plain::run(
-        &library,
-        &mut state,
+        app,
+        &mut driver,
         layout,
         &[],
         "1\nl\nq\n".as_bytes(),
         &mut out,
-        &mut reload,
+        &mut changed,
     )
     .unwrap();
     let text = String::from_utf8(out).unwrap();

@@ -5,13 +5,14 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use herald::app::{Action, App, Effect, MessageKind, is_openable, update};
-use herald::engine::Library;
-use herald::engine::state::ReaderState;
+use herald::app::{Action, App, Effect, MessageKind, is_openable};
+use herald::engine::opener::spawn as spawn_opener;
+use herald::engine::runtime::Job;
+use herald::engine::state::Marks;
 use herald::engine::store::StoreSource;
-use herald::present::reader::spawn_opener;
+use herald::engine::{Library, Stores};
 
-use crate::reader::support::options;
+use crate::reader::support::{act, act_all, options};
 
 const DEADLINE: Duration = Duration::from_secs(20);
 
@@ -147,7 +148,9 @@ fn store_with_links(dir: &Path, links: &[&str]) -> Library {
         ),
     )
     .unwrap();
-    Library::load(&[StoreSource::Path(path)])
+    Stores::new(vec![StoreSource::Path(path)])
+        .with_cache(None)
+        .open()
 }
 
 #[test]
@@ -161,19 +164,19 @@ fn the_o_key_opens_web_links_and_refuses_the_rest_with_a_message() {
             "https://a.example/line\nbreak;touch x",
         ],
     );
-    let mut app = App::new(
-        library,
-        ReaderState::in_memory(),
-        options(),
-        (100, 30),
-        Vec::new(),
-    );
-    let effects = update(&mut app, Action::OpenLink);
-    assert!(effects.contains(&Effect::OpenLink("https://a.example/$(id)".into())));
+    let mut app = App::new(library, Marks::default(), options(), (100, 30), Vec::new());
+    let effects = act_all(&mut app, Action::OpenLink);
+    assert!(effects.contains(&Effect::Job(Job::OpenLink(
+        "https://a.example/$(id)".into()
+    ))));
 
-    update(&mut app, Action::Down);
-    let effects = update(&mut app, Action::OpenLink);
-    assert!(!effects.iter().any(|e| matches!(e, Effect::OpenLink(_))));
+    act(&mut app, Action::Down);
+    let effects = act_all(&mut app, Action::OpenLink);
+    assert!(
+        !effects
+            .iter()
+            .any(|e| matches!(e, Effect::Job(Job::OpenLink(_))))
+    );
     let message = app.message().expect("refused");
     assert_eq!(message.kind, MessageKind::Error);
     assert!(
@@ -184,19 +187,22 @@ fn the_o_key_opens_web_links_and_refuses_the_rest_with_a_message() {
 
     // A newline cannot survive the loader: the link reaches the opener with it made a space
     // (or removed), still as one argument, and the shell words after it are just text.
-    update(&mut app, Action::Down);
-    let url = app
-        .library()
-        .article(app.selected_article().unwrap())
-        .detail
-        .url
-        .clone()
-        .unwrap();
+    act(&mut app, Action::Down);
+    let url =
+        herald::engine::article::read::article(app.library(), app.selected_article().unwrap())
+            .detail
+            .url
+            .clone()
+            .unwrap();
     assert!(!url.contains('\n'), "{url:?}");
-    let effects = update(&mut app, Action::OpenLink);
+    let effects = act_all(&mut app, Action::OpenLink);
     let opened: Vec<&Effect> = effects
         .iter()
-        .filter(|e| matches!(e, Effect::OpenLink(_)))
+        .filter(|e| matches!(e, Effect::Job(Job::OpenLink(_))))
         .collect();
-    assert_eq!(opened, [&Effect::OpenLink(url.clone())], "{url:?}");
+    assert_eq!(
+        opened,
+        [&Effect::Job(Job::OpenLink(url.clone()))],
+        "{url:?}"
+    );
 }

@@ -1,21 +1,23 @@
 //! What the screen looks like: TestBackend snapshots at the three reference sizes, styles
 //! that carry meaning (reverse selection, no colour without colour), and a size sweep.
 
-use herald::app::{Action, App, ColorDepth, Options, ThemeName, update};
-use herald::engine::state::ReaderState;
+use herald::app::{Action, App, ColorDepth, Options, ThemeName};
+use herald::engine::state::Marks;
 use herald::present::reader::ui;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Position;
 use ratatui::style::{Color, Modifier};
 
-use crate::reader::support::{app, options, sample_library};
+use crate::reader::support::{act, app, options, sample_library};
 
 pub fn render(app: &App) -> Terminal<TestBackend> {
     let (width, height) = app.size();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
     terminal
-        .draw(|frame| ui::draw(frame, app))
+        .draw(|frame| {
+            ui::draw(frame, app);
+        })
         .expect("test backend");
     terminal
 }
@@ -35,11 +37,11 @@ fn snapshot(name: &str, app: &App) {
 }
 
 fn search(app: &mut App, query: &str) {
-    update(app, Action::Search);
+    act(app, Action::Search);
     for c in query.chars() {
-        update(app, Action::SearchInput(c));
+        act(app, Action::SearchInput(c));
     }
-    update(app, Action::SearchSubmit);
+    act(app, Action::SearchSubmit);
 }
 
 const SIZES: [(u16, u16); 3] = [(40, 12), (80, 24), (120, 40)];
@@ -56,7 +58,7 @@ fn breaking_article_open() {
     for (w, h) in SIZES {
         let mut app = app(w, h);
         search(&mut app, "Ivanov");
-        update(&mut app, Action::Open);
+        act(&mut app, Action::Open);
         snapshot(&format!("breaking_article_{w}x{h}"), &app);
     }
 }
@@ -65,7 +67,7 @@ fn breaking_article_open() {
 fn help_screen() {
     for (w, h) in SIZES {
         let mut app = app(w, h);
-        update(&mut app, Action::Help);
+        act(&mut app, Action::Help);
         snapshot(&format!("help_{w}x{h}"), &app);
     }
 }
@@ -73,11 +75,11 @@ fn help_screen() {
 #[test]
 fn search_prompt_and_filters() {
     let mut app = app(80, 24);
-    update(&mut app, Action::FilterBreaking);
-    update(&mut app, Action::NextStore);
-    update(&mut app, Action::Search);
+    act(&mut app, Action::FilterBreaking);
+    act(&mut app, Action::NextStore);
+    act(&mut app, Action::Search);
     for c in "Ivan".chars() {
-        update(&mut app, Action::SearchInput(c));
+        act(&mut app, Action::SearchInput(c));
     }
     snapshot("prompt_with_filters_80x24", &app);
 }
@@ -91,7 +93,7 @@ fn terminal_too_small() {
 fn ascii_locale_draws_only_ascii_chrome() {
     let mut app = App::new(
         sample_library(),
-        ReaderState::in_memory(),
+        Marks::default(),
         Options {
             ascii: true,
             ..options()
@@ -99,7 +101,7 @@ fn ascii_locale_draws_only_ascii_chrome() {
         (120, 40),
         Vec::new(),
     );
-    update(&mut app, Action::Open);
+    act(&mut app, Action::Open);
     let terminal = render(&app);
     let buffer = terminal.backend().buffer();
     // The separator column and the ellipses are ASCII (titles themselves may not be).
@@ -144,7 +146,7 @@ fn without_colour_no_cell_has_a_colour() {
     ] {
         let mut app = App::new(
             sample_library(),
-            ReaderState::in_memory(),
+            Marks::default(),
             Options {
                 theme,
                 depth,
@@ -154,8 +156,8 @@ fn without_colour_no_cell_has_a_colour() {
             Vec::new(),
         );
         search(&mut app, "Ivanov");
-        update(&mut app, Action::Open);
-        update(&mut app, Action::ToggleFocus);
+        act(&mut app, Action::Open);
+        act(&mut app, Action::ToggleFocus);
         let terminal = render(&app);
         let buffer = terminal.backend().buffer();
         for cell in buffer.content() {
@@ -187,20 +189,20 @@ fn the_cursor_sits_on_the_focused_thing() {
     let mut app = app(80, 24);
     let list = app.panes().expect("fits").list;
     for expected in 1..=3u16 {
-        update(&mut app, Action::Down);
+        act(&mut app, Action::Down);
         let mut terminal = render(&app);
         let cursor = terminal.get_cursor_position().expect("test backend");
         assert_eq!(cursor, Position::new(0, list.y + expected));
     }
-    update(&mut app, Action::Open);
+    act(&mut app, Action::Open);
     let article = app.panes().expect("fits").article;
     let mut terminal = render(&app);
     assert_eq!(
         terminal.get_cursor_position().expect("test backend"),
         Position::new(article.x + 1, article.y)
     );
-    update(&mut app, Action::Search);
-    update(&mut app, Action::SearchInput('x'));
+    act(&mut app, Action::Search);
+    act(&mut app, Action::SearchInput('x'));
     let mut terminal = render(&app);
     assert_eq!(
         terminal.get_cursor_position().expect("test backend"),
@@ -217,9 +219,9 @@ fn every_size_draws() {
     for &w in &widths {
         for &h in &heights {
             let mut app = app(w, h);
-            update(&mut app, Action::Bottom);
-            update(&mut app, Action::Open);
-            update(&mut app, Action::PageDown);
+            act(&mut app, Action::Bottom);
+            act(&mut app, Action::Open);
+            act(&mut app, Action::PageDown);
             let mut terminal = render(&app);
             let cursor = terminal.get_cursor_position().expect("test backend");
             assert!(cursor.x < w && cursor.y < h, "{w}x{h}: {cursor:?}");
@@ -251,7 +253,7 @@ fn wide_titles_are_cut_by_display_width_with_an_ellipsis() {
 fn without_the_status_bar_the_last_row_is_content_until_a_message_needs_it() {
     let mut app = App::new(
         sample_library(),
-        ReaderState::in_memory(),
+        Marks::default(),
         Options {
             status_bar: false,
             ..options()
@@ -265,7 +267,7 @@ fn without_the_status_bar_the_last_row_is_content_until_a_message_needs_it() {
     let text = crate::reader::flow::buffer_text(render(&app).backend().buffer());
     assert!(!text.contains("? help"));
     // The search prompt still gets a line, with the cursor in it.
-    update(&mut app, Action::Search);
+    act(&mut app, Action::Search);
     let mut terminal = render(&app);
     assert_eq!(
         terminal.get_cursor_position().expect("test backend"),
@@ -279,7 +281,7 @@ fn without_the_status_bar_the_last_row_is_content_until_a_message_needs_it() {
 fn an_undated_row_says_undated_in_the_date_column() {
     for (w, h) in [(80, 24), (100, 30)] {
         let mut app = app(w, h);
-        update(&mut app, Action::Bottom);
+        act(&mut app, Action::Bottom);
         let terminal = render(&app);
         let buffer = terminal.backend().buffer();
         let row =

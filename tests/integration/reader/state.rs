@@ -5,7 +5,15 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use herald::engine::state::ReaderState;
+use herald::engine::state::{self, Marks, StateFile, Timestamp};
+
+/// Saves what `marks` changed to `file`, as the runtime's saver does.
+fn save(marks: &mut Marks, file: &mut StateFile) {
+    if let Some(changes) = marks.take_changes() {
+        let outside = file.save(&changes).expect("save");
+        marks.adopt(outside);
+    }
+}
 
 const CHILD_ENV: &str = "HERALD_TEST_STATE_WRITER";
 
@@ -16,12 +24,13 @@ fn state_writer_child() {
     let Some(path) = std::env::var_os(CHILD_ENV) else {
         return;
     };
-    let (mut state, problems) = ReaderState::open(path.into());
+    let (mut marks, mut file, problems) = state::open(path.into());
     assert!(problems.is_empty(), "{problems:?}");
     for n in 0.. {
-        state.set_read("Kill", &format!("a{n}"), true);
-        state.set_starred("Kill", &format!("a{n}"), n % 3 == 0);
-        state.save().expect("save");
+        let now = Timestamp::now();
+        marks.set_read("Kill", &format!("a{n}"), true, now);
+        marks.set_starred("Kill", &format!("a{n}"), n % 3 == 0, now);
+        save(&mut marks, &mut file);
         println!("ack {n}");
     }
 }
@@ -70,7 +79,7 @@ fn a_writer_killed_mid_save_loses_no_acknowledged_mark() {
         child.wait().unwrap();
         assert!(acked.len() >= kill_after, "round {round}: {acked:?}");
 
-        let (state, problems) = ReaderState::open(path.clone());
+        let (state, _, problems) = state::open(path.clone());
         assert!(
             problems.is_empty(),
             "round {round}: state unusable: {problems:?}"
@@ -111,11 +120,12 @@ fn compact_forgets_marks_of_gone_articles_in_open_stores_only() {
     let (_tmp, stores) = crate::reader::live::sample_copy();
     let data = tempfile::tempdir().unwrap();
     let path = data.path().join("herald").join("state.json");
-    let (mut state, _) = ReaderState::open(path.clone());
-    state.set_read("VOA", "voa-2002-07-28-ivanov-pyongyang", true);
-    state.set_read("VOA", "voa-gone-article", true);
-    state.set_starred("Elsewhere", "not-open", true);
-    state.save().unwrap();
+    let (mut marks, mut file, _) = state::open(path.clone());
+    let now = Timestamp::now();
+    marks.set_read("VOA", "voa-2002-07-28-ivanov-pyongyang", true, now);
+    marks.set_read("VOA", "voa-gone-article", true, now);
+    marks.set_starred("Elsewhere", "not-open", true, now);
+    save(&mut marks, &mut file);
 
     let (code, out) = herald(data.path(), &["state", "compact", stores.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{out}");
@@ -123,7 +133,7 @@ fn compact_forgets_marks_of_gone_articles_in_open_stores_only() {
         out,
         "Removed 1 mark of articles no longer in the stores; kept 2.\n"
     );
-    let (state, problems) = ReaderState::open(path.clone());
+    let (state, _, problems) = state::open(path.clone());
     assert!(problems.is_empty());
     assert!(state.is_read("VOA", "voa-2002-07-28-ivanov-pyongyang"));
     assert!(!state.is_read("VOA", "voa-gone-article"));
@@ -135,11 +145,11 @@ fn compact_forgets_marks_of_gone_articles_in_open_stores_only() {
     // A store that cannot be read is never compacted: it would look empty.
     let voa = stores.join("00-voa.json");
     std::fs::write(&voa, "{ \"articles\": [").unwrap();
-    let mut again = ReaderState::open(path.clone()).0;
-    again.set_read("VOA", "another-gone", true);
-    again.save().unwrap();
+    let (mut again, mut file, _) = state::open(path.clone());
+    again.set_read("VOA", "another-gone", true, Timestamp::now());
+    save(&mut again, &mut file);
     let (code, out) = herald(data.path(), &["state", "compact", stores.to_str().unwrap()]);
     assert_eq!(code, Some(1), "{out}");
     assert!(out.contains("not compacting"), "{out}");
-    assert!(ReaderState::open(path).0.is_read("VOA", "another-gone"));
+    assert!(state::open(path).0.is_read("VOA", "another-gone"));
 }

@@ -1,19 +1,28 @@
-//! Shared fixtures: the sample library, an App at a given size, scripted keys.
+//! Shared fixtures: the sample library, an App at a given size, scripted keys, and `act`,
+//! which applies an action as the run loop would, jobs done at once.
 
 use std::path::PathBuf;
 
-use herald::app::{App, ColorDepth, Key, KeyCode, Options, ThemeName};
-use herald::engine::Library;
-use herald::engine::state::ReaderState;
+use herald::app::{Action, App, ColorDepth, Effect, Key, KeyCode, Options, ThemeName, update};
+use herald::engine::runtime::{Context, Inline};
+use herald::engine::state::{Marks, Timestamp};
 use herald::engine::store::StoreSource;
+use herald::engine::{Library, Stores};
 use herald::present::reader::term::Input;
 
+/// When the test's actions happen.
+pub const T0: Timestamp = Timestamp(1_700_000_000_000);
+
 pub fn sample_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data")
+    crate::common::root().join("sample-data")
+}
+
+pub fn sample_stores() -> Stores {
+    Stores::new(vec![StoreSource::Path(sample_dir())]).with_cache(None)
 }
 
 pub fn sample_library() -> Library {
-    Library::load(&[StoreSource::Path(sample_dir())])
+    sample_stores().open()
 }
 
 /// Options as on a UTF-8 terminal without colour, so snapshots do not depend on the host.
@@ -28,14 +37,68 @@ pub fn options() -> Options {
     }
 }
 
+/// The sample library at `width` x `height`, with marks that a save would write.
 pub fn app(width: u16, height: u16) -> App {
     App::new(
         sample_library(),
-        ReaderState::in_memory(),
+        Marks::default(),
         options(),
         (width, height),
         Vec::new(),
     )
+}
+
+/// The runtime's work done on this thread, over `stores`, saving nowhere.
+pub fn inline(stores: Stores) -> Inline {
+    Inline {
+        context: Context {
+            stores,
+            state: None,
+            opener: Vec::new(),
+        },
+    }
+}
+
+/// Applies `action` at [`T0`], then does every job it asks for and applies the answers, as
+/// the run loop and the runtime would; returns the effects of `action` itself.
+pub fn act(app: &mut App, action: Action) -> Vec<Effect> {
+    act_with(&mut inline(sample_stores()), app, action)
+}
+
+/// [`act`] with the jobs done by `runtime`.
+pub fn act_with(runtime: &mut Inline, app: &mut App, action: Action) -> Vec<Effect> {
+    act_through(runtime, app, action).0
+}
+
+/// Like [`act`], returning every effect along the way too: the action's own, then those of
+/// the answers to its jobs.
+pub fn act_all(app: &mut App, action: Action) -> Vec<Effect> {
+    act_through(&mut inline(sample_stores()), app, action).1
+}
+
+fn act_through(runtime: &mut Inline, app: &mut App, action: Action) -> (Vec<Effect>, Vec<Effect>) {
+    let first = update(app, action, T0);
+    let mut all = first.clone();
+    let mut pending: Vec<Effect> = first.clone();
+    while !pending.is_empty() {
+        let mut next = Vec::new();
+        for effect in pending {
+            let done = match effect {
+                Effect::Job(job) => runtime.run(job),
+                Effect::SaveSoon => {
+                    next.extend(update(app, Action::SaveNow, T0));
+                    None
+                }
+                _ => None,
+            };
+            if let Some(done) = done {
+                next.extend(update(app, Action::Done(done), T0));
+            }
+        }
+        all.extend(next.iter().cloned());
+        pending = next;
+    }
+    (first, all)
 }
 
 /// Keys as typed: each char is a key; `\n` is Enter, `\x1b` Esc, `\t` Tab.

@@ -1,24 +1,25 @@
 //! `update` and the keymap together, with no terminal: what each key does to the state and
 //! which effects it asks for.
 
-use herald::app::{Action, App, Effect, Exit, Focus, Mode, update};
+use herald::app::{Action, App, Effect, Exit, Focus, Mode};
+use herald::engine::runtime::{Done, Job};
 
-use crate::reader::support::{app, seed};
+use crate::reader::support::{act, app, seed};
 
 fn press(app: &mut App, keys: &[Action]) -> Vec<Effect> {
     let mut effects = Vec::new();
     for action in keys {
-        effects = update(app, action.clone());
+        effects = act(app, action.clone());
     }
     effects
 }
 
 fn search(app: &mut App, query: &str) -> Vec<Effect> {
-    update(app, Action::Search);
+    act(app, Action::Search);
     for c in query.chars() {
-        update(app, Action::SearchInput(c));
+        act(app, Action::SearchInput(c));
     }
-    update(app, Action::SearchSubmit)
+    act(app, Action::SearchSubmit)
 }
 
 #[test]
@@ -26,15 +27,15 @@ fn moving_selects_and_redraws_but_a_no_op_draws_nothing() {
     let mut app = app(80, 24);
     assert_eq!(app.selected(), Some(0));
     assert_eq!(
-        update(&mut app, Action::Up),
+        act(&mut app, Action::Up),
         vec![],
         "k at the top changes nothing"
     );
-    assert_eq!(update(&mut app, Action::Down), vec![Effect::Redraw]);
+    assert_eq!(act(&mut app, Action::Down), vec![Effect::Redraw]);
     assert_eq!(app.selected(), Some(1));
     press(&mut app, &[Action::Bottom]);
     assert_eq!(app.selected(), Some(app.visible().len() - 1));
-    assert_eq!(update(&mut app, Action::Down), vec![]);
+    assert_eq!(act(&mut app, Action::Down), vec![]);
     press(&mut app, &[Action::Top]);
     assert_eq!(app.selected(), Some(0));
 }
@@ -43,13 +44,13 @@ fn moving_selects_and_redraws_but_a_no_op_draws_nothing() {
 fn paging_moves_by_a_list_page_and_keeps_the_selection_on_screen() {
     let mut app = app(80, 24);
     let height = usize::from(app.panes().expect("fits").list.height);
-    update(&mut app, Action::PageDown);
+    act(&mut app, Action::PageDown);
     assert_eq!(app.selected(), Some(height - 1));
-    update(&mut app, Action::PageDown);
+    act(&mut app, Action::PageDown);
     let selected = app.selected().expect("selection");
     assert!(selected >= app.list_offset() && selected < app.list_offset() + height);
-    update(&mut app, Action::PageUp);
-    update(&mut app, Action::PageUp);
+    act(&mut app, Action::PageUp);
+    act(&mut app, Action::PageUp);
     assert_eq!(app.selected(), Some(0));
     assert_eq!(app.list_offset(), 0);
 }
@@ -59,8 +60,8 @@ fn enter_opens_marks_read_saves_and_focuses_the_article() {
     let mut app = app(80, 24);
     let first = app.selected_article().expect("articles");
     assert!(!app.is_read(first));
-    let effects = update(&mut app, Action::Open);
-    assert!(effects.contains(&Effect::Save) && effects.contains(&Effect::Redraw));
+    let effects = act(&mut app, Action::Open);
+    assert!(effects.contains(&Effect::SaveSoon) && effects.contains(&Effect::Redraw));
     assert!(app.is_read(first));
     assert_eq!(app.focus(), Focus::Article);
     assert_eq!(app.article().expect("open").index, first);
@@ -69,7 +70,7 @@ fn enter_opens_marks_read_saves_and_focuses_the_article() {
 #[test]
 fn moving_the_selection_does_not_change_the_open_article() {
     let mut app = app(120, 40);
-    update(&mut app, Action::Open);
+    act(&mut app, Action::Open);
     let open = app.article().expect("open").clone();
     press(&mut app, &[Action::ToggleFocus, Action::Down, Action::Down]);
     assert_eq!(app.focus(), Focus::List);
@@ -80,32 +81,34 @@ fn moving_the_selection_does_not_change_the_open_article() {
 fn in_the_article_keys_scroll_the_text() {
     let mut app = app(80, 24);
     search(&mut app, "Ivanov");
-    update(&mut app, Action::Open);
-    update(&mut app, Action::Down);
+    act(&mut app, Action::Open);
+    act(&mut app, Action::Down);
     assert_eq!(app.article().expect("open").scroll, 1);
-    update(&mut app, Action::Bottom);
+    act(&mut app, Action::Bottom);
     let height = usize::from(app.panes().expect("fits").article.height);
     let article = app.article().expect("open");
-    assert_eq!(article.scroll, article.lines.len() - height);
-    assert_eq!(update(&mut app, Action::Down), vec![], "already at the end");
-    update(&mut app, Action::Top);
+    assert_eq!(article.scroll, article.line_count() - height);
+    assert_eq!(act(&mut app, Action::Down), vec![], "already at the end");
+    act(&mut app, Action::Top);
     assert_eq!(app.article().expect("open").scroll, 0);
-    update(&mut app, Action::PageDown);
+    act(&mut app, Action::PageDown);
     assert_eq!(app.article().expect("open").scroll, height - 1);
 }
 
 #[test]
 fn q_goes_back_then_quits_and_esc_never_quits() {
     let mut app = app(80, 24);
-    update(&mut app, Action::Open);
-    assert!(!update(&mut app, Action::BackOrQuit).contains(&Effect::Exit(Exit::Quit)));
+    act(&mut app, Action::Open);
+    assert!(!act(&mut app, Action::BackOrQuit).contains(&Effect::Exit(Exit::Quit)));
     assert_eq!(app.focus(), Focus::List);
     for _ in 0..3 {
-        let effects = update(&mut app, Action::Back);
+        let effects = act(&mut app, Action::Back);
         assert!(!effects.iter().any(|e| matches!(e, Effect::Exit(_))));
     }
-    let effects = update(&mut app, Action::BackOrQuit);
-    assert_eq!(effects, vec![Effect::Save, Effect::Exit(Exit::Quit)]);
+    // The read mark was saved when the keys paused (`act` pauses after each): nothing is
+    // left to save, so q only quits.
+    let effects = act(&mut app, Action::BackOrQuit);
+    assert_eq!(effects, vec![Effect::Exit(Exit::Quit)]);
 }
 
 #[test]
@@ -116,7 +119,7 @@ fn search_finds_titles_and_bodies_and_n_wraps() {
     assert_eq!(app.selected_article(), Some(seed));
     assert_eq!(app.mode(), &Mode::Browse);
     // "Pyongyang" is only in the seed article's body (and maybe others): n cycles through.
-    update(&mut app, Action::SearchNext);
+    act(&mut app, Action::SearchNext);
     assert_eq!(
         app.selected_article(),
         Some(seed),
@@ -135,16 +138,16 @@ fn search_finds_titles_and_bodies_and_n_wraps() {
 #[test]
 fn the_prompt_edits_and_escape_cancels_it() {
     let mut app = app(80, 24);
-    update(&mut app, Action::Search);
-    update(&mut app, Action::SearchInput('a'));
-    update(&mut app, Action::SearchBackspace);
+    act(&mut app, Action::Search);
+    act(&mut app, Action::SearchInput('a'));
+    act(&mut app, Action::SearchBackspace);
     assert_eq!(
         app.mode(),
         &Mode::Search {
             input: String::new()
         }
     );
-    update(&mut app, Action::Back);
+    act(&mut app, Action::Back);
     assert_eq!(app.mode(), &Mode::Browse);
     assert_eq!(app.selected(), Some(0));
 }
@@ -153,25 +156,25 @@ fn the_prompt_edits_and_escape_cancels_it() {
 fn breaking_filter_and_jump() {
     let mut app = app(80, 24);
     let is_breaking = |app: &App, i: usize| app.library().headline(i).breaking;
-    update(&mut app, Action::NextBreaking);
+    act(&mut app, Action::NextBreaking);
     let first = app.selected_article().expect("a breaking article");
     assert!(is_breaking(&app, first));
-    update(&mut app, Action::NextBreaking);
+    act(&mut app, Action::NextBreaking);
     assert_ne!(app.selected_article(), Some(first));
-    update(&mut app, Action::FilterBreaking);
+    act(&mut app, Action::FilterBreaking);
     assert!(app.filter().breaking_only);
     assert!(!app.visible().is_empty());
     assert!(app.visible().iter().all(|&i| is_breaking(&app, i)));
-    update(&mut app, Action::FilterBreaking);
+    act(&mut app, Action::FilterBreaking);
     assert_eq!(app.visible().len(), app.library().len());
 }
 
 #[test]
 fn unread_view_keeps_an_article_just_read_until_the_filter_changes() {
     let mut app = app(80, 24);
-    update(&mut app, Action::FilterUnread);
+    act(&mut app, Action::FilterUnread);
     let total = app.visible().len();
-    update(&mut app, Action::Open);
+    act(&mut app, Action::Open);
     assert_eq!(
         app.visible().len(),
         total,
@@ -186,18 +189,18 @@ fn marks_toggle_and_the_starred_filter_shows_them() {
     let mut app = app(80, 24);
     let first = app.selected_article().expect("articles");
     assert_eq!(
-        update(&mut app, Action::ToggleStar),
-        vec![Effect::Save, Effect::Redraw]
+        act(&mut app, Action::ToggleStar),
+        vec![Effect::SaveSoon, Effect::Redraw]
     );
     assert!(app.is_starred(first));
-    update(&mut app, Action::ToggleRead);
+    act(&mut app, Action::ToggleRead);
     assert!(app.is_read(first));
-    update(&mut app, Action::ToggleRead);
+    act(&mut app, Action::ToggleRead);
     assert!(!app.is_read(first));
-    update(&mut app, Action::FilterStarred);
+    act(&mut app, Action::FilterStarred);
     assert_eq!(app.visible(), &[first]);
-    update(&mut app, Action::FilterStarred);
-    update(&mut app, Action::ToggleStar);
+    act(&mut app, Action::FilterStarred);
+    act(&mut app, Action::ToggleStar);
     assert!(!app.is_starred(first));
 }
 
@@ -207,7 +210,7 @@ fn stores_cycle_through_each_and_back_to_all() {
     let stores = app.library().stores().len();
     assert!(stores > 1);
     for expected in 0..stores {
-        update(&mut app, Action::NextStore);
+        act(&mut app, Action::NextStore);
         let store = app.filter().store.expect("one store");
         assert_eq!(store.index(), expected);
         assert!(
@@ -216,9 +219,9 @@ fn stores_cycle_through_each_and_back_to_all() {
                 .all(|&i| app.library().headline(i).store == store)
         );
     }
-    update(&mut app, Action::NextStore);
+    act(&mut app, Action::NextStore);
     assert_eq!(app.filter().store, None);
-    update(&mut app, Action::PreviousStore);
+    act(&mut app, Action::PreviousStore);
     assert_eq!(app.filter().store.map(|s| s.index()), Some(stores - 1));
 }
 
@@ -226,9 +229,9 @@ fn stores_cycle_through_each_and_back_to_all() {
 fn help_opens_and_closes_with_q_esc_and_question_mark() {
     let mut app = app(80, 24);
     for close in [Action::BackOrQuit, Action::Back, Action::Help] {
-        update(&mut app, Action::Help);
+        act(&mut app, Action::Help);
         assert!(matches!(app.mode(), Mode::Help { .. }));
-        let effects = update(&mut app, close);
+        let effects = act(&mut app, close);
         assert!(!effects.iter().any(|e| matches!(e, Effect::Exit(_))));
         assert_eq!(app.mode(), &Mode::Browse);
     }
@@ -237,45 +240,64 @@ fn help_opens_and_closes_with_q_esc_and_question_mark() {
 #[test]
 fn resize_rewraps_the_article_and_keeps_the_selection_visible() {
     let mut app = app(120, 40);
-    update(&mut app, Action::Bottom);
-    update(&mut app, Action::Open);
-    let wide = app.article().expect("open").lines.len();
-    update(&mut app, Action::Resize(40, 12));
+    act(&mut app, Action::Bottom);
+    act(&mut app, Action::Open);
+    let wide = app.article().expect("open").line_count();
+    act(&mut app, Action::Resize(40, 12));
     let narrow = app.article().expect("open");
-    assert!(narrow.lines.len() > wide, "narrower pane, more lines");
+    assert!(narrow.line_count() > wide, "narrower pane, more lines");
     let panes = app.panes().expect("40x12 fits");
     assert!(
         narrow
             .lines
+            .as_ref()
+            .expect("laid out")
             .iter()
-            .all(|l| { herald::text::display_width(&l.text) <= panes.article_text_width() })
+            .all(|l| herald::text::display_width(l.text) <= panes.article_text_width())
     );
     let selected = app.selected().expect("selection");
     let height = usize::from(panes.list.height);
     assert!(selected >= app.list_offset() && selected < app.list_offset() + height);
     // Too small: nothing breaks, and growing again works.
-    update(&mut app, Action::Resize(10, 3));
+    act(&mut app, Action::Resize(10, 3));
     assert_eq!(app.panes(), None);
-    update(&mut app, Action::Resize(300, 100));
+    act(&mut app, Action::Resize(300, 100));
     assert!(app.panes().is_some());
 }
 
 #[test]
 fn run_loop_events_map_to_exits_and_terminal_work() {
     let mut app = app(80, 24);
-    assert_eq!(
-        update(&mut app, Action::Terminate(15)),
-        vec![Effect::Save, Effect::Exit(Exit::Signal(15))]
+    // Quitting saves what changed (here the selection, remembered for next time), then exits.
+    let effects = act(&mut app, Action::Terminate(15));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Job(Job::Save(_)), Effect::Exit(Exit::Signal(15))]
+        ),
+        "{effects:?}"
     );
     assert_eq!(
-        update(&mut app, Action::Hangup),
-        vec![Effect::Save, Effect::Exit(Exit::Hangup)]
+        act(&mut app, Action::Hangup),
+        vec![Effect::Exit(Exit::Hangup)],
+        "nothing left to save"
     );
-    assert_eq!(
-        update(&mut app, Action::Suspend),
-        vec![Effect::Save, Effect::Suspend, Effect::FullRedraw]
+    // A star not saved yet (the keys have not paused)...
+    herald::app::update(&mut app, Action::ToggleStar, crate::reader::support::T0);
+    let effects = act(&mut app, Action::Suspend);
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [
+                Effect::Job(Job::Save(_)),
+                Effect::Suspend,
+                Effect::FullRedraw,
+                ..
+            ]
+        ),
+        "a stopped process may never resume: it saves first: {effects:?}"
     );
-    assert_eq!(update(&mut app, Action::Redraw), vec![Effect::FullRedraw]);
+    assert_eq!(act(&mut app, Action::Redraw), vec![Effect::FullRedraw]);
 }
 
 #[test]
@@ -283,25 +305,25 @@ fn high_contrast_toggles_at_run_time() {
     let mut app = app(80, 24);
     assert_eq!(app.theme(), herald::app::ThemeName::Default);
     assert_eq!(
-        update(&mut app, Action::ToggleHighContrast),
+        act(&mut app, Action::ToggleHighContrast),
         vec![Effect::Redraw]
     );
     assert_eq!(app.theme(), herald::app::ThemeName::HighContrast);
-    update(&mut app, Action::ToggleHighContrast);
+    act(&mut app, Action::ToggleHighContrast);
     assert_eq!(app.theme(), herald::app::ThemeName::Default);
 }
 
 #[test]
 fn help_scrolls_to_show_every_line_and_no_further() {
     let mut app = app(80, 24);
-    update(&mut app, Action::Help);
-    update(&mut app, Action::Bottom);
+    act(&mut app, Action::Help);
+    act(&mut app, Action::Bottom);
     let Mode::Help { scroll } = app.mode().clone() else {
         panic!("help is open");
     };
     let lines = herald::app::help::help_lines(app.keymap(), 80).len();
     assert_eq!(scroll, lines - 23);
-    assert_eq!(update(&mut app, Action::Down), vec![]);
+    assert_eq!(act(&mut app, Action::Down), vec![]);
 }
 
 #[test]
@@ -339,22 +361,22 @@ fn marks_and_high_contrast_say_what_they_did() {
     let mut app = app(80, 24);
     let index = app.selected_article().expect("a headline");
     let title = app.library().headline(index).title.to_owned();
-    update(&mut app, Action::ToggleRead);
+    act(&mut app, Action::ToggleRead);
     assert_eq!(message(&app), Some(format!("Marked read: {title}")));
-    update(&mut app, Action::ToggleRead);
+    act(&mut app, Action::ToggleRead);
     assert_eq!(message(&app), Some(format!("Marked unread: {title}")));
-    update(&mut app, Action::ToggleStar);
+    act(&mut app, Action::ToggleStar);
     assert_eq!(message(&app), Some(format!("Starred: {title}")));
-    update(&mut app, Action::ToggleStar);
+    act(&mut app, Action::ToggleStar);
     assert_eq!(message(&app), Some(format!("Unstarred: {title}")));
     assert_eq!(
-        update(&mut app, Action::ToggleHighContrast),
+        act(&mut app, Action::ToggleHighContrast),
         vec![Effect::Redraw]
     );
     assert_eq!(message(&app).as_deref(), Some("High contrast on"));
-    update(&mut app, Action::ToggleHighContrast);
+    act(&mut app, Action::ToggleHighContrast);
     assert_eq!(message(&app).as_deref(), Some("High contrast off"));
-    update(&mut app, Action::Down);
+    act(&mut app, Action::Down);
     assert_eq!(message(&app), None, "the next key clears it");
 }
 
@@ -363,22 +385,19 @@ fn marks_and_high_contrast_say_what_they_did() {
 #[test]
 fn the_last_message_can_be_shown_again() {
     let mut app = app(80, 24);
-    update(&mut app, Action::RepeatMessage);
+    act(&mut app, Action::RepeatMessage);
     assert_eq!(message(&app).as_deref(), Some("No message yet."));
-    update(&mut app, Action::ToggleHighContrast);
+    act(&mut app, Action::ToggleHighContrast);
     press(&mut app, &[Action::Down, Action::Down, Action::Up]);
     assert_eq!(message(&app), None);
-    assert_eq!(
-        update(&mut app, Action::RepeatMessage),
-        vec![Effect::Redraw]
-    );
+    assert_eq!(act(&mut app, Action::RepeatMessage), vec![Effect::Redraw]);
     assert_eq!(message(&app).as_deref(), Some("High contrast on"));
-    update(&mut app, Action::Down);
+    act(&mut app, Action::Down);
     assert_eq!(message(&app), None);
     // Errors are repeated as errors.
-    update(&mut app, Action::SaveFailed("disk full".into()));
-    update(&mut app, Action::Down);
-    update(&mut app, Action::RepeatMessage);
+    act(&mut app, Action::Done(Done::Saved(Err("disk full".into()))));
+    act(&mut app, Action::Down);
+    act(&mut app, Action::RepeatMessage);
     let repeated = app.message().expect("a message");
     assert_eq!(repeated.kind, herald::app::MessageKind::Error);
     assert!(repeated.text.contains("disk full"), "{}", repeated.text);

@@ -1,16 +1,14 @@
 //! OSC 8 hyperlinks for the links the article pane shows. ratatui's cells hold text, not
 //! escape sequences (a sequence in a cell would throw its width off), so after a frame is
 //! drawn the run loop writes the link cells again, identical in text and style, wrapped in
-//! OSC 8: the layout cannot move, and a terminal without OSC 8 just shows the same text.
+//! OSC 8: the layout cannot move, and a terminal without OSC 8 just shows the same text. Which
+//! cells those are, the article pane says as it draws them (`ui::Drawn`), so they are the
+//! cells of the layout in force (side, stacked or automatic), never recomputed.
 
 use ratatui::backend::IntoCrossterm;
 use ratatui::buffer::Buffer;
 use ratatui::crossterm::{cursor, queue, style};
-use ratatui::layout::Rect;
 use unicode_width::UnicodeWidthStr;
-
-use crate::app::layout::ARTICLE_MARGIN;
-use crate::app::{App, Mode};
 
 /// Cells `x..x + width` of row `y` show (part of) `url`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,42 +17,6 @@ pub struct ScreenLink {
     pub y: u16,
     pub width: u16,
     pub url: String,
-}
-
-/// The link cells on a screen of `area` for `app`, as `ui::draw` lays them out.
-pub fn screen_links(app: &App, area: Rect) -> Vec<ScreenLink> {
-    if matches!(app.mode(), Mode::Help { .. }) {
-        return Vec::new();
-    }
-    let Some(panes) = crate::app::layout::panes(area.width, area.height, app.has_bottom_line())
-    else {
-        return Vec::new();
-    };
-    let Some(article) = app.article() else {
-        return Vec::new();
-    };
-    let pane = panes.article;
-    let text_width = usize::from(pane.width.saturating_sub(2 * ARTICLE_MARGIN));
-    article
-        .lines
-        .iter()
-        .skip(article.scroll)
-        .take(usize::from(pane.height))
-        .enumerate()
-        .filter_map(|(row, line)| {
-            let link = line.link.as_ref()?;
-            let end = link.end.min(text_width);
-            if link.start >= end {
-                return None;
-            }
-            Some(ScreenLink {
-                x: pane.x + ARTICLE_MARGIN + u16::try_from(link.start).ok()?,
-                y: pane.y + u16::try_from(row).ok()?,
-                width: u16::try_from(end - link.start).ok()?,
-                url: link.url.clone(),
-            })
-        })
-        .collect()
 }
 
 /// A URL as OSC 8 may carry it: printable ASCII only, everything else percent-encoded, so

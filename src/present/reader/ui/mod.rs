@@ -1,6 +1,14 @@
 //! Drawing: the only place that knows Frame and Buffer. `draw` is a pure function of `App`:
-//! no I/O, no clock, no mutation. It also puts the real cursor on the focused thing, because
-//! braille displays and screen readers follow the cursor, not reverse video.
+//! no I/O, no clock, no mutation (a lint keeps it so, as for `app`). It puts the real cursor
+//! on the focused thing, because braille displays and screen readers follow the cursor, not
+//! reverse video, and it returns what it drew where ([`Drawn`]), so nothing after it has to
+//! work the layout out again.
+
+#![deny(
+    clippy::disallowed_methods,
+    clippy::disallowed_types,
+    clippy::disallowed_macros
+)]
 
 pub mod article;
 pub mod contrast;
@@ -20,6 +28,7 @@ use crate::text::display_width;
 use crate::text::wrap::truncate_with;
 use article::ArticlePane;
 use headlines::{HeadlineList, HeadlineRow, NO_DATE};
+use hyperlinks::ScreenLink;
 use theme::{Role, Theme};
 
 pub fn theme_of(app: &App) -> Theme {
@@ -30,8 +39,17 @@ fn rect(area: Area) -> Rect {
     Rect::new(area.x, area.y, area.width, area.height)
 }
 
-/// Draws the whole screen for `app` and places the cursor.
-pub fn draw(frame: &mut Frame, app: &App) {
+/// What a frame put where.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Drawn {
+    /// The panes the frame was laid out in (None: too small, or the help screen).
+    pub panes: Option<Panes>,
+    /// The cells that show links, as drawn: what OSC 8 rewrites as hyperlinks.
+    pub links: Vec<ScreenLink>,
+}
+
+/// Draws the whole screen for `app`, places the cursor, and says what went where.
+pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let theme = theme_of(app);
     let area = frame.area();
     let buf = frame.buffer_mut();
@@ -43,14 +61,23 @@ pub fn draw(frame: &mut Frame, app: &App) {
         area.height,
         app.has_bottom_line(),
     );
+    let mut drawn = Drawn::default();
     let cursor = match panes {
         None => too_small(buf, area, &theme),
         Some(_) if matches!(app.mode(), Mode::Help { .. }) => draw_help(buf, area, app, &theme),
-        Some(panes) => draw_reader(buf, &panes, app, &theme),
+        Some(panes) => {
+            let (cursor, links) = draw_reader(buf, &panes, app, &theme);
+            drawn = Drawn {
+                panes: Some(panes),
+                links,
+            };
+            cursor
+        }
     };
     frame.set_cursor_position(cursor);
     let replaced = guard::scrub(frame.buffer_mut());
     debug_assert_eq!(replaced, 0, "unsafe characters reached the frame");
+    drawn
 }
 
 fn put_line(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: ratatui::style::Style) {
@@ -89,7 +116,12 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Position
     Position::new(area.x, area.y)
 }
 
-fn draw_reader(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Position {
+fn draw_reader(
+    buf: &mut Buffer,
+    panes: &Panes,
+    app: &App,
+    theme: &Theme,
+) -> (Position, Vec<ScreenLink>) {
     header(buf, panes, app, theme);
     let list_area = rect(panes.list);
     // The app scrolled for its idea of the screen; scroll again for this frame's list, so the
@@ -117,27 +149,26 @@ fn draw_reader(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Pos
     separator(buf, panes, theme);
     let article_area = rect(panes.article);
     let pane = ArticlePane {
-        lines: app.article().map(|a| a.lines.as_slice()),
-        scroll: app.article().map_or(0, |a| a.scroll),
+        article: app.article(),
         placeholder: "Press Enter to read the selected headline.",
+        opening: "Opening the article...",
         theme,
     };
-    ratatui::widgets::Widget::render(pane, article_area, buf);
+    let links = pane.render_links(article_area, buf);
     let bottom = panes.bottom.map(|b| bottom_line(buf, rect(b), app, theme));
 
     // The cursor: prompt or message first, then the focused pane.
-    if let Some(Some(position)) = bottom {
-        return position;
-    }
-    match app.focus() {
-        Focus::Article if app.article().is_some() => {
+    let cursor = match (bottom, app.focus()) {
+        (Some(Some(position)), _) => position,
+        (_, Focus::Article) if app.article().is_some() => {
             Position::new(article_area.x + ARTICLE_MARGIN, article_area.y)
         }
         _ => Position::new(
             list_area.x,
             list_area.y + u16::try_from(selected_row.unwrap_or(0)).unwrap_or(0),
         ),
-    }
+    };
+    (cursor, links)
 }
 
 fn headline_rows(app: &App, offset: usize, height: usize) -> Vec<HeadlineRow> {

@@ -1,0 +1,77 @@
+//! Reading an article back from its store: the one part of articles that does I/O, so it runs
+//! where I/O belongs (the runtime's reader thread, or a one-shot command), never in `update`.
+//!
+//! A library keeps small or unusual files' details in memory and only the place of the others:
+//! their detail is read from the file when the article is opened. The file must still be the
+//! one indexed (same fingerprint) and the id at that place the expected one; otherwise the
+//! article says the store changed, rather than show another article's text.
+
+use std::borrow::Cow;
+use std::io::{Read, Seek, SeekFrom};
+
+use super::ArticleText;
+use crate::engine::library::{ArticleIndex, DiskFile, Library};
+use crate::engine::store::index::Fingerprint;
+use crate::engine::store::parse::article_only;
+use crate::engine::store::place::Span;
+use crate::engine::store::{Article, ArticleDetail};
+
+/// What a changed store makes an article say.
+const CHANGED: &str = "the file changed since Herald loaded it; reload to see it as it is now";
+
+/// Article `index` of `library`, its detail read from the store file when it is not in memory.
+pub fn article(library: &Library, index: ArticleIndex) -> Article<'_> {
+    let headline = library.headline(index);
+    let detail = match library.detail_in_memory(index) {
+        Some(detail) => Cow::Borrowed(detail),
+        None => Cow::Owned(read_detail(library, index, headline.id)),
+    };
+    Article {
+        headline,
+        detail,
+        store: library.store(headline.store),
+    }
+}
+
+/// Article `index` as structured text, ready to be laid out.
+pub fn text(library: &Library, index: ArticleIndex) -> ArticleText {
+    ArticleText::from_article(&article(library, index))
+}
+
+fn read_detail(library: &Library, index: ArticleIndex, id: &str) -> ArticleDetail {
+    let place = library.place(index);
+    let Some(file) = library.disk_file(place.file) else {
+        return ArticleDetail {
+            body: "Herald could not find where this article is stored.".to_owned(),
+            ..ArticleDetail::default()
+        };
+    };
+    match read_span(file, place.span()).and_then(|json| {
+        article_only(&json, file.format)
+            .filter(|article| article.id == id)
+            .ok_or_else(|| std::io::Error::other(CHANGED))
+    }) {
+        Ok(article) => article.detail,
+        Err(error) => ArticleDetail {
+            body: format!(
+                "Herald could not read this article from {}: {error}.",
+                file.display
+            ),
+            ..ArticleDetail::default()
+        },
+    }
+}
+
+/// Reads one article's JSON from its file, checking first that the file is the one indexed.
+fn read_span(file: &DiskFile, span: Span) -> std::io::Result<String> {
+    if Fingerprint::of(&file.path)? != file.fingerprint {
+        return Err(std::io::Error::other(CHANGED));
+    }
+    let mut handle = std::fs::File::open(&file.path)?;
+    handle.seek(SeekFrom::Start(span.start))?;
+    let mut bytes = vec![0; span.len as usize];
+    handle.read_exact(&mut bytes)?;
+    // Valid UTF-8 (the index checked it) is taken as it is, without a copy.
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
+}

@@ -1,0 +1,530 @@
+//! The runtime: where the effects `update` asks for are carried out, off the thread that
+//! answers keys, and how their results come back: as [`Done`] values delivered through the
+//! same channel as the keys, which the presenter hands to `update` as actions.
+//!
+//! Each kind of work has its own thread, so none waits behind another: reading and laying out
+//! articles, searching (cancelled the moment a new search or Esc comes), reloading the stores
+//! (coalesced: a burst of changes is one reload), saving the reader state (in order, so the
+//! last save wins), and starting the link opener. [`Inline`] does the same work on the calling
+//! thread, for tests that drive the run loop with a script.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::article::{ArticleText, Flavor, Lines, layout, read};
+use super::library::{ArticleIndex, Library};
+use super::search::{Threads, matches_unless};
+use super::state::{Changes, Outside, StateFile};
+use super::store::Progress;
+use super::stores::Stores;
+
+/// Tells one request's answer from a later one's: the app ignores answers to requests it has
+/// since replaced.
+pub type Ticket = u64;
+
+/// Work for the runtime.
+#[derive(Clone)]
+pub enum Job {
+    /// Read article `index` of `library` and lay it out for `width` columns.
+    ReadArticle {
+        ticket: Ticket,
+        library: Arc<Library>,
+        index: ArticleIndex,
+        width: usize,
+        flavor: Flavor,
+    },
+    /// Lay an article out again, for a new width.
+    LayOut {
+        ticket: Ticket,
+        text: Arc<ArticleText>,
+        width: usize,
+        flavor: Flavor,
+    },
+    /// Find the articles whose title or body hold every word (lower-cased).
+    Search {
+        ticket: Ticket,
+        library: Arc<Library>,
+        words: Vec<String>,
+    },
+    /// Stop the running search, if any.
+    CancelSearch,
+    /// Read the stores again, reusing what `library` holds; search the new library for
+    /// `words` too, so a list filtered by a search never shows half a reload.
+    Reload {
+        library: Arc<Library>,
+        words: Option<Vec<String>>,
+    },
+    /// Write these changes to the state file.
+    Save(Changes),
+    /// Start the opener on this link (already checked to be one Herald opens).
+    OpenLink(String),
+}
+
+impl Job {
+    fn name(&self) -> &'static str {
+        match self {
+            Job::ReadArticle { .. } => "ReadArticle",
+            Job::LayOut { .. } => "LayOut",
+            Job::Search { .. } => "Search",
+            Job::CancelSearch => "CancelSearch",
+            Job::Reload { .. } => "Reload",
+            Job::Save(_) => "Save",
+            Job::OpenLink(_) => "OpenLink",
+        }
+    }
+}
+
+impl std::fmt::Debug for Job {
+    /// Short: a job can hold a whole library.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Job::ReadArticle {
+                ticket,
+                index,
+                width,
+                ..
+            } => write!(f, "ReadArticle(#{ticket}, article {index}, {width} wide)"),
+            Job::LayOut { ticket, width, .. } => write!(f, "LayOut(#{ticket}, {width} wide)"),
+            Job::Search { ticket, words, .. } => write!(f, "Search(#{ticket}, {words:?})"),
+            Job::Reload { words, .. } => write!(f, "Reload({words:?})"),
+            Job::Save(changes) => write!(f, "Save({} marks)", changes.marks.len()),
+            Job::OpenLink(url) => write!(f, "OpenLink({url})"),
+            Job::CancelSearch => write!(f, "CancelSearch"),
+        }
+    }
+}
+
+impl PartialEq for Job {
+    /// The same kind of request with the same ticket (or the same payload where there is no
+    /// ticket); libraries are compared by identity.
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Job::ReadArticle { ticket: a, .. }, Job::ReadArticle { ticket: b, .. })
+            | (Job::LayOut { ticket: a, .. }, Job::LayOut { ticket: b, .. })
+            | (Job::Search { ticket: a, .. }, Job::Search { ticket: b, .. }) => a == b,
+            (
+                Job::Reload {
+                    library: a,
+                    words: x,
+                },
+                Job::Reload {
+                    library: b,
+                    words: y,
+                },
+            ) => Arc::ptr_eq(a, b) && x == y,
+            (Job::Save(a), Job::Save(b)) => a == b,
+            (Job::OpenLink(a), Job::OpenLink(b)) => a == b,
+            _ => self.name() == other.name(),
+        }
+    }
+}
+
+/// What came of a job.
+#[derive(Clone)]
+pub enum Done {
+    ArticleRead {
+        ticket: Ticket,
+        text: Arc<ArticleText>,
+        lines: Arc<Lines>,
+    },
+    LaidOut {
+        ticket: Ticket,
+        lines: Arc<Lines>,
+    },
+    Searched {
+        ticket: Ticket,
+        matches: Arc<Vec<bool>>,
+    },
+    Reloaded(Arc<Reload>),
+    /// A save finished: what other instances had written, or why it failed.
+    Saved(Result<Outside, String>),
+    /// The opener could not be started.
+    OpenFailed(String),
+}
+
+impl std::fmt::Debug for Done {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Done::ArticleRead { ticket, lines, .. } => {
+                write!(f, "ArticleRead(#{ticket}, {} lines)", lines.len())
+            }
+            Done::LaidOut { ticket, lines } => {
+                write!(f, "LaidOut(#{ticket}, {} lines)", lines.len())
+            }
+            Done::Searched { ticket, matches } => write!(
+                f,
+                "Searched(#{ticket}, {} matches)",
+                matches.iter().filter(|m| **m).count()
+            ),
+            Done::Reloaded(reload) => write!(f, "Reloaded({} articles)", reload.library.len()),
+            Done::Saved(result) => write!(f, "Saved({result:?})"),
+            Done::OpenFailed(error) => write!(f, "OpenFailed({error})"),
+        }
+    }
+}
+
+impl PartialEq for Done {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Done::ArticleRead { ticket: a, .. }, Done::ArticleRead { ticket: b, .. })
+            | (Done::LaidOut { ticket: a, .. }, Done::LaidOut { ticket: b, .. })
+            | (Done::Searched { ticket: a, .. }, Done::Searched { ticket: b, .. }) => a == b,
+            (Done::Reloaded(a), Done::Reloaded(b)) => Arc::ptr_eq(a, b),
+            (Done::Saved(a), Done::Saved(b)) => a == b,
+            (Done::OpenFailed(a), Done::OpenFailed(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Job {}
+impl Eq for Done {}
+
+/// A reload's outcome, ready to be swapped in whole.
+#[derive(Debug)]
+pub struct Reload {
+    pub library: Arc<Library>,
+    /// New errors, worded for the user.
+    pub problems: Vec<String>,
+    /// Breaking articles that were not there before, newest first.
+    pub arrivals: Vec<ArticleIndex>,
+    /// The search the job asked for, on the new library.
+    pub matches: Option<Arc<Vec<bool>>>,
+}
+
+/// What the runtime needs to carry jobs out.
+pub struct Context {
+    pub stores: Stores,
+    /// Where the reader state is saved; None keeps it in memory only.
+    pub state: Option<StateFile>,
+    /// The program that opens links, with its arguments.
+    pub opener: Vec<String>,
+}
+
+fn read_article(library: &Library, index: ArticleIndex, width: usize, flavor: Flavor) -> Done {
+    let text = read::text(library, index);
+    let lines = layout::lay_out(&text, width, flavor);
+    Done::ArticleRead {
+        ticket: 0,
+        text: Arc::new(text),
+        lines: Arc::new(lines),
+    }
+}
+
+fn reload(stores: &Stores, library: &Library, words: Option<&[String]>) -> Done {
+    let reloaded = stores.reload(library, &Progress::default());
+    let matches = words.map(|words| {
+        let never = AtomicBool::new(false);
+        Arc::new(
+            matches_unless(&reloaded.library, words, &never, Threads::Background)
+                .unwrap_or_default(),
+        )
+    });
+    Done::Reloaded(Arc::new(Reload {
+        library: Arc::new(reloaded.library),
+        problems: reloaded.problems,
+        arrivals: reloaded.arrivals,
+        matches,
+    }))
+}
+
+fn save(state: Option<&mut StateFile>, changes: &Changes) -> Done {
+    let result = match state {
+        Some(file) => file.save(changes).map_err(|e| e.to_string()),
+        None => Ok(Outside::default()),
+    };
+    Done::Saved(result)
+}
+
+fn with_ticket(done: Done, ticket: Ticket) -> Done {
+    match done {
+        Done::ArticleRead { text, lines, .. } => Done::ArticleRead {
+            ticket,
+            text,
+            lines,
+        },
+        other => other,
+    }
+}
+
+/// Carries jobs out on the calling thread, one at a time: for tests that script the run loop.
+pub struct Inline {
+    pub context: Context,
+}
+
+impl Inline {
+    /// Does `job` now and returns what came of it.
+    pub fn run(&mut self, job: Job) -> Option<Done> {
+        match job {
+            Job::ReadArticle {
+                ticket,
+                library,
+                index,
+                width,
+                flavor,
+            } => Some(with_ticket(
+                read_article(&library, index, width, flavor),
+                ticket,
+            )),
+            Job::LayOut {
+                ticket,
+                text,
+                width,
+                flavor,
+            } => Some(Done::LaidOut {
+                ticket,
+                lines: Arc::new(layout::lay_out(&text, width, flavor)),
+            }),
+            Job::Search {
+                ticket,
+                library,
+                words,
+            } => {
+                let never = AtomicBool::new(false);
+                let matches = matches_unless(&library, &words, &never, Threads::All)?;
+                Some(Done::Searched {
+                    ticket,
+                    matches: Arc::new(matches),
+                })
+            }
+            Job::CancelSearch => None,
+            Job::Reload { library, words } => {
+                Some(reload(&self.context.stores, &library, words.as_deref()))
+            }
+            Job::Save(changes) => Some(save(self.context.state.as_mut(), &changes)),
+            Job::OpenLink(url) => super::opener::spawn(&self.context.opener, &url)
+                .err()
+                .map(|error| Done::OpenFailed(error.to_string())),
+        }
+    }
+}
+
+/// A message to the saver thread.
+enum ToSaver {
+    Save(Changes),
+    /// Answer once every save asked for before this one is done, with the last one's outcome.
+    Flush(Sender<Result<(), String>>),
+}
+
+/// The runtime's threads, fed by [`Runtime::submit`].
+pub struct Runtime {
+    articles: Sender<Job>,
+    searches: Sender<(Job, Arc<AtomicBool>)>,
+    /// The running search's cancel flag.
+    searching: Mutex<Arc<AtomicBool>>,
+    reloads: Sender<Job>,
+    saves: Sender<ToSaver>,
+    opener: Vec<String>,
+    deliver: Arc<dyn Fn(Done) + Send + Sync>,
+}
+
+/// How long the final save may take before quitting says it did not finish.
+pub const FINAL_SAVE_WITHIN: Duration = Duration::from_secs(10);
+
+impl Runtime {
+    /// Starts the threads; every job's outcome goes to `deliver`, from the thread that did it.
+    pub fn start(context: Context, deliver: impl Fn(Done) + Send + Sync + 'static) -> Self {
+        let deliver: Arc<dyn Fn(Done) + Send + Sync> = Arc::new(deliver);
+        let Context {
+            stores,
+            state,
+            opener,
+        } = context;
+        let (articles, article_jobs) = mpsc::channel::<Job>();
+        let (searches, search_jobs) = mpsc::channel::<(Job, Arc<AtomicBool>)>();
+        let (reloads, reload_jobs) = mpsc::channel::<Job>();
+        let (saves, save_jobs) = mpsc::channel::<ToSaver>();
+        spawn("herald-articles", {
+            let deliver = deliver.clone();
+            move || article_worker(&article_jobs, &*deliver)
+        });
+        spawn("herald-search", {
+            let deliver = deliver.clone();
+            move || search_worker(&search_jobs, &*deliver)
+        });
+        spawn("herald-reload", {
+            let deliver = deliver.clone();
+            move || reload_worker(&stores, &reload_jobs, &*deliver)
+        });
+        spawn("herald-save", {
+            let deliver = deliver.clone();
+            move || save_worker(state, &save_jobs, &*deliver)
+        });
+        Self {
+            articles,
+            searches,
+            searching: Mutex::new(Arc::new(AtomicBool::new(false))),
+            reloads,
+            saves,
+            opener,
+            deliver,
+        }
+    }
+
+    /// Hands `job` to its thread and returns at once.
+    pub fn submit(&self, job: Job) {
+        // A worker that is gone (it never panics; if it did) leaves its jobs undone, and the
+        // app keeps working with what it has.
+        match job {
+            Job::ReadArticle { .. } | Job::LayOut { .. } => {
+                let _ = self.articles.send(job);
+            }
+            Job::Search { .. } => {
+                let flag = Arc::new(AtomicBool::new(false));
+                self.cancel_search(Some(flag.clone()));
+                let _ = self.searches.send((job, flag));
+            }
+            Job::CancelSearch => self.cancel_search(None),
+            Job::Reload { .. } => {
+                let _ = self.reloads.send(job);
+            }
+            Job::Save(changes) => {
+                let _ = self.saves.send(ToSaver::Save(changes));
+            }
+            Job::OpenLink(url) => {
+                let opener = self.opener.clone();
+                let deliver = self.deliver.clone();
+                // Starting a program takes a fork and an exec: not on the key path.
+                spawn("herald-opener", move || {
+                    if let Err(error) = super::opener::spawn(&opener, &url) {
+                        deliver(Done::OpenFailed(error.to_string()));
+                    }
+                });
+            }
+        }
+    }
+
+    /// Stops the running search; `next` becomes the flag of the one about to start.
+    fn cancel_search(&self, next: Option<Arc<AtomicBool>>) {
+        let mut running = self
+            .searching
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        running.store(true, Ordering::Relaxed);
+        if let Some(next) = next {
+            *running = next;
+        }
+    }
+
+    /// Waits (at most `within`) for every save asked for so far; the last one's outcome.
+    pub fn flush_saves(&self, within: Duration) -> Result<(), String> {
+        let (reply, answer) = mpsc::channel();
+        if self.saves.send(ToSaver::Flush(reply)).is_err() {
+            return Err("the saver stopped".to_owned());
+        }
+        match answer.recv_timeout(within) {
+            Ok(result) => result,
+            Err(RecvTimeoutError::Timeout) => Err(format!(
+                "the reader state was still being saved after {} s",
+                within.as_secs()
+            )),
+            Err(RecvTimeoutError::Disconnected) => Err("the saver stopped".to_owned()),
+        }
+    }
+}
+
+fn spawn(name: &str, work: impl FnOnce() + Send + 'static) {
+    // A thread that cannot start leaves that kind of job undone, as if it were slow; there is
+    // nothing better to do, and the reader goes on.
+    let _ = std::thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(work);
+}
+
+/// Takes every job waiting, so a burst becomes the last of each kind.
+fn latest<T>(first: T, queue: &Receiver<T>) -> Vec<T> {
+    let mut jobs = vec![first];
+    while let Ok(job) = queue.try_recv() {
+        jobs.push(job);
+    }
+    jobs
+}
+
+fn article_worker(jobs: &Receiver<Job>, deliver: &(dyn Fn(Done) + Send + Sync)) {
+    while let Ok(first) = jobs.recv() {
+        let batch = latest(first, jobs);
+        // Every read is answered (something may wait for each); of layouts waiting, only the
+        // newest is still wanted.
+        let newest_layout = batch.iter().rposition(|j| matches!(j, Job::LayOut { .. }));
+        for (at, job) in batch.into_iter().enumerate() {
+            match job {
+                Job::ReadArticle {
+                    ticket,
+                    library,
+                    index,
+                    width,
+                    flavor,
+                } => {
+                    deliver(with_ticket(
+                        read_article(&library, index, width, flavor),
+                        ticket,
+                    ));
+                }
+                Job::LayOut {
+                    ticket,
+                    text,
+                    width,
+                    flavor,
+                } if Some(at) == newest_layout => {
+                    let lines = Arc::new(layout::lay_out(&text, width, flavor));
+                    deliver(Done::LaidOut { ticket, lines });
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn search_worker(jobs: &Receiver<(Job, Arc<AtomicBool>)>, deliver: &(dyn Fn(Done) + Send + Sync)) {
+    while let Ok(first) = jobs.recv() {
+        // A search already replaced by a newer one is cancelled; run the newest only.
+        let Some((job, cancelled)) = latest(first, jobs).pop() else {
+            continue;
+        };
+        if let Job::Search {
+            ticket,
+            library,
+            words,
+        } = job
+            && let Some(matches) = matches_unless(&library, &words, &cancelled, Threads::Background)
+        {
+            deliver(Done::Searched {
+                ticket,
+                matches: Arc::new(matches),
+            });
+        }
+    }
+}
+
+fn reload_worker(stores: &Stores, jobs: &Receiver<Job>, deliver: &(dyn Fn(Done) + Send + Sync)) {
+    while let Ok(first) = jobs.recv() {
+        // Changes that came while the last reload ran are one reload, of the newest library.
+        if let Some(Job::Reload { library, words }) = latest(first, jobs).pop() {
+            deliver(reload(stores, &library, words.as_deref()));
+        }
+    }
+}
+
+fn save_worker(
+    mut state: Option<StateFile>,
+    jobs: &Receiver<ToSaver>,
+    deliver: &(dyn Fn(Done) + Send + Sync),
+) {
+    let mut last: Result<(), String> = Ok(());
+    while let Ok(message) = jobs.recv() {
+        match message {
+            ToSaver::Save(changes) => {
+                let done = save(state.as_mut(), &changes);
+                if let Done::Saved(result) = &done {
+                    last = result.as_ref().map(|_| ()).map_err(Clone::clone);
+                }
+                deliver(done);
+            }
+            ToSaver::Flush(reply) => {
+                let _ = reply.send(last.clone());
+            }
+        }
+    }
+}
