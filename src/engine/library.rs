@@ -48,9 +48,26 @@ pub(crate) struct DiskFile {
     pub fingerprint: Fingerprint,
 }
 
+/// How a load came by a file's articles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// Read (indexed or parsed) whole.
+    Whole,
+    /// Unchanged since the last load: taken over without reading it.
+    Kept,
+    /// A JSON Lines file that only grew: its old articles taken over, these new ones read.
+    Grown { new: usize },
+    /// It could not be read again: its last good articles were kept.
+    KeptDespite,
+    /// It gave no articles (it could not be read).
+    Failed,
+}
+
 /// What one input file gave the library, so a reload can keep what did not change.
 #[derive(Clone, Debug)]
 pub(crate) struct FileRecord {
+    /// How this load came by its articles.
+    pub reading: Reading,
     /// How the file is named in messages; with `path`, what a reload matches it by.
     pub display: String,
     pub path: Option<PathBuf>,
@@ -224,6 +241,11 @@ impl Library {
     /// Looks an article up by store name and id, the key under which reader state is kept.
     pub fn find(&self, store: &str, id: &str) -> Option<ArticleIndex> {
         self.ids.find(&self.headlines, self.store_id(store)?, id)
+    }
+
+    /// How each file was read by the load that made this library, by the name messages use.
+    pub fn readings(&self) -> impl Iterator<Item = (&str, Reading)> + '_ {
+        self.records.iter().map(|r| (r.display.as_str(), r.reading))
     }
 
     /// How many articles each store holds, in store order.

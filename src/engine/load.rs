@@ -10,7 +10,7 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use super::library::{DiskFile, FileRecord, IN_MEMORY, IdIndex, Library, LoadMode};
+use super::library::{DiskFile, FileRecord, IN_MEMORY, IdIndex, Library, LoadMode, Reading};
 use super::store::Progress;
 use super::store::diagnostic::{Diagnostic, Severity};
 use super::store::index::{Fingerprint, IndexedFile, NotIndexed, index_file, index_tail};
@@ -467,12 +467,14 @@ impl Builder {
             }
         }
         let mut lines: Vec<u32> = vec![0; places.len()];
-        if let Some((grown, _)) = tail {
+        let mut grown = 0;
+        if let Some((tail, _)) = tail {
+            grown = tail.headlines.len();
             let IndexedFile {
                 headlines: new_headlines,
                 places: new_places,
                 ..
-            } = grown;
+            } = tail;
             for (mut headline, &place) in new_headlines.iter().zip(&new_places) {
                 headline.store = store;
                 if headlines.push(headline).is_err() {
@@ -499,6 +501,7 @@ impl Builder {
         let (rows, order) = self.add_rows(input, store, incoming);
         // Why the file could not be read again comes after the problems of what is kept.
         let contents = at..self.library.diagnostics.len();
+        let despite = !problems.is_empty();
         for mut problem in problems {
             problem
                 .message
@@ -509,6 +512,11 @@ impl Builder {
         if let Some(record) = self.library.records.last_mut() {
             record.failure = contents.end..record.diagnostics.end;
             record.diagnostics = contents;
+            record.reading = match (despite, grown) {
+                (true, _) => Reading::KeptDespite,
+                (false, 0) => Reading::Kept,
+                (false, new) => Reading::Grown { new },
+            };
         }
     }
 
@@ -638,12 +646,18 @@ impl Builder {
         rows: std::ops::Range<usize>,
         failed: bool,
     ) {
+        let reading = if failed {
+            Reading::Failed
+        } else {
+            Reading::Whole
+        };
         let diagnostics = diagnostics_from..self.library.diagnostics.len();
         let path = match &input.content {
             Content::Disk(path) => Some(path.clone()),
             Content::Embedded(_) => None,
         };
         self.library.records.push(FileRecord {
+            reading,
             display: input.display.clone(),
             path,
             fingerprint,

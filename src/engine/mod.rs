@@ -19,6 +19,6 @@ pub mod store;
 pub mod stores;
 pub mod watch;
 
-pub use library::{ArticleIndex, Library, LoadMode};
+pub use library::{ArticleIndex, Library, LoadMode, Reading};
 pub use store::Progress;
 pub use stores::Stores;

@@ -457,3 +457,62 @@ fn a_store_in_a_missing_folder_is_an_error_not_a_new_folder() {
     assert!(run.stderr.contains("does not exist"), "{}", run.stderr);
     assert!(!sandbox.path("no-such-folder").exists());
 }
+
+/// HTML becomes structure, never Markdown punctuation: an Atom entry's `<b>bold</b>` was
+/// stored and read aloud as `**bold**`, and `<b></b>` became `****`. Now the store's body is
+/// the plain text, its `html` the structure, and each presenter shows it its own way.
+#[test]
+fn emphasis_in_a_feed_is_kept_as_structure_and_never_read_as_asterisks() {
+    let sandbox = Sandbox::new();
+    let feed = sandbox.path("bold.atom");
+    std::fs::write(
+        &feed,
+        r#"<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Bold Desk</title><id>urn:bold</id>
+<updated>2025-01-02T10:00:00Z</updated>
+<entry><title>Dam Holds</title><id>urn:bold:1</id><updated>2025-01-02T10:00:00Z</updated>
+<content type="html">&lt;p&gt;The dam is &lt;b&gt;holding&lt;/b&gt;&lt;b&gt;&lt;/b&gt; for now.&lt;/p&gt;
+&lt;h2&gt;What next&lt;/h2&gt;&lt;ul&gt;&lt;li&gt;&lt;em&gt;Watch&lt;/em&gt; the river&lt;/li&gt;&lt;/ul&gt;</content>
+</entry></feed>"#,
+    )
+    .unwrap();
+    let run = sandbox.import(&feed.to_string_lossy(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let article = &sandbox.read_store()["articles"][0];
+    assert_eq!(
+        article["body"],
+        "The dam is holding for now.\n\nWhat next\n\n- Watch the river"
+    );
+    assert_eq!(
+        article["html"],
+        "<p>The dam is <strong>holding</strong> for now.</p><h2>What next</h2><ul><li><em>Watch</em> \
+         the river</li></ul>"
+    );
+    let plain = sandbox.home.herald_with(
+        &["--plain", &sandbox.store()],
+        &[],
+        Some(b"1\nq\n".as_slice()),
+    );
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(
+        plain.stdout.contains("The dam is holding for now."),
+        "{}",
+        plain.stdout
+    );
+    assert!(
+        plain.stdout.contains("- Watch the river"),
+        "{}",
+        plain.stdout
+    );
+    let show = sandbox.herald(&["show", "urn:bold:1", &sandbox.store()]);
+    assert!(
+        show.stdout.contains("The dam is holding for now."),
+        "{}",
+        show.stdout
+    );
+    for out in [&plain.stdout, &show.stdout] {
+        assert!(!out.contains('*'), "{out}");
+    }
+    let check = sandbox.herald(&["check", &sandbox.store()]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+}

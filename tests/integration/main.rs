@@ -9,6 +9,7 @@ mod common;
 
 mod a11y;
 mod cli;
+mod engine;
 mod hostile;
 mod import;
 mod index_cache;

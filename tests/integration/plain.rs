@@ -280,3 +280,37 @@ fn hostile_stores_cannot_put_control_bytes_into_plain_output() {
         "control character in plain output"
     );
 }
+
+/// Plain mode's commands are the reader's actions, so it can do what the reader does: mark an
+/// article unread again, show starred articles only, go from store to store.
+#[test]
+fn plain_mode_marks_unread_filters_starred_and_cycles_stores() {
+    let home = Home::new();
+    let input = "/Ivanov\n1\nr\nl\ns\nstarred\n]\n]\n[\nq\n";
+    let output = home.output(
+        &["--plain", "--width", "200", "sample-data"],
+        &[],
+        input.as_bytes(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let out = text(&output.stdout);
+    let title = "Russian Foreign Minister Arrives in North Korea";
+    assert!(out.contains(&format!("Marked unread: {title}.")), "{out}");
+    // Listed again after `r`: unread once more.
+    assert!(
+        out.contains(&format!("1. Breaking. Unread. {title}. VOA, 28 July 2002.")),
+        "{out}"
+    );
+    assert!(out.contains(&format!("Starred: {title}.")), "{out}");
+    assert!(out.contains("Starred only: 1 article."), "{out}");
+    assert!(
+        out.contains(&format!("1. Breaking. Unread. Starred. {title}.")),
+        "{out}"
+    );
+    // `]` twice from all stores: the first store, then the second; `[` back to the first.
+    let stores: Vec<&str> = out.lines().filter(|l| l.starts_with("Store ")).collect();
+    assert_eq!(stores.len(), 3, "{out}");
+    assert_eq!(stores[0], stores[2], "{out}");
+    assert_ne!(stores[0], stores[1], "{out}");
+    assert_plain_bytes("parity", &out);
+}

@@ -215,3 +215,90 @@ fn strip_escapes(text: &str) -> String {
     }
     out
 }
+
+/// Where each OSC 8 hyperlink was written: the cursor move before it, its URL, and the text
+/// printed inside it.
+fn hyperlinks(written: &str) -> Vec<(u16, u16, String, String)> {
+    let mut found = Vec::new();
+    let mut rest = written;
+    while let Some(at) = rest.find("\x1b]8;;") {
+        let before = &rest[..at];
+        let after = &rest[at + 5..];
+        let Some(url_end) = after.find("\x1b\\") else {
+            break;
+        };
+        let url = &after[..url_end];
+        let inside = &after[url_end + 2..];
+        let Some(close) = inside.find("\x1b]8;;\x1b\\") else {
+            break;
+        };
+        if !url.is_empty() {
+            // The last cursor move before the link: ESC [ row ; col H, 1-based.
+            let moved = before
+                .rfind("\x1b[")
+                .map(|m| &before[m + 2..])
+                .unwrap_or("");
+            let position = moved.strip_suffix('H').unwrap_or(moved);
+            let (row, col) = position.split_once(';').unwrap_or((position, "1"));
+            let row: u16 = row.parse().unwrap_or(0);
+            let col: u16 = col.parse().unwrap_or(0);
+            found.push((
+                col.saturating_sub(1),
+                row.saturating_sub(1),
+                url.to_owned(),
+                strip_escapes(&inside[..close]),
+            ));
+        }
+        rest = &inside[close + 7..];
+    }
+    found
+}
+
+/// OSC 8 links were placed where the automatic layout would have drawn them, so under
+/// `--layout stacked` or `side` they rewrote other cells. Drawing now says where it put each
+/// link, and the hyperlink is written there, over the same text.
+#[test]
+fn hyperlinks_are_on_the_cells_that_show_their_links_in_every_layout() {
+    use herald::app::options::PaneLayout;
+    let caps = TerminalCaps {
+        hyperlinks: true,
+        clipboard: true,
+    };
+    for (layout, size) in [
+        (PaneLayout::Stacked, (120, 40)),
+        (PaneLayout::Side, (80, 30)),
+        (PaneLayout::Auto, (100, 30)),
+    ] {
+        let app = App::new(
+            links_library(),
+            Marks::default(),
+            herald::app::Options {
+                layout,
+                ..options()
+            },
+            size,
+            Vec::new(),
+        )
+        .with_caps(caps);
+        let run = run(app, typed("\nG"), TestHost::over(links_stores()));
+        let written = String::from_utf8(run.host.written.clone()).unwrap();
+        let links = hyperlinks(&written);
+        assert!(links.len() >= 3, "{layout:?}: {links:?}");
+        let screen = run.screen();
+        let rows: Vec<&str> = screen.lines().collect();
+        for (x, y, url, text) in &links {
+            let row: String = rows[usize::from(*y)]
+                .chars()
+                .skip(usize::from(*x))
+                .collect();
+            assert!(
+                row.starts_with(text.as_str()),
+                "{layout:?}: {url} written at {x},{y} over {row:?}, not {text:?}"
+            );
+            assert!(
+                url.starts_with(text.as_str()) || url.contains(text.as_str()),
+                "{url} {text}"
+            );
+        }
+    }
+}

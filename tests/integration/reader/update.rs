@@ -409,3 +409,103 @@ fn the_last_message_can_be_shown_again() {
         "{help:?}"
     );
 }
+
+/// A search runs in the runtime; Esc stops it, and an answer that comes anyway (it was
+/// already on its way) changes nothing. A second search replaces the first: only its answer
+/// counts.
+#[test]
+fn esc_stops_a_running_search_and_late_answers_are_ignored() {
+    let mut app = app(80, 24);
+    let update =
+        |app: &mut App, action| herald::app::update(app, action, crate::reader::support::T0);
+    update(&mut app, Action::Search);
+    for c in "Ivanov".chars() {
+        update(&mut app, Action::SearchInput(c));
+    }
+    let effects = update(&mut app, Action::SearchSubmit);
+    let Some(Effect::Job(job)) = effects
+        .iter()
+        .find(|e| matches!(e, Effect::Job(_)))
+        .cloned()
+    else {
+        panic!("a search is asked for: {effects:?}");
+    };
+    assert!(matches!(job, Job::Search { .. }), "{job:?}");
+    assert!(app.is_searching());
+    assert!(
+        app.message().is_some_and(|m| m.text.contains("Searching")),
+        "the search says it is running"
+    );
+    let effects = update(&mut app, Action::Back);
+    assert!(
+        effects.contains(&Effect::Job(Job::CancelSearch)),
+        "{effects:?}"
+    );
+    assert!(!app.is_searching());
+    // The answer to the stopped search arrives: the selection stays where it was.
+    let answer = crate::reader::support::inline(crate::reader::support::sample_stores())
+        .run(job)
+        .expect("an answer");
+    update(&mut app, Action::Done(answer));
+    assert_eq!(app.selected(), Some(0));
+
+    // Two searches: the first one's answer is stale once the second is asked.
+    act(&mut app, Action::Search);
+    let first = {
+        for c in "Ivanov".chars() {
+            update(&mut app, Action::SearchInput(c));
+        }
+        update(&mut app, Action::SearchSubmit)
+    };
+    update(&mut app, Action::Search);
+    for c in "Lanternfish".chars() {
+        update(&mut app, Action::SearchInput(c));
+    }
+    let second = update(&mut app, Action::SearchSubmit);
+    let run = |effects: Vec<Effect>| {
+        let job = effects
+            .into_iter()
+            .find_map(|e| match e {
+                Effect::Job(job) => Some(job),
+                _ => None,
+            })
+            .expect("a search");
+        crate::reader::support::inline(crate::reader::support::sample_stores())
+            .run(job)
+            .expect("an answer")
+    };
+    let (first, second) = (run(first), run(second));
+    update(&mut app, Action::Done(first));
+    assert!(
+        app.is_searching(),
+        "the stale answer is not the one waited for"
+    );
+    update(&mut app, Action::Done(second));
+    assert!(!app.is_searching());
+    let title = app
+        .library()
+        .headline(app.selected_article().expect("selected"))
+        .title;
+    assert!(title.starts_with("Lanternfish"), "{title}");
+}
+
+/// Plain mode's n/p are J/K here: the next and previous article, opened from the article.
+#[test]
+fn next_and_previous_article_open_from_the_article() {
+    let mut app = app(80, 24);
+    act(&mut app, Action::Open);
+    let first = app.article().expect("open").index;
+    act(&mut app, Action::NextArticle);
+    let second = app.article().expect("open").index;
+    assert_ne!(first, second);
+    assert_eq!(app.selected_article(), Some(second));
+    assert_eq!(app.focus(), Focus::Article);
+    assert!(app.is_read(second));
+    act(&mut app, Action::PreviousArticle);
+    assert_eq!(app.article().expect("open").index, first);
+    act(&mut app, Action::PreviousArticle);
+    assert_eq!(
+        app.message().map(|m| m.text.as_str()),
+        Some("No previous article: that was the first.")
+    );
+}
