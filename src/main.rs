@@ -150,7 +150,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             failure_if(!found)
         }
         Some(Command::Check { stores }) => {
-            let library = open_library(stores, &config, true, LoadMode::Thorough);
+            let library = open_library(stores, &config, true, LoadMode::Check);
             let clean = herald::present::commands::check(&library, &mut out)?;
             failure_if(!clean)
         }

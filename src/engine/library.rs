@@ -26,8 +26,12 @@ pub enum LoadMode {
     /// Index files in bounded memory and keep bodies on disk; problems with fields an index does
     /// not read (a mistyped `url`) are found when the article is opened. For reading.
     Fast,
-    /// Parse every field of every article and report every problem. For `herald check`.
+    /// Parse every field of every article and report every problem, keeping every article
+    /// whole in memory.
     Thorough,
+    /// Like `Thorough`, but the long texts are checked, not kept: `herald check`, which wants
+    /// the problems and the counts, not the articles.
+    Check,
 }
 
 /// `Place::file` of an article whose detail is in memory; its `start` is then the detail's

@@ -15,7 +15,7 @@ use super::store::Progress;
 use super::store::diagnostic::{Diagnostic, Severity};
 use super::store::index::{Fingerprint, IndexedFile, NotIndexed, index_file, index_tail};
 use super::store::model::{ArticleDetail, Headline, ParsedArticle, StoreId, StoreInfo};
-use super::store::parse::{FileKind, Format, ParsedFile, parse_file};
+use super::store::parse::{FileKind, Format, Keep, ParsedFile, parse_file_keeping};
 use super::store::place::{BodyAt, Place, Span};
 use super::store::source::{Content, FileInput};
 use super::store::table::{HeadlineTable, Row};
@@ -164,9 +164,13 @@ fn read_one(
             Err(NotIndexed::Fallback) => {}
         }
     }
+    let keep = match mode {
+        LoadMode::Check => Keep::Problems,
+        LoadMode::Fast | LoadMode::Thorough => Keep::Everything,
+    };
     match input.read_all() {
         Ok(bytes) => {
-            let parsed = parse_file(&input.display, &bytes, input.kind);
+            let parsed = parse_file_keeping(&input.display, &bytes, input.kind, keep);
             progress.add(parsed.articles.len());
             Loaded::Parsed(parsed)
         }

@@ -19,7 +19,9 @@ const TAB_WIDTH: usize = 8;
 /// endings, and removes escape sequences, control characters, bidi controls and invisible
 /// format characters.
 pub fn sanitize_text(input: &str) -> Cow<'_, str> {
-    if is_printable_ascii(input) || input.chars().all(is_plain_char) {
+    // Text that is inert already passes unchanged (that is what cleaning makes): checked eight
+    // bytes at a time, which matters for bodies (a quarter of `herald check` went here).
+    if is_inert(input) {
         return Cow::Borrowed(input);
     }
     Cow::Owned(clean(input, LineBreaks::Keep))
@@ -91,11 +93,6 @@ fn is_printable_ascii_word(word: u64) -> bool {
     let below_space = word.wrapping_sub(ONES * 0x20) & !word & TOPS;
     let delete_or_more = (word.wrapping_add(ONES) | word) & TOPS;
     below_space == 0 && delete_or_more == 0
-}
-
-fn is_printable_ascii(text: &str) -> bool {
-    text.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n')
 }
 
 /// A character that passes through unchanged: printable, not a format character. `\n` counts

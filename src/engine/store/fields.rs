@@ -81,11 +81,39 @@ pub fn line_field(raw: Raw<'_>, field: &str) -> FieldResult<Option<String>> {
         .filter(|text| !text.is_empty()))
 }
 
-/// A multi-line text field (body, summary), sanitised.
+/// A multi-line text field (body, summary), sanitised. A clean body (almost every one) is the
+/// string serde made, not a copy of it: bodies are most of a store.
 pub fn text_field(raw: Raw<'_>, field: &str) -> FieldResult<Option<String>> {
-    Ok(raw_string(raw, field)?
-        .map(|text| sanitize_text(&text).trim_matches('\n').to_owned())
-        .filter(|text| !text.trim().is_empty()))
+    let Some(text) = raw_string(raw, field)? else {
+        return Ok(None);
+    };
+    let mut text = match sanitize_text(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => clean,
+    };
+    let end = text.trim_end_matches('\n').len();
+    text.truncate(end);
+    let start = text.len() - text.trim_start_matches('\n').len();
+    text.drain(..start);
+    Ok((!text.trim().is_empty()).then_some(text))
+}
+
+/// A text field checked as [`text_field`] would read it (a string, valid text: no lone
+/// surrogate escape), but not kept: most strings are borrowed from the file, not copied.
+pub fn checked_text(raw: Raw<'_>, field: &str) -> FieldResult<()> {
+    let Some(raw) = raw.filter(|r| !is_null(r)) else {
+        return Ok(());
+    };
+    if !raw.get().trim_start().starts_with('"') {
+        return Err(format!("`{field}` must be a string, not {}", kind_of(raw)));
+    }
+    // Crossed, not decoded (see `object`); only a bad one is decoded, for serde_json's words.
+    if super::object::is_valid_string(raw.get().trim()) {
+        return Ok(());
+    }
+    serde_json::from_str::<String>(raw.get())
+        .map(|_| ())
+        .map_err(|e| format!("`{field}` is not valid text: {}", without_position(&e)))
 }
 
 /// A required single-line field: present, a string, and not empty once cleaned.

@@ -16,6 +16,6 @@ pub(crate) mod table;
 
 pub use diagnostic::{Diagnostic, Locator, Position, Severity};
 pub use model::{Article, ArticleDetail, Headline, StoreId, StoreInfo};
-pub use parse::{FileKind, Format, parse_file};
+pub use parse::{FileKind, Format, Keep, parse_file, parse_file_keeping};
 pub use progress::Progress;
 pub use source::{SAMPLE_FILES, SAMPLE_FOLDER, StoreSource};

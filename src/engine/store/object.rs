@@ -60,6 +60,13 @@ fn skip_space(bytes: &[u8], mut at: usize) -> usize {
     at
 }
 
+/// Whether `raw` is one JSON string, exactly what serde_json would read as text (escapes and
+/// surrogate pairs valid, no raw control character), found without decoding it.
+pub(crate) fn is_valid_string(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    bytes.first() == Some(&b'"') && string_end(bytes, 0) == Some(bytes.len())
+}
+
 /// JSON strings may not hold raw control characters. Written as a fold without an early exit
 /// so that it is vectorised.
 fn has_control(bytes: &[u8]) -> bool {

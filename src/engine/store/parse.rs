@@ -39,13 +39,29 @@ pub struct ParsedFile {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What a parse keeps of each article.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Keep {
+    /// Everything: the article as the reader shows it.
+    Everything,
+    /// Every field checked and every problem reported, but the long texts (body, summary,
+    /// html) not kept, nor cleaned for showing: what `herald check` and a merge need. A body
+    /// is most of a store, and keeping them doubled the memory and time of checking one.
+    Problems,
+}
+
 /// Parses a store file. `path` is only used in messages.
 pub fn parse_file(path: &str, bytes: &[u8], kind: FileKind) -> ParsedFile {
+    parse_file_keeping(path, bytes, kind, Keep::Everything)
+}
+
+/// [`parse_file`], keeping only what `keep` says.
+pub fn parse_file_keeping(path: &str, bytes: &[u8], kind: FileKind, keep: Keep) -> ParsedFile {
     let mut result = ParsedFile::default();
     let text = decode(path, bytes, &mut result.diagnostics);
     match kind {
-        FileKind::Json => parse_json_document(path, &text, &mut result),
-        FileKind::JsonLines => parse_json_lines(path, &text, &mut result),
+        FileKind::Json => parse_json_document(path, &text, keep, &mut result),
+        FileKind::JsonLines => parse_json_lines(path, &text, keep, &mut result),
     }
     result
 }
@@ -60,6 +76,11 @@ fn decode<'a>(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> std::borrow::Cow<'a, str> {
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    // simdutf8 first: std's check crawls over accented and CJK text; on failure std's error
+    // says where.
+    if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+        return std::borrow::Cow::Borrowed(text);
+    }
     match std::str::from_utf8(bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
         Err(error) => {
@@ -111,7 +132,7 @@ fn json_error(path: &str, error: &serde_json::Error) -> Diagnostic {
     }
 }
 
-fn parse_json_document(path: &str, text: &str, result: &mut ParsedFile) {
+fn parse_json_document(path: &str, text: &str, keep: Keep, result: &mut ParsedFile) {
     let start = text.trim_start();
     match start.as_bytes().first() {
         None => {
@@ -124,12 +145,12 @@ fn parse_json_document(path: &str, text: &str, result: &mut ParsedFile) {
         Some(b'[') => match serde_json::from_str::<Vec<&RawValue>>(text) {
             Ok(items) => {
                 result.format = Some(Format::Native);
-                add_native_articles(path, text, &items, result);
+                add_native_articles(path, text, &items, keep, result);
             }
             Err(error) => result.diagnostics.push(json_error(path, &error)),
         },
         Some(b'{') => match serde_json::from_str::<TopObject<'_>>(text) {
-            Ok(top) => parse_top_object(path, text, &top, result),
+            Ok(top) => parse_top_object(path, text, &top, keep, result),
             Err(error) => result.diagnostics.push(json_error(path, &error)),
         },
         Some(_) => {
@@ -148,13 +169,19 @@ fn parse_json_document(path: &str, text: &str, result: &mut ParsedFile) {
     }
 }
 
-fn parse_top_object(path: &str, text: &str, top: &TopObject<'_>, result: &mut ParsedFile) {
+fn parse_top_object(
+    path: &str,
+    text: &str,
+    top: &TopObject<'_>,
+    keep: Keep,
+    result: &mut ParsedFile,
+) {
     let version = fields::raw_string(top.version, "version").ok().flatten();
     if version.is_some_and(|v| v.starts_with(JSON_FEED_PREFIX)) {
         result.format = Some(Format::JsonFeed);
         result.name = fields::line_field(top.title, "title").ok().flatten();
         match &top.items {
-            Some(items) => add_feed_items(path, text, items, result),
+            Some(items) => add_feed_items(path, text, items, keep, result),
             None => result
                 .diagnostics
                 .push(Diagnostic::error(path, "JSON Feed has no \"items\" array")),
@@ -174,7 +201,7 @@ fn parse_top_object(path: &str, text: &str, top: &TopObject<'_>, result: &mut Pa
         Ok(name) => result.name = name,
         Err(problem) => result.diagnostics.push(Diagnostic::warning(path, problem)),
     }
-    add_native_articles(path, text, articles, result);
+    add_native_articles(path, text, articles, keep, result);
 }
 
 /// Byte offset of a raw value inside the text it was borrowed from.
@@ -182,30 +209,70 @@ fn offset_in(text: &str, raw: &RawValue) -> usize {
     (raw.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
 }
 
-fn add_native_articles(path: &str, text: &str, items: &[&RawValue], result: &mut ParsedFile) {
+fn add_native_articles(
+    path: &str,
+    text: &str,
+    items: &[&RawValue],
+    keep: Keep,
+    result: &mut ParsedFile,
+) {
     // Items come in file order, so one locator finds every position in one pass.
     let mut locator = Locator::new(text);
-    for (index, raw) in items.iter().enumerate() {
-        let position = locator.locate(offset_in(text, raw));
+    let positions: Vec<Position> = items
+        .iter()
+        .map(|raw| locator.locate(offset_in(text, raw)))
+        .collect();
+    let parsed = on_all_cores(items, |raw| parse_native_article(raw.get(), keep));
+    for (index, (position, parsed)) in positions.into_iter().zip(parsed).enumerate() {
         let label = format!("article {}", index + 1);
-        let parsed = parse_native_article(raw.get());
         report_article(path, position, &label, parsed, result);
     }
 }
 
-fn parse_json_lines(path: &str, text: &str, result: &mut ParsedFile) {
+/// Fewer articles than this are parsed on the calling thread: starting threads costs more.
+const PARALLEL_FROM: usize = 256;
+
+/// `parse` of every item, in order, on up to as many threads as there are cores: the articles
+/// of a file are independent, and `herald check` of a big store was one core's work.
+fn on_all_cores<I: Sync, T: Send>(items: &[I], parse: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    if threads == 1 || items.len() < PARALLEL_FROM {
+        return items.iter().map(parse).collect();
+    }
+    let parse = &parse;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|chunk| scope.spawn(move || chunk.iter().map(parse).collect::<Vec<T>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| match handle.join() {
+                Ok(parsed) => parsed,
+                // Parsing does not panic; if it ever did, re-raise rather than lose articles.
+                Err(payload) => std::panic::resume_unwind(payload),
+            })
+            .collect()
+    })
+}
+
+fn parse_json_lines(path: &str, text: &str, keep: Keep, result: &mut ParsedFile) {
     result.format = Some(Format::JsonLines);
-    for (index, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let line_number = index + 1;
+    let lines: Vec<(usize, &str)> = text
+        .split('\n')
+        .enumerate()
+        .map(|(index, line)| (index + 1, line.strip_suffix('\r').unwrap_or(line)))
+        .filter(|(_, line)| !line.trim().is_empty())
+        .collect();
+    let parsed = on_all_cores(&lines, |(_, line)| parse_native_article(line, keep));
+    for (&(line_number, line), parsed) in lines.iter().zip(parsed) {
         let position = Position {
             line: line_number,
             column: 1 + line.len() - line.trim_start().len(),
         };
-        let parsed = parse_native_article(line).map_err(|problem| match problem {
+        let parsed = parsed.map_err(|problem| match problem {
             ArticleProblem::Json(error) => ArticleProblem::Located(
                 format!("malformed JSON: {}", without_position(&error)),
                 Position {
@@ -394,26 +461,39 @@ fn native_headline(
     })
 }
 
-fn parse_native_article(json: &str) -> Result<Accepted, ArticleProblem> {
+fn parse_native_article(json: &str, keep: Keep) -> Result<Accepted, ArticleProblem> {
     let raw: RawArticle<'_> = raw_object(json)?;
     let mut warnings = Warnings::default();
     let headline = native_headline(&raw, &mut warnings)?;
+    let mut text = |raw, field| warnings.keep(long_text(raw, field, keep));
+    let (summary, body, html) = (
+        text(raw.summary, "summary"),
+        text(raw.body, "body").unwrap_or_default(),
+        text(raw.html, "html"),
+    );
     let detail = ArticleDetail {
         updated: warnings.keep(fields::date_field(raw.updated, "updated")),
         url: warnings.keep(fields::line_field(raw.url, "url")),
         section: warnings.keep(fields::line_field(raw.section, "section")),
         author: warnings.keep(fields::line_field(raw.author, "author")),
-        summary: warnings.keep(fields::text_field(raw.summary, "summary")),
-        body: warnings
-            .keep(fields::text_field(raw.body, "body"))
-            .unwrap_or_default(),
-        html: warnings.keep(fields::text_field(raw.html, "html")),
+        summary,
+        body,
+        html,
         tags: Vec::new(),
     };
     Ok(Accepted {
         article: headline.with_detail(detail),
         warnings: warnings.0,
     })
+}
+
+/// A long text field as `keep` asks: the cleaned text, or only its problems (an empty string
+/// stands for a good one).
+fn long_text(raw: Raw<'_>, field: &str, keep: Keep) -> Result<Option<String>, String> {
+    match keep {
+        Keep::Everything => fields::text_field(raw, field),
+        Keep::Problems => fields::checked_text(raw, field).map(|()| None),
+    }
 }
 
 /// The headline of one article, parsed from its own JSON, and where its body is in that JSON;
@@ -540,8 +620,8 @@ pub(crate) fn body_only(json: &str, format: Format) -> Option<String> {
 /// optional fields leave those fields out, as when the whole file is loaded.
 pub(crate) fn article_only(json: &str, format: Format) -> Option<ParsedArticle> {
     let accepted = match format {
-        Format::Native | Format::JsonLines => parse_native_article(json),
-        Format::JsonFeed => parse_feed_item(json),
+        Format::Native | Format::JsonLines => parse_native_article(json, Keep::Everything),
+        Format::JsonFeed => parse_feed_item(json, Keep::Everything),
     };
     accepted.ok().map(|a| a.article)
 }
@@ -598,11 +678,20 @@ struct RawAuthor<'a> {
 /// Feed items without a title (micro-posts) are titled by their first words, this wide.
 const DERIVED_TITLE_WIDTH: usize = 80;
 
-fn add_feed_items(path: &str, text: &str, items: &[&RawValue], result: &mut ParsedFile) {
+fn add_feed_items(
+    path: &str,
+    text: &str,
+    items: &[&RawValue],
+    keep: Keep,
+    result: &mut ParsedFile,
+) {
     let mut locator = Locator::new(text);
-    for (index, raw) in items.iter().enumerate() {
-        let position = locator.locate(offset_in(text, raw));
-        let parsed = parse_feed_item(raw.get());
+    let positions: Vec<Position> = items
+        .iter()
+        .map(|raw| locator.locate(offset_in(text, raw)))
+        .collect();
+    let parsed = on_all_cores(items, |raw| parse_feed_item(raw.get(), keep));
+    for (index, (position, parsed)) in positions.into_iter().zip(parsed).enumerate() {
         report_article(
             path,
             position,
@@ -704,7 +793,7 @@ fn feed_headline(
     ))
 }
 
-fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
+fn parse_feed_item(json: &str, keep: Keep) -> Result<Accepted, ArticleProblem> {
     let raw: RawFeedItem<'_> = raw_object(json)?;
     let mut warnings = Warnings::default();
     let (headline, text) = feed_headline(&raw, &mut warnings)?;
@@ -712,9 +801,23 @@ fn parse_feed_item(json: &str) -> Result<Accepted, ArticleProblem> {
         summary,
         body,
         html,
-    } = match text {
-        Some(text) => text,
-        None => feed_text(&raw, &mut warnings),
+    } = match (text, keep) {
+        (Some(text), _) => text,
+        (None, Keep::Everything) => feed_text(&raw, &mut warnings),
+        (None, Keep::Problems) => {
+            for (raw, field) in [
+                (raw.summary, "summary"),
+                (raw.content_text, "content_text"),
+                (raw.content_html, "content_html"),
+            ] {
+                warnings.keep(fields::checked_text(raw, field).map(Some));
+            }
+            FeedText {
+                summary: None,
+                body: String::new(),
+                html: None,
+            }
+        }
     };
     let url = warnings
         .keep(fields::line_field(raw.url, "url"))

@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 
 use super::{ImportError, ImportedArticle};
 use crate::engine::store::source::{display_path, kind_for};
-use crate::engine::store::{FileKind, Format, Severity, parse_file};
+use crate::engine::store::{FileKind, Format, Keep, Severity, parse_file_keeping};
 use crate::text::sanitize_line;
 
 /// A JSON object with its keys in file order and its values as raw text.
@@ -120,7 +120,9 @@ impl Existing {
             // Rewriting would replace the bad bytes, which loses data.
             return Err("it is not valid UTF-8".to_owned());
         };
-        let parsed = parse_file(display, text.as_bytes(), FileKind::Json);
+        // Only whether it is a store Herald can read, and its problems: its articles are kept
+        // as the text they are.
+        let parsed = parse_file_keeping(display, text.as_bytes(), FileKind::Json, Keep::Problems);
         if let Some(error) = parsed
             .diagnostics
             .iter()
