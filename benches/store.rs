@@ -7,13 +7,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Benches fail loudly by design.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use herald::app::{App, Options};
-use herald::engine::Stores;
 use herald::engine::state::Marks;
 use herald::engine::store::{FileKind, StoreSource, parse_file};
+use herald::engine::{Progress, Stores};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -26,7 +27,12 @@ fn opened(sources: &[StoreSource], cache: Option<&Path>) -> Stores {
 
 /// Writes a generated store with the gen-store example (built once, release).
 fn generate(dir: &Path, articles: usize, format: &str) -> PathBuf {
-    let path = dir.join(format!("{articles}.{format}"));
+    generate_with(dir, articles, format, 40)
+}
+
+/// [`generate`], one article in `breaking_every` breaking.
+fn generate_with(dir: &Path, articles: usize, format: &str, breaking_every: usize) -> PathBuf {
+    let path = dir.join(format!("{articles}-{breaking_every}.{format}"));
     let output = std::process::Command::new(env!("CARGO"))
         .args([
             "run",
@@ -37,6 +43,7 @@ fn generate(dir: &Path, articles: usize, format: &str) -> PathBuf {
             "--",
         ])
         .args(["--articles", &articles.to_string(), "--format", format])
+        .args(["--breaking-every", &breaking_every.to_string()])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("the gen-store example runs");
@@ -114,6 +121,49 @@ fn benches(c: &mut Criterion) {
             });
         }
     }
+    group.finish();
+
+    // A reload of 100k articles, one in ten breaking: after one line was appended (only the new
+    // line is read) and after the file was touched (read whole, as after a rewrite). Both
+    // include announcing the breaking arrivals, one lookup each.
+    let mut group = c.benchmark_group("reload_100k_10pc_breaking");
+    group.sample_size(10);
+    let path = generate_with(dir.path(), 100_000, "jsonl", 10);
+    let reloading = opened(&[StoreSource::Path(path.clone())], None);
+    let before = reloading.open();
+    group.bench_function("appended", |b| {
+        b.iter(|| {
+            let mut file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+            writeln!(
+                file,
+                r#"{{"id": "new-{}", "title": "Levee Breaks", "published": "2031-01-01", "breaking": true}}"#,
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap()
+                    .as_nanos()
+            )
+            .unwrap();
+            drop(file);
+            let reload = reloading.reload(&before, &Progress::default());
+            assert!(!reload.arrivals.is_empty());
+            reload.library.len()
+        })
+    });
+    group.bench_function("rewritten", |b| {
+        b.iter(|| {
+            let now = std::time::SystemTime::now();
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .unwrap()
+                .set_modified(now)
+                .unwrap();
+            reloading
+                .reload(&before, &Progress::default())
+                .library
+                .len()
+        })
+    });
     group.finish();
 
     let mut group = c.benchmark_group("render_frame");

@@ -1,6 +1,6 @@
 //! Writes a synthetic store for benchmarks: deterministic (same arguments, same bytes) and shaped
 //! like real news (titles of 6-14 words, bodies of about 2 KB in 3-6 paragraphs, dates over 25
-//! years, one article in 40 breaking).
+//! years, one article in 40 breaking unless `--breaking-every` says otherwise).
 //!
 //! cargo run --release --example gen-store -- --articles 100000 --format jsonl > big.jsonl
 
@@ -34,6 +34,9 @@ struct Args {
     /// The store's name (native and JSON Feed).
     #[arg(long, default_value = "Generated")]
     name: String,
+    /// One article in this many is breaking (on average).
+    #[arg(long, default_value_t = 40)]
+    breaking_every: usize,
 }
 
 /// SplitMix64: tiny, fast and good enough to vary text; no dependency needed.
@@ -162,7 +165,7 @@ fn body(random: &mut Random) -> String {
         .join("\n\n")
 }
 
-fn article(random: &mut Random, index: usize) -> serde_json::Value {
+fn article(random: &mut Random, index: usize, breaking_every: usize) -> serde_json::Value {
     let title_words = 6 + random.below(9);
     let title = sentence(random, title_words)
         .trim_end_matches('.')
@@ -179,7 +182,7 @@ fn article(random: &mut Random, index: usize) -> serde_json::Value {
         "source": "Generator",
         "section": random.pick(SECTIONS),
         "url": format!("https://example.org/articles/{index}"),
-        "breaking": random.below(40) == 0,
+        "breaking": random.below(breaking_every.max(1)) == 0,
         "body": body(random),
     })
 }
@@ -228,7 +231,7 @@ fn write_rss(out: &mut impl Write, args: &Args, random: &mut Random) -> io::Resu
         xml(&args.name)
     )?;
     for index in 0..args.articles {
-        let a = article(random, index);
+        let a = article(random, index, args.breaking_every);
         let text = |key: &str| a[key].as_str().unwrap_or_default().to_owned();
         let body: String = text("body")
             .split("\n\n")
@@ -271,7 +274,7 @@ fn main() -> io::Result<()> {
     };
     out.write_all(open.as_bytes())?;
     for index in 0..args.articles {
-        let value = article(&mut random, index);
+        let value = article(&mut random, index, args.breaking_every);
         let value = if matches!(args.format, Format::Jsonfeed) {
             feed_item(value)
         } else {
