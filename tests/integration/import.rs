@@ -516,3 +516,46 @@ fn emphasis_in_a_feed_is_kept_as_structure_and_never_read_as_asterisks() {
     let check = sandbox.herald(&["check", &sandbox.store()]);
     assert_eq!(check.code, 0, "{}", check.stdout);
 }
+
+#[test]
+fn imports_running_at_once_into_one_store_lose_no_article() {
+    // Two cron jobs importing into one store at the same moment: each must see the other's
+    // articles, whether it read the file before or after the other's rename.
+    let sandbox = Sandbox::new();
+    assert_eq!(sandbox.import(&feed("rss2.xml"), &[]).code, 0);
+    let runs = 6;
+    let children: Vec<_> = (0..runs)
+        .map(|run| {
+            let input = sandbox.path(&format!("feed-{run}.json"));
+            std::fs::write(
+                &input,
+                format!(
+                    r#"{{"version": "https://jsonfeed.org/version/1.1", "title": "F",
+                        "items": [{{"id": "at-once-{run}", "title": "Item {run}",
+                                    "content_text": "Text."}}]}}"#
+                ),
+            )
+            .unwrap();
+            sandbox
+                .home
+                .command(env!("CARGO_BIN_EXE_herald"))
+                .args([
+                    "import".as_ref(),
+                    input.as_os_str(),
+                    "--into".as_ref(),
+                    sandbox.store().as_ref(),
+                ])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let ids = sandbox.ids();
+    assert_eq!(ids.len(), 2 + runs, "{ids:?}");
+    for run in 0..runs {
+        assert!(ids.contains(&format!("at-once-{run}")), "{ids:?}");
+    }
+}

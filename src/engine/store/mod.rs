@@ -2,6 +2,7 @@
 //! built-in sample. Only reads; never writes a store. Knows nothing of terminals.
 
 pub mod cache;
+pub(crate) mod cores;
 pub mod diagnostic;
 mod fields;
 pub mod index;

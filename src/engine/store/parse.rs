@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::cores::on_all_cores;
 use super::diagnostic::{Diagnostic, Locator, Position};
 use super::fields::{self, Raw, RawArticle, kind_of, without_position};
 use super::model::{ArticleDetail, ParsedArticle};
@@ -45,9 +46,14 @@ pub enum Keep {
     /// Everything: the article as the reader shows it.
     Everything,
     /// Every field checked and every problem reported, but the long texts (body, summary,
-    /// html) not kept, nor cleaned for showing: what `herald check` and a merge need. A body
-    /// is most of a store, and keeping them doubled the memory and time of checking one.
+    /// html) not kept, nor cleaned for showing: what `herald check` needs. A body is most of
+    /// a store, and keeping them doubled the memory and time of checking one.
     Problems,
+    /// Only the file's format and what makes it unreadable as a whole (malformed JSON, not a
+    /// store); no article is looked into: what a merge needs, which keeps every article as the
+    /// text it is. JSON Lines, where each line is its own document, are read as for
+    /// [`Keep::Problems`].
+    Format,
 }
 
 /// Parses a store file. `path` is only used in messages.
@@ -216,6 +222,9 @@ fn add_native_articles(
     keep: Keep,
     result: &mut ParsedFile,
 ) {
+    if keep == Keep::Format {
+        return;
+    }
     // Items come in file order, so one locator finds every position in one pass.
     let mut locator = Locator::new(text);
     let positions: Vec<Position> = items
@@ -229,37 +238,12 @@ fn add_native_articles(
     }
 }
 
-/// Fewer articles than this are parsed on the calling thread: starting threads costs more.
-const PARALLEL_FROM: usize = 256;
-
-/// `parse` of every item, in order, on up to as many threads as there are cores: the articles
-/// of a file are independent, and `herald check` of a big store was one core's work.
-fn on_all_cores<I: Sync, T: Send>(items: &[I], parse: impl Fn(&I) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    if threads == 1 || items.len() < PARALLEL_FROM {
-        return items.iter().map(parse).collect();
-    }
-    let parse = &parse;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(items.len().div_ceil(threads))
-            .map(|chunk| scope.spawn(move || chunk.iter().map(parse).collect::<Vec<T>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle.join() {
-                Ok(parsed) => parsed,
-                // Parsing does not panic; if it ever did, re-raise rather than lose articles.
-                Err(payload) => std::panic::resume_unwind(payload),
-            })
-            .collect()
-    })
-}
-
 fn parse_json_lines(path: &str, text: &str, keep: Keep, result: &mut ParsedFile) {
     result.format = Some(Format::JsonLines);
+    let keep = match keep {
+        Keep::Format => Keep::Problems,
+        other => other,
+    };
     let lines: Vec<(usize, &str)> = text
         .split('\n')
         .enumerate()
@@ -492,7 +476,7 @@ fn parse_native_article(json: &str, keep: Keep) -> Result<Accepted, ArticleProbl
 fn long_text(raw: Raw<'_>, field: &str, keep: Keep) -> Result<Option<String>, String> {
     match keep {
         Keep::Everything => fields::text_field(raw, field),
-        Keep::Problems => fields::checked_text(raw, field).map(|()| None),
+        Keep::Problems | Keep::Format => fields::checked_text(raw, field).map(|()| None),
     }
 }
 
@@ -685,6 +669,9 @@ fn add_feed_items(
     keep: Keep,
     result: &mut ParsedFile,
 ) {
+    if keep == Keep::Format {
+        return;
+    }
     let mut locator = Locator::new(text);
     let positions: Vec<Position> = items
         .iter()
@@ -804,7 +791,7 @@ fn parse_feed_item(json: &str, keep: Keep) -> Result<Accepted, ArticleProblem> {
     } = match (text, keep) {
         (Some(text), _) => text,
         (None, Keep::Everything) => feed_text(&raw, &mut warnings),
-        (None, Keep::Problems) => {
+        (None, Keep::Problems | Keep::Format) => {
             for (raw, field) in [
                 (raw.summary, "summary"),
                 (raw.content_text, "content_text"),

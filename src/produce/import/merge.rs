@@ -7,8 +7,11 @@
 //! order the input lists them (Herald sorts by date when it shows them, so the file order only
 //! matters to people reading the file, and appending keeps earlier lines where they were).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::fs::File;
+use std::io::{self, Write};
 use std::path::Path;
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
@@ -16,6 +19,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
 use super::{ImportError, ImportedArticle};
+use crate::engine::store::cores::{on_all_cores, read_whole};
 use crate::engine::store::source::{display_path, kind_for};
 use crate::engine::store::{FileKind, Format, Keep, Severity, parse_file_keeping};
 use crate::text::sanitize_line;
@@ -55,10 +59,6 @@ impl Serialize for OrderedObject {
 }
 
 impl OrderedObject {
-    fn get(&self, key: &str) -> Option<&RawValue> {
-        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| &**v)
-    }
-
     /// Replaces the first `key` in place, or appends it.
     fn set(&mut self, key: &str, value: Box<RawValue>) {
         match self.0.iter_mut().find(|(k, _)| k == key) {
@@ -68,61 +68,111 @@ impl OrderedObject {
     }
 }
 
+/// A top-level field of a store object.
+#[derive(Debug)]
+enum TopValue<'a> {
+    /// Any field but `articles`, copied as it is.
+    Raw(Cow<'a, RawValue>),
+    /// Where the `articles` array goes: rebuilt from the entries.
+    Articles,
+}
+
+/// A store object read in one pass: its fields in order, and its articles as the text they are.
+struct TopObject<'a> {
+    fields: Vec<(String, TopValue<'a>)>,
+    articles: Vec<&'a RawValue>,
+}
+
+impl<'de> Deserialize<'de> for TopObject<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TopVisitor;
+        impl<'de> Visitor<'de> for TopVisitor {
+            type Value = TopObject<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopObject<'de>, A::Error> {
+                let mut top = TopObject {
+                    fields: Vec::new(),
+                    articles: Vec::new(),
+                };
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = if key == "articles" {
+                        if top.fields.iter().any(|(k, _)| k == "articles") {
+                            return Err(serde::de::Error::duplicate_field("articles"));
+                        }
+                        top.articles = map.next_value()?;
+                        TopValue::Articles
+                    } else {
+                        TopValue::Raw(Cow::Borrowed(map.next_value()?))
+                    };
+                    top.fields.push((key, value));
+                }
+                Ok(top)
+            }
+        }
+        deserializer.deserialize_map(TopVisitor)
+    }
+}
+
 /// One article of the store being written.
 #[derive(Debug)]
-struct Entry {
+struct Entry<'a> {
     /// The article's JSON text.
-    text: String,
+    text: Cow<'a, str>,
     /// True when `text` is exactly what the file held (written back untouched); false when
     /// Herald laid it out (pretty-printed at the top level, indented when written).
     verbatim: bool,
 }
 
 #[derive(Debug)]
-enum Shape {
+enum Shape<'a> {
     /// `{"name": ..., "articles": [...], ...}`: every top-level field is kept, in order; the
     /// `articles` value is rebuilt from the entries.
-    Object(OrderedObject),
+    Object(Vec<(String, TopValue<'a>)>),
     /// A bare array of articles; stays one, since it has nowhere to keep a name.
     Array,
 }
 
-/// The store being written to: what was in the file, ready to take new articles.
+/// The store being written to: what was in the file, ready to take new articles. Existing
+/// articles borrow the file's text, which is most of a big store.
 #[derive(Debug)]
-pub struct Existing {
-    shape: Shape,
-    entries: Vec<Entry>,
+pub struct Existing<'a> {
+    shape: Shape<'a>,
+    entries: Vec<Entry<'a>>,
     /// The sanitised id of each entry (as Herald would read it), `None` when it has none.
     ids: Vec<Option<String>>,
     /// Whether the file existed, for the warning about `--name`.
     on_disk: bool,
 }
 
-impl Existing {
+impl Existing<'static> {
     /// An empty native store called `name`.
     pub fn new_store(name: String) -> Self {
         let name = sanitize_line(&name).into_owned();
-        let mut object = OrderedObject::default();
-        object.set("name", raw(&name));
-        object.set("articles", raw(&Vec::<()>::new()));
         Self {
-            shape: Shape::Object(object),
+            shape: Shape::Object(vec![
+                ("name".to_owned(), TopValue::Raw(Cow::Owned(raw(&name)))),
+                ("articles".to_owned(), TopValue::Articles),
+            ]),
             entries: Vec::new(),
             ids: Vec::new(),
             on_disk: false,
         }
     }
+}
 
+impl<'a> Existing<'a> {
     /// Reads a store from its text. `Err` says, for a person, why it cannot be rewritten.
-    pub fn parse(display: &str, bytes: &[u8]) -> Result<Self, String> {
+    pub fn parse(display: &str, bytes: &'a [u8]) -> Result<Self, String> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let Ok(text) = std::str::from_utf8(bytes) else {
+        let Ok(text) = simdutf8::basic::from_utf8(bytes) else {
             // Rewriting would replace the bad bytes, which loses data.
             return Err("it is not valid UTF-8".to_owned());
         };
-        // Only whether it is a store Herald can read, and its problems: its articles are kept
-        // as the text they are.
-        let parsed = parse_file_keeping(display, text.as_bytes(), FileKind::Json, Keep::Problems);
+        // Only whether it is a store Herald can read: its articles are kept as the text they
+        // are, so a problem inside one is the reader's to report, not a reason to refuse.
+        let parsed = parse_file_keeping(display, text.as_bytes(), FileKind::Json, Keep::Format);
         if let Some(error) = parsed
             .diagnostics
             .iter()
@@ -143,23 +193,17 @@ impl Existing {
         }
         let not_store = |e: serde_json::Error| format!("it is not a native Herald store ({e})");
         let (shape, articles) = if text.trim_start().starts_with('[') {
-            let articles: Vec<Box<RawValue>> = serde_json::from_str(text).map_err(not_store)?;
+            let articles: Vec<&RawValue> = serde_json::from_str(text).map_err(not_store)?;
             (Shape::Array, articles)
         } else {
-            let object: OrderedObject = serde_json::from_str(text).map_err(not_store)?;
-            let articles: Vec<Box<RawValue>> = object
-                .get("articles")
-                .map(|raw| serde_json::from_str(raw.get()))
-                .transpose()
-                .map_err(not_store)?
-                .unwrap_or_default();
-            (Shape::Object(object), articles)
+            let top: TopObject<'_> = serde_json::from_str(text).map_err(not_store)?;
+            (Shape::Object(top.fields), top.articles)
         };
-        let ids = articles.iter().map(|raw| article_id(raw)).collect();
+        let ids = on_all_cores(&articles, |raw| article_id(raw));
         let entries = articles
             .into_iter()
             .map(|raw| Entry {
-                text: raw.get().to_owned(),
+                text: Cow::Borrowed(raw.get()),
                 verbatim: true,
             })
             .collect();
@@ -174,66 +218,78 @@ impl Existing {
     /// The store's own name, if it has one.
     fn name(&self) -> Option<String> {
         match &self.shape {
-            Shape::Object(object) => object
-                .get("name")
-                .and_then(|raw| serde_json::from_str::<String>(raw.get()).ok()),
+            Shape::Object(fields) => fields.iter().find_map(|(key, value)| match value {
+                TopValue::Raw(raw) if key == "name" => serde_json::from_str(raw.get()).ok(),
+                _ => None,
+            }),
             Shape::Array => None,
         }
     }
 
-    /// The whole store file, laid out like the sample data (two-space indents, one article
-    /// object per block) and ending in a newline.
-    fn render(&self) -> String {
-        let mut articles = String::from("[");
+    /// Writes the whole store file, laid out like the sample data (two-space indents, one
+    /// article object per block) and ending in a newline. Written piece by piece rather than
+    /// built as one string: a big store would be copied twice more, into fresh memory.
+    fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        let Shape::Object(fields) = &self.shape else {
+            self.write_articles(out, "\n  ", "\n]")?;
+            return out.write_all(b"\n");
+        };
+        let mut wrote_articles = false;
+        for (i, (key, value)) in fields.iter().enumerate() {
+            out.write_all(if i == 0 { b"{\n  " } else { b",\n  " })?;
+            out.write_all(raw(key).get().as_bytes())?;
+            out.write_all(b": ")?;
+            match value {
+                TopValue::Articles => {
+                    self.write_articles(out, "\n    ", "\n  ]")?;
+                    wrote_articles = true;
+                }
+                TopValue::Raw(raw) => out.write_all(raw.get().as_bytes())?,
+            }
+        }
+        if fields.is_empty() {
+            out.write_all(b"{")?;
+        }
+        if !wrote_articles {
+            out.write_all(if fields.is_empty() { b"\n  " } else { b",\n  " })?;
+            out.write_all(b"\"articles\": ")?;
+            self.write_articles(out, "\n    ", "\n  ]")?;
+        }
+        out.write_all(b"\n}\n")
+    }
+
+    /// The `articles` array, each entry on a line starting with `indent`.
+    fn write_articles(&self, out: &mut dyn Write, indent: &str, close: &str) -> io::Result<()> {
+        out.write_all(b"[")?;
         for (i, entry) in self.entries.iter().enumerate() {
-            articles.push_str(if i == 0 { "\n" } else { ",\n" });
-            articles.push_str("    ");
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(indent.as_bytes())?;
             if entry.verbatim {
-                articles.push_str(&entry.text);
+                out.write_all(entry.text.as_bytes())?;
             } else {
                 // Pretty JSON has line breaks only between tokens (never inside a string), so
                 // indenting every line keeps the value the same.
-                articles.push_str(&entry.text.replace('\n', "\n    "));
+                out.write_all(entry.text.replace('\n', indent).as_bytes())?;
             }
         }
-        articles.push_str(if self.entries.is_empty() {
-            "]"
+        out.write_all(if self.entries.is_empty() {
+            b"]"
         } else {
-            "\n  ]"
-        });
-        match &self.shape {
-            Shape::Array => {
-                // The array is the whole file: shift it left by the two spaces of an object.
-                let body = articles.replace("\n    ", "\n  ").replace("\n  ]", "\n]");
-                format!("{body}\n")
-            }
-            Shape::Object(object) => {
-                let mut out = String::from("{");
-                for (i, (key, value)) in object.0.iter().enumerate() {
-                    out.push_str(if i == 0 { "\n  " } else { ",\n  " });
-                    out.push_str(&raw(key).to_string());
-                    out.push_str(": ");
-                    if key == "articles" {
-                        out.push_str(&articles);
-                    } else {
-                        out.push_str(value.get());
-                    }
-                }
-                if object.get("articles").is_none() {
-                    out.push_str(",\n  \"articles\": ");
-                    out.push_str(&articles);
-                }
-                out.push_str("\n}\n");
-                out
-            }
-        }
+            close.as_bytes()
+        })
     }
 }
 
 /// An article's id as Herald reads it (sanitised), if it has a string id.
 fn article_id(raw: &RawValue) -> Option<String> {
-    let object: OrderedObject = serde_json::from_str(raw.get()).ok()?;
-    let id: String = serde_json::from_str(object.get("id")?.get()).ok()?;
+    #[derive(serde::Deserialize)]
+    struct IdOnly<'a> {
+        #[serde(borrow, default)]
+        id: Option<Cow<'a, str>>,
+    }
+    let id = serde_json::from_str::<IdOnly<'_>>(raw.get()).ok()?.id?;
     Some(sanitize_line(&id).into_owned())
 }
 
@@ -246,9 +302,64 @@ fn raw<T: Serialize + ?Sized>(value: &T) -> Box<RawValue> {
         .unwrap_or_else(|| RawValue::NULL.to_owned())
 }
 
+/// A store file read for a merge: its bytes, and which file they were, so that a second look
+/// (under the store's lock) can tell whether anyone replaced it meanwhile.
+#[derive(Debug)]
+pub struct TargetFile {
+    display: String,
+    bytes: Vec<u8>,
+    identity: Option<Identity>,
+}
+
+impl TargetFile {
+    /// The store in the file, or why it must not be overwritten.
+    pub fn existing(&self) -> Result<Existing<'_>, ImportError> {
+        Existing::parse(&self.display, &self.bytes).map_err(|reason| ImportError::TargetNotStore {
+            target: self.display.clone(),
+            reason,
+        })
+    }
+
+    /// True when `path` is still the very file that was read, unchanged: the same file (every
+    /// Herald writer replaces a store by renaming a new file over it, which makes a new
+    /// inode), and the same length and modification time (for tools that write in place).
+    pub fn is_still_at(&self, path: &Path) -> bool {
+        let now = std::fs::metadata(path).ok().and_then(|m| Identity::of(&m));
+        self.identity.is_some() && now == self.identity
+    }
+}
+
+/// Which file, and which version of it.
+#[derive(Debug, PartialEq, Eq)]
+struct Identity {
+    device: u64,
+    inode: u64,
+    len: u64,
+    modified: std::time::SystemTime,
+}
+
+impl Identity {
+    #[cfg(unix)]
+    fn of(metadata: &std::fs::Metadata) -> Option<Self> {
+        use std::os::unix::fs::MetadataExt;
+        Some(Self {
+            device: metadata.dev(),
+            inode: metadata.ino(),
+            len: metadata.len(),
+            modified: metadata.modified().ok()?,
+        })
+    }
+
+    /// Without inodes there is no telling a replaced file from the same one: always read again.
+    #[cfg(not(unix))]
+    fn of(_metadata: &std::fs::Metadata) -> Option<Self> {
+        None
+    }
+}
+
 /// Reads the store at `path`: `Ok(None)` when there is no file yet, `Err` when there is one
-/// that must not be overwritten.
-pub fn read_target(path: &Path) -> Result<Option<Existing>, ImportError> {
+/// that must not be overwritten. The store is not parsed yet: [`TargetFile::existing`] does.
+pub fn read_target(path: &Path) -> Result<Option<TargetFile>, ImportError> {
     let target = display_path(path);
     let refuse = |reason: String| ImportError::TargetNotStore {
         target: target.clone(),
@@ -264,9 +375,19 @@ pub fn read_target(path: &Path) -> Result<Option<Existing>, ImportError> {
             "it is a JSON Lines file; herald import writes native .json stores".to_owned(),
         ));
     }
-    match std::fs::read(path) {
-        Ok(bytes) => Existing::parse(&target, &bytes).map(Some).map_err(refuse),
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(error) => return Err(ImportError::Write { target, error }),
+    };
+    // Taken before the read, so a write during it shows up as a change.
+    let identity = file.metadata().ok().and_then(|m| Identity::of(&m));
+    match read_whole(&file) {
+        Ok(bytes) => Ok(Some(TargetFile {
+            display: target,
+            bytes,
+            identity,
+        })),
         Err(error) => Err(ImportError::Write { target, error }),
     }
 }
@@ -281,15 +402,34 @@ pub struct Counts {
 
 /// The store after a merge, ready to write.
 #[derive(Debug)]
-pub struct Merged {
-    pub text: String,
+pub struct Merged<'a> {
+    store: Existing<'a>,
     pub counts: Counts,
     pub warnings: Vec<String>,
 }
 
+impl Merged<'_> {
+    /// Writes the store file.
+    pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        self.store.write_to(out)
+    }
+
+    /// The store file as text.
+    #[cfg(test)]
+    fn text(&self) -> String {
+        let mut out = Vec::new();
+        self.write_to(&mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+}
+
 /// Folds `articles` into `store` by id. `name` is the `--name` the user gave, which only names
 /// new stores: an existing store keeps its own name.
-pub fn merge(mut store: Existing, articles: &[ImportedArticle], name: Option<&str>) -> Merged {
+pub fn merge<'a>(
+    mut store: Existing<'a>,
+    articles: &[ImportedArticle],
+    name: Option<&str>,
+) -> Merged<'a> {
     let mut warnings = Vec::new();
     if store.on_disk
         && let Some(asked) = name
@@ -332,7 +472,7 @@ pub fn merge(mut store: Existing, articles: &[ImportedArticle], name: Option<&st
                 index.insert(article.id.clone(), store.entries.len());
                 store.ids.push(Some(article.id.clone()));
                 store.entries.push(Entry {
-                    text: pretty(&OrderedObject(fields_of(article))),
+                    text: Cow::Owned(pretty(&OrderedObject(fields_of(article)))),
                     verbatim: false,
                 });
                 counts.added += 1;
@@ -340,7 +480,7 @@ pub fn merge(mut store: Existing, articles: &[ImportedArticle], name: Option<&st
         }
     }
     Merged {
-        text: store.render(),
+        store,
         counts,
         warnings,
     }
@@ -375,7 +515,7 @@ fn pretty(object: &OrderedObject) -> String {
 
 /// Overlays the imported fields on an existing article. Returns true when anything changed;
 /// an unchanged article keeps its exact text.
-fn update_entry(entry: &mut Entry, article: &ImportedArticle) -> bool {
+fn update_entry(entry: &mut Entry<'_>, article: &ImportedArticle) -> bool {
     let Ok(mut object) = serde_json::from_str::<OrderedObject>(&entry.text) else {
         return false;
     };
@@ -389,7 +529,7 @@ fn update_entry(entry: &mut Entry, article: &ImportedArticle) -> bool {
         return false;
     }
     *entry = Entry {
-        text: updated,
+        text: Cow::Owned(updated),
         verbatim: false,
     };
     true
@@ -407,7 +547,7 @@ mod tests {
         }
     }
 
-    fn parse(text: &str) -> Existing {
+    fn parse(text: &str) -> Existing<'_> {
         Existing::parse("test.json", text.as_bytes()).unwrap()
     }
 
@@ -431,15 +571,16 @@ mod tests {
             }
         );
         assert_eq!(
-            value(&merged.text),
+            value(&merged.text()),
             value(
                 r#"{"name":"Wire","articles":[{"id":"a","title":"First"},{"id":"b","title":"Second"}]}"#
             )
         );
         // What Herald writes, Herald reads back the same way.
-        let again = parse(&merged.text);
+        let text = merged.text();
+        let again = parse(&text);
         assert_eq!(again.ids, vec![Some("a".to_owned()), Some("b".to_owned())]);
-        assert_eq!(merge(again, &[], None).text, merged.text);
+        assert_eq!(merge(again, &[], None).text(), merged.text());
     }
 
     #[test]
@@ -461,13 +602,13 @@ mod tests {
         // Untouched values are copied byte for byte, so `12.0` stays `12.0`.
         assert!(
             merged
-                .text
+                .text()
                 .contains(r#"{"title": "Old", "id": "x", "_scraped_at": 12.0}"#),
             "{}",
-            merged.text
+            merged.text()
         );
-        assert!(merged.text.contains(r#""_generator": {"n": 1.50}"#));
-        let v = value(&merged.text);
+        assert!(merged.text().contains(r#""_generator": {"n": 1.50}"#));
+        let v = value(&merged.text());
         assert_eq!(v["name"], "Desk");
         let ids: Vec<_> = v["articles"]
             .as_array()
@@ -489,8 +630,9 @@ mod tests {
             &[article("a", "A"), article("b", "B")],
             None,
         );
+        let first_text = first.text();
         let second = merge(
-            parse(&first.text),
+            parse(&first_text),
             &[article("a", "A"), article("b", "B")],
             None,
         );
@@ -502,7 +644,7 @@ mod tests {
                 unchanged: 2
             }
         );
-        assert_eq!(second.text, first.text);
+        assert_eq!(second.text(), first_text);
     }
 
     #[test]
@@ -514,7 +656,7 @@ mod tests {
         );
         assert_eq!(merged.counts.added, 1);
         assert_eq!(merged.warnings.len(), 1, "{:?}", merged.warnings);
-        assert_eq!(value(&merged.text)["articles"][0]["title"], "One");
+        assert_eq!(value(&merged.text())["articles"][0]["title"], "One");
     }
 
     #[test]
@@ -522,7 +664,7 @@ mod tests {
         let store = r#"{"name": "N", "articles": [{"id": "a", "title": "A", "breaking": true}]}"#;
         let merged = merge(parse(store), &[article("a", "A")], None);
         assert_eq!(merged.counts.unchanged, 1);
-        assert_eq!(value(&merged.text)["articles"][0]["breaking"], true);
+        assert_eq!(value(&merged.text())["articles"][0]["breaking"], true);
     }
 
     #[test]
@@ -532,8 +674,8 @@ mod tests {
             &[article("b", "B")],
             Some("Ignored"),
         );
-        assert!(merged.text.starts_with("[\n  {"), "{}", merged.text);
-        assert_eq!(value(&merged.text).as_array().unwrap().len(), 2);
+        assert!(merged.text().starts_with("[\n  {"), "{}", merged.text());
+        assert_eq!(value(&merged.text()).as_array().unwrap().len(), 2);
         assert_eq!(merged.warnings.len(), 1, "--name is reported as ignored");
     }
 
@@ -581,9 +723,42 @@ mod tests {
     }
 
     #[test]
+    fn a_store_file_replaced_or_rewritten_since_it_was_read_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("news.json");
+        let store = r#"{"name": "N", "articles": [{"id": "a", "title": "A"}]}"#;
+        std::fs::write(&path, store).unwrap();
+        let read = read_target(&path).unwrap().unwrap();
+        assert!(read.is_still_at(&path), "nothing changed");
+        // Another import's rename: same length, and a modification time that may well be the
+        // same tick, but a new file.
+        let other = dir.path().join("other.json");
+        std::fs::write(&other, store.replace("\"A\"", "\"B\"")).unwrap();
+        let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&other)
+            .unwrap()
+            .set_modified(modified)
+            .unwrap();
+        std::fs::rename(&other, &path).unwrap();
+        assert!(!read.is_still_at(&path), "replaced by a rename");
+        let read = read_target(&path).unwrap().unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap()
+            .write_all(b"\n")
+            .unwrap();
+        assert!(!read.is_still_at(&path), "written in place");
+        std::fs::remove_file(&path).unwrap();
+        assert!(!read.is_still_at(&path), "gone");
+    }
+
+    #[test]
     fn an_unchanged_store_survives_a_round_trip_byte_for_byte() {
         let sample = include_str!("../../../sample-data/00-voa.json");
         let merged = merge(parse(sample), &[], None);
-        assert_eq!(merged.text, sample);
+        assert_eq!(merged.text(), sample);
     }
 }

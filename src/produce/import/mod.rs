@@ -175,18 +175,30 @@ pub fn import_file(
     let mut imported = parse_input(&input, &bytes, overrides)?;
     let target = display_path(into);
     // Refuse a target that is not a store before creating anything beside it.
-    merge::read_target(into)?;
+    let first = merge::read_target(into)?;
+    let mut existing = first
+        .as_ref()
+        .map(merge::TargetFile::existing)
+        .transpose()?;
     // Two imports into one store at once (two cron jobs) must not both read the old file and
     // each write back only its own additions: hold the store's lock from read to rename.
     let _lock = write::lock_store(into).map_err(|error| ImportError::Write {
         target: target.clone(),
         error,
     })?;
-    // Read again under the lock: another import may have replaced the file meanwhile.
-    let existing = match merge::read_target(into)? {
-        Some(existing) => existing,
+    // Another import may have replaced the file before the lock was ours: read it again
+    // unless it is still the file already read.
+    let again;
+    if !first.as_ref().is_some_and(|file| file.is_still_at(into)) {
+        again = merge::read_target(into)?;
+        existing = again
+            .as_ref()
+            .map(merge::TargetFile::existing)
+            .transpose()?;
+    }
+    let existing = existing.unwrap_or_else(|| {
         // A new store: named after the feed unless told otherwise.
-        None => merge::Existing::new_store(
+        merge::Existing::new_store(
             overrides
                 .name
                 .clone()
@@ -194,12 +206,14 @@ pub fn import_file(
                 .or_else(|| overrides.source.clone())
                 .or_else(|| into.file_stem().map(|s| s.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "News".to_owned()),
-        ),
-    };
+        )
+    });
     let merged = merge::merge(existing, &imported.articles, overrides.name.as_deref());
-    write::write_atomically(into, merged.text.as_bytes()).map_err(|error| ImportError::Write {
-        target: target.clone(),
-        error,
+    write::write_atomically(into, |out| merged.write_to(out)).map_err(|error| {
+        ImportError::Write {
+            target: target.clone(),
+            error,
+        }
     })?;
     imported.warnings.extend(merged.warnings);
     Ok(Report {

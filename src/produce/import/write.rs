@@ -5,10 +5,14 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Writes `contents` to a temporary file in `path`'s folder, flushes it to disk, renames it over
-/// `path` (atomic within one file system, which the same folder guarantees), then flushes the
-/// folder so the rename itself survives a crash. An existing file's permissions are kept.
-pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+/// Writes what `contents` writes to a temporary file in `path`'s folder, flushes it to disk,
+/// renames it over `path` (atomic within one file system, which the same folder guarantees),
+/// then flushes the folder so the rename itself survives a crash. An existing file's
+/// permissions are kept.
+pub fn write_atomically(
+    path: &Path,
+    contents: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = folder_of(path)?;
     // A dot-name with no .json extension, so a reader scanning the folder never picks up the
     // temporary file as a store.
@@ -16,7 +20,10 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
         .prefix(".herald-import-")
         .suffix(".tmp")
         .tempfile_in(dir)?;
-    temp.write_all(contents)?;
+    let mut out = io::BufWriter::with_capacity(1 << 20, temp.as_file_mut());
+    contents(&mut out)?;
+    out.flush()?;
+    drop(out);
     temp.as_file().sync_all()?;
     match std::fs::metadata(path) {
         Ok(metadata) => temp.as_file().set_permissions(metadata.permissions())?,
@@ -98,8 +105,8 @@ mod tests {
     fn replaces_the_file_and_leaves_no_temporary_behind() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("news.json");
-        write_atomically(&path, b"one").unwrap();
-        write_atomically(&path, b"two").unwrap();
+        write_atomically(&path, |w| w.write_all(b"one")).unwrap();
+        write_atomically(&path, |w| w.write_all(b"two")).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
@@ -128,13 +135,13 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("news.json");
-        write_atomically(&path, b"one").unwrap();
+        write_atomically(&path, |w| w.write_all(b"one")).unwrap();
         assert_eq!(
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o644
         );
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        write_atomically(&path, b"two").unwrap();
+        write_atomically(&path, |w| w.write_all(b"two")).unwrap();
         assert_eq!(
             std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
             0o600
@@ -144,7 +151,8 @@ mod tests {
     #[test]
     fn a_missing_folder_is_an_error_not_a_new_folder() {
         let dir = tempfile::tempdir().unwrap();
-        let error = write_atomically(&dir.path().join("no/such/news.json"), b"x").unwrap_err();
+        let error = write_atomically(&dir.path().join("no/such/news.json"), |w| w.write_all(b"x"))
+            .unwrap_err();
         assert!(error.to_string().contains("does not exist"), "{error}");
     }
 }
