@@ -891,6 +891,7 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
         }
     }
     app.link_wanted = None;
+    effects.push(Effect::Job(Job::Release(old)));
     app.arrivals = reload
         .arrivals
         .iter()
