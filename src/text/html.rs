@@ -127,6 +127,8 @@ fn is_block(name: &str) -> bool {
 struct Builder {
     blocks: Vec<Block>,
     links: Vec<Link>,
+    /// Each address's number, so a page with many links costs one lookup per link.
+    link_numbers: std::collections::HashMap<String, u32>,
     /// The block being built.
     spans: Vec<Span>,
     kind: Option<BlockKind>,
@@ -277,10 +279,11 @@ impl Builder {
 
     /// The number of the link to `url`: one number per address.
     fn number_of(&mut self, url: String) -> u32 {
-        if let Some(link) = self.links.iter().find(|link| link.url == url) {
-            return link.number;
+        if let Some(&number) = self.link_numbers.get(&url) {
+            return number;
         }
         let number = u32::try_from(self.links.len() + 1).unwrap_or(u32::MAX);
+        self.link_numbers.insert(url.clone(), number);
         self.links.push(Link { number, url });
         number
     }
@@ -304,6 +307,11 @@ impl Builder {
         if self.hidden > 0 {
             return;
         }
+        // Cleaned before spaces are collapsed: removing an escape sequence between two spaces,
+        // or before a block's first word, must not leave a double or a leading space (the
+        // block would then read back differently from the HTML import writes for it).
+        let clean = sanitize_text(text);
+        let text = clean.as_ref();
         let style = self.style();
         if self.pre > 0 {
             let mut text = text;
@@ -358,7 +366,7 @@ impl Builder {
             return;
         }
         if self.kind.is_none() {
-            self.kind = Some(BlockKind::Paragraph);
+            self.kind = Some(self.inside_pre(BlockKind::Paragraph));
         }
         match self.spans.last_mut() {
             Some(last) if last.style == style => last.text.push_str(text),
@@ -378,7 +386,17 @@ impl Builder {
 
     fn open_block(&mut self, kind: BlockKind) {
         self.end_block();
-        self.kind = Some(kind);
+        self.kind = Some(self.inside_pre(kind));
+    }
+
+    /// Inside an open `<pre>` every block keeps its spaces and line breaks, as browsers show
+    /// a `<p>` there, so it is preformatted too.
+    fn inside_pre(&self, kind: BlockKind) -> BlockKind {
+        if self.pre > 0 {
+            BlockKind::Preformatted
+        } else {
+            kind
+        }
     }
 
     /// Finishes the block being built, if it holds any text.
@@ -387,24 +405,19 @@ impl Builder {
         self.after_cell = false;
         let kind = self.kind.take().unwrap_or(BlockKind::Paragraph);
         let mut spans = std::mem::take(&mut self.spans);
-        for span in &mut spans {
-            if let std::borrow::Cow::Owned(clean) = sanitize_text(&span.text) {
-                span.text = clean;
-            }
-        }
-        if kind != BlockKind::Preformatted {
-            // Trailing spaces and line breaks mean nothing at the end of a block.
-            while let Some(last) = spans.last_mut() {
-                let kept = last.text.trim_end().len();
-                last.text.truncate(kept);
-                if !last.text.is_empty() {
-                    break;
-                }
-                spans.pop();
-            }
-        } else if let Some(last) = spans.last_mut() {
-            let kept = last.text.trim_end_matches('\n').len();
+        // Trailing spaces and line breaks mean nothing at the end of a block; in preformatted
+        // text only the line breaks go.
+        while let Some(last) = spans.last_mut() {
+            let kept = if kind == BlockKind::Preformatted {
+                last.text.trim_end_matches('\n').len()
+            } else {
+                last.text.trim_end().len()
+            };
             last.text.truncate(kept);
+            if !last.text.is_empty() {
+                break;
+            }
+            spans.pop();
         }
         spans.retain(|s| !s.text.is_empty());
         if spans.iter().any(|s| !s.text.trim().is_empty()) {
@@ -418,20 +431,32 @@ impl Builder {
 
     fn finish(mut self) -> Parsed {
         self.end_block();
-        // Only links the kept text still points at are listed.
-        let used: std::collections::HashSet<u32> = self
-            .blocks
-            .iter()
-            .flat_map(|b| b.spans.iter())
-            .filter_map(|s| match s.style {
-                Inline::Link(n) => Some(n),
-                _ => None,
-            })
-            .collect();
-        self.links.retain(|link| used.contains(&link.number));
+        // Only links the kept text still points at are listed, numbered from 1 in the order
+        // the text uses them: a link whose text was all dropped (a script, an escape
+        // sequence) leaves no gap, and the clean HTML written from these blocks numbers them
+        // the same way when it is read back.
+        let mut new_numbers = std::collections::HashMap::new();
+        let mut links = Vec::new();
+        for span in self.blocks.iter_mut().flat_map(|b| b.spans.iter_mut()) {
+            let Inline::Link(old) = span.style else {
+                continue;
+            };
+            let new = *new_numbers.entry(old).or_insert_with(|| {
+                let number = u32::try_from(links.len() + 1).unwrap_or(u32::MAX);
+                // Numbers were given in order from 1, so link `old` is at `old - 1`.
+                let url = old
+                    .checked_sub(1)
+                    .and_then(|i| self.links.get(i as usize))
+                    .map(|link| link.url.clone())
+                    .unwrap_or_default();
+                links.push(Link { number, url });
+                number
+            });
+            span.style = Inline::Link(new);
+        }
         Parsed {
             blocks: self.blocks,
-            links: self.links,
+            links,
         }
     }
 }
@@ -609,5 +634,34 @@ mod tests {
             "<p>One <b>two</b>.</p><ul><li>a</li><li>b</li></ul><ol><li>c</li></ol><p>End</p>",
         );
         assert_eq!(text, "One two.\n\n- a\n- b\n\n1. c\n\nEnd");
+    }
+
+    #[test]
+    fn what_sanitising_removes_leaves_no_stray_spaces_gaps_or_line_breaks() {
+        // Each of these once read back differently from the clean HTML import writes for it
+        // (found by the property test in tests/integration/properties.rs).
+        let parsed = parse("<p>\u{1b}\\\r\nTokyo \u{1b}[31m here</p>");
+        assert_eq!(parsed.blocks[0].text(), "Tokyo here");
+        let parsed =
+            parse("<a href=\"javascript:x\"><a href=\"https://a.example/\">\u{9d}\u{1b}[x</a>");
+        assert_eq!(
+            parsed.links,
+            [Link {
+                number: 1,
+                url: "https://a.example/".into()
+            }],
+            "a link with no text left takes no number"
+        );
+        assert_eq!(spans(&parsed.blocks[0]), [(Inline::Link(1), "[x")]);
+        let parsed = parse("<pre>code\r\n<br>\u{1b}</pre>");
+        assert_eq!(parsed.blocks[0].text(), "code");
+    }
+
+    #[test]
+    fn a_paragraph_inside_an_open_pre_keeps_its_line_breaks() {
+        let parsed = parse("<pre>first<p>\r\n  second");
+        let kinds: Vec<BlockKind> = parsed.blocks.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [BlockKind::Preformatted, BlockKind::Preformatted]);
+        assert_eq!(parsed.blocks[1].text(), "\n  second");
     }
 }

@@ -124,3 +124,80 @@ proptest! {
         }
     }
 }
+
+/// HTML as feeds send it, and as they break it: the tags Herald keeps, ones it drops, unclosed
+/// and stray ones, attributes, entities and nasty text between them.
+fn feed_html() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        nasty_string(),
+        prop::sample::select(vec![
+            "<p>",
+            "</p>",
+            "<h2>",
+            "</h2>",
+            "<em>",
+            "</em>",
+            "<b>",
+            "</b>",
+            "<strong>",
+            "</strong>",
+            "<code>",
+            "</code>",
+            "<ul>",
+            "</ul>",
+            "<ol start=\"3\">",
+            "</ol>",
+            "<li>",
+            "</li>",
+            "<blockquote>",
+            "</blockquote>",
+            "<pre>",
+            "</pre>",
+            "<br>",
+            "<div>",
+            "</div>",
+            "<span>",
+            "</span>",
+            "<script>x</script>",
+            "<style>p{}</style>",
+            "<img src=x>",
+            "&amp;",
+            "&lt;",
+            "&nbsp;",
+            "&#27;",
+            "&#x9b;",
+            "<",
+            ">",
+            "<a href=\"https://a.example/?a=1&amp;b=2\">",
+            "<a href=\"javascript:x\">",
+            "<a href=\"\u{1b}]8;;x\">",
+            "</a>",
+            "\n",
+            "  ",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+}
+
+proptest! {
+    // Fewer cases than above: each is up to 40 pieces, and generating them is most of the time.
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn html_becomes_inert_blocks_that_read_back_the_same(html in feed_html()) {
+        use herald::text::{blocks::to_html, html::parse};
+        let parsed = parse(&html);
+        for block in &parsed.blocks {
+            for span in &block.spans {
+                prop_assert!(is_inert(&span.text), "{:?} from {:?}", span.text, html);
+            }
+        }
+        for link in &parsed.links {
+            prop_assert!(is_inert(&link.url), "{:?} from {:?}", link.url, html);
+        }
+        // What import writes to a store's `html` is what the reader reads back.
+        let again = parse(&to_html(&parsed.blocks, &parsed.links));
+        prop_assert_eq!(&again, &parsed, "from {:?}", html);
+    }
+}
