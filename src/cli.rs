@@ -95,6 +95,9 @@ pub enum Command {
     List {
         #[arg(value_name = "STORE")]
         stores: Vec<PathBuf>,
+        /// Start each line with the article's id (what `herald show` takes), then a tab.
+        #[arg(long)]
+        ids: bool,
     },
     /// Print one article as plain text.
     Show {

@@ -9,11 +9,13 @@
 //! - [`produce`]: what writes stores (`herald import`).
 //! - [`present`]: what people see: the full-screen reader, plain mode, one-shot commands.
 //! - [`config`] and [`cli`]: what the user asked for, resolved before anything runs.
+//! - [`paths`] and [`files`]: where Herald's own files live, and opening any file safely.
 
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod files;
 pub mod paths;
 pub mod present;
 pub mod produce;

@@ -16,6 +16,7 @@ use herald::present::loading;
 const DEFAULT_WIDTH: usize = 80;
 
 fn main() -> ExitCode {
+    survive_file_size_limits();
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,
@@ -26,6 +27,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Past `ulimit -f`, a write raises SIGXFSZ, whose default action ends the process: writing
+/// an index cache entry (an optimisation) killed `herald list` before it printed a line. With
+/// a handler installed, such a write fails with EFBIG instead, and each writer handles that
+/// as it handles any failed write: the cache skips the entry, a save of marks reports it.
+fn survive_file_size_limits() {
+    let noticed = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Failing to install it leaves the default, which is no worse than before.
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, noticed);
 }
 
 fn load_config(cli: &Cli) -> config::LoadedConfig {
@@ -126,9 +137,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let code = match &cli.command {
-        Some(Command::List { stores }) => {
+        Some(Command::List { stores, ids }) => {
             let library = open_library(stores, &config, false, LoadMode::Fast);
-            herald::present::commands::list(&library, &mut out)?;
+            herald::present::commands::list(&library, *ids, &mut out)?;
             failure_if(library.has_errors())
         }
         Some(Command::Show {

@@ -247,7 +247,7 @@ fn grown_tail(
     if place.file == IN_MEMORY {
         return None;
     }
-    let mut file = std::fs::File::open(path).ok()?;
+    let mut file = crate::files::open_regular(path).ok()?;
     let mut end = [0u8; 1];
     file.seek(SeekFrom::Start(before.len.checked_sub(1)?))
         .ok()?;

@@ -266,7 +266,7 @@ struct Blocks {
 
 impl Blocks {
     fn open(file: &DiskArticles, spans: &[(ArticleIndex, Span, BodyAt)]) -> std::io::Result<Self> {
-        let mut handle = File::open(&file.path)?;
+        let mut handle = crate::files::open_regular(&file.path)?;
         let base = spans.first().map_or(0, |(_, span, _)| span.start);
         handle.seek(SeekFrom::Start(base))?;
         Ok(Self {

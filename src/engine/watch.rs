@@ -6,10 +6,13 @@
 //! Folders are watched, not files: a writer that replaces a file by renaming a new one over it
 //! (the safe way to write) gives the new file a new inode, which a watch on the old file would
 //! never see. A folder watch sees the rename, an append, a new file and a deleted one alike.
+//! Each folder's parent is watched as well, so a folder deleted and made again is watched
+//! again (see [`Folders`]).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
@@ -27,6 +30,7 @@ pub const MAX_DELAY: Duration = Duration::from_secs(1);
 /// What to watch for one source: a folder, and which of its entries matter.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Watch {
+    /// Absolute (lexically), so it compares with the paths events carry.
     folder: PathBuf,
     /// `Some(name)`: only this file in the folder (a store named directly). `None`: every
     /// store file (`.json`, `.jsonl`, `.ndjson`) in it.
@@ -38,17 +42,16 @@ fn watches(sources: &[StoreSource]) -> Vec<Watch> {
         .iter()
         .filter_map(|source| match source {
             StoreSource::Embedded => None,
-            StoreSource::Path(path) if path.is_dir() => Some(Watch {
-                folder: path.clone(),
-                file: None,
-            }),
             StoreSource::Path(path) => {
-                let parent = match path.parent() {
-                    Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-                    _ => PathBuf::from("."),
-                };
+                let path = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                if path.is_dir() {
+                    return Some(Watch {
+                        folder: path,
+                        file: None,
+                    });
+                }
                 Some(Watch {
-                    folder: parent,
+                    folder: path.parent()?.to_path_buf(),
                     file: Some(path.file_name()?.to_owned()),
                 })
             }
@@ -61,6 +64,10 @@ impl Watch {
         let Some(name) = path.file_name() else {
             return false;
         };
+        // The folder itself (re)appearing or going: a scraper's `rm -rf out && mkdir out`.
+        if same_folder(path, &self.folder) {
+            return true;
+        }
         let in_folder = path.parent().is_some_and(|p| same_folder(p, &self.folder));
         in_folder
             && match &self.file {
@@ -80,7 +87,70 @@ fn same_folder(a: &Path, b: &Path) -> bool {
 
 /// Keeps the watches alive; dropping it stops them (and the thread ends).
 pub struct LiveStores {
-    _watcher: notify::RecommendedWatcher,
+    _watcher: Arc<Mutex<Folders>>,
+}
+
+/// The watched folders, each with the identity (device, inode) of the folder the watch is on.
+/// A watch follows an inode: once the folder is deleted, a new folder at the same path is
+/// another inode that nothing watches. So each folder's parent is watched too; when an event
+/// names a folder itself (deleted, made, renamed), it is watched anew. The identity catches
+/// a folder replaced while no event was seen; a new folder may reuse the old inode number,
+/// which is why the events decide too.
+struct Folders {
+    watcher: notify::RecommendedWatcher,
+    watched: BTreeMap<PathBuf, Option<(u64, u64)>>,
+}
+
+fn identity(folder: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = std::fs::metadata(folder).ok()?;
+    metadata.is_dir().then(|| (metadata.dev(), metadata.ino()))
+}
+
+impl Folders {
+    /// Watches every folder in `wanted` that exists and is not watched as it is now (never
+    /// watched, or deleted and made again), and the parents of all of them. The problems, in
+    /// words, for the folders that exist and cannot be watched.
+    fn refresh<'a>(
+        &mut self,
+        wanted: impl IntoIterator<Item = &'a PathBuf>,
+        touched: &BTreeSet<PathBuf>,
+    ) -> Vec<String> {
+        let mut problems = Vec::new();
+        for folder in wanted {
+            let now = identity(folder);
+            let stale = self.watched.get(folder) != Some(&now) || touched.contains(folder);
+            if now.is_some() && stale {
+                // The old watch, if any, died with the old folder; unwatching it is tidying.
+                let _ = self.watcher.unwatch(folder);
+                match self.watcher.watch(folder, RecursiveMode::NonRecursive) {
+                    Ok(()) => {
+                        self.watched.insert(folder.clone(), now);
+                    }
+                    Err(error) => problems.push(format!(
+                        "cannot watch {} for changes: {error}",
+                        crate::engine::store::source::display_path(folder)
+                    )),
+                }
+            }
+            if let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty()) {
+                let parent = parent.to_path_buf();
+                let now = identity(&parent);
+                if now.is_some() && self.watched.get(&parent) != Some(&now) {
+                    let _ = self.watcher.unwatch(&parent);
+                    // Best effort: without it only a recreated folder goes unseen.
+                    if self
+                        .watcher
+                        .watch(&parent, RecursiveMode::NonRecursive)
+                        .is_ok()
+                    {
+                        self.watched.insert(parent, now);
+                    }
+                }
+            }
+        }
+        problems
+    }
 }
 
 /// Watches the files behind `sources` and calls `notify` (from a background thread) once per
@@ -92,22 +162,28 @@ pub fn watch(
 ) -> notify::Result<(LiveStores, Vec<String>)> {
     let watches = watches(sources);
     let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
-    let mut watcher = notify::recommended_watcher(tx)?;
-    let mut problems = Vec::new();
-    let folders: BTreeSet<&PathBuf> = watches.iter().map(|w| &w.folder).collect();
-    for folder in folders {
-        if let Err(error) = watcher.watch(folder, RecursiveMode::NonRecursive) {
-            problems.push(format!(
-                "cannot watch {} for changes: {error}",
-                crate::engine::store::source::display_path(folder)
-            ));
-        }
-    }
+    let mut folders = Folders {
+        watcher: notify::recommended_watcher(tx)?,
+        watched: BTreeMap::new(),
+    };
+    let wanted: BTreeSet<PathBuf> = watches.iter().map(|w| w.folder.clone()).collect();
+    let problems = folders.refresh(&wanted, &BTreeSet::new());
+    let folders = Arc::new(Mutex::new(folders));
+    let weak = Arc::downgrade(&folders);
     std::thread::Builder::new()
         .name("herald-live".into())
-        .spawn(move || debounce(&rx, &watches, notify))
+        .spawn(move || {
+            let rewatch = |touched: &BTreeSet<PathBuf>| {
+                if let Some(folders) = weak.upgrade()
+                    && let Ok(mut folders) = folders.lock()
+                {
+                    folders.refresh(&wanted, touched);
+                }
+            };
+            debounce(&rx, &watches, rewatch, notify);
+        })
         .map_err(notify::Error::io)?;
-    Ok((LiveStores { _watcher: watcher }, problems))
+    Ok((LiveStores { _watcher: folders }, problems))
 }
 
 fn relevant(event: &notify::Result<notify::Event>, watches: &[Watch]) -> bool {
@@ -125,17 +201,31 @@ fn relevant(event: &notify::Result<notify::Event>, watches: &[Watch]) -> bool {
 }
 
 /// Blocks until a relevant event, then waits until the events stop for [`DEBOUNCE`] (or
-/// [`MAX_DELAY`] has passed) and calls `notify`. Ends when the watcher is dropped or `notify`
-/// returns false (nobody listens any more).
+/// [`MAX_DELAY`] has passed), watches again any folder that was made anew, and calls
+/// `notify`. Ends when the watcher is dropped or `notify` returns false (nobody listens any
+/// more).
 fn debounce(
     rx: &Receiver<notify::Result<notify::Event>>,
     watches: &[Watch],
+    rewatch: impl Fn(&BTreeSet<PathBuf>),
     notify: impl Fn() -> bool,
 ) {
+    // The watched folders that events named themselves.
+    let folders_in = |event: &notify::Result<notify::Event>, touched: &mut BTreeSet<PathBuf>| {
+        if let Ok(event) = event {
+            for path in &event.paths {
+                for watch in watches.iter().filter(|w| &w.folder == path) {
+                    touched.insert(watch.folder.clone());
+                }
+            }
+        }
+    };
     while let Ok(event) = rx.recv() {
         if !relevant(&event, watches) {
             continue;
         }
+        let mut touched = BTreeSet::new();
+        folders_in(&event, &mut touched);
         let start = Instant::now();
         loop {
             let left = MAX_DELAY.saturating_sub(start.elapsed());
@@ -143,11 +233,13 @@ fn debounce(
                 break;
             }
             match rx.recv_timeout(DEBOUNCE.min(left)) {
-                Ok(_) => {}
+                Ok(event) => folders_in(&event, &mut touched),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
+        // Before the reload, so a file written into a new folder right after is seen too.
+        rewatch(&touched);
         if !notify() {
             return;
         }
@@ -210,5 +302,27 @@ mod tests {
         // A file the store does not use changes nothing.
         std::fs::write(dir.path().join("unrelated.txt"), "x").unwrap();
         assert!(rx.recv_timeout(DEBOUNCE * 4).is_err());
+    }
+
+    #[test]
+    fn a_folder_deleted_and_made_again_is_still_watched() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("a.json"), "{}").unwrap();
+        let (notifier, rx) = channel_notifier();
+        let (_live, problems) = watch(&[StoreSource::Path(out.clone())], notifier).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        let deadline = Duration::from_secs(20);
+        // The scraper's way: away with the folder, a new one, new files.
+        std::fs::remove_dir_all(&out).unwrap();
+        std::fs::create_dir(&out).unwrap();
+        std::fs::write(out.join("a.json"), "{}").unwrap();
+        rx.recv_timeout(deadline).expect("the new folder is seen");
+        while rx.recv_timeout(DEBOUNCE * 3).is_ok() {}
+        // And the new folder is watched: a change inside it is seen as well.
+        std::fs::write(out.join("b.json"), "{}").unwrap();
+        rx.recv_timeout(deadline)
+            .expect("a file written into the new folder is seen");
     }
 }

@@ -16,7 +16,9 @@ fn pad(text: &str, width: usize) -> String {
 
 /// `herald list`: one line per article, newest first.
 /// `2002-07-28  BREAKING  VOA           Russian Foreign Minister Arrives in North Korea`
-pub fn list(library: &Library, out: &mut impl Write) -> io::Result<()> {
+/// With `ids`, each line starts with the article's id and a tab (ids vary in length, and a
+/// tab lets `cut -f1` take them).
+pub fn list(library: &Library, ids: bool, out: &mut impl Write) -> io::Result<()> {
     let store_width = library
         .stores()
         .iter()
@@ -34,6 +36,9 @@ pub fn list(library: &Library, out: &mut impl Write) -> io::Result<()> {
             "        "
         };
         let store = pad(&library.store(headline.store).name, store_width);
+        if ids {
+            write!(out, "{}\t", headline.id)?;
+        }
         writeln!(out, "{date}  {flag}  {store}  {}", headline.title)?;
     }
     Ok(())

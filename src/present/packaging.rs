@@ -14,7 +14,12 @@ pub fn completions(
     out: &mut impl Write,
 ) -> io::Result<std::process::ExitCode> {
     let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "herald", out);
+    // clap_complete panics when its writer fails (`herald completions bash | head -1` closes
+    // the pipe), so the script is made in memory and written here, where a closed pipe is
+    // an error like any other and ends the command quietly.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "herald", &mut script);
+    out.write_all(&script)?;
     Ok(std::process::ExitCode::SUCCESS)
 }
 

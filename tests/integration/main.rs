@@ -17,4 +17,5 @@ mod plain;
 mod properties;
 mod reader;
 mod sample_data;
+mod special_files;
 mod ssh;

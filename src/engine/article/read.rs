@@ -67,7 +67,7 @@ fn read_span(file: &DiskFile, span: Span) -> std::io::Result<String> {
     if Fingerprint::of(&file.path)? != file.fingerprint {
         return Err(std::io::Error::other(CHANGED));
     }
-    let mut handle = std::fs::File::open(&file.path)?;
+    let mut handle = crate::files::open_regular(&file.path)?;
     handle.seek(SeekFrom::Start(span.start))?;
     let mut bytes = vec![0; span.len as usize];
     handle.read_exact(&mut bytes)?;

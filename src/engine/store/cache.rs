@@ -22,11 +22,16 @@ use crate::text::Published;
 
 const MAGIC: &[u8; 8] = b"HERALDIX";
 /// Bump when the layout changes: old entries are then rebuilt, not misread.
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 /// Smaller store files are parsed faster than a cache entry is checked and read.
 pub const MIN_FILE_SIZE: u64 = 256 * 1024;
 /// Bytes of the fixed start of an entry: magic, version, and the lengths of its parts.
 const PREAMBLE: usize = 8 + 4 + 4 + 8 + 8;
+/// A header holds a path, a name and a few numbers: never more than this.
+const MAX_HEADER: usize = 1 << 20;
+/// No article takes fewer bytes of a store than `{"id":"","title":""}` minus its braces'
+/// neighbours; a bound, not an estimate.
+const MIN_ARTICLE_BYTES: u64 = 16;
 /// Bytes per article row.
 const ROW: usize = 65;
 /// Rows decoded per read: the buffer stays small and in the processor's cache.
@@ -69,6 +74,19 @@ impl Layout {
         self.count() * 4
     }
 
+    /// Whether an entry this size could describe a store of `store_len` bytes. Checked before
+    /// anything is allocated: a crafted entry (consistent, sparse on disk, stating terabytes)
+    /// made every start abort on an allocation that could never succeed. An article takes at
+    /// least [`MIN_ARTICLE_BYTES`] of its store, and its headline text is the store's text of
+    /// it after unescaping and sanitising (which may replace a byte with a few), so a real
+    /// entry is well inside these bounds.
+    fn is_plausible_for(&self, store_len: u64) -> bool {
+        let most_articles = store_len / MIN_ARTICLE_BYTES + 1;
+        self.header <= MAX_HEADER
+            && (self.count() as u64) <= most_articles
+            && (self.text as u64) <= store_len.saturating_mul(4) + MAX_HEADER as u64
+    }
+
     fn total(&self) -> Option<u64> {
         [self.header, self.rows, self.order(), self.text, 8]
             .iter()
@@ -98,7 +116,10 @@ pub(crate) fn load(
         rows: usize::try_from(fixed.u64()?).ok()?,
         text: usize::try_from(fixed.u64()?).ok()?,
     };
-    if layout.total()? != size || !layout.rows.is_multiple_of(ROW) {
+    if layout.total()? != size
+        || !layout.rows.is_multiple_of(ROW)
+        || !layout.is_plausible_for(fingerprint.len)
+    {
         return None;
     }
     let text_at = size - 8 - layout.text as u64;
@@ -167,13 +188,7 @@ impl Header {
         if input.str()? != key {
             return None;
         }
-        let len = input.u64()?;
-        let modified_nanos = i128::from_le_bytes(input.take(16)?.try_into().ok()?);
-        if (Fingerprint {
-            len,
-            modified_nanos,
-        }) != fingerprint
-        {
+        if Fingerprint::from_bytes(input.take(Fingerprint::BYTES)?)? != fingerprint {
             return None;
         }
         let format = match input.u8()? {
@@ -400,7 +415,7 @@ impl Checksum {
     }
 }
 
-fn checksum(bytes: &[u8]) -> u64 {
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     let mut sum = Checksum::default();
     sum.update(bytes);
     sum.finish()
@@ -429,10 +444,7 @@ fn encode(key: &str, fingerprint: Fingerprint, file: &IndexedFile) -> Option<Par
     }
     let mut header = Writer(Vec::with_capacity(128));
     header.str(key);
-    header.u64(fingerprint.len);
-    header
-        .0
-        .extend_from_slice(&fingerprint.modified_nanos.to_le_bytes());
+    header.0.extend_from_slice(&fingerprint.to_bytes());
     header.0.push(match file.format {
         Format::Native => 0,
         Format::JsonFeed => 1,

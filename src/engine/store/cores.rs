@@ -11,6 +11,11 @@ const MAX_THREADS: usize = 8;
 /// Files smaller than this are read with one `read`: threads cost more than they save.
 const PARALLEL_READ_FROM: u64 = 16 << 20;
 
+/// The largest store file read whole (by `check`, `import` and the exact parser): 16 GiB.
+/// The reader's index reads bigger ones in pieces; past this, a file is far more likely to
+/// be sparse or mistaken than a store.
+pub const MAX_WHOLE_READ: u64 = 16 << 30;
+
 /// Fewer items than this are parsed on the calling thread.
 const PARALLEL_PARSE_FROM: usize = 256;
 
@@ -24,19 +29,33 @@ fn threads() -> usize {
 /// as many pieces as there are cores, each into its own part of one buffer, so the kernel's
 /// copies and the page faults of a fresh buffer run in parallel. A file that grows while it is
 /// read is read to its new end; one that shrinks is read again in one go.
+///
+/// The file must be a regular one (see [`crate::files::open_regular`]): a device never ends.
+/// Files over [`MAX_WHOLE_READ`] are refused, and the buffer is reserved fallibly, so a sparse
+/// file that claims terabytes is an error for that file, never an abort of Herald.
 pub fn read_whole(file: &File) -> io::Result<Vec<u8>> {
     let len = file.metadata()?.len();
     let threads = threads();
+    if len > MAX_WHOLE_READ {
+        return Err(crate::files::too_big(len, MAX_WHOLE_READ));
+    }
     let Ok(size) = usize::try_from(len) else {
         return Err(io::Error::new(
             io::ErrorKind::OutOfMemory,
             "the file is larger than this machine can address",
         ));
     };
+    let mut bytes = Vec::new();
+    bytes.try_reserve_exact(size).map_err(|_| {
+        io::Error::new(
+            io::ErrorKind::OutOfMemory,
+            format!("there is not enough memory to read all {size} bytes of it"),
+        )
+    })?;
     if threads == 1 || len < PARALLEL_READ_FROM {
-        return read_from_start(file, size);
+        return read_from_start(file, bytes);
     }
-    let mut bytes = vec![0u8; size];
+    bytes.resize(size, 0);
     let piece = size.div_ceil(threads);
     let read = std::thread::scope(|scope| {
         let handles: Vec<_> = bytes
@@ -59,15 +78,22 @@ pub fn read_whole(file: &File) -> io::Result<Vec<u8>> {
             Ok(bytes)
         }
         // Truncated meanwhile: read what is there now.
-        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => read_from_start(file, 0),
+        Err(error) if error.kind() == io::ErrorKind::UnexpectedEof => {
+            bytes.clear();
+            read_from_start(file, bytes)
+        }
         Err(error) => Err(error),
     }
 }
 
-fn read_from_start(mut file: &File, expected: usize) -> io::Result<Vec<u8>> {
+/// Reads the file from its start into `bytes` (empty, with room reserved), no further than
+/// [`MAX_WHOLE_READ`] even if it grows meanwhile.
+fn read_from_start(mut file: &File, mut bytes: Vec<u8>) -> io::Result<Vec<u8>> {
     file.seek(io::SeekFrom::Start(0))?;
-    let mut bytes = Vec::with_capacity(expected);
-    file.read_to_end(&mut bytes)?;
+    file.take(MAX_WHOLE_READ + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_WHOLE_READ {
+        return Err(crate::files::too_big(bytes.len() as u64, MAX_WHOLE_READ));
+    }
     Ok(bytes)
 }
 

@@ -84,29 +84,104 @@ impl IndexedPart {
     }
 }
 
-/// Identifies a version of a file cheaply: a change of size or modification time means the
-/// index no longer describes it.
+/// Identifies a version of a file cheaply: when any part of it differs, the index (or the
+/// cache entry) no longer describes the file.
+///
+/// Size and modification time alone miss a rewrite of the same size whose writer kept (or
+/// restored) the modification time, and then the cache showed the old titles beside the new
+/// bodies. So the fingerprint also holds the device and inode (a writer that renames a new
+/// file into place, as atomic writers do, always makes a new inode), the status-change time
+/// (which `touch -d` or `utime` cannot set back: setting the modification time changes it),
+/// and a checksum of the file's first and last 4 KiB (for file systems whose clock ticks too
+/// coarsely to tell two quick writes apart; most rewrites change the start or the end). Two
+/// reads of one block each: cheap beside any reading of the file itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Fingerprint {
     pub len: u64,
     pub modified_nanos: i128,
+    pub changed_nanos: i128,
+    pub device: u64,
+    pub inode: u64,
+    pub edges: u64,
 }
 
+/// Bytes read at each end of a file for [`Fingerprint::edges`].
+const EDGE: usize = 4096;
+
 impl Fingerprint {
+    /// Bytes of [`Self::to_bytes`].
+    pub const BYTES: usize = 8 + 16 + 16 + 8 + 8 + 8;
+
+    /// The fingerprint of the file at `path`, which must be a regular file.
     pub fn of(path: &Path) -> io::Result<Self> {
-        let metadata = std::fs::metadata(path)?;
-        let modified_nanos = metadata
-            .modified()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or_else(
-                |e| -(e.duration().as_nanos() as i128),
-                |d| d.as_nanos() as i128,
-            );
+        use std::os::unix::fs::MetadataExt;
+        let file = crate::files::open_regular(path)?;
+        let metadata = file.metadata()?;
+        let nanos =
+            |seconds: i64, nanos: i64| i128::from(seconds) * 1_000_000_000 + i128::from(nanos);
+        let len = metadata.len();
+        let mut edges = [0u8; 2 * EDGE];
+        let head = read_at_most(&file, &mut edges[..EDGE], 0)?;
+        let tail_at = len.saturating_sub(EDGE as u64).max(head as u64);
+        let tail = read_at_most(&file, &mut edges[head..head + EDGE], tail_at)?;
         Ok(Self {
-            len: metadata.len(),
-            modified_nanos,
+            len,
+            modified_nanos: nanos(metadata.mtime(), metadata.mtime_nsec()),
+            changed_nanos: nanos(metadata.ctime(), metadata.ctime_nsec()),
+            device: metadata.dev(),
+            inode: metadata.ino(),
+            edges: super::cache::checksum(&edges[..head + tail]),
         })
     }
+
+    pub fn to_bytes(self) -> [u8; Self::BYTES] {
+        let mut bytes = [0u8; Self::BYTES];
+        let parts: [&[u8]; 6] = [
+            &self.len.to_le_bytes(),
+            &self.modified_nanos.to_le_bytes(),
+            &self.changed_nanos.to_le_bytes(),
+            &self.device.to_le_bytes(),
+            &self.inode.to_le_bytes(),
+            &self.edges.to_le_bytes(),
+        ];
+        let mut at = 0;
+        for part in parts {
+            bytes[at..at + part.len()].copy_from_slice(part);
+            at += part.len();
+        }
+        bytes
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+        if bytes.len() != Self::BYTES {
+            return None;
+        }
+        let u64_at = |at: usize| bytes[at..at + 8].try_into().ok().map(u64::from_le_bytes);
+        let i128_at = |at: usize| bytes[at..at + 16].try_into().ok().map(i128::from_le_bytes);
+        Some(Self {
+            len: u64_at(0)?,
+            modified_nanos: i128_at(8)?,
+            changed_nanos: i128_at(24)?,
+            device: u64_at(40)?,
+            inode: u64_at(48)?,
+            edges: u64_at(56)?,
+        })
+    }
+}
+
+/// Fills as much of `buffer` as the file holds from `at`; how much that was.
+fn read_at_most(file: &File, buffer: &mut [u8], at: u64) -> io::Result<usize> {
+    use std::os::unix::fs::FileExt;
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read_at(&mut buffer[filled..], at + filled as u64) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(filled)
 }
 
 /// Why the fast path was not taken.
@@ -139,7 +214,9 @@ pub(crate) fn index_file(
     let before = Fingerprint::of(path)?;
     let file = match kind {
         FileKind::JsonLines => index_json_lines(path, before.len, progress)?,
-        FileKind::Json => index_json_document(File::open(path)?, before.len, progress)?,
+        FileKind::Json => {
+            index_json_document(crate::files::open_regular(path)?, before.len, progress)?
+        }
     };
     // A writer that changed the file while it was read could have given us half of each.
     if Fingerprint::of(path)? != before {
@@ -249,7 +326,7 @@ fn index_line_range(
     to: u64,
     progress: &Progress,
 ) -> Result<IndexedPart, NotIndexed> {
-    let mut file = File::open(path)?;
+    let mut file = crate::files::open_regular(path)?;
     // Step back one byte: if it is a newline, a line starts exactly at `from`.
     let mut position = from.saturating_sub(1);
     std::io::Seek::seek(&mut file, io::SeekFrom::Start(position))?;

@@ -45,7 +45,7 @@ impl FileInput {
     pub fn read_all(&self) -> Result<std::borrow::Cow<'static, [u8]>, Diagnostic> {
         match &self.content {
             Content::Embedded(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
-            Content::Disk(path) => fs::File::open(path)
+            Content::Disk(path) => crate::files::open_regular(path)
                 .and_then(|file| super::cores::read_whole(&file))
                 .map(std::borrow::Cow::Owned)
                 .map_err(|error| self.read_error(&error)),

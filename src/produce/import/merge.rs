@@ -10,7 +10,6 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -375,7 +374,7 @@ pub fn read_target(path: &Path) -> Result<Option<TargetFile>, ImportError> {
             "it is a JSON Lines file; herald import writes native .json stores".to_owned(),
         ));
     }
-    let file = match File::open(path) {
+    let file = match crate::files::open_regular(path) {
         Ok(file) => file,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(error) => return Err(ImportError::Write { target, error }),

@@ -234,6 +234,7 @@ fn read_input(file: &Path, stdin: &mut impl Read) -> Result<(String, Vec<u8>), I
     let result = if is_stdin {
         stdin.read_to_end(&mut bytes).map(|_| ())
     } else {
+        // Any readable file, a FIFO too: `herald import <(curl ...)` is a fine way to import.
         std::fs::read(file).map(|b| bytes = b)
     };
     match result {
