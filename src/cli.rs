@@ -141,11 +141,15 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum StateCommand {
     /// Forget marks of articles that are no longer in the given stores (default: the stores
-    /// Herald opens). Marks of stores that are not open are kept: they may come back. Stores
-    /// with read errors are never compacted.
+    /// the config lists, or the default stores folder; never the built-in sample). Marks of
+    /// stores that are not open are kept: they may come back. Nothing is compacted unless
+    /// every store reads completely and cleanly (`herald check` says why not).
     Compact {
         #[arg(value_name = "STORE")]
         stores: Vec<PathBuf>,
+        /// Print the marks that would be removed, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

@@ -170,10 +170,11 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             herald::present::packaging::completions(*shell, &mut out)?
         }
         Some(Command::Man) => herald::present::packaging::man(&mut out)?,
-        Some(Command::State(herald::cli::StateCommand::Compact { stores })) => {
-            let library = open_library(stores, &config, false, LoadMode::Fast);
+        Some(Command::State(herald::cli::StateCommand::Compact { stores, dry_run })) => {
+            // Read exactly, not through the index: every problem must be seen before marks go.
+            let (stores, library) = open_stores(stores, &config, false, LoadMode::Thorough, None);
             failure_if(!herald::present::commands::compact_state(
-                &library, &mut out,
+                &stores, &library, *dry_run, &mut out,
             )?)
         }
         Some(Command::Config { default: true }) => {

@@ -95,8 +95,32 @@ fn quit(app: &mut App, effects: &mut Vec<Effect>, exit: Exit) {
         let key = app.key_of(index);
         app.marks.set_last_selected(key);
     }
-    save_now(app, effects);
+    save_everything(app, effects);
     effects.push(Effect::Exit(exit));
+}
+
+/// On the way out: every change goes to one last save now, even while another save runs (a
+/// mark made during a save used to wait for that save's answer, which never came once the
+/// loop had ended, and was lost with exit 0). That last save holds the running save's
+/// changes too, so its outcome, which the exit reports, covers every mark: if the running
+/// save fails, this one writes them; saving a mark twice is harmless, the merge keeps one.
+fn save_everything(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(running) = app.saving.take() else {
+        save_now(app, effects);
+        return;
+    };
+    app.save_again = false;
+    let mut last = running.clone();
+    if let Some(newer) = app.marks.take_changes() {
+        last.marks
+            .retain(|(key, _)| !newer.marks.iter().any(|(k, _)| k == key));
+        last.marks.extend(newer.marks);
+        if newer.selected.is_some() {
+            last.selected = newer.selected;
+        }
+    }
+    app.saving = Some(last.clone());
+    effects.push(Effect::Job(Job::Save(last)));
 }
 
 /// Hands the changed marks to a save, unless one is running (then once it ends).
@@ -175,7 +199,11 @@ fn finished(app: &mut App, done: Done, effects: &mut Vec<Effect>) {
         Done::Saved(result) => {
             let changes = app.saving.take();
             match result {
-                Ok(outside) => {
+                Ok(mut outside) => {
+                    let problems = std::mem::take(&mut outside.problems);
+                    if !problems.is_empty() {
+                        error(app, problems.join("; "));
+                    }
                     if !outside.marks.is_empty() || !outside.forgotten.is_empty() {
                         app.marks.adopt(outside);
                         app.marks_changed += 1;

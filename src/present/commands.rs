@@ -87,14 +87,43 @@ pub fn show(
     Ok(true)
 }
 
-/// `herald state compact`: forgets marks of articles that the open stores no longer hold.
-/// Stores that are not open keep their marks. Refuses (returns false) when any store had a read
-/// error, since a store that failed to load would look empty and lose every mark.
-pub fn compact_state(library: &Library, out: &mut impl Write) -> io::Result<bool> {
-    if library.has_errors() {
+/// `herald state compact`: forgets marks of articles that the open stores no longer hold
+/// (with `dry_run`, lists them and forgets nothing). Stores that are not open keep their
+/// marks. Refuses (returns false) when a store did not read completely and cleanly: a store
+/// that failed to load, or a JSON Lines file caught mid-rewrite, looks as if articles were
+/// gone, and their marks would be lost for good. Refuses the built-in sample too: its store
+/// names (VOA, Science Desk...) are names the user's own stores may well have.
+pub fn compact_state(
+    stores: &crate::engine::Stores,
+    library: &Library,
+    dry_run: bool,
+    out: &mut impl Write,
+) -> io::Result<bool> {
+    if stores
+        .sources()
+        .contains(&crate::engine::store::StoreSource::Embedded)
+    {
         writeln!(
             out,
-            "herald: not compacting: some stores could not be read (`herald check` lists them)"
+            "herald: not compacting against the sample data built into Herald: its store \
+             names may be your stores' names too. Name the stores to compact against \
+             (herald state compact STORE...), or list them as `stores = [...]` in the config \
+             file."
+        )?;
+        return Ok(false);
+    }
+    let problems = library.diagnostics().len();
+    if problems > 0 {
+        writeln!(
+            out,
+            "herald: not compacting: the stores did not read cleanly ({}; `herald check` \
+             lists {}), so articles may only look gone",
+            if problems == 1 {
+                "1 problem".to_owned()
+            } else {
+                format!("{problems} problems")
+            },
+            if problems == 1 { "it" } else { "them" }
         )?;
         return Ok(false);
     }
@@ -111,22 +140,46 @@ pub fn compact_state(library: &Library, out: &mut impl Write) -> io::Result<bool
         .headlines()
         .map(|h| (library.store(h.store).name.as_str(), h.id))
         .collect();
-    let result = crate::engine::state::compact(&path, |key| {
-        open.contains(key.store.as_str())
-            && !present.contains(&(key.store.as_str(), key.id.as_str()))
-    })?;
-    writeln!(
-        out,
-        "Removed {} mark{} of articles no longer in {}; kept {}.",
-        result.removed,
-        if result.removed == 1 { "" } else { "s" },
-        if open.len() == 1 {
-            "the store"
-        } else {
-            "the stores"
+    let result = crate::engine::state::compact(
+        &path,
+        |key| {
+            open.contains(key.store.as_str())
+                && !present.contains(&(key.store.as_str(), key.id.as_str()))
         },
-        result.kept
+        dry_run,
     )?;
+    let removed = result.removed.len();
+    let marks = |n: usize| format!("{n} mark{}", if n == 1 { "" } else { "s" });
+    let stores_word = if open.len() == 1 {
+        "the store"
+    } else {
+        "the stores"
+    };
+    if dry_run {
+        for key in &result.removed {
+            // Keys come from the state file, which anyone could have edited.
+            writeln!(
+                out,
+                "{}\t{}",
+                crate::text::sanitize_line(&key.store),
+                crate::text::sanitize_line(&key.id)
+            )?;
+        }
+        writeln!(
+            out,
+            "Would remove {} of articles no longer in {stores_word}; would keep {}. Nothing \
+             was changed.",
+            marks(removed),
+            result.kept
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Removed {} of articles no longer in {stores_word}; kept {}.",
+            marks(removed),
+            result.kept
+        )?;
+    }
     Ok(true)
 }
 

@@ -322,6 +322,82 @@ fn unreadable_input_is_an_error_and_the_store_is_untouched() {
     }
 }
 
+/// A store reached through a symlink is written through it: the real store gets the
+/// articles and the link stays a link. (The rename used to replace the link with a regular
+/// file, so the real store never got them.) A link that leads nowhere is refused.
+#[test]
+fn import_into_a_symlink_writes_the_store_it_points_to() {
+    let sandbox = Sandbox::new();
+    let real_folder = sandbox.path("elsewhere");
+    std::fs::create_dir(&real_folder).unwrap();
+    let real = real_folder.join("real.json");
+    let link = sandbox.path("news.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let run = sandbox.import(&feed("rss2.xml"), &[]);
+    assert!(
+        run.code == 1 && run.stderr.contains("leads to no file"),
+        "{}",
+        run.stderr
+    );
+    assert!(!real.exists());
+
+    std::fs::write(
+        &real,
+        r#"{"store": "Mine", "articles": [{"id": "kept", "title": "Kept"}]}"#,
+    )
+    .unwrap();
+    let run = sandbox.import(&feed("rss2.xml"), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is still a link"
+    );
+    let ids = sandbox.ids();
+    assert!(ids.len() > 1 && ids.contains(&"kept".to_owned()), "{ids:?}");
+    // The lock sits beside the real store, where every writer of it looks.
+    assert!(real_folder.join(".real.json.lock").is_file());
+}
+
+/// The import lock `.NAME.lock` used to be created through whatever was at its name: anyone
+/// who could write the store's folder could plant a symlink there and make the importing
+/// user create a file anywhere. A planted link (or FIFO) is refused, and nothing is made.
+#[test]
+fn a_planted_lock_symlink_or_fifo_is_refused_and_nothing_is_created_through_it() {
+    let sandbox = Sandbox::new();
+    assert_eq!(sandbox.import(&feed("rss1.rdf"), &[]).code, 0);
+    let before = std::fs::read(sandbox.store()).unwrap();
+    let lock = sandbox.path(".news.json.lock");
+    std::fs::remove_file(&lock).unwrap();
+    let victim = sandbox.path("victim");
+    std::os::unix::fs::symlink(&victim, &lock).unwrap();
+    let run = sandbox.import(&feed("rss2.xml"), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stderr.contains(".news.json.lock") && run.stderr.contains("symbolic link"),
+        "{}",
+        run.stderr
+    );
+    assert!(!victim.exists(), "nothing was created through the link");
+    assert_eq!(std::fs::read(sandbox.store()).unwrap(), before);
+
+    std::fs::remove_file(&lock).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&lock)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = sandbox.import(&feed("rss2.xml"), &[]);
+    assert!(
+        run.code == 1 && run.stderr.contains("FIFO"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(std::fs::read(sandbox.store()).unwrap(), before);
+}
+
 #[test]
 fn import_reads_standard_input() {
     let sandbox = Sandbox::new();

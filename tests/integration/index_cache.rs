@@ -213,3 +213,29 @@ fn duplicates_across_many_files_of_a_store_are_each_reported_once() {
         .count();
     assert_eq!(duplicates, 4, "{:?}", library.diagnostics());
 }
+
+/// A writer killed between making its temporary entry and renaming it leaves the temporary
+/// file behind; the next write of an entry removes those that are clearly abandoned, and
+/// leaves one that may still be in use (a writer at work right now) alone.
+#[test]
+fn temporary_entries_left_by_a_killed_writer_are_removed() {
+    let f = fixture();
+    load(&f);
+    let folder = entry(&f).parent().unwrap().to_path_buf();
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let stale = [folder.join(".entry-k1ll3d.tmp"), folder.join(".tmpAb12Cd")];
+    for path in &stale {
+        std::fs::write(path, b"half an entry").unwrap();
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(an_hour_ago).unwrap();
+    }
+    let fresh = folder.join(".entry-w0rk1n.tmp");
+    std::fs::write(&fresh, b"being written").unwrap();
+    // The store changes, so its entry is written again.
+    write_store(&f.store, "again", 210);
+    assert_eq!(load(&f).len(), 210);
+    for path in &stale {
+        assert!(!path.exists(), "{} is gone", path.display());
+    }
+    assert!(fresh.exists(), "a temporary entry in use stays");
+}

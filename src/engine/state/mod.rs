@@ -78,6 +78,8 @@ impl Changes {
 pub struct Outside {
     pub marks: Vec<(ArticleKey, Mark)>,
     pub forgotten: Vec<ArticleKey>,
+    /// What the save found wrong with the file (and what it did about it), to tell the user.
+    pub problems: Vec<String>,
 }
 
 /// The marks in memory.
@@ -219,6 +221,7 @@ impl Marks {
     /// Takes in what a save found on disk. A mark changed here more recently than the one on
     /// disk (and not saved yet) stays.
     pub fn adopt(&mut self, outside: Outside) {
+        // (`outside.problems` are for the user; the app shows them.)
         for (key, theirs) in outside.marks {
             let ours_is_newer = self.dirty.contains(&key)
                 && self

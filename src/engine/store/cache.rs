@@ -320,7 +320,12 @@ pub(crate) fn save(cache_dir: &Path, store: &Path, fingerprint: Fingerprint, fil
         checksum(&parts.order),
         checksum(text),
     ]);
-    if let Ok(mut temp) = tempfile::NamedTempFile::new_in(dir) {
+    remove_stale_temporaries(dir);
+    let temp = tempfile::Builder::new()
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir);
+    if let Ok(mut temp) = temp {
         let written = [
             &parts.preamble[..],
             &parts.header,
@@ -333,6 +338,40 @@ pub(crate) fn save(cache_dir: &Path, store: &Path, fingerprint: Fingerprint, fil
         .try_for_each(|part| temp.write_all(part));
         if written.is_ok() {
             let _ = temp.persist(&path);
+        }
+    }
+}
+
+/// Entries are written as `.entry-<random>.tmp` and renamed into place.
+const TEMP_PREFIX: &str = ".entry-";
+const TEMP_SUFFIX: &str = ".tmp";
+/// A temporary entry this old was left by a writer that was killed: writing one takes
+/// milliseconds, and no lock tells a live writer from a dead one here.
+const STALE_AFTER: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Removes temporary entries that writers killed before their rename left in `dir` (ours,
+/// and the `.tmpXXXXXX` names earlier versions used). Run before each write of an entry, so
+/// the cache folder never fills with them.
+fn remove_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+        let older_style = name.len() == 10
+            && name.starts_with(".tmp")
+            && name[4..].bytes().all(|b| b.is_ascii_alphanumeric());
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_AFTER);
+        if (ours || older_style) && stale {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

@@ -174,6 +174,11 @@ pub fn import_file(
     let (input, bytes) = read_input(file, stdin)?;
     let mut imported = parse_input(&input, &bytes, overrides)?;
     let target = display_path(into);
+    let resolved = write::through_links(into).map_err(|error| ImportError::Write {
+        target: target.clone(),
+        error,
+    })?;
+    let into = resolved.as_path();
     // Refuse a target that is not a store before creating anything beside it.
     let first = merge::read_target(into)?;
     let mut existing = first

@@ -39,18 +39,48 @@ pub fn write_atomically(
 /// returned file is dropped, also if Herald dies. The lock file is left in place: removing it
 /// would race with a writer that has just opened it. Its name starts with a dot and does not
 /// end in `.json`, so folder scans never read it as a store.
+///
+/// Anyone who can write the store's folder could plant a symlink at the lock's name, and an
+/// import would then create or lock a file wherever it points: the lock is opened with
+/// `O_NOFOLLOW` and must be a regular file (see [`crate::files::open_own`]). The temporary
+/// file of [`write_atomically`] is safe the same way by construction: `tempfile` creates it
+/// with `O_EXCL` under a random name, which fails on anything already there, links included.
 pub fn lock_store(path: &Path) -> io::Result<File> {
     let dir = folder_of(path)?;
     let mut name = std::ffi::OsString::from(".");
     name.push(path.file_name().unwrap_or_default());
     name.push(".lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(dir.join(name))?;
+    let lock = dir.join(name);
+    let file = crate::files::open_own(&lock).map_err(|error| {
+        io::Error::new(
+            error.kind(),
+            format!(
+                "its lock file {} is {error}",
+                crate::engine::store::source::display_path(&lock)
+            ),
+        )
+    })?;
     file.lock()?;
     Ok(file)
+}
+
+/// The file a write to `path` must change. A store reached through a symlink (a dotfiles
+/// repository, a shared folder) is written through the link, deliberately: the store is
+/// replaced where it really lives and the link stays a link. (Renaming over the link itself
+/// put a regular file in its place, and the real store never got the articles.) A link that
+/// leads nowhere is refused rather than guessed at.
+pub fn through_links(path: &Path) -> io::Result<std::path::PathBuf> {
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => {
+            std::fs::canonicalize(path).map_err(|error| {
+                io::Error::new(
+                    error.kind(),
+                    format!("it is a symbolic link that leads to no file ({error})"),
+                )
+            })
+        }
+        _ => Ok(path.to_path_buf()),
+    }
 }
 
 /// The folder a store lives in, which must exist: Herald does not create folders for a typo.

@@ -153,3 +153,67 @@ fn compact_forgets_marks_of_gone_articles_in_open_stores_only() {
     assert!(out.contains("not compacting"), "{out}");
     assert!(state::open(path).0.is_read("VOA", "another-gone"));
 }
+
+/// `state compact` with no store named used to compact against the built-in sample, and so
+/// deleted every mark of the user's own stores named like a sample store (VOA, Science
+/// Desk...), such as the one README's import example makes.
+#[test]
+fn compact_never_runs_against_the_built_in_sample() {
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("herald").join("state.json");
+    let (mut marks, mut file, _) = state::open(path.clone());
+    marks.set_read("VOA", "my-own-voa-article", true, Timestamp::now());
+    save(&mut marks, &mut file);
+    let (code, out) = herald(data.path(), &["state", "compact"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("not compacting against the sample"), "{out}");
+    assert!(state::open(path).0.is_read("VOA", "my-own-voa-article"));
+}
+
+/// A JSON Lines store caught mid-rewrite (cut in the middle of a line) reads with a warning,
+/// not an error; compacting against it deleted the marks of every article past the cut.
+/// Compaction runs only against stores that read completely and cleanly, and `--dry-run`
+/// says what it would remove.
+#[test]
+fn compact_refuses_a_store_that_did_not_read_cleanly_and_a_dry_run_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("wire.jsonl");
+    let line = |n: usize| format!("{{\"id\": \"w{n}\", \"title\": \"Wire story {n}\"}}\n");
+    let whole: String = (0..10).map(line).collect();
+    std::fs::write(&store, &whole).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let path = data.path().join("herald").join("state.json");
+    let (mut marks, mut file, _) = state::open(path.clone());
+    for n in [2, 8] {
+        marks.set_read("wire", &format!("w{n}"), true, Timestamp::now());
+    }
+    marks.set_read("wire", "w-gone", true, Timestamp::now());
+    save(&mut marks, &mut file);
+    let store_arg = store.to_str().unwrap();
+
+    // Cut mid-line after article 5, as a writer rewriting the file in place leaves it.
+    let cut = whole.find("\"w6\"").unwrap() + 3;
+    std::fs::write(&store, &whole[..cut]).unwrap();
+    let (code, out) = herald(data.path(), &["state", "compact", store_arg]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("not compacting"), "{out}");
+    let (kept, _, _) = state::open(path.clone());
+    assert!(kept.is_read("wire", "w8") && kept.is_read("wire", "w-gone"));
+
+    // Whole again: a dry run lists the one mark that would go, and removes nothing.
+    std::fs::write(&store, &whole).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let (code, out) = herald(data.path(), &["state", "compact", "--dry-run", store_arg]);
+    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        out,
+        "wire\tw-gone\nWould remove 1 mark of articles no longer in the store; would keep 2. \
+         Nothing was changed.\n"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    let (code, out) = herald(data.path(), &["state", "compact", store_arg]);
+    assert_eq!(code, Some(0), "{out}");
+    let (after, _, _) = state::open(path);
+    assert!(!after.is_read("wire", "w-gone"));
+    assert!(after.is_read("wire", "w2") && after.is_read("wire", "w8"));
+}

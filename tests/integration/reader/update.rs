@@ -546,3 +546,34 @@ fn a_reload_hands_the_replaced_library_to_be_freed_elsewhere() {
         "the app keeps no reference, so whoever runs the job frees it"
     );
 }
+
+/// A mark made while a save runs, then quit at once: the last save holds it (and the running
+/// save's marks, should that one fail). It used to wait for the running save's answer, which
+/// never came once the loop had ended, and was lost with exit 0.
+#[test]
+fn quitting_while_a_save_runs_saves_the_marks_made_since() {
+    // Straight through `update`: no job is done, so the first save stays running.
+    let mut app = app(80, 24);
+    let update =
+        |app: &mut App, action| herald::app::update(app, action, crate::reader::support::T0);
+    update(&mut app, Action::ToggleStar);
+    let first = update(&mut app, Action::SaveNow);
+    let Some(Effect::Job(Job::Save(running))) = first.first() else {
+        panic!("a save starts: {first:?}");
+    };
+    assert_eq!(running.marks.len(), 1);
+    // Another mark while it runs, then quit.
+    update(&mut app, Action::Down);
+    update(&mut app, Action::ToggleStar);
+    let effects = update(&mut app, Action::Quit);
+    let saves: Vec<_> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Job(Job::Save(changes)) => Some(changes),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(saves.len(), 1, "{effects:?}");
+    assert_eq!(saves[0].marks.len(), 2, "both marks: {:?}", saves[0]);
+    assert!(effects.contains(&Effect::Exit(Exit::Quit)));
+}
