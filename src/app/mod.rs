@@ -21,6 +21,10 @@ pub mod keymap;
 pub mod layout;
 pub mod options;
 mod update;
+
+/// Said when a reload finds that every problem the stores had is gone.
+pub const PROBLEMS_CLEARED: &str =
+    "The stores read cleanly now: the problems reported before are gone";
 pub mod view;
 
 use std::sync::Arc;
@@ -191,6 +195,8 @@ pub struct App {
     arrivals: Vec<ArticleKey>,
     /// The new problems the last reload found.
     reload_problems: Vec<String>,
+    /// The last reload found none of the problems the library before it had.
+    problems_cleared: bool,
     /// A reload is running; another is wanted when it ends.
     reloading: bool,
     reload_again: bool,
@@ -267,6 +273,7 @@ impl App {
             announced: None,
             arrivals: Vec::new(),
             reload_problems: Vec::new(),
+            problems_cleared: false,
             reloading: false,
             reload_again: false,
             saving: None,
@@ -412,6 +419,11 @@ impl App {
     /// The breaking articles the last reload brought, newest first.
     pub fn arrivals(&self) -> &[ArticleKey] {
         &self.arrivals
+    }
+
+    /// Whether the last reload found none of the problems the library before it had.
+    pub fn problems_cleared(&self) -> bool {
+        self.problems_cleared
     }
 
     /// The new problems the last reload found.

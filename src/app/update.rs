@@ -864,6 +864,7 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
     let selected = app.selected_article().map(|i| key_in(&app.library, i));
     let screen_row = app.selected.saturating_sub(app.list_offset);
     let old = std::mem::replace(&mut app.library, reload.library.clone());
+    let had_problems = old.has_problems();
     app.filter.store = app
         .filter
         .store
@@ -930,8 +931,14 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
     }
     let announcement = announcement(app, &reload.arrivals);
     app.reload_problems.clone_from(&reload.problems);
+    // A store that was broken and now reads (a malformed file fixed): the error shown for it,
+    // at the start or by an earlier reload, must not stand as if it still held.
+    app.problems_cleared = had_problems && !app.library.has_problems();
     let problems = &reload.problems;
     let text = match (problems.is_empty(), announcement) {
+        (true, None) if app.problems_cleared => {
+            Some((MessageKind::Info, super::PROBLEMS_CLEARED.to_owned()))
+        }
         (true, None) => None,
         (true, Some(text)) => Some((MessageKind::Info, text)),
         (false, Some(text)) => Some((

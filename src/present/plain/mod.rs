@@ -372,6 +372,12 @@ fn news(app: &App, before: usize) -> Vec<String> {
         .iter()
         .map(|p| format!("Problem: {}", render::sentence(p)))
         .collect();
+    if app.problems_cleared() {
+        lines.push(render::sentence(crate::app::PROBLEMS_CLEARED));
+    }
+    if app.problems_cleared() {
+        lines.push(render::sentence(crate::app::PROBLEMS_CLEARED));
+    }
     let library = app.library();
     lines.extend(app.arrivals().iter().filter_map(|key| {
         let index = library.find(&key.store, &key.id)?;
