@@ -217,3 +217,43 @@ fn compact_refuses_a_store_that_did_not_read_cleanly_and_a_dry_run_changes_nothi
     assert!(!after.is_read("wire", "w-gone"));
     assert!(after.is_read("wire", "w2") && after.is_read("wire", "w8"));
 }
+
+/// Another process holding the state's lock (an instance stopped with ^Z mid-save, or any
+/// program) used to freeze the reader's saves and `q` for good. The wait is bounded: `q`
+/// ends Herald within seconds, and the lost save is said on the terminal and in the status.
+#[test]
+fn a_lock_held_elsewhere_never_freezes_quit_and_the_failed_save_is_said() {
+    use crate::common::{Launch, Pty, Sandbox};
+    let sandbox = Sandbox::new();
+    let folder = sandbox.data().join("herald");
+    std::fs::create_dir_all(&folder).unwrap();
+    let lock = folder.join("state.json.lock");
+    std::fs::write(&lock, "").unwrap();
+    let mut holder = std::process::Command::new("flock")
+        .arg(&lock)
+        .args(["sleep", "600"])
+        .spawn()
+        .expect("flock");
+    let probe = std::fs::File::open(&lock).unwrap();
+    // A probe that gets the lock lets go at once, or it would be the one holding it.
+    crate::common::wait_until("the lock to be held", || match probe.try_lock() {
+        Ok(()) => probe.unlock().is_err(),
+        Err(_) => true,
+    })
+    .unwrap();
+
+    let mut pty = Pty::launch_in(sandbox, Launch::default());
+    pty.wait_for_text("headlines");
+    pty.send("s");
+    pty.wait_for_text("Starred");
+    pty.send("q");
+    let code = pty.wait_exit();
+    let _ = holder.kill();
+    let _ = holder.wait();
+    assert_eq!(code, 1, "screen:\n{}", pty.screen_text());
+    let screen = pty.screen_text();
+    assert!(
+        screen.contains("could not save read marks") && screen.contains("lock"),
+        "{screen}"
+    );
+}
