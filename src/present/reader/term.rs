@@ -127,6 +127,27 @@ pub fn understands_osc(term: Option<&str>) -> bool {
         || term.starts_with("vt"))
 }
 
+/// Standard output written straight to its file descriptor, for the frames. Not through
+/// `io::stdout()`: a frame a hung-up terminal refuses would stay in std's buffer, and the
+/// flush on the way out would fail again and turn the hang-up's exit status into an error.
+/// The reader's own `BufWriter` on top drops what it could not write.
+pub struct Frames;
+
+impl io::Write for Frames {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        loop {
+            match rustix::io::write(io::stdout().as_fd(), bytes) {
+                Err(rustix::io::Errno::INTR) => {}
+                written => return Ok(written?),
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 fn write_all(mut bytes: &[u8]) -> io::Result<()> {
     let out = io::stdout();
     while !bytes.is_empty() {

@@ -44,6 +44,8 @@ pub struct Pty {
     bytes: Arc<Mutex<Vec<u8>>>,
     /// Tells the reader thread to let go of its copy of the master after its next read.
     stop_reading: Arc<AtomicBool>,
+    /// Set once the reader thread has let go of its copy of the master.
+    reader_gone: Arc<AtomicBool>,
     size: (u16, u16),
     /// Keeps Herald's sandbox (its temporary home) alive as long as the program runs.
     _sandbox: Option<Sandbox>,
@@ -109,8 +111,10 @@ impl Pty {
         )));
         let bytes = Arc::new(Mutex::new(Vec::new()));
         let stop_reading = Arc::new(AtomicBool::new(false));
+        let reader_gone = Arc::new(AtomicBool::new(false));
         {
             let (parser, bytes, stop) = (parser.clone(), bytes.clone(), stop_reading.clone());
+            let gone = reader_gone.clone();
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
                 while let Ok(n) = reader.read(&mut buf) {
@@ -124,6 +128,8 @@ impl Pty {
                         break;
                     }
                 }
+                drop(reader);
+                gone.store(true, Ordering::SeqCst);
             });
         }
         Self {
@@ -133,6 +139,7 @@ impl Pty {
             parser,
             bytes,
             stop_reading,
+            reader_gone,
             size,
             _sandbox: None,
         }
@@ -300,6 +307,18 @@ impl Pty {
         self.send("\x0c");
         self.writer.take();
         self.master.take();
+    }
+
+    /// After [`Self::hang_up`]: waits until the terminal is really closed, which happens once
+    /// the reader thread lets go of the last copy of the master (after the program's next
+    /// output, so not while the program is stopped).
+    pub fn wait_closed(&self) {
+        let outcome = super::wait_until("the terminal closed", || {
+            self.master.is_none() && self.reader_gone.load(Ordering::SeqCst)
+        });
+        if let Err(error) = outcome {
+            panic!("{error}; screen:\n{}", self.screen_text());
+        }
     }
 
     /// Kills the program (for ssh: drops the connection).

@@ -542,3 +542,45 @@ fn the_linux_console_gets_no_osc_sequences() {
         "an OSC sequence reached TERM=linux"
     );
 }
+
+/// Closing a terminal sends SIGHUP and SIGCONT together, and what Herald hears first is a
+/// race: SIGHUP, the hang-up watch, or SIGCONT. When SIGCONT wins, Herald re-enters and redraws
+/// a terminal that is gone; that failure must still end as a hang-up, with the marks saved
+/// (README: marks are always saved on a hang-up) and exit status 129. Here Herald is stopped
+/// while the terminal closes (as a suspended job is when its window is closed), continued,
+/// and then sent SIGCONT and SIGHUP together. Before the fix a dead terminal's write error
+/// ended the loop before the final save (exit 1, the star lost) in 9 rounds out of 10.
+#[test]
+fn a_hang_up_saves_the_last_mark_even_when_sigcont_comes_first() {
+    use herald::engine::state;
+    use rustix::process::{Signal, kill_process};
+    for round in 0..3 {
+        let sandbox = crate::common::Sandbox::new();
+        let state_path = sandbox.data().join("herald").join("state.json");
+        let mut pty = Pty::launch_in(
+            sandbox,
+            Launch {
+                args: &["tests/fixtures/links/links.json"],
+                ..Launch::default()
+            },
+        );
+        pty.wait_for_text("Night Ferry");
+        // Starred, and hanged up well within the 300 ms before the star would be saved anyway.
+        pty.send("s");
+        pty.wait_for_text("Starred");
+        let pid = rustix::process::Pid::from_raw(pty.pid()).expect("pid");
+        kill_process(pid, Signal::STOP).expect("SIGSTOP");
+        pty.hang_up();
+        kill_process(pid, Signal::CONT).expect("SIGCONT");
+        pty.wait_closed();
+        // Herald may be gone already: then there is nobody left to signal.
+        let _ = kill_process(pid, Signal::CONT);
+        let _ = kill_process(pid, Signal::HUP);
+        assert_eq!(pty.wait_exit(), 129, "round {round}: the hang-up status");
+        let (marks, _, problems) = state::open(state_path);
+        assert!(
+            marks.is_starred("Harbour Gazette", "ferry"),
+            "round {round}: the star was not saved ({problems:?})"
+        );
+    }
+}
