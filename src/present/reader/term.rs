@@ -161,12 +161,20 @@ fn write_all(mut bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// The terminal's size, asked of standard output (crossterm's asks /dev/tty).
+/// The terminal's size, asked of standard output (crossterm's asks /dev/tty), bounded as the
+/// frames are (see [`super::backend::MAX_FRAME_SIZE`]).
 pub fn size() -> io::Result<(u16, u16)> {
-    match rustix::termios::tcgetwinsize(io::stdout().as_fd()) {
-        Ok(size) if size.ws_col > 0 && size.ws_row > 0 => Ok((size.ws_col, size.ws_row)),
-        _ => terminal::size(),
-    }
+    let (width, height) = match rustix::termios::tcgetwinsize(io::stdout().as_fd()) {
+        Ok(size) if size.ws_col > 0 && size.ws_row > 0 => (size.ws_col, size.ws_row),
+        _ => terminal::size()?,
+    };
+    Ok(bounded(width, height))
+}
+
+/// A size the terminal reported, bounded as the frames are.
+fn bounded(width: u16, height: u16) -> (u16, u16) {
+    let size = super::backend::bounded(ratatui::layout::Size::new(width, height));
+    (size.width, size.height)
 }
 
 /// Restores the terminal before the default panic message, so the message is readable and the
@@ -222,7 +230,10 @@ fn spawn_events(tx: Sender<Input>) -> io::Result<()> {
                     Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => {
                         Input::Key(convert_key(key))
                     }
-                    Ok(Event::Resize(width, height)) => Input::Resize(width, height),
+                    Ok(Event::Resize(width, height)) => {
+                        let (width, height) = bounded(width, height);
+                        Input::Resize(width, height)
+                    }
                     Ok(_) => continue,
                     Err(_) => Input::Hangup,
                 };

@@ -299,6 +299,21 @@ impl Pty {
         self.size = (cols, rows);
     }
 
+    /// Resizes the pty only, leaving the emulator at its size: for sizes no emulator could
+    /// hold (65535x65535 cells would take gigabytes). What is drawn meanwhile is clipped.
+    pub fn resize_pty_only(&mut self, cols: u16, rows: u16) {
+        self.master
+            .as_ref()
+            .expect("the terminal is open")
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
     /// Closes the terminal, as when a window is closed: the program sees a hang-up.
     pub fn hang_up(&mut self) {
         // Make the reader thread drop its copy of the master after its next read, then close

@@ -584,3 +584,68 @@ fn a_hang_up_saves_the_last_mark_even_when_sigcont_comes_first() {
         );
     }
 }
+
+/// `stty rows 65535 cols 65535` (or a pty resized so): a frame of 4 billion cells cannot be
+/// allocated, and an allocation failure aborts without the panic hook, leaving the terminal
+/// raw on the alternate screen. Herald draws at most MAX_FRAME_SIZE of the window instead and
+/// goes on answering keys.
+#[test]
+fn a_65535_by_65535_window_is_drawn_bounded_and_keys_still_work() {
+    use herald::present::reader::backend::MAX_FRAME_SIZE;
+    let bound = (MAX_FRAME_SIZE.width, MAX_FRAME_SIZE.height);
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    pty.wait_for_cursor(1, 0);
+    let before = pty.byte_count();
+    pty.resize_pty_only(u16::MAX, u16::MAX);
+    // The bounded frame is drawn: its bottom row (the status bar) is the bound's last row.
+    pty.wait_until("a frame of the bounded size", deadline(), |_| {
+        let moves = cursor_moves(&pty.bytes_since(before));
+        moves.iter().any(|&(row, _)| row == bound.1)
+    })
+    .expect("the bounded frame");
+    let moves = cursor_moves(&pty.bytes_since(before));
+    assert!(
+        moves
+            .iter()
+            .all(|&(row, col)| row <= bound.1 && col <= bound.0),
+        "a cursor move beyond {bound:?}"
+    );
+    // Back to a size the emulator shows: redrawn, and keys work.
+    pty.resize(100, 30);
+    pty.wait_for_text("headlines");
+    pty.wait_for_cursor(1, 0);
+    pty.send("j");
+    pty.wait_for_cursor(2, 0);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+/// Every cursor move (`ESC [ row ; col H`, `ESC [ row H`) in `bytes`, one-based.
+fn cursor_moves(bytes: &[u8]) -> Vec<(u16, u16)> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut moves = Vec::new();
+    for (at, _) in text.match_indices("\x1b[") {
+        let rest = &text[at + 2..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(rest.len());
+        if !rest[end..].starts_with('H') {
+            continue;
+        }
+        let (row, col) = rest[..end].split_once(';').unwrap_or((&rest[..end], "1"));
+        if let (Ok(row), Ok(col)) = (row.parse(), col.parse()) {
+            moves.push((row, col));
+        }
+    }
+    moves
+}
+
+#[test]
+fn the_cursor_move_check_reads_both_forms() {
+    assert_eq!(
+        cursor_moves(b"\x1b[1000Hab\x1b[3;7Hc\x1b[2J\x1b[0m\x1b[H"),
+        vec![(1000, 1), (3, 7)]
+    );
+}
