@@ -319,6 +319,7 @@ where
             }
             Input::Signal(signal) => Action::Terminate(signal),
             Input::Resumed => Action::Resumed,
+            Input::Stop => Action::Suspend,
             Input::Hangup => Action::Hangup,
             Input::StoresChanged => Action::StoresChanged,
             Input::SaveDue => Action::SaveNow,

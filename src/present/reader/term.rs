@@ -26,6 +26,8 @@ pub enum Input {
     Signal(i32),
     /// SIGCONT: continued after a stop.
     Resumed,
+    /// SIGTSTP from outside (`kill -TSTP`): suspend as Ctrl-Z does.
+    Stop,
     /// The terminal is gone.
     Hangup,
     /// A store file changed, appeared or disappeared (see [`crate::engine::watch`]).
@@ -187,18 +189,24 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Ctrl-Z: give the terminal back, stop, and take it again when continued.
+/// Ctrl-Z, or SIGTSTP from outside: give the terminal back, stop, and take it again when
+/// continued. SIGTSTP is caught (so that one from outside comes here too), and raising it
+/// would only come back as another suspend: Herald stops as SIGTSTP's default action would,
+/// with SIGSTOP.
 pub fn suspend() -> io::Result<()> {
     let alt_screen = ALT_SCREEN.load(Ordering::SeqCst);
     restore();
-    signal_hook::low_level::raise(SIGTSTP)?;
+    signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
     enter(alt_screen)
 }
 
-/// After SIGCONT from outside (`kill -STOP`, then `-CONT`): the shell may have reset the
-/// terminal in between, so set the modes again.
+/// After SIGCONT from outside (`kill -STOP`, then `-CONT`): the shell has likely put the
+/// terminal back in line mode meanwhile, so set the modes again. Raw mode is left first:
+/// crossterm still believes it is on and would do nothing, and leaving it puts back the modes
+/// from before Herald started, which entering records again for the restore at the end.
 pub fn reenter() -> io::Result<()> {
     let alt_screen = ALT_SCREEN.load(Ordering::SeqCst);
+    terminal::disable_raw_mode()?;
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     if alt_screen {
@@ -247,17 +255,25 @@ fn spawn_events(tx: Sender<Input>) -> io::Result<()> {
 }
 
 fn spawn_signals(tx: Sender<Input>) -> io::Result<()> {
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGCONT])?;
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGCONT, SIGTSTP])?;
     std::thread::Builder::new()
         .name("herald-signals".into())
         .spawn(move || {
             for signal in signals.forever() {
-                if signal == SIGCONT {
-                    let _ = tx.send(Input::Resumed);
-                    continue;
+                match signal {
+                    SIGCONT => {
+                        let _ = tx.send(Input::Resumed);
+                    }
+                    // Its default action would stop Herald with the terminal still raw.
+                    SIGTSTP => {
+                        let _ = tx.send(Input::Stop);
+                    }
+                    _ => {
+                        let _ = tx.send(Input::Signal(signal));
+                        exit_after_grace(128 + signal);
+                    }
                 }
-                let _ = tx.send(Input::Signal(signal));
-                exit_after_grace(128 + signal);
             }
         })?;
     Ok(())

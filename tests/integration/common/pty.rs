@@ -314,6 +314,57 @@ impl Pty {
             .expect("resize");
     }
 
+    /// The terminal's own side (the one the program has), opened without becoming the test's
+    /// controlling terminal.
+    fn terminal_side(&self) -> std::os::fd::OwnedFd {
+        use rustix::fs::{Mode, OFlags};
+        let path = self
+            .master
+            .as_ref()
+            .and_then(|master| master.tty_name())
+            .expect("the terminal is open and has a name");
+        rustix::fs::open(&path, OFlags::RDWR | OFlags::NOCTTY, Mode::empty())
+            .expect("open the terminal's side")
+    }
+
+    /// Whether the terminal is in raw mode: no line editing, no echo.
+    pub fn is_raw(&self) -> bool {
+        use rustix::termios::LocalModes;
+        let modes = rustix::termios::tcgetattr(self.terminal_side()).expect("the terminal's modes");
+        !modes
+            .local_modes
+            .intersects(LocalModes::ICANON | LocalModes::ECHO)
+    }
+
+    /// What a shell does when the job it runs stops: puts the terminal back in line mode
+    /// (with echo) and prints its prompt, wherever the screen is.
+    pub fn shell_takes_over(&self, prompt: &str) {
+        use rustix::termios::{InputModes, LocalModes, OptionalActions, OutputModes};
+        let tty = self.terminal_side();
+        let mut modes = rustix::termios::tcgetattr(&tty).expect("the terminal's modes");
+        modes.local_modes |=
+            LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG | LocalModes::IEXTEN;
+        modes.input_modes |= InputModes::ICRNL;
+        modes.output_modes |= OutputModes::OPOST | OutputModes::ONLCR;
+        rustix::termios::tcsetattr(&tty, OptionalActions::Now, &modes).expect("line mode");
+        let mut bytes = format!("\r\n{prompt}").into_bytes();
+        while !bytes.is_empty() {
+            let n = rustix::io::write(&tty, &bytes).expect("the prompt");
+            bytes.drain(..n);
+        }
+    }
+
+    /// Whether the program is stopped (by SIGSTOP, SIGTSTP...), from /proc.
+    pub fn is_stopped(&self) -> bool {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
+        // The state follows the command name, which is in parentheses and may hold spaces.
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next());
+        matches!(state, Some('T' | 't'))
+    }
+
     /// Closes the terminal, as when a window is closed: the program sees a hang-up.
     pub fn hang_up(&mut self) {
         // Make the reader thread drop its copy of the master after its next read, then close

@@ -353,13 +353,16 @@ fn a_failed_save_is_reported_on_screen_with_the_cursor_on_it() {
 
 #[test]
 fn suspend_hands_over_and_repaints_everything_after() {
-    let run = run(
-        app(80, 24),
-        vec![Input::Key(Key::ctrl('z'))],
-        TestHost::default(),
-    );
-    assert_eq!(run.host.suspends, 1);
-    assert_eq!(run.terminal.backend().clears, 2, "cleared again on resume");
+    // Ctrl-Z, and SIGTSTP from outside (`kill -TSTP`), which must not stop Herald raw.
+    for input in [Input::Key(Key::ctrl('z')), Input::Stop] {
+        let run = run(app(80, 24), vec![input.clone()], TestHost::default());
+        assert_eq!(run.host.suspends, 1, "{input:?}");
+        assert_eq!(
+            run.terminal.backend().clears,
+            2,
+            "{input:?}: cleared again on resume"
+        );
+    }
 }
 
 #[test]

@@ -649,3 +649,91 @@ fn the_cursor_move_check_reads_both_forms() {
         vec![(1000, 1), (3, 7)]
     );
 }
+
+/// Sends `signal` to the program on `pty`.
+fn signal(pty: &Pty, signal: rustix::process::Signal) {
+    let pid = rustix::process::Pid::from_raw(pty.pid()).expect("pid");
+    rustix::process::kill_process(pid, signal).expect("kill");
+}
+
+/// After a stop and `fg`: raw mode again (a key acts at once and is not echoed), the
+/// alternate screen again, and the whole screen redrawn over whatever the shell printed.
+fn taken_back(pty: &mut Pty) {
+    pty.wait_until("the alternate screen again", deadline(), |s| {
+        s.alternate_screen()
+    })
+    .expect("the alternate screen");
+    pty.wait_until("the screen redrawn", deadline(), |s| {
+        let text = s.contents();
+        text.contains("headlines") && !text.contains("shell$")
+    })
+    .expect("a full redraw");
+    crate::common::wait_until("raw mode again", || pty.is_raw()).expect("raw mode");
+    pty.wait_for_cursor(1, 0);
+    pty.send("j");
+    pty.wait_for_cursor(2, 0);
+    assert!(!pty.screen_text().contains("shell$j"), "the key was echoed");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+/// `kill -STOP` cannot be caught, so Herald stops in raw mode on the alternate screen; the
+/// shell then takes the terminal back in line mode. On `kill -CONT` (what `fg` sends) Herald
+/// must set raw mode again: crossterm believed it was still on and did nothing, so keys echoed
+/// and waited for Enter under the shell's prompt.
+#[cfg(target_os = "linux")]
+#[test]
+fn after_sigstop_and_sigcont_raw_mode_and_the_screen_come_back() {
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    pty.wait_for_cursor(1, 0);
+    signal(&pty, rustix::process::Signal::STOP);
+    crate::common::wait_until("Herald stopped", || pty.is_stopped()).expect("stopped");
+    pty.shell_takes_over("shell$ ");
+    pty.wait_for_text("shell$");
+    signal(&pty, rustix::process::Signal::CONT);
+    taken_back(&mut pty);
+}
+
+/// `kill -TSTP` from outside is Ctrl-Z from outside: Herald saves its marks, gives the
+/// terminal back (line mode, the normal screen) and stops; `kill -CONT` takes it again.
+/// Before, SIGTSTP's default action stopped Herald in raw mode on the alternate screen.
+/// Ctrl-Z itself goes the same way, and is checked too.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigtstp_from_outside_suspends_like_ctrl_z_and_sigcont_takes_the_terminal_back() {
+    for how in ["kill -TSTP", "Ctrl-Z"] {
+        let sandbox = crate::common::Sandbox::new();
+        let state_path = sandbox.data().join("herald").join("state.json");
+        let mut pty = Pty::launch_in(
+            sandbox,
+            Launch {
+                args: &["tests/fixtures/links/links.json"],
+                ..Launch::default()
+            },
+        );
+        pty.wait_for_text("Night Ferry");
+        pty.send("s");
+        pty.wait_for_text("Starred");
+        if how == "Ctrl-Z" {
+            pty.send("\x1a");
+        } else {
+            signal(&pty, rustix::process::Signal::TSTP);
+        }
+        pty.wait_until(&format!("{how}: the normal screen"), deadline(), |s| {
+            !s.alternate_screen()
+        })
+        .expect("Herald left the alternate screen");
+        crate::common::wait_until("Herald stopped", || pty.is_stopped()).expect(how);
+        assert!(!pty.is_raw(), "{how}: stopped with the terminal still raw");
+        let (marks, _, problems) = herald::engine::state::open(state_path);
+        assert!(
+            marks.is_starred("Harbour Gazette", "ferry"),
+            "{how}: the star was not saved before stopping ({problems:?})"
+        );
+        pty.shell_takes_over("shell$ ");
+        signal(&pty, rustix::process::Signal::CONT);
+        taken_back(&mut pty);
+    }
+}
