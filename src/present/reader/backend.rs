@@ -15,7 +15,8 @@
 //!   there; the column left out of `ESC[rH` when it is the first;
 //! - a frame's bytes, cursor included, flushed once, so nobody sees half a frame.
 //!
-//! Size, window size and the cursor position are asked of crossterm.
+//! Size, window size and the cursor position are asked of crossterm; sizes are bounded by
+//! [`MAX_FRAME_SIZE`].
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -24,6 +25,22 @@ use ratatui::backend::{Backend, ClearType, WindowSize};
 use ratatui::buffer::{Cell, CellWidth};
 use ratatui::layout::{Position, Size};
 use ratatui::style::{Color, Modifier};
+
+/// The largest frame the reader draws; a bigger window gets this much, from its top left.
+/// A window may say it is 65535x65535 (`stty rows 65535 cols 65535`): ratatui would allocate
+/// a buffer of 4 billion 48-byte cells, and an allocation failure aborts, skipping the panic
+/// hook that restores the terminal. No screen shows more than this at a readable font (an 8K
+/// screen with 8x16-pixel cells is 960x270), and a frame this size stays under 50 MB a
+/// buffer (ratatui keeps two, the run loop one more).
+pub const MAX_FRAME_SIZE: Size = Size::new(1000, 1000);
+
+/// `size` cut to [`MAX_FRAME_SIZE`]: every size the reader takes from the terminal passes here.
+pub fn bounded(size: Size) -> Size {
+    Size::new(
+        size.width.min(MAX_FRAME_SIZE.width),
+        size.height.min(MAX_FRAME_SIZE.height),
+    )
+}
 
 /// The style the terminal is drawing with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -295,9 +312,10 @@ impl<W: Write> Backend for ReaderBackend<W> {
         self.writer.write_all(code)
     }
 
+    /// Bounded: ratatui's `Terminal` sizes its buffers by this on every frame.
     fn size(&self) -> io::Result<Size> {
         match self.fixed_size {
-            Some(size) => Ok(size),
+            Some(size) => Ok(bounded(size)),
             None => {
                 // Asked of standard output directly: crossterm's size() opens /dev/tty for each
                 // call, twice per frame. It stays the fallback when output is not the terminal.
@@ -305,13 +323,10 @@ impl<W: Write> Backend for ReaderBackend<W> {
                     && size.ws_col > 0
                     && size.ws_row > 0
                 {
-                    return Ok(Size {
-                        width: size.ws_col,
-                        height: size.ws_row,
-                    });
+                    return Ok(bounded(Size::new(size.ws_col, size.ws_row)));
                 }
                 let (width, height) = ratatui::crossterm::terminal::size()?;
-                Ok(Size { width, height })
+                Ok(bounded(Size { width, height }))
             }
         }
     }
@@ -319,13 +334,13 @@ impl<W: Write> Backend for ReaderBackend<W> {
     fn window_size(&mut self) -> io::Result<WindowSize> {
         match self.fixed_size {
             Some(columns_rows) => Ok(WindowSize {
-                columns_rows,
+                columns_rows: bounded(columns_rows),
                 pixels: Size::default(),
             }),
             None => {
                 let size = ratatui::crossterm::terminal::window_size()?;
                 Ok(WindowSize {
-                    columns_rows: Size::new(size.columns, size.rows),
+                    columns_rows: bounded(Size::new(size.columns, size.rows)),
                     pixels: Size::new(size.width, size.height),
                 })
             }
@@ -442,6 +457,22 @@ mod tests {
         assert_eq!(out[2], "");
         // Hiding the cursor says so once.
         assert_eq!(out[3], "\x1b[?25l");
+    }
+
+    #[test]
+    fn sizes_are_bounded_so_a_huge_window_cannot_exhaust_memory() {
+        let huge = ReaderBackend::with_size(Vec::new(), Size::new(u16::MAX, u16::MAX));
+        assert_eq!(huge.size().expect("size"), MAX_FRAME_SIZE);
+        let wide = ReaderBackend::with_size(Vec::new(), Size::new(u16::MAX, 40));
+        assert_eq!(
+            wide.size().expect("size"),
+            Size::new(MAX_FRAME_SIZE.width, 40)
+        );
+        let normal = ReaderBackend::with_size(Vec::new(), Size::new(120, 40));
+        assert_eq!(normal.size().expect("size"), Size::new(120, 40));
+        // ratatui sizes its buffers by the backend's size.
+        let mut terminal = Terminal::new(huge).expect("terminal");
+        assert_eq!(terminal.get_frame().area().as_size(), MAX_FRAME_SIZE);
     }
 
     #[test]

@@ -258,19 +258,24 @@ impl Loop {
 }
 
 /// Runs until the user quits, a signal arrives or the terminal goes away.
+///
+/// A terminal that cannot be drawn on or set up again is gone: writes to a hung-up terminal
+/// fail at once. The loop then ends as on a hang-up, saving first, whatever it was doing:
+/// closing a terminal sends SIGHUP and SIGCONT together, and when SIGCONT is heard first the
+/// loop re-enters and redraws a dead terminal before it hears of the hang-up.
 pub fn run_loop<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     events: &mut impl Events,
     host: &mut impl Host,
-) -> io::Result<Finished>
+) -> Finished
 where
     B::Error: Send + Sync + 'static,
 {
-    // The hyperlink bytes last written: what the link cells on screen carry.
-    let mut links = Vec::new();
-    full_clear(terminal)?;
-    let mut shown = None;
+    let mut screen = Screen {
+        links: Vec::new(),
+        shown: None,
+    };
     let mut state = Loop {
         inputs: VecDeque::new(),
         save_due: None,
@@ -278,6 +283,9 @@ where
         clear: false,
         answer_due: false,
     };
+    if full_clear(terminal).is_err() {
+        return hang_up(app, host, &mut state);
+    }
     loop {
         // Draw once everything that came has been applied.
         if state.inputs.is_empty() && (state.redraw || state.clear) {
@@ -287,29 +295,17 @@ where
                 state.inputs.push_back(input);
                 continue;
             }
-            if std::mem::take(&mut state.clear) {
-                full_clear(terminal)?;
-                links.clear();
-                shown = None;
+            if redraw(terminal, app, host, &mut state, &mut screen).is_err() {
+                return hang_up(app, host, &mut state);
             }
-            state.redraw = false;
-            let size = terminal.size().map_err(backend_error)?;
-            if (size.width, size.height) != app.size() {
-                apply(
-                    app,
-                    host,
-                    &mut state,
-                    Action::Resize(size.width, size.height),
-                )?;
-            }
-            let drawn = draw(terminal, app, &mut shown)?;
-            show_links(host, &mut links, drawn)?;
         }
         let Some(input) = state.next(events) else {
             // No input will ever come: leave as if the user quit.
             state.inputs.clear();
-            let exit = apply(app, host, &mut state, Action::Quit)?;
-            return Ok(finish(host, exit.unwrap_or(Exit::Quit)));
+            return match apply(app, host, &mut state, Action::Quit) {
+                Ok(exit) => finish(host, exit.unwrap_or(Exit::Quit)),
+                Err(_) => hang_up(app, host, &mut state),
+            };
         };
         let action = match input {
             Input::Key(key) => match app.keymap().resolve(app.input_mode(), key) {
@@ -323,15 +319,60 @@ where
             }
             Input::Signal(signal) => Action::Terminate(signal),
             Input::Resumed => Action::Resumed,
+            Input::Stop => Action::Suspend,
             Input::Hangup => Action::Hangup,
             Input::StoresChanged => Action::StoresChanged,
             Input::SaveDue => Action::SaveNow,
             Input::Done(done) => Action::Done(done),
         };
-        if let Some(exit) = apply(app, host, &mut state, action)? {
-            return Ok(finish(host, exit));
+        match apply(app, host, &mut state, action) {
+            Ok(None) => {}
+            Ok(Some(exit)) => return finish(host, exit),
+            Err(_) => return hang_up(app, host, &mut state),
         }
     }
+}
+
+/// What the loop knows of the terminal's screen.
+struct Screen {
+    /// The hyperlink bytes last written: what the link cells on screen carry.
+    links: Vec<u8>,
+    /// The frame on screen; None after a clear.
+    shown: Option<ratatui::buffer::Buffer>,
+}
+
+/// Clears if asked, takes in a size change the events have not told of yet, and draws.
+fn redraw<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    host: &mut impl Host,
+    state: &mut Loop,
+    screen: &mut Screen,
+) -> io::Result<()>
+where
+    B::Error: Send + Sync + 'static,
+{
+    if std::mem::take(&mut state.clear) {
+        full_clear(terminal)?;
+        screen.links.clear();
+        screen.shown = None;
+    }
+    state.redraw = false;
+    let size = terminal.size().map_err(backend_error)?;
+    if (size.width, size.height) != app.size() {
+        apply(app, host, state, Action::Resize(size.width, size.height))?;
+    }
+    let drawn = draw(terminal, app, &mut screen.shown)?;
+    show_links(host, &mut screen.links, drawn)
+}
+
+/// The terminal is gone: end as a hang-up does, which saves the marks first. Whatever else
+/// was waiting (the rest of a SIGCONT's redraw, keys) is dropped: nothing can be shown.
+fn hang_up(app: &mut App, host: &mut impl Host, state: &mut Loop) -> Finished {
+    state.inputs.clear();
+    // A hang-up only saves and exits, so it asks nothing more of the terminal.
+    let exit = apply(app, host, state, Action::Hangup).ok().flatten();
+    finish(host, exit.unwrap_or(Exit::Hangup))
 }
 
 /// The final save, then the end.
@@ -469,18 +510,18 @@ pub fn start(
         }
     };
     let outcome = term::spawn_inputs(&tx).and_then(|()| {
-        let backend = backend::ReaderBackend::new(io::BufWriter::new(io::stdout()));
+        let backend = backend::ReaderBackend::new(io::BufWriter::new(term::Frames));
         let mut terminal = Terminal::new(backend)?;
         let mut events = TestPanic {
             inner: &mut rx,
             armed: std::env::var_os("HERALD_TEST_PANIC").is_some(),
         };
-        run_loop(
+        Ok(run_loop(
             &mut terminal,
             &mut app,
             &mut events,
             &mut RealHost { runtime },
-        )
+        ))
     });
     term::restore();
     let finished = outcome?;

@@ -26,6 +26,8 @@ pub enum Input {
     Signal(i32),
     /// SIGCONT: continued after a stop.
     Resumed,
+    /// SIGTSTP from outside (`kill -TSTP`): suspend as Ctrl-Z does.
+    Stop,
     /// The terminal is gone.
     Hangup,
     /// A store file changed, appeared or disappeared (see [`crate::engine::watch`]).
@@ -41,8 +43,12 @@ static ACTIVE: AtomicBool = AtomicBool::new(false);
 static ALT_SCREEN: AtomicBool = AtomicBool::new(true);
 
 /// If the run loop has not finished within this time after a signal or hang-up (it normally
-/// takes milliseconds), the watcher restores the terminal and exits by itself.
-const GRACE: Duration = Duration::from_millis(1500);
+/// takes milliseconds), the watcher restores the terminal and exits by itself. Long enough
+/// for the final save's longest honest wait (another instance's lock, then the write), so the
+/// net never cuts off a save that would have kept the last marks.
+const GRACE: Duration = Duration::from_millis(
+    crate::engine::state::file::LOCK_WAIT.as_millis() as u64 + 3000,
+);
 
 /// Raw mode, and the alternate screen unless `alt_screen` is false.
 pub fn enter(alt_screen: bool) -> io::Result<()> {
@@ -127,6 +133,27 @@ pub fn understands_osc(term: Option<&str>) -> bool {
         || term.starts_with("vt"))
 }
 
+/// Standard output written straight to its file descriptor, for the frames. Not through
+/// `io::stdout()`: a frame a hung-up terminal refuses would stay in std's buffer, and the
+/// flush on the way out would fail again and turn the hang-up's exit status into an error.
+/// The reader's own `BufWriter` on top drops what it could not write.
+pub struct Frames;
+
+impl io::Write for Frames {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        loop {
+            match rustix::io::write(io::stdout().as_fd(), bytes) {
+                Err(rustix::io::Errno::INTR) => {}
+                written => return Ok(written?),
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
 fn write_all(mut bytes: &[u8]) -> io::Result<()> {
     let out = io::stdout();
     while !bytes.is_empty() {
@@ -140,12 +167,20 @@ fn write_all(mut bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// The terminal's size, asked of standard output (crossterm's asks /dev/tty).
+/// The terminal's size, asked of standard output (crossterm's asks /dev/tty), bounded as the
+/// frames are (see [`super::backend::MAX_FRAME_SIZE`]).
 pub fn size() -> io::Result<(u16, u16)> {
-    match rustix::termios::tcgetwinsize(io::stdout().as_fd()) {
-        Ok(size) if size.ws_col > 0 && size.ws_row > 0 => Ok((size.ws_col, size.ws_row)),
-        _ => terminal::size(),
-    }
+    let (width, height) = match rustix::termios::tcgetwinsize(io::stdout().as_fd()) {
+        Ok(size) if size.ws_col > 0 && size.ws_row > 0 => (size.ws_col, size.ws_row),
+        _ => terminal::size()?,
+    };
+    Ok(bounded(width, height))
+}
+
+/// A size the terminal reported, bounded as the frames are.
+fn bounded(width: u16, height: u16) -> (u16, u16) {
+    let size = super::backend::bounded(ratatui::layout::Size::new(width, height));
+    (size.width, size.height)
 }
 
 /// Restores the terminal before the default panic message, so the message is readable and the
@@ -158,18 +193,24 @@ pub fn install_panic_hook() {
     }));
 }
 
-/// Ctrl-Z: give the terminal back, stop, and take it again when continued.
+/// Ctrl-Z, or SIGTSTP from outside: give the terminal back, stop, and take it again when
+/// continued. SIGTSTP is caught (so that one from outside comes here too), and raising it
+/// would only come back as another suspend: Herald stops as SIGTSTP's default action would,
+/// with SIGSTOP.
 pub fn suspend() -> io::Result<()> {
     let alt_screen = ALT_SCREEN.load(Ordering::SeqCst);
     restore();
-    signal_hook::low_level::raise(SIGTSTP)?;
+    signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
     enter(alt_screen)
 }
 
-/// After SIGCONT from outside (`kill -STOP`, then `-CONT`): the shell may have reset the
-/// terminal in between, so set the modes again.
+/// After SIGCONT from outside (`kill -STOP`, then `-CONT`): the shell has likely put the
+/// terminal back in line mode meanwhile, so set the modes again. Raw mode is left first:
+/// crossterm still believes it is on and would do nothing, and leaving it puts back the modes
+/// from before Herald started, which entering records again for the restore at the end.
 pub fn reenter() -> io::Result<()> {
     let alt_screen = ALT_SCREEN.load(Ordering::SeqCst);
+    terminal::disable_raw_mode()?;
     terminal::enable_raw_mode()?;
     ACTIVE.store(true, Ordering::SeqCst);
     if alt_screen {
@@ -201,7 +242,10 @@ fn spawn_events(tx: Sender<Input>) -> io::Result<()> {
                     Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => {
                         Input::Key(convert_key(key))
                     }
-                    Ok(Event::Resize(width, height)) => Input::Resize(width, height),
+                    Ok(Event::Resize(width, height)) => {
+                        let (width, height) = bounded(width, height);
+                        Input::Resize(width, height)
+                    }
                     Ok(_) => continue,
                     Err(_) => Input::Hangup,
                 };
@@ -215,17 +259,25 @@ fn spawn_events(tx: Sender<Input>) -> io::Result<()> {
 }
 
 fn spawn_signals(tx: Sender<Input>) -> io::Result<()> {
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGCONT])?;
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP, SIGCONT, SIGTSTP])?;
     std::thread::Builder::new()
         .name("herald-signals".into())
         .spawn(move || {
             for signal in signals.forever() {
-                if signal == SIGCONT {
-                    let _ = tx.send(Input::Resumed);
-                    continue;
+                match signal {
+                    SIGCONT => {
+                        let _ = tx.send(Input::Resumed);
+                    }
+                    // Its default action would stop Herald with the terminal still raw.
+                    SIGTSTP => {
+                        let _ = tx.send(Input::Stop);
+                    }
+                    _ => {
+                        let _ = tx.send(Input::Signal(signal));
+                        exit_after_grace(128 + signal);
+                    }
                 }
-                let _ = tx.send(Input::Signal(signal));
-                exit_after_grace(128 + signal);
             }
         })?;
     Ok(())

@@ -44,6 +44,8 @@ pub struct Pty {
     bytes: Arc<Mutex<Vec<u8>>>,
     /// Tells the reader thread to let go of its copy of the master after its next read.
     stop_reading: Arc<AtomicBool>,
+    /// Set once the reader thread has let go of its copy of the master.
+    reader_gone: Arc<AtomicBool>,
     size: (u16, u16),
     /// Keeps Herald's sandbox (its temporary home) alive as long as the program runs.
     _sandbox: Option<Sandbox>,
@@ -109,8 +111,10 @@ impl Pty {
         )));
         let bytes = Arc::new(Mutex::new(Vec::new()));
         let stop_reading = Arc::new(AtomicBool::new(false));
+        let reader_gone = Arc::new(AtomicBool::new(false));
         {
             let (parser, bytes, stop) = (parser.clone(), bytes.clone(), stop_reading.clone());
+            let gone = reader_gone.clone();
             std::thread::spawn(move || {
                 let mut buf = [0u8; 8192];
                 while let Ok(n) = reader.read(&mut buf) {
@@ -124,6 +128,8 @@ impl Pty {
                         break;
                     }
                 }
+                drop(reader);
+                gone.store(true, Ordering::SeqCst);
             });
         }
         Self {
@@ -133,6 +139,7 @@ impl Pty {
             parser,
             bytes,
             stop_reading,
+            reader_gone,
             size,
             _sandbox: None,
         }
@@ -292,6 +299,72 @@ impl Pty {
         self.size = (cols, rows);
     }
 
+    /// Resizes the pty only, leaving the emulator at its size: for sizes no emulator could
+    /// hold (65535x65535 cells would take gigabytes). What is drawn meanwhile is clipped.
+    pub fn resize_pty_only(&mut self, cols: u16, rows: u16) {
+        self.master
+            .as_ref()
+            .expect("the terminal is open")
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize");
+    }
+
+    /// The terminal's own side (the one the program has), opened without becoming the test's
+    /// controlling terminal.
+    fn terminal_side(&self) -> std::os::fd::OwnedFd {
+        use rustix::fs::{Mode, OFlags};
+        let path = self
+            .master
+            .as_ref()
+            .and_then(|master| master.tty_name())
+            .expect("the terminal is open and has a name");
+        rustix::fs::open(&path, OFlags::RDWR | OFlags::NOCTTY, Mode::empty())
+            .expect("open the terminal's side")
+    }
+
+    /// Whether the terminal is in raw mode: no line editing, no echo.
+    pub fn is_raw(&self) -> bool {
+        use rustix::termios::LocalModes;
+        let modes = rustix::termios::tcgetattr(self.terminal_side()).expect("the terminal's modes");
+        !modes
+            .local_modes
+            .intersects(LocalModes::ICANON | LocalModes::ECHO)
+    }
+
+    /// What a shell does when the job it runs stops: puts the terminal back in line mode
+    /// (with echo) and prints its prompt, wherever the screen is.
+    pub fn shell_takes_over(&self, prompt: &str) {
+        use rustix::termios::{InputModes, LocalModes, OptionalActions, OutputModes};
+        let tty = self.terminal_side();
+        let mut modes = rustix::termios::tcgetattr(&tty).expect("the terminal's modes");
+        modes.local_modes |=
+            LocalModes::ICANON | LocalModes::ECHO | LocalModes::ISIG | LocalModes::IEXTEN;
+        modes.input_modes |= InputModes::ICRNL;
+        modes.output_modes |= OutputModes::OPOST | OutputModes::ONLCR;
+        rustix::termios::tcsetattr(&tty, OptionalActions::Now, &modes).expect("line mode");
+        let mut bytes = format!("\r\n{prompt}").into_bytes();
+        while !bytes.is_empty() {
+            let n = rustix::io::write(&tty, &bytes).expect("the prompt");
+            bytes.drain(..n);
+        }
+    }
+
+    /// Whether the program is stopped (by SIGSTOP, SIGTSTP...), from /proc.
+    pub fn is_stopped(&self) -> bool {
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
+        // The state follows the command name, which is in parentheses and may hold spaces.
+        let state = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.trim_start().chars().next());
+        matches!(state, Some('T' | 't'))
+    }
+
     /// Closes the terminal, as when a window is closed: the program sees a hang-up.
     pub fn hang_up(&mut self) {
         // Make the reader thread drop its copy of the master after its next read, then close
@@ -300,6 +373,18 @@ impl Pty {
         self.send("\x0c");
         self.writer.take();
         self.master.take();
+    }
+
+    /// After [`Self::hang_up`]: waits until the terminal is really closed, which happens once
+    /// the reader thread lets go of the last copy of the master (after the program's next
+    /// output, so not while the program is stopped).
+    pub fn wait_closed(&self) {
+        let outcome = super::wait_until("the terminal closed", || {
+            self.master.is_none() && self.reader_gone.load(Ordering::SeqCst)
+        });
+        if let Err(error) = outcome {
+            panic!("{error}; screen:\n{}", self.screen_text());
+        }
     }
 
     /// Kills the program (for ssh: drops the connection).

@@ -30,13 +30,18 @@ fn written(mut app: App, keys: &str) -> Vec<u8> {
     let (width, height) = app.size();
     let backend = ReaderBackend::with_size(Vec::new(), Size::new(width, height));
     let mut terminal = Terminal::new(backend).expect("terminal");
-    run_loop(
+    let finished = run_loop(
         &mut terminal,
         &mut app,
         &mut Script::new(typed(keys)),
         &mut TestHost::default(),
-    )
-    .expect("the loop runs");
+    );
+    // A failed write would have ended the loop as a hang-up.
+    assert_eq!(
+        finished.exit,
+        herald::app::Exit::Quit,
+        "the script ran to its end"
+    );
     terminal.backend().writer().clone()
 }
 

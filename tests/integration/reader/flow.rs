@@ -23,6 +23,9 @@ pub struct Counting {
     pub draws: usize,
     pub cells: usize,
     pub clears: usize,
+    /// After this many draws the terminal is gone: every draw and clear fails, as writes to
+    /// a hung-up terminal do.
+    pub gone_after: Option<usize>,
 }
 
 impl Counting {
@@ -32,8 +35,21 @@ impl Counting {
             draws: 0,
             cells: 0,
             clears: 0,
+            gone_after: None,
         }
     }
+
+    fn check_alive(&self) -> io::Result<()> {
+        match self.gone_after {
+            Some(n) if self.draws >= n => Err(gone()),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What writing to a hung-up terminal gives.
+fn gone() -> io::Error {
+    io::Error::from_raw_os_error(rustix::io::Errno::IO.raw_os_error())
 }
 
 impl Backend for Counting {
@@ -43,6 +59,7 @@ impl Backend for Counting {
     where
         I: Iterator<Item = (u16, u16, &'a Cell)>,
     {
+        self.check_alive()?;
         let cells: Vec<_> = content.collect();
         self.draws += 1;
         self.cells += cells.len();
@@ -63,10 +80,12 @@ impl Backend for Counting {
             .map_err(io::Error::other)
     }
     fn clear(&mut self) -> io::Result<()> {
+        self.check_alive()?;
         self.clears += 1;
         self.inner.clear().map_err(io::Error::other)
     }
     fn clear_region(&mut self, clear_type: ClearType) -> io::Result<()> {
+        self.check_alive()?;
         if clear_type == ClearType::All {
             self.clears += 1;
         }
@@ -93,6 +112,8 @@ pub struct TestHost {
     pub saves: usize,
     pub suspends: usize,
     pub fail_saves: bool,
+    /// The terminal is gone: suspending, re-entering and writing to it fail.
+    pub terminal_gone: bool,
     /// Escape sequences Herald wrote itself (OSC 52, OSC 8).
     pub written: Vec<u8>,
 }
@@ -112,6 +133,7 @@ impl TestHost {
             saves: 0,
             suspends: 0,
             fail_saves: false,
+            terminal_gone: false,
             written: Vec::new(),
         }
     }
@@ -150,12 +172,23 @@ impl Host for TestHost {
     }
     fn suspend(&mut self) -> io::Result<()> {
         self.suspends += 1;
-        Ok(())
+        if self.terminal_gone {
+            Err(gone())
+        } else {
+            Ok(())
+        }
     }
     fn reenter(&mut self) -> io::Result<()> {
-        Ok(())
+        if self.terminal_gone {
+            Err(gone())
+        } else {
+            Ok(())
+        }
     }
     fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.terminal_gone {
+            return Err(gone());
+        }
         self.written.extend_from_slice(bytes);
         Ok(())
     }
@@ -196,8 +229,7 @@ pub fn run(mut app: App, inputs: Vec<Input>, host: TestHost) -> Run {
     let (width, height) = app.size();
     let mut terminal = Terminal::new(Counting::new(width, height)).expect("backend");
     let mut host = host;
-    let finished = run_loop(&mut terminal, &mut app, &mut Script::new(inputs), &mut host)
-        .expect("the loop runs");
+    let finished = run_loop(&mut terminal, &mut app, &mut Script::new(inputs), &mut host);
     Run {
         terminal,
         host,
@@ -321,13 +353,16 @@ fn a_failed_save_is_reported_on_screen_with_the_cursor_on_it() {
 
 #[test]
 fn suspend_hands_over_and_repaints_everything_after() {
-    let run = run(
-        app(80, 24),
-        vec![Input::Key(Key::ctrl('z'))],
-        TestHost::default(),
-    );
-    assert_eq!(run.host.suspends, 1);
-    assert_eq!(run.terminal.backend().clears, 2, "cleared again on resume");
+    // Ctrl-Z, and SIGTSTP from outside (`kill -TSTP`), which must not stop Herald raw.
+    for input in [Input::Key(Key::ctrl('z')), Input::Stop] {
+        let run = run(app(80, 24), vec![input.clone()], TestHost::default());
+        assert_eq!(run.host.suspends, 1, "{input:?}");
+        assert_eq!(
+            run.terminal.backend().clears,
+            2,
+            "{input:?}: cleared again on resume"
+        );
+    }
 }
 
 #[test]
@@ -522,7 +557,7 @@ fn a_save_waits_for_a_pause_in_the_keys_and_then_takes_everything() {
     let looping = std::thread::spawn(move || {
         let mut app = app(80, 24);
         let mut terminal = Terminal::new(Counting::new(80, 24)).expect("backend");
-        let finished = run_loop(&mut terminal, &mut app, &mut inputs, &mut host).expect("loop");
+        let finished = run_loop(&mut terminal, &mut app, &mut inputs, &mut host);
         (
             finished.exit,
             app.is_starred(app.visible()[0]),
@@ -664,7 +699,7 @@ fn keys_are_answered_while_a_reload_runs() {
             frames: observed,
         };
         let mut terminal = Terminal::new(backend).expect("backend");
-        let finished = run_loop(&mut terminal, &mut app, &mut rx, &mut host).expect("loop");
+        let finished = run_loop(&mut terminal, &mut app, &mut rx, &mut host);
         (finished.exit, app.selected(), app.library().len())
     });
     let wait_for_frames = |n: usize| {
@@ -757,7 +792,7 @@ fn a_storm_of_resizes_lays_a_long_article_out_once() {
         layouts: 0,
     };
     let mut terminal = Terminal::new(Counting::new(100, 30)).expect("backend");
-    let finished = run_loop(&mut terminal, &mut app, &mut rx, &mut host).expect("loop");
+    let finished = run_loop(&mut terminal, &mut app, &mut rx, &mut host);
     assert_eq!(finished.exit, Exit::Quit);
     assert_eq!(
         host.layouts, 0,
@@ -794,4 +829,47 @@ fn a_storm_of_resizes_lays_a_long_article_out_once() {
     herald::app::update(&mut app, herald::app::Action::Done(done), T0);
     let width = app.panes().expect("fits").article_text_width();
     assert_eq!(app.article().expect("open").width(), Some(width));
+}
+
+/// Closing a terminal sends SIGHUP and SIGCONT together. When SIGCONT is heard first, the loop
+/// re-enters the terminal (which fails) or redraws it (which fails): either way it must end as
+/// the hang-up it is, with the star that was waiting for a pause in the keys saved.
+#[test]
+fn a_dead_terminal_ends_the_loop_as_a_hang_up_that_saves_first() {
+    for failing in ["re-entering", "redrawing"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        let (marks, file, _) = state::open(path.clone());
+        let mut app = App::new(sample_library(), marks, options(), (80, 24), Vec::new());
+        let mut host = TestHost::saving_to(file);
+        let mut backend = Counting::new(80, 24);
+        if failing == "re-entering" {
+            host.terminal_gone = true;
+        } else {
+            // The first frame, and the one showing the star.
+            backend.gone_after = Some(2);
+        }
+        let mut terminal = Terminal::new(backend).expect("backend");
+        // All waiting at once, as when the terminal closes: no pause in the keys to save in.
+        let (tx, mut rx) = std::sync::mpsc::channel();
+        for input in [
+            Input::Key(Key::char('s')),
+            Input::Resumed,
+            Input::Key(Key::char('j')),
+            Input::Signal(1),
+        ] {
+            tx.send(input).expect("send");
+        }
+        drop(tx);
+        let finished = run_loop(&mut terminal, &mut app, &mut rx, &mut host);
+        assert_eq!(finished.exit, Exit::Hangup, "{failing}");
+        assert_eq!(finished.saved, Ok(()), "{failing}");
+        let (marks, _, problems) = state::open(path);
+        assert!(problems.is_empty(), "{failing}: {problems:?}");
+        let again = App::new(sample_library(), marks, options(), (80, 24), Vec::new());
+        assert!(
+            again.is_starred(again.visible()[0]),
+            "{failing}: the star was not saved"
+        );
+    }
 }

@@ -302,3 +302,53 @@ fn hyperlinks_are_on_the_cells_that_show_their_links_in_every_layout() {
         }
     }
 }
+
+fn hostile_schemes_app(size: (u16, u16)) -> (App, Stores) {
+    let path = crate::common::root().join("tests/fixtures/links/hostile-schemes.json");
+    let stores = Stores::new(vec![StoreSource::Path(path)]).with_cache(None);
+    let caps = TerminalCaps {
+        hyperlinks: true,
+        clipboard: true,
+    };
+    let app =
+        App::new(stores.open(), Marks::default(), options(), size, Vec::new()).with_caps(caps);
+    (app, stores)
+}
+
+/// `o` refuses `file:`, `javascript:` and custom schemes; a click on an OSC 8 hyperlink would
+/// not ask, so those links must never become hyperlinks: only the one `o` would open does.
+/// Both ways an article carries links are tried: `[n]:` references in a body, and HTML.
+#[test]
+fn only_links_o_would_open_become_hyperlinks() {
+    for (keys, expected) in [
+        ("\nG", "https://example.org"),
+        ("j\nG", "https://example.org/html"),
+    ] {
+        let (app, stores) = hostile_schemes_app((120, 40));
+        let run = run(app, typed(keys), TestHost::over(stores));
+        let screen = run.screen();
+        // The refused links are still shown, as text.
+        for text in ["file:///etc/passwd", "javascript:alert(1)"] {
+            assert!(screen.contains(text), "{text} not shown:\n{screen}");
+        }
+        let written = String::from_utf8(run.host.written.clone()).unwrap();
+        let urls: Vec<String> = hyperlinks(&written)
+            .into_iter()
+            .map(|(_, _, url, _)| url)
+            .collect();
+        assert!(
+            !urls.is_empty(),
+            "{keys:?}: no hyperlink at all in {written:?}"
+        );
+        assert!(
+            urls.iter().all(|url| url == expected),
+            "{keys:?}: hyperlinks {urls:?}, only {expected} may be one"
+        );
+        for scheme in ["file:", "javascript:", "x-herald-handler:"] {
+            assert!(
+                !written.contains(&format!("\x1b]8;;{scheme}")),
+                "{keys:?}: {scheme} written as OSC 8: {written:?}"
+            );
+        }
+    }
+}

@@ -542,3 +542,198 @@ fn the_linux_console_gets_no_osc_sequences() {
         "an OSC sequence reached TERM=linux"
     );
 }
+
+/// Closing a terminal sends SIGHUP and SIGCONT together, and what Herald hears first is a
+/// race: SIGHUP, the hang-up watch, or SIGCONT. When SIGCONT wins, Herald re-enters and redraws
+/// a terminal that is gone; that failure must still end as a hang-up, with the marks saved
+/// (README: marks are always saved on a hang-up) and exit status 129. Here Herald is stopped
+/// while the terminal closes (as a suspended job is when its window is closed), continued,
+/// and then sent SIGCONT and SIGHUP together. Before the fix a dead terminal's write error
+/// ended the loop before the final save (exit 1, the star lost) in 9 rounds out of 10.
+#[test]
+fn a_hang_up_saves_the_last_mark_even_when_sigcont_comes_first() {
+    use herald::engine::state;
+    use rustix::process::{Signal, kill_process};
+    for round in 0..3 {
+        let sandbox = crate::common::Sandbox::new();
+        let state_path = sandbox.data().join("herald").join("state.json");
+        let mut pty = Pty::launch_in(
+            sandbox,
+            Launch {
+                args: &["tests/fixtures/links/links.json"],
+                ..Launch::default()
+            },
+        );
+        pty.wait_for_text("Night Ferry");
+        // Starred, and hanged up well within the 300 ms before the star would be saved anyway.
+        pty.send("s");
+        pty.wait_for_text("Starred");
+        let pid = rustix::process::Pid::from_raw(pty.pid()).expect("pid");
+        kill_process(pid, Signal::STOP).expect("SIGSTOP");
+        pty.hang_up();
+        kill_process(pid, Signal::CONT).expect("SIGCONT");
+        pty.wait_closed();
+        // Herald may be gone already: then there is nobody left to signal.
+        let _ = kill_process(pid, Signal::CONT);
+        let _ = kill_process(pid, Signal::HUP);
+        assert_eq!(pty.wait_exit(), 129, "round {round}: the hang-up status");
+        let (marks, _, problems) = state::open(state_path);
+        assert!(
+            marks.is_starred("Harbour Gazette", "ferry"),
+            "round {round}: the star was not saved ({problems:?})"
+        );
+    }
+}
+
+/// `stty rows 65535 cols 65535` (or a pty resized so): a frame of 4 billion cells cannot be
+/// allocated, and an allocation failure aborts without the panic hook, leaving the terminal
+/// raw on the alternate screen. Herald draws at most MAX_FRAME_SIZE of the window instead and
+/// goes on answering keys.
+#[test]
+fn a_65535_by_65535_window_is_drawn_bounded_and_keys_still_work() {
+    use herald::present::reader::backend::MAX_FRAME_SIZE;
+    let bound = (MAX_FRAME_SIZE.width, MAX_FRAME_SIZE.height);
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    pty.wait_for_cursor(1, 0);
+    let before = pty.byte_count();
+    pty.resize_pty_only(u16::MAX, u16::MAX);
+    // The bounded frame is drawn: its bottom row (the status bar) is the bound's last row.
+    pty.wait_until("a frame of the bounded size", deadline(), |_| {
+        let moves = cursor_moves(&pty.bytes_since(before));
+        moves.iter().any(|&(row, _)| row == bound.1)
+    })
+    .expect("the bounded frame");
+    let moves = cursor_moves(&pty.bytes_since(before));
+    assert!(
+        moves
+            .iter()
+            .all(|&(row, col)| row <= bound.1 && col <= bound.0),
+        "a cursor move beyond {bound:?}"
+    );
+    // Back to a size the emulator shows: redrawn, and keys work.
+    pty.resize(100, 30);
+    pty.wait_for_text("headlines");
+    pty.wait_for_cursor(1, 0);
+    pty.send("j");
+    pty.wait_for_cursor(2, 0);
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+/// Every cursor move (`ESC [ row ; col H`, `ESC [ row H`) in `bytes`, one-based.
+fn cursor_moves(bytes: &[u8]) -> Vec<(u16, u16)> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut moves = Vec::new();
+    for (at, _) in text.match_indices("\x1b[") {
+        let rest = &text[at + 2..];
+        let end = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .unwrap_or(rest.len());
+        if !rest[end..].starts_with('H') {
+            continue;
+        }
+        let (row, col) = rest[..end].split_once(';').unwrap_or((&rest[..end], "1"));
+        if let (Ok(row), Ok(col)) = (row.parse(), col.parse()) {
+            moves.push((row, col));
+        }
+    }
+    moves
+}
+
+#[test]
+fn the_cursor_move_check_reads_both_forms() {
+    assert_eq!(
+        cursor_moves(b"\x1b[1000Hab\x1b[3;7Hc\x1b[2J\x1b[0m\x1b[H"),
+        vec![(1000, 1), (3, 7)]
+    );
+}
+
+/// Sends `signal` to the program on `pty`.
+fn signal(pty: &Pty, signal: rustix::process::Signal) {
+    let pid = rustix::process::Pid::from_raw(pty.pid()).expect("pid");
+    rustix::process::kill_process(pid, signal).expect("kill");
+}
+
+/// After a stop and `fg`: raw mode again (a key acts at once and is not echoed), the
+/// alternate screen again, and the whole screen redrawn over whatever the shell printed.
+fn taken_back(pty: &mut Pty) {
+    pty.wait_until("the alternate screen again", deadline(), |s| {
+        s.alternate_screen()
+    })
+    .expect("the alternate screen");
+    pty.wait_until("the screen redrawn", deadline(), |s| {
+        let text = s.contents();
+        text.contains("headlines") && !text.contains("shell$")
+    })
+    .expect("a full redraw");
+    crate::common::wait_until("raw mode again", || pty.is_raw()).expect("raw mode");
+    pty.wait_for_cursor(1, 0);
+    pty.send("j");
+    pty.wait_for_cursor(2, 0);
+    assert!(!pty.screen_text().contains("shell$j"), "the key was echoed");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    pty.assert_restored();
+}
+
+/// `kill -STOP` cannot be caught, so Herald stops in raw mode on the alternate screen; the
+/// shell then takes the terminal back in line mode. On `kill -CONT` (what `fg` sends) Herald
+/// must set raw mode again: crossterm believed it was still on and did nothing, so keys echoed
+/// and waited for Enter under the shell's prompt.
+#[cfg(target_os = "linux")]
+#[test]
+fn after_sigstop_and_sigcont_raw_mode_and_the_screen_come_back() {
+    let mut pty = Pty::launch(Launch::default());
+    started(&pty);
+    pty.wait_for_cursor(1, 0);
+    signal(&pty, rustix::process::Signal::STOP);
+    crate::common::wait_until("Herald stopped", || pty.is_stopped()).expect("stopped");
+    pty.shell_takes_over("shell$ ");
+    pty.wait_for_text("shell$");
+    signal(&pty, rustix::process::Signal::CONT);
+    taken_back(&mut pty);
+}
+
+/// `kill -TSTP` from outside is Ctrl-Z from outside: Herald saves its marks, gives the
+/// terminal back (line mode, the normal screen) and stops; `kill -CONT` takes it again.
+/// Before, SIGTSTP's default action stopped Herald in raw mode on the alternate screen.
+/// Ctrl-Z itself goes the same way, and is checked too.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigtstp_from_outside_suspends_like_ctrl_z_and_sigcont_takes_the_terminal_back() {
+    for how in ["kill -TSTP", "Ctrl-Z"] {
+        let sandbox = crate::common::Sandbox::new();
+        let state_path = sandbox.data().join("herald").join("state.json");
+        let mut pty = Pty::launch_in(
+            sandbox,
+            Launch {
+                args: &["tests/fixtures/links/links.json"],
+                ..Launch::default()
+            },
+        );
+        pty.wait_for_text("Night Ferry");
+        pty.send("s");
+        pty.wait_for_text("Starred");
+        if how == "Ctrl-Z" {
+            pty.send("\x1a");
+        } else {
+            signal(&pty, rustix::process::Signal::TSTP);
+        }
+        pty.wait_until(&format!("{how}: the normal screen"), deadline(), |s| {
+            !s.alternate_screen()
+        })
+        .expect("Herald left the alternate screen");
+        crate::common::wait_until("Herald stopped", || pty.is_stopped()).expect(how);
+        assert!(!pty.is_raw(), "{how}: stopped with the terminal still raw");
+        let (marks, _, problems) = herald::engine::state::open(state_path);
+        assert!(
+            marks.is_starred("Harbour Gazette", "ferry"),
+            "{how}: the star was not saved before stopping ({problems:?})"
+        );
+        pty.shell_takes_over("shell$ ");
+        signal(&pty, rustix::process::Signal::CONT);
+        taken_back(&mut pty);
+    }
+}
