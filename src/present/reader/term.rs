@@ -46,9 +46,8 @@ static ALT_SCREEN: AtomicBool = AtomicBool::new(true);
 /// takes milliseconds), the watcher restores the terminal and exits by itself. Long enough
 /// for the final save's longest honest wait (another instance's lock, then the write), so the
 /// net never cuts off a save that would have kept the last marks.
-const GRACE: Duration = Duration::from_millis(
-    crate::engine::state::file::LOCK_WAIT.as_millis() as u64 + 3000,
-);
+const GRACE: Duration =
+    Duration::from_millis(crate::engine::state::file::LOCK_WAIT.as_millis() as u64 + 3000);
 
 /// Raw mode, and the alternate screen unless `alt_screen` is false.
 pub fn enter(alt_screen: bool) -> io::Result<()> {

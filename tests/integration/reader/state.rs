@@ -257,3 +257,55 @@ fn a_lock_held_elsewhere_never_freezes_quit_and_the_failed_save_is_said() {
         "{screen}"
     );
 }
+
+/// A data folder that cannot be written: a mark made just before `q` (under the 300 ms
+/// pause that starts a save) must not be lost without a word. The final save fails, and
+/// Herald says so on the terminal and exits 1. The folder is really read-only: a read-only
+/// bind mount in a mount namespace of the test's own when run as root (root ignores mode
+/// bits), its mode bits otherwise.
+#[test]
+fn a_final_save_into_a_read_only_folder_is_said_and_fails_the_exit_status() {
+    use crate::common::{HERALD, Pty, Sandbox};
+    let sandbox = Sandbox::new();
+    let data = sandbox.data();
+    std::fs::create_dir_all(data.join("herald")).unwrap();
+    let root = rustix::process::geteuid().is_root();
+    let line = if root {
+        format!(
+            "mount --bind -o ro {d} {d} && exec {HERALD} sample-data",
+            d = data.display()
+        )
+    } else {
+        use std::os::unix::fs::PermissionsExt;
+        for folder in [data.join("herald"), data.clone()] {
+            std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+        }
+        format!("exec {HERALD} sample-data")
+    };
+    let mut cmd = portable_pty::CommandBuilder::new(if root { "unshare" } else { "sh" });
+    if root {
+        cmd.args(["-m", "sh", "-c", &line]);
+    } else {
+        cmd.args(["-c", &line]);
+    }
+    cmd.env_clear();
+    for (name, value) in sandbox.environment() {
+        cmd.env(name, value);
+    }
+    cmd.env("TERM", "xterm-256color");
+    let mut pty = Pty::spawn(cmd, (100, 30));
+    pty.wait_for_text("headlines");
+    // Star, and quit at once: the save that the pause would start has not begun.
+    pty.send("sq");
+    let code = pty.wait_exit();
+    let screen = pty.screen_text();
+    assert_eq!(code, 1, "screen:\n{screen}");
+    assert!(screen.contains("could not save read marks"), "{screen}");
+    assert!(!data.join("herald").join("state.json").exists());
+    if !root {
+        use std::os::unix::fs::PermissionsExt;
+        for folder in [data.clone(), data.join("herald")] {
+            std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+    }
+}
