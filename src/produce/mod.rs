@@ -1,4 +1,5 @@
-//! What writes stores: [`import`] today, the feed fetcher next. Producers write native stores
-//! atomically; the reader only ever reads them.
+//! What writes stores: [`import`] today, the feed fetcher next ([`fetch`]). Producers write
+//! native stores atomically; the reader only ever reads them.
 
+pub mod fetch;
 pub mod import;

@@ -1,0 +1,3 @@
+//! Fetching subscribed feeds over the network: [`http`] is one polite GET of one feed.
+
+pub mod http;
