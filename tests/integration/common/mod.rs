@@ -1,8 +1,9 @@
-//! What every integration test shares: a sandbox home for each run of the binary, and one
-//! pseudo-terminal harness. Waits are on conditions with a deadline, never fixed sleeps; the
-//! deadline is generous and can be raised on a slow machine with `HERALD_TEST_TIMEOUT`
-//! (seconds), as television's pty tests allow.
+//! What every integration test shares: a sandbox home for each run of the binary, one
+//! pseudo-terminal harness, and an HTTP server on 127.0.0.1 for the fetcher. Waits are on
+//! conditions with a deadline, never fixed sleeps; the deadline is generous and can be raised
+//! on a slow machine with `HERALD_TEST_TIMEOUT` (seconds), as television's pty tests allow.
 
+pub mod http;
 pub mod pty;
 pub mod sandbox;
 
