@@ -10,6 +10,7 @@ mod common;
 mod a11y;
 mod cli;
 mod engine;
+mod fetch_http;
 mod hostile;
 mod import;
 mod index_cache;
