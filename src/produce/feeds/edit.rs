@@ -5,11 +5,11 @@
 //! removes it); a new URL is set by `toml_edit`, which keeps the value's comment.
 
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use super::file::{Entry, Parsed, parse, read};
-use super::{Feed, check_url, name_from_url};
+use super::file::{Entry, Parsed, base_of, lexically_normal, parse, read};
+use super::{Feed, Imported, check_url, default_store, name_from_url, opml};
 use crate::engine::store::source::display_path;
 use crate::text::sanitize_line;
 
@@ -447,11 +447,98 @@ pub fn replace_url(path: &Path, old_url: &str, new_url: &str) -> Result<(), Stri
     })
 }
 
+/// Subscribes to every feed of an OPML file that is not subscribed yet (by exact URL, also
+/// against feeds earlier in the same file). Names come from the outlines' titles; one that
+/// is taken (or whose store is) gets the feed's host added: `News (example.org)`. All the new
+/// feeds are appended in one write, or none is.
+pub fn import_opml(path: &Path, opml: &[u8]) -> Result<Imported, String> {
+    let outlines = opml::read(opml)?;
+    if outlines.is_empty() {
+        return Err("it has no feeds: no <outline> in it has an xmlUrl".to_owned());
+    }
+    let base = base_of(path).to_path_buf();
+    let display = display_path(path);
+    edit(path, true, |text, parsed| {
+        let mut imported = Imported::default();
+        let mut urls: HashSet<String> = parsed
+            .entries
+            .iter()
+            .filter_map(|e| e.url.clone())
+            .collect();
+        let mut names: HashSet<String> = parsed
+            .entries
+            .iter()
+            .filter_map(Entry::effective_name)
+            .collect();
+        let mut stores: HashSet<PathBuf> = parsed
+            .subscriptions
+            .feeds
+            .iter()
+            .map(|f| lexically_normal(&f.store))
+            .collect();
+        let mut new = Vec::new();
+        for outline in outlines {
+            let url = outline.url.trim().to_owned();
+            if let Err(why) = check_url(&url) {
+                imported.refused.push(why);
+                continue;
+            }
+            if !urls.insert(url.clone()) {
+                imported.skipped += 1;
+                continue;
+            }
+            let wanted = outline.name.unwrap_or_else(|| name_from_url(&url));
+            let host = name_from_url(&url);
+            let host = host.split('/').next().unwrap_or_default().to_owned();
+            let free = |name: &str| {
+                !names.contains(name)
+                    && !stores.contains(&lexically_normal(&default_store(name, &base)))
+            };
+            let name = std::iter::once(wanted.clone())
+                .chain(std::iter::once(format!("{wanted} ({host})")))
+                .chain((2..).map(|n| format!("{wanted} ({host}) {n}")))
+                .find(|candidate| free(candidate))
+                .unwrap_or(wanted);
+            names.insert(name.clone());
+            stores.insert(lexically_normal(&default_store(&name, &base)));
+            let mut tags: Vec<String> = Vec::new();
+            for tag in outline.tags {
+                if let Ok(tag) = clean_tag(&tag)
+                    && !tags.contains(&tag)
+                {
+                    tags.push(tag);
+                }
+            }
+            new.push((url, Some(name), tags));
+        }
+        imported.added = new.len();
+        if new.is_empty() {
+            return Ok((None, imported));
+        }
+        let new_text = appended(text, &tables_text(&new));
+        let after = parse(&new_text, path);
+        refuse_broken(&after, &display)?;
+        let first_new = after.entries.len().saturating_sub(new.len());
+        if let Some(broken) = after
+            .entries
+            .iter()
+            .skip(first_new)
+            .find(|e| e.feed.is_none())
+        {
+            return Err(format!(
+                "the feed {} cannot be added: {}; nothing was imported",
+                broken.url.as_deref().unwrap_or("?"),
+                broken.reasons.join("; ")
+            ));
+        }
+        Ok((Some(new_text), imported))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::produce::feeds::load;
-    use std::path::PathBuf;
 
     /// A feeds.toml written by hand: comments everywhere, odd spacing, a literal string.
     const HAND_WRITTEN: &str = "\
@@ -745,6 +832,107 @@ every = \"2d\"
         assert_eq!(left.problems, Vec::<String>::new());
         assert_eq!(left.feeds.len(), 1);
         assert_eq!(left.feeds[0].name, "A\n# x".replace('\n', " "));
+    }
+
+    #[test]
+    fn import_skips_and_counts_duplicates_and_makes_names_unique() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feeds.toml");
+        add(&path, "https://a.example/rss", Some("News"), &[]).unwrap();
+        let opml = br#"<opml version="2.0"><body>
+            <outline text="Daily">
+              <outline text="Already" xmlUrl="https://a.example/rss"/>
+              <outline text="News" xmlUrl="https://b.example/rss"/>
+              <outline text="News" xmlUrl="https://c.example/rss"/>
+              <outline text="Twice" xmlUrl="https://d.example/rss"/>
+              <outline text="Twice again" xmlUrl="https://d.example/rss"/>
+              <outline text="Bad" xmlUrl="feed://e.example/rss"/>
+            </outline>
+            <outline xmlUrl="https://f.example/feeds/all.xml"/>
+        </body></opml>"#;
+        let imported = import_opml(&path, opml).unwrap();
+        assert_eq!((imported.added, imported.skipped), (4, 2));
+        assert_eq!(
+            imported.refused,
+            ["\"feed://e.example/rss\" is a feed: URL; Herald fetches only http and https feeds"]
+        );
+        let subs = load(&path);
+        assert_eq!(subs.problems, Vec::<String>::new());
+        let got: Vec<(&str, &str, Vec<String>)> = subs
+            .feeds
+            .iter()
+            .map(|f| (f.url.as_str(), f.name.as_str(), f.tags.clone()))
+            .collect();
+        let daily = vec!["Daily".to_owned()];
+        assert_eq!(
+            got,
+            [
+                ("https://a.example/rss", "News", vec![]),
+                ("https://b.example/rss", "News (b.example)", daily.clone()),
+                ("https://c.example/rss", "News (c.example)", daily.clone()),
+                ("https://d.example/rss", "Twice", daily),
+                (
+                    "https://f.example/feeds/all.xml",
+                    "f.example/feeds/all.xml",
+                    vec![]
+                ),
+            ]
+        );
+        // Importing it again adds nothing and does not touch the file.
+        let before = std::fs::read_to_string(&path).unwrap();
+        let again = import_opml(&path, opml).unwrap();
+        assert_eq!((again.added, again.skipped), (0, 6));
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    }
+
+    #[test]
+    fn an_import_of_the_export_gives_the_same_subscriptions() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feeds.toml");
+        let tags = |t: &[&str]| t.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        add(
+            &path,
+            "https://a.example/rss?x=1&y=<2>",
+            Some("A & \"B\" <c>"),
+            &tags(&["news", "daily", "x/y"]),
+        )
+        .unwrap();
+        add(&path, "https://b.example/rss", None, &[]).unwrap();
+        add(
+            &path,
+            "https://c.example/atom",
+            Some("Ça"),
+            &tags(&["tech"]),
+        )
+        .unwrap();
+        add(&path, "https://d.example/rss", Some("D"), &tags(&["news"])).unwrap();
+        let exported = super::super::export_opml(&load(&path));
+        let other = dir.path().join("other.toml");
+        let imported = import_opml(&other, exported.as_bytes()).unwrap();
+        assert_eq!((imported.added, imported.skipped), (4, 0));
+        let view = |p: &Path| {
+            let mut feeds: Vec<_> = load(p)
+                .feeds
+                .into_iter()
+                .map(|f| (f.url, f.name, f.tags, f.store))
+                .collect();
+            feeds.sort();
+            feeds
+        };
+        assert_eq!(view(&other), view(&path));
+    }
+
+    #[test]
+    fn an_opml_file_with_no_feeds_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("feeds.toml");
+        let error =
+            import_opml(&path, b"<opml><body><outline text=\"x\"/></body></opml>").unwrap_err();
+        assert!(
+            error.contains("no <outline> in it has an xmlUrl"),
+            "{error}"
+        );
+        assert!(!path.exists());
     }
 
     #[test]

@@ -14,18 +14,20 @@
 //! ```
 //!
 //! Reading ([`load`]) never fails: a bad entry is reported at its line and skipped, and every
-//! other feed still loads. Edits ([`add`], [`remove`], [`replace_url`]) go through `toml_edit`
-//! or append text, so whatever they are not about stays byte for byte, and the file is
-//! replaced atomically under a lock.
+//! other feed still loads. Edits ([`add`], [`remove`], [`replace_url`], [`import_opml`]) go
+//! through `toml_edit` or append text, so whatever they are not about stays byte for byte, and
+//! the file is replaced atomically under a lock.
 
 mod edit;
 mod file;
+mod opml;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use edit::{add, remove, replace_url};
+pub use edit::{add, import_opml, remove, replace_url};
 pub use file::load;
+pub use opml::export_opml;
 
 /// How often a feed is fetched at most, when its table does not say.
 pub const DEFAULT_EVERY: Duration = Duration::from_secs(60 * 60);
@@ -70,6 +72,18 @@ impl Subscriptions {
             .find(|f| f.url == name_or_url)
             .or_else(|| self.feeds.iter().find(|f| f.name == name_or_url))
     }
+}
+
+/// What [`import_opml`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// Feeds appended to feeds.toml.
+    pub added: usize,
+    /// Feeds already subscribed, or listed twice in the file: left as they were.
+    pub skipped: usize,
+    /// Outlines that could not become feeds, one sentence each (`URL: why`), such as an
+    /// address that is not http or https. Not counted in `skipped`.
+    pub refused: Vec<String>,
 }
 
 /// `"90s"`, `"30m"`, `"1h"` or `"2d"` (a whole number above zero and one unit, spaces around
