@@ -129,6 +129,10 @@ pub enum Command {
     /// Maintain the reader state (read and starred marks).
     #[command(subcommand)]
     State(StateCommand),
+    /// Subscriptions: the feeds `herald fetch` gets, kept in feeds.toml beside the config
+    /// file (one [[feed]] table each; the commands keep hand edits and comments).
+    #[command(subcommand)]
+    Feeds(FeedsCommand),
     /// Say which config file is used and check it (exit 1 on a problem); `--default` prints a
     /// commented file with every setting and its default.
     Config {
@@ -151,6 +155,40 @@ pub enum StateCommand {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FeedsCommand {
+    /// Subscribe to a feed (RSS, Atom or JSON Feed) by its http or https URL. Its articles go
+    /// to a store of its own in the default stores folder, which the reader opens.
+    Add {
+        /// The feed's address, e.g. https://example.com/feed.xml.
+        url: String,
+        /// What the feed is called (default: its URL's host and path). Names are unique.
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// A tag for the feed; give --tag once for each tag.
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+    },
+    /// Unsubscribe from a feed, named by its name or URL. Its store file is kept.
+    Remove {
+        /// The feed's name (as `herald feeds list` shows it) or its URL.
+        #[arg(value_name = "NAME|URL")]
+        feed: String,
+    },
+    /// One line per feed: name, URL, store, articles in the store, tags. Problems in
+    /// feeds.toml are reported with their lines (exit 1), and the other feeds still listed.
+    List,
+    /// Subscribe to every feed of an OPML file exported by another reader; folders become
+    /// tags, and feeds already subscribed are skipped.
+    Import {
+        /// The OPML file; `-` reads standard input.
+        #[arg(value_name = "FILE.opml")]
+        file: PathBuf,
+    },
+    /// Print the subscriptions as OPML 2.0 (for newsboat, newsraft and other readers).
+    Export,
 }
 
 /// `herald import FILE --into STORE.json`.

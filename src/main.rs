@@ -177,6 +177,16 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 &stores, &library, *dry_run, &mut out,
             )?)
         }
+        Some(Command::Feeds(command)) => match herald::paths::feeds_file() {
+            // The status column (last fetch, next one due) comes with the fetcher.
+            Some(path) => {
+                herald::present::feeds::run(command, &path, &|_| None, &mut out, &mut io::stderr())?
+            }
+            None => {
+                eprintln!("herald: no config directory (is HOME set?): nowhere to keep feeds.toml");
+                ExitCode::FAILURE
+            }
+        },
         Some(Command::Config { default: true }) => {
             out.write_all(config::default_file().as_bytes())?;
             ExitCode::SUCCESS

@@ -19,6 +19,12 @@ pub fn config_file() -> Option<PathBuf> {
     project().map(|p| p.config_dir().join("config.toml"))
 }
 
+/// `$XDG_CONFIG_HOME/herald/feeds.toml`: the subscriptions, beside config.toml but a file of
+/// their own, so the commands that edit them never rewrite hand-tuned settings.
+pub fn feeds_file() -> Option<PathBuf> {
+    project().map(|p| p.config_dir().join("feeds.toml"))
+}
+
 /// The folder Herald reads when no store is named and the config lists none.
 pub fn default_stores_dir() -> Option<PathBuf> {
     data_dir().map(|d| d.join("stores"))

@@ -546,7 +546,7 @@ impl Parser<'_> {
 }
 
 /// The closest of `known` to `word` when it is a likely typo (edit distance at most 2).
-fn suggestion<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+pub(crate) fn suggestion<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
         .map(|k| (edit_distance(word, k), *k))

@@ -1,7 +1,7 @@
 //! Every integration test, as one binary (one link, one run), as bottom and ripgrep do:
-//! the one-shot commands, import, plain mode, the full-screen reader (update, snapshots,
-//! flows through the real run loop, the binary in a pty), accessibility, SSH, hostile input
-//! and the index cache. `common` holds the one sandbox and the one pty harness they share.
+//! the one-shot commands, import, subscriptions (`feeds`), plain mode, the full-screen reader
+//! (update, snapshots, flows through the real run loop, the binary in a pty), accessibility,
+//! SSH, hostile input and the index cache. `common` holds the one sandbox and the one pty harness they share.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly by design.
 
@@ -10,6 +10,7 @@ mod common;
 mod a11y;
 mod cli;
 mod engine;
+mod feeds;
 mod fetch_http;
 mod hostile;
 mod import;
