@@ -397,6 +397,8 @@ pub struct Counts {
     pub added: usize,
     pub updated: usize,
     pub unchanged: usize,
+    /// Old articles dropped to keep the store to its size (fetched feeds' `keep`).
+    pub dropped: usize,
 }
 
 /// The store after a merge, ready to write.
@@ -408,6 +410,59 @@ pub struct Merged<'a> {
 }
 
 impl Merged<'_> {
+    /// The name the store goes by: its own `name`, if it has one.
+    pub fn store_name(&self) -> Option<String> {
+        self.store.name()
+    }
+
+    /// Trims the store to `keep` articles by dropping the oldest (by publication date, then by
+    /// place in the file: new articles are appended) of those `may_drop` allows, and no
+    /// others: feeds carry only their last items, so an article that fell out of the feed is
+    /// kept until the store outgrows `keep`, and what the user still needs (unread, starred)
+    /// is never the price. Returns how many were dropped.
+    pub fn trim(&mut self, keep: usize, may_drop: impl Fn(&str) -> bool) -> usize {
+        let excess = self.store.entries.len().saturating_sub(keep);
+        if excess == 0 {
+            return 0;
+        }
+        #[derive(serde::Deserialize)]
+        struct Dated<'a> {
+            #[serde(borrow, default)]
+            published: Option<Cow<'a, str>>,
+        }
+        let mut candidates: Vec<(i64, usize)> = self
+            .store
+            .ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| id.as_deref().is_some_and(&may_drop))
+            .map(|(i, _)| {
+                let instant = serde_json::from_str::<Dated<'_>>(&self.store.entries[i].text)
+                    .ok()
+                    .and_then(|d| d.published)
+                    .and_then(|p| crate::text::Published::parse(&p))
+                    .map_or(i64::MIN, |p| p.instant);
+                (instant, i)
+            })
+            .collect();
+        candidates.sort_unstable();
+        let mut drop = vec![false; self.store.entries.len()];
+        for &(_, i) in candidates.iter().take(excess) {
+            drop[i] = true;
+        }
+        let dropped = drop.iter().filter(|&&d| d).count();
+        let mut flags = drop.iter();
+        self.store
+            .entries
+            .retain(|_| !flags.next().copied().unwrap_or(false));
+        let mut flags = drop.iter();
+        self.store
+            .ids
+            .retain(|_| !flags.next().copied().unwrap_or(false));
+        self.counts.dropped = dropped;
+        dropped
+    }
+
     /// Writes the store file.
     pub fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
         self.store.write_to(out)
@@ -566,7 +621,8 @@ mod tests {
             Counts {
                 added: 2,
                 updated: 0,
-                unchanged: 0
+                unchanged: 0,
+                dropped: 0,
             }
         );
         assert_eq!(
@@ -595,7 +651,8 @@ mod tests {
             Counts {
                 added: 1,
                 updated: 1,
-                unchanged: 0
+                unchanged: 0,
+                dropped: 0,
             }
         );
         // Untouched values are copied byte for byte, so `12.0` stays `12.0`.
@@ -640,7 +697,8 @@ mod tests {
             Counts {
                 added: 0,
                 updated: 0,
-                unchanged: 2
+                unchanged: 2,
+                dropped: 0,
             }
         );
         assert_eq!(second.text(), first_text);

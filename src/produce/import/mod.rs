@@ -172,7 +172,27 @@ pub fn import_file(
     stdin: &mut impl Read,
 ) -> Result<Report, ImportError> {
     let (input, bytes) = read_input(file, stdin)?;
-    let mut imported = parse_input(&input, &bytes, overrides)?;
+    import_bytes(&input, &bytes, into, overrides, None)
+}
+
+/// How big a store may grow, and which articles may go when it is bigger: given the store's
+/// name and an article's id, whether it may be dropped (read and not starred).
+pub struct Retention<'a> {
+    pub keep: usize,
+    pub may_drop: &'a dyn Fn(&str, &str) -> bool,
+}
+
+/// Imports `bytes` (named `input` in messages: a file, or a feed's URL) into the store at
+/// `into`, trimmed to `retention` if given. Nothing is written unless the whole input was
+/// understood and the target is a store Herald can rewrite.
+pub fn import_bytes(
+    input: &str,
+    bytes: &[u8],
+    into: &Path,
+    overrides: &Overrides,
+    retention: Option<&Retention<'_>>,
+) -> Result<Report, ImportError> {
+    let mut imported = parse_input(input, bytes, overrides)?;
     let target = display_path(into);
     let resolved = write::through_links(into).map_err(|error| ImportError::Write {
         target: target.clone(),
@@ -213,7 +233,14 @@ pub fn import_file(
                 .unwrap_or_else(|| "News".to_owned()),
         )
     });
-    let merged = merge::merge(existing, &imported.articles, overrides.name.as_deref());
+    let mut merged = merge::merge(existing, &imported.articles, overrides.name.as_deref());
+    if let Some(retention) = retention {
+        let name = merged
+            .store_name()
+            .or_else(|| into.file_stem().map(|s| s.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        merged.trim(retention.keep, |id| (retention.may_drop)(&name, id));
+    }
     write::write_atomically(into, |out| merged.write_to(out)).map_err(|error| {
         ImportError::Write {
             target: target.clone(),
@@ -335,6 +362,7 @@ mod tests {
                 added: 9,
                 updated: 3,
                 unchanged: 0,
+                dropped: 0,
             },
             warnings: Vec::new(),
         };
@@ -347,6 +375,7 @@ mod tests {
                 added: 0,
                 updated: 0,
                 unchanged: 1,
+                dropped: 0,
             },
             ..report
         };
