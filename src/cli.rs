@@ -99,6 +99,17 @@ pub enum Command {
         #[arg(long)]
         ids: bool,
     },
+    /// Fetch the subscribed feeds that are due (see `herald feeds`) into their stores, one
+    /// line per feed. Exit 0 when none failed.
+    Fetch {
+        /// Only these feeds (by name or URL); default: all.
+        #[arg(value_name = "NAME|URL")]
+        feeds: Vec<String>,
+        /// Fetch them even if Herald's own schedule says not yet (a server's Retry-After is
+        /// still honoured).
+        #[arg(long)]
+        force: bool,
+    },
     /// Print one article as plain text.
     Show {
         /// The article's id (as `herald list --ids` or the store file shows it).

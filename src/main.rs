@@ -84,7 +84,16 @@ fn open_stores(
     mode: LoadMode,
     notice: Option<loading::Style>,
 ) -> (Stores, Library) {
-    let chosen = Stores::choose(named, &config.config.stores, &config.config.store_names);
+    let subscribed: Vec<PathBuf> = herald::paths::feeds_file()
+        .map(|path| herald::produce::feeds::load(&path))
+        .map(|subscriptions| subscriptions.feeds.into_iter().map(|f| f.store).collect())
+        .unwrap_or_default();
+    let chosen = Stores::choose(
+        named,
+        &config.config.stores,
+        &config.config.store_names,
+        &subscribed,
+    );
     if let Some(note) = &chosen.note {
         eprintln!("herald: {note}");
     }
@@ -166,6 +175,19 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             failure_if(!clean)
         }
         Some(Command::Import(args)) => herald::produce::import::run(args, &mut out)?,
+        Some(Command::Fetch { feeds, force }) => match herald::paths::feeds_file() {
+            Some(path) => herald::present::fetch::run(
+                &herald::produce::fetch::Places::default_for(path),
+                feeds,
+                *force,
+                config.config.fetch_limits(),
+                &mut out,
+            )?,
+            None => {
+                eprintln!("herald: there is no config folder, so no feeds.toml to fetch from");
+                ExitCode::FAILURE
+            }
+        },
         Some(Command::Completions { shell }) => {
             herald::present::packaging::completions(*shell, &mut out)?
         }
@@ -178,9 +200,15 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             )?)
         }
         Some(Command::Feeds(command)) => match herald::paths::feeds_file() {
-            // The status column (last fetch, next one due) comes with the fetcher.
             Some(path) => {
-                herald::present::feeds::run(command, &path, &|_| None, &mut out, &mut io::stderr())?
+                // The status column: the last fetch and the next one due, from the schedule.
+                let (schedule, _) = herald::produce::fetch::schedule::Schedule::load(
+                    herald::produce::fetch::schedule::default_path(),
+                );
+                let status = |feed: &herald::produce::feeds::Feed| {
+                    herald::present::fetch::status(&schedule, feed)
+                };
+                herald::present::feeds::run(command, &path, &status, &mut out, &mut io::stderr())?
             }
             None => {
                 eprintln!("herald: no config directory (is HOME set?): nowhere to keep feeds.toml");
@@ -205,7 +233,13 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 Some(style),
             );
             let errors = library.has_errors();
-            herald::present::plain::run_stdio(&stores, library, cli.read.width, &mut out)?;
+            herald::present::plain::run_stdio(
+                &stores,
+                library,
+                cli.read.width,
+                config.config.fetch_limits(),
+                &mut out,
+            )?;
             failure_if(errors)
         }
         None => {

@@ -47,9 +47,29 @@ pub struct FileConfig {
     pub letter_keys: Option<bool>,
     /// `[keys]`: actions given exactly these keys (an empty list unbinds), in file order.
     pub keys: Vec<(Action, Vec<Key>)>,
+    /// Fetch the due feeds this often while the reader is open (unset: only on `r`).
+    pub fetch_every: Option<std::time::Duration>,
+    /// The longest one feed's whole fetch may take (default 60 s).
+    pub fetch_timeout: Option<std::time::Duration>,
+    /// The longest a connection may take to open (default 10 s).
+    pub fetch_connect_timeout: Option<std::time::Duration>,
+    /// The largest feed taken, in megabytes, after decompression (default 20).
+    pub fetch_max_megabytes: Option<u64>,
 }
 
 impl FileConfig {
+    /// The limits every fetch keeps to: the config's, else the defaults.
+    pub fn fetch_limits(&self) -> crate::produce::fetch::http::Limits {
+        let defaults = crate::produce::fetch::http::Limits::default();
+        crate::produce::fetch::http::Limits {
+            connect: self.fetch_connect_timeout.unwrap_or(defaults.connect),
+            whole: self.fetch_timeout.unwrap_or(defaults.whole),
+            max_bytes: self
+                .fetch_max_megabytes
+                .map_or(defaults.max_bytes, |mb| mb.saturating_mul(1 << 20)),
+        }
+    }
+
     /// The keymap these settings ask for.
     pub fn keymap(&self) -> Keymap {
         Keymap::configured(self.letter_keys.unwrap_or(true), &self.keys)
@@ -101,6 +121,10 @@ pub const SETTINGS: &[&str] = &[
     "opener",
     "letter_keys",
     "keys",
+    "fetch_every",
+    "fetch_timeout",
+    "fetch_connect_timeout",
+    "fetch_max_megabytes",
 ];
 
 /// Parses `text` (read from `path`, shown as `display` in messages).
@@ -223,6 +247,14 @@ impl Parser<'_> {
                 "hyperlinks" => self.config.hyperlinks = self.boolean(name, value),
                 "letter_keys" => self.config.letter_keys = self.boolean(name, value),
                 "opener" => self.config.opener = self.opener(value),
+                "fetch_every" => self.config.fetch_every = self.duration(name, value),
+                "fetch_timeout" => self.config.fetch_timeout = self.duration(name, value),
+                "fetch_connect_timeout" => {
+                    self.config.fetch_connect_timeout = self.duration(name, value);
+                }
+                "fetch_max_megabytes" => {
+                    self.config.fetch_max_megabytes = self.megabytes(name, value);
+                }
                 "keys" => self.keys(value),
                 other => {
                     let hint = suggestion(other, SETTINGS)
@@ -233,6 +265,52 @@ impl Parser<'_> {
                         format!("unknown setting {other:?} (ignored); {hint}"),
                     );
                 }
+            }
+        }
+    }
+
+    /// `"30m"`, `"1h"`, `"90s"`, `"2d"`: at least a second.
+    fn duration(&mut self, name: &str, value: &Value<'_>) -> Option<std::time::Duration> {
+        let parsed = match value.get_ref() {
+            DeValue::String(s) => crate::produce::feeds::parse_every(s).filter(|d| d.as_secs() > 0),
+            _ => None,
+        };
+        if parsed.is_none() {
+            self.at(
+                &value.span(),
+                format!("{name} must be a time like \"30m\", \"1h\", \"90s\" or \"2d\" (ignored)"),
+            );
+        }
+        parsed
+    }
+
+    fn megabytes(&mut self, name: &str, value: &Value<'_>) -> Option<u64> {
+        match value.get_ref() {
+            DeValue::Integer(n) => {
+                let n = n
+                    .as_str()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|&n| (1..=4096).contains(&n));
+                if n.is_none() {
+                    self.at(
+                        &value.span(),
+                        format!(
+                            "{name} must be a whole number of megabytes from 1 to 4096 (ignored)"
+                        ),
+                    );
+                }
+                n
+            }
+            other => {
+                self.at(
+                    &value.span(),
+                    format!(
+                        "{name} must be a number of megabytes, not {} (ignored)",
+                        kind(other)
+                    ),
+                );
+                None
             }
         }
     }
@@ -619,6 +697,14 @@ pub fn default_file() -> String {
         "# into words, never run by a shell); the URL is added as the last argument.",
         "# Unset: xdg-open (or open on macOS). Over SSH, y copies the link to your clipboard.",
         "#opener = \"xdg-open\"",
+        "",
+        "# Fetching subscribed feeds (feeds.toml beside this file; herald feeds add URL).",
+        "# fetch_every: fetch the due feeds this often while the reader is open (unset: only",
+        "# when you press r). The limits apply to every fetch, herald fetch too.",
+        "#fetch_every = \"30m\"",
+        "#fetch_timeout = \"60s\"",
+        "#fetch_connect_timeout = \"10s\"",
+        "#fetch_max_megabytes = 20",
         "",
         "# Single-character shortcuts (letters, digits, punctuation, Space). false turns them all",
         "# off; arrows, Enter, Esc, PageUp/PageDown, Home/End, F1 and Ctrl keys keep working, and",

@@ -3,7 +3,7 @@
 //! `state compact`) loads and reloads through it, so they all see the same stores by the
 //! same names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use super::library::{ArticleIndex, Library, LoadMode};
@@ -19,6 +19,9 @@ pub struct Stores {
     names: BTreeMap<PathBuf, String>,
     /// Where big files' indexes are kept between runs (None: not kept).
     cache: Option<PathBuf>,
+    /// Sources that may well not exist yet: the stores of subscribed feeds not fetched yet
+    /// (and the default folder they go in). Their absence is not a problem to report.
+    pending: BTreeSet<PathBuf>,
 }
 
 /// A fresh load of the same stores, and what changed since the last one.
@@ -44,6 +47,7 @@ impl Stores {
             sources,
             names: BTreeMap::new(),
             cache: crate::paths::cache_dir(),
+            pending: BTreeSet::new(),
         }
     }
 
@@ -65,12 +69,15 @@ impl Stores {
     }
 
     /// Stores named on the command line win; then the config file's list (with its names);
-    /// then the `stores/` folder in the data directory when it exists; then the sample data
-    /// built into the binary, with a note saying so.
+    /// then, when feeds are subscribed (`subscribed`: their stores), the `stores/` folder in
+    /// the data directory and every feed store outside it, fetched or not yet; then that
+    /// folder when it exists; then the sample data built into the binary, with a note saying
+    /// so.
     pub fn choose(
         named: &[PathBuf],
         configured: &[PathBuf],
         names: &BTreeMap<PathBuf, String>,
+        subscribed: &[PathBuf],
     ) -> Chosen {
         let paths = |paths: &[PathBuf]| paths.iter().cloned().map(StoreSource::Path).collect();
         if !named.is_empty() {
@@ -86,6 +93,21 @@ impl Stores {
             };
         }
         let stores_dir = crate::paths::default_stores_dir();
+        if let Some(dir) = stores_dir.as_ref().filter(|_| !subscribed.is_empty()) {
+            // Made now, so it can be watched: the first fetch fills it while the reader runs.
+            let _ = std::fs::create_dir_all(dir);
+            let mut sources = vec![StoreSource::Path(dir.clone())];
+            let mut pending: BTreeSet<PathBuf> = [dir.clone()].into();
+            for store in subscribed {
+                if !store.starts_with(dir) {
+                    sources.push(StoreSource::Path(store.clone()));
+                }
+                pending.insert(store.clone());
+            }
+            let mut stores = Self::new(sources);
+            stores.pending = pending;
+            return Chosen { stores, note: None };
+        }
         if let Some(dir) = stores_dir.as_ref().filter(|d| d.is_dir()) {
             return Chosen {
                 stores: Self::new(vec![StoreSource::Path(dir.clone())]),
@@ -120,7 +142,14 @@ impl Stores {
         let mut inputs = Vec::new();
         let mut problems = Vec::new();
         for source in &self.sources {
-            let (mut files, trouble) = read_source(source);
+            let (mut files, mut trouble) = read_source(source);
+            if let StoreSource::Path(path) = source
+                && self.pending.contains(path)
+                && files.is_empty()
+            {
+                // Not fetched yet: nothing is wrong.
+                trouble.clear();
+            }
             if let StoreSource::Path(path) = source
                 && let Some(name) = self.names.get(path)
             {

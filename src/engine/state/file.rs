@@ -146,6 +146,20 @@ pub fn open(path: PathBuf) -> (Marks, StateFile, Vec<String>) {
     (marks, file, problems)
 }
 
+/// The marks at `path`, only read: no repair, no tidying, nothing written. For the writers of
+/// stores (a fetch trimming a store to its size), which must not drop what the reader still
+/// needs and must never touch the reader's own file.
+pub fn peek(path: &Path) -> Marks {
+    match read(path) {
+        Found::State(stored, _) => Marks::from_file(
+            stored.marks.into_iter().map(|m| (m.key, m.mark)),
+            stored.selected,
+            true,
+        ),
+        _ => Marks::in_memory(),
+    }
+}
+
 /// Keeps a copy of a state file with unreadable entries and says so: which entries, where
 /// the copy went, what stayed. False when no copy could be kept (then nothing may rewrite
 /// the file).
