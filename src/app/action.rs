@@ -47,6 +47,10 @@ pub enum Action {
     NextArticle,
     /// The previous article of the list, opened.
     PreviousArticle,
+    /// `r`: fetch the subscribed feeds that are due, in the background.
+    Fetch,
+    /// `R`: fetch every subscribed feed now (never before a server's `Retry-After`).
+    FetchAll,
 
     // From plain mode's commands.
     /// Open the article numbered this (from 1) in the list: plain mode's numbers.
@@ -73,6 +77,15 @@ pub enum Action {
     SaveNow,
     /// The runtime finished a job.
     Done(Done),
+    /// A fetch in the background has done this many of that many feeds.
+    FetchProgress(usize, usize),
+    /// A fetch ended: what it did, in one line.
+    Fetched {
+        summary: String,
+        failed: bool,
+    },
+    /// The configured `fetch_every` came round.
+    FetchDue,
 }
 
 impl Action {
@@ -108,6 +121,8 @@ impl Action {
         Action::CopyLink,
         Action::NextArticle,
         Action::PreviousArticle,
+        Action::Fetch,
+        Action::FetchAll,
         Action::Quit,
     ];
 
@@ -145,6 +160,8 @@ impl Action {
             Action::CopyLink => "Copy the article's link to the clipboard (OSC 52)",
             Action::NextArticle => "Open the next article of the list",
             Action::PreviousArticle => "Open the previous article of the list",
+            Action::Fetch => "Fetch the subscribed feeds that are due",
+            Action::FetchAll => "Fetch every subscribed feed now",
             Action::OpenNumbered(_)
             | Action::ShowOnly(_)
             | Action::SearchInput(_)
@@ -156,7 +173,10 @@ impl Action {
             | Action::Hangup
             | Action::StoresChanged
             | Action::SaveNow
-            | Action::Done(_) => "",
+            | Action::Done(_)
+            | Action::FetchProgress(..)
+            | Action::Fetched { .. }
+            | Action::FetchDue => "",
         }
     }
 }

@@ -239,6 +239,8 @@ impl Default for Keymap {
                 bind(Action::CopyLink, vec![c('y')]),
                 bind(Action::NextArticle, vec![c('J')]),
                 bind(Action::PreviousArticle, vec![c('K')]),
+                bind(Action::Fetch, vec![c('r')]),
+                bind(Action::FetchAll, vec![c('R')]),
                 bind(Action::Quit, vec![Key::ctrl('c')]),
             ],
         }

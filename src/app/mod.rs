@@ -94,6 +94,11 @@ pub enum Effect {
     Reenter,
     /// Put this text on the user's clipboard through the terminal (OSC 52).
     CopyToClipboard(String),
+    /// Fetch the subscribed feeds in the background (`all`: ignoring Herald's own schedule);
+    /// the presenter answers with [`Action::FetchProgress`] and [`Action::Fetched`].
+    Fetch {
+        all: bool,
+    },
     Exit(Exit),
 }
 
@@ -197,6 +202,8 @@ pub struct App {
     reload_problems: Vec<String>,
     /// The last reload found none of the problems the library before it had.
     problems_cleared: bool,
+    /// A fetch runs: feeds done, and how many it has to do (0 until it knows).
+    fetching: Option<(usize, usize)>,
     /// A reload is running; another is wanted when it ends.
     reloading: bool,
     reload_again: bool,
@@ -231,6 +238,7 @@ struct Snapshot {
     size: (u16, u16),
     marks_changed: u64,
     library: usize,
+    fetching: Option<(usize, usize)>,
 }
 
 impl App {
@@ -274,6 +282,7 @@ impl App {
             arrivals: Vec::new(),
             reload_problems: Vec::new(),
             problems_cleared: false,
+            fetching: None,
             reloading: false,
             reload_again: false,
             saving: None,
@@ -421,6 +430,11 @@ impl App {
         &self.arrivals
     }
 
+    /// A fetch runs: feeds done, and how many there are to do (0 until it knows).
+    pub fn fetching(&self) -> Option<(usize, usize)> {
+        self.fetching
+    }
+
     /// Whether the last reload found none of the problems the library before it had.
     pub fn problems_cleared(&self) -> bool {
         self.problems_cleared
@@ -525,6 +539,7 @@ impl App {
             size: self.size,
             marks_changed: self.marks_changed,
             library: Arc::as_ptr(&self.library) as usize,
+            fetching: self.fetching,
         }
     }
 

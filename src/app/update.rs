@@ -33,6 +33,9 @@ pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
             | Action::StoresChanged
             | Action::SaveNow
             | Action::Done(_)
+            | Action::FetchProgress(..)
+            | Action::Fetched { .. }
+            | Action::FetchDue
     ) {
         app.message = None;
     }
@@ -71,9 +74,52 @@ fn global(app: &mut App, action: &Action, effects: &mut Vec<Effect>) -> bool {
         Action::StoresChanged => reload(app, effects),
         Action::SaveNow => save_now(app, effects),
         Action::Done(done) => finished(app, done.clone(), effects),
+        Action::Fetch => fetch(app, false, effects),
+        Action::FetchAll => fetch(app, true, effects),
+        // A timed fetch when one is running already would only be turned away.
+        Action::FetchDue if app.fetching.is_none() => fetch(app, false, effects),
+        Action::FetchDue => {}
+        Action::FetchProgress(done, total) => {
+            if app.fetching.is_some() {
+                app.fetching = Some((*done, *total));
+            }
+        }
+        Action::Fetched { summary, failed } => {
+            app.fetching = None;
+            app.message = Some(Message {
+                kind: if *failed {
+                    MessageKind::Error
+                } else {
+                    MessageKind::Info
+                },
+                text: summary.clone(),
+            });
+        }
         _ => return false,
     }
     true
+}
+
+/// Starts a fetch in the background, unless one runs (then says so). New headlines come in
+/// through the live reload of the stores the fetch writes, like any other change.
+fn fetch(app: &mut App, all: bool, effects: &mut Vec<Effect>) {
+    if let Some((done, total)) = app.fetching {
+        info(
+            app,
+            &format!("Already fetching ({done} of {total} feeds done)"),
+        );
+        return;
+    }
+    app.fetching = Some((0, 0));
+    info(
+        app,
+        if all {
+            "Fetching every feed..."
+        } else {
+            "Fetching the feeds that are due..."
+        },
+    );
+    effects.push(Effect::Fetch { all });
 }
 
 fn error(app: &mut App, text: String) {

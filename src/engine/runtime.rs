@@ -444,7 +444,7 @@ const BACKGROUND_NICE: i32 = 10;
 /// [`spawn`] for work nobody is waiting on key by key: it runs at a lower priority, so a key
 /// that arrives while every core is parsing is answered at once instead of after a time slice
 /// (4-5 ms on two busy cores, measured with `bench/engine.sh`).
-fn spawn_background(name: &str, work: impl FnOnce() + Send + 'static) {
+pub fn spawn_background(name: &str, work: impl FnOnce() + Send + 'static) {
     spawn(name, move || {
         yield_to_input();
         work();

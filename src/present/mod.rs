@@ -4,6 +4,7 @@
 
 pub mod commands;
 pub mod feeds;
+pub mod fetch;
 pub mod loading;
 pub mod packaging;
 pub mod plain;

@@ -11,6 +11,7 @@ mod a11y;
 mod cli;
 mod engine;
 mod feeds;
+mod fetch;
 mod fetch_http;
 mod hostile;
 mod import;

@@ -25,6 +25,10 @@ pub enum Command {
     ToggleRead,
     NextStore,
     PreviousStore,
+    /// Fetch the subscribed feeds that are due (`all`: every one).
+    Fetch {
+        all: bool,
+    },
     Help,
     Quit,
     /// A blank line: nothing to do.
@@ -70,6 +74,8 @@ pub fn parse(line: &str) -> Command {
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
         "search" => Command::Search(String::new()),
+        "fetch" => Command::Fetch { all: false },
+        "fetch all" => Command::Fetch { all: true },
         _ => Command::Unknown(line.to_owned()),
     }
 }

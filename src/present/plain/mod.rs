@@ -140,6 +140,11 @@ pub struct Driver {
     work: Work,
     /// Marks changed: save them once the command is answered.
     save_wanted: bool,
+    /// Where `fetch` gets feeds from (None: it says it cannot).
+    fetcher: Option<(
+        crate::produce::fetch::Places,
+        crate::produce::fetch::http::Limits,
+    )>,
 }
 
 enum Work {
@@ -160,6 +165,7 @@ impl Driver {
         Self {
             work: Work::Threads { runtime, answers },
             save_wanted: false,
+            fetcher: None,
         }
     }
 
@@ -168,6 +174,39 @@ impl Driver {
         Self {
             work: Work::Inline(Inline { context }),
             save_wanted: false,
+            fetcher: None,
+        }
+    }
+
+    /// `fetch` gets the feeds of `places`, within `limits`.
+    #[must_use]
+    pub fn with_fetcher(
+        mut self,
+        places: crate::produce::fetch::Places,
+        limits: crate::produce::fetch::http::Limits,
+    ) -> Self {
+        self.fetcher = Some((places, limits));
+        self
+    }
+
+    /// A fetch, done before the answer: plain mode says its result in one line, and the new
+    /// articles are announced at the next prompt, as any change to the stores is.
+    fn fetch(&self, all: bool) -> Action {
+        let Some((places, limits)) = &self.fetcher else {
+            return Action::Fetched {
+                summary: "There is no config folder, so no feeds.toml to fetch from".to_owned(),
+                failed: true,
+            };
+        };
+        match crate::produce::fetch::fetch(places, &[], all, *limits, &|_, _| {}) {
+            Ok(fetched) => Action::Fetched {
+                summary: crate::text::sanitize_line(&fetched.summary()).into_owned(),
+                failed: fetched.failed() > 0,
+            },
+            Err(problem) => Action::Fetched {
+                summary: format!("Could not fetch: {problem}"),
+                failed: true,
+            },
         }
     }
 
@@ -231,6 +270,11 @@ impl Act for Driver {
                             }
                         }
                         Effect::SaveSoon => self.save_wanted = true,
+                        Effect::Fetch { all } => {
+                            // Taken in now, so the next command already lists what came.
+                            queue.push_back(Action::StoresChanged);
+                            queue.push_back(self.fetch(all));
+                        }
                         // Drawing, the terminal and the clipboard are the other presenter's.
                         _ => {}
                     }
@@ -253,6 +297,7 @@ pub fn run_stdio(
     stores: &Stores,
     library: Library,
     width: Option<u16>,
+    fetch_limits: crate::produce::fetch::http::Limits,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let (marks, state_file, problems) = crate::present::reader::open_state();
@@ -281,6 +326,12 @@ pub fn run_stdio(
         state: state_file,
         opener: Vec::new(),
     });
+    if let Some(feeds) = crate::paths::feeds_file() {
+        driver = driver.with_fetcher(
+            crate::produce::fetch::Places::default_for(feeds),
+            fetch_limits,
+        );
+    }
     let mut changed = || {
         // Every notification since the last command is one reload.
         let mut any = false;

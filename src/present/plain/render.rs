@@ -126,6 +126,7 @@ pub fn help() -> Vec<String> {
         "b: breaking news only. u: unread only. starred: starred only. a: all articles.",
         "] and [: the next or previous store.",
         "s: star the open article, or unstar it. r: mark it unread, or read again.",
+        "fetch: fetch the subscribed feeds that are due. fetch all: every feed, now.",
         "h or ?: this help. q: quit. Commands can also be typed as words, such as next or quit.",
     ]
     .into_iter()

@@ -218,6 +218,10 @@ impl Session {
                 act.act(app, action);
                 Reply::lines(message_lines(app))
             }
+            Command::Fetch { all } => {
+                act.act(app, if all { Action::FetchAll } else { Action::Fetch });
+                Reply::lines(message_lines(app))
+            }
             Command::Help => Reply::lines(render::help()),
             Command::Quit => {
                 act.act(app, Action::Quit);

@@ -118,11 +118,64 @@ pub trait Host {
     fn now(&mut self) -> Timestamp {
         Timestamp::now()
     }
+    /// Starts a fetch of the subscribed feeds in the background; its progress and its end
+    /// come back as inputs. A host without feeds says so at once, as an end.
+    fn fetch(&mut self, all: bool) -> Option<Input> {
+        let _ = all;
+        Some(Input::Fetched {
+            summary: "Fetching is not available here".to_owned(),
+            failed: true,
+        })
+    }
 }
 
 /// The real host: the runtime's threads and the terminal.
 pub struct RealHost {
     pub runtime: Runtime,
+    /// Where fetches run, and where their news goes.
+    pub fetcher: Option<Fetcher>,
+}
+
+/// What a fetch from the reader needs: the subscriptions and schedule, the limits, and the
+/// way back to the loop.
+pub struct Fetcher {
+    pub places: std::sync::Arc<crate::produce::fetch::Places>,
+    pub limits: crate::produce::fetch::http::Limits,
+    pub inputs: std::sync::mpsc::Sender<Input>,
+}
+
+impl Fetcher {
+    fn start(&self, all: bool) {
+        let (places, limits, inputs) = (self.places.clone(), self.limits, self.inputs.clone());
+        crate::engine::runtime::spawn_background("herald-fetch", move || {
+            let progress = {
+                let inputs = std::sync::Mutex::new(inputs.clone());
+                move |done: usize, total: usize| {
+                    if let Ok(inputs) = inputs.lock() {
+                        let _ = inputs.send(Input::FetchProgress(done, total));
+                    }
+                }
+            };
+            let ended = match crate::produce::fetch::fetch(&places, &[], all, limits, &progress) {
+                Ok(fetched) => {
+                    let mut summary = fetched.summary();
+                    if let Some(problem) = fetched.problems.first() {
+                        summary.push_str(&format!("; {problem}"));
+                    }
+                    Input::Fetched {
+                        // Names and reasons come from feeds.toml and from servers.
+                        summary: crate::text::sanitize_line(&summary).into_owned(),
+                        failed: fetched.failed() > 0,
+                    }
+                }
+                Err(problem) => Input::Fetched {
+                    summary: format!("Could not fetch: {problem}"),
+                    failed: true,
+                },
+            };
+            let _ = inputs.send(ended);
+        });
+    }
 }
 
 impl Host for RealHost {
@@ -141,6 +194,18 @@ impl Host for RealHost {
     }
     fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
         term::write_sequence(bytes)
+    }
+    fn fetch(&mut self, all: bool) -> Option<Input> {
+        match &self.fetcher {
+            Some(fetcher) => {
+                fetcher.start(all);
+                None
+            }
+            None => Some(Input::Fetched {
+                summary: "There is no config folder, so no feeds.toml to fetch from".to_owned(),
+                failed: true,
+            }),
+        }
     }
 }
 
@@ -324,6 +389,9 @@ where
             Input::StoresChanged => Action::StoresChanged,
             Input::SaveDue => Action::SaveNow,
             Input::Done(done) => Action::Done(done),
+            Input::FetchProgress(done, total) => Action::FetchProgress(done, total),
+            Input::Fetched { summary, failed } => Action::Fetched { summary, failed },
+            Input::FetchDue => Action::FetchDue,
         };
         match apply(app, host, &mut state, action) {
             Ok(None) => {}
@@ -421,6 +489,11 @@ fn apply(
             Effect::CopyToClipboard(text) => {
                 let _ = host.write_terminal(&term::osc52(&text));
             }
+            Effect::Fetch { all } => {
+                if let Some(input) = host.fetch(all) {
+                    state.inputs.push_back(input);
+                }
+            }
             Effect::Exit(exit) => return Ok(Some(exit)),
         }
     }
@@ -509,6 +582,22 @@ pub fn start(
             None
         }
     };
+    let fetcher = crate::paths::feeds_file().map(|feeds| Fetcher {
+        places: std::sync::Arc::new(crate::produce::fetch::Places::default_for(feeds)),
+        limits: config.fetch_limits(),
+        inputs: tx.clone(),
+    });
+    if let Some(every) = config.fetch_every {
+        // A clock, as an input like any other: the loop itself never ticks.
+        let timer = tx.clone();
+        std::thread::Builder::new()
+            .name("herald-fetch-timer".into())
+            .spawn(move || {
+                while timer.send(Input::FetchDue).is_ok() {
+                    std::thread::sleep(every);
+                }
+            })?;
+    }
     let outcome = term::spawn_inputs(&tx).and_then(|()| {
         let backend = backend::ReaderBackend::new(io::BufWriter::new(term::Frames));
         let mut terminal = Terminal::new(backend)?;
@@ -520,7 +609,7 @@ pub fn start(
             &mut terminal,
             &mut app,
             &mut events,
-            &mut RealHost { runtime },
+            &mut RealHost { runtime, fetcher },
         ))
     });
     term::restore();

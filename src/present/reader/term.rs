@@ -36,6 +36,15 @@ pub enum Input {
     Done(Done),
     /// The keys paused long enough to save (made by the run loop itself).
     SaveDue,
+    /// A background fetch has done this many of that many feeds.
+    FetchProgress(usize, usize),
+    /// A background fetch ended.
+    Fetched {
+        summary: String,
+        failed: bool,
+    },
+    /// `fetch_every` came round.
+    FetchDue,
 }
 
 /// True while the terminal is in the reader's modes and needs restoring.

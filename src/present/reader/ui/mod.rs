@@ -142,7 +142,12 @@ fn draw_reader(
         rows: &rows,
         selected: selected_row,
         store_width,
-        empty_text: "No headlines match the filters (b, u, S and ] change them).",
+        empty_text: if app.library().is_empty() {
+            // A new subscriber's first start: nothing fetched yet.
+            "No articles yet. r fetches your feeds (herald feeds add URL subscribes to one)."
+        } else {
+            "No headlines match the filters (b, u, S and ] change them)."
+        },
         theme,
     };
     ratatui::widgets::Widget::render(list, list_area, buf);
@@ -302,7 +307,13 @@ fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option
             hint(Action::FilterBreaking, "breaking"),
         ],
     };
-    let hints: Vec<String> = hints.into_iter().filter(|h| !h.is_empty()).collect();
+    let mut hints: Vec<String> = hints.into_iter().filter(|h| !h.is_empty()).collect();
+    // A fetch running in the background says how far it is, first.
+    match app.fetching() {
+        Some((_, 0)) => hints.insert(0, "Fetching...".to_owned()),
+        Some((done, total)) => hints.insert(0, format!("Fetching {done} of {total}")),
+        None => {}
+    }
     let text = truncate_with(
         &hints.join("  "),
         usize::from(area.width),
