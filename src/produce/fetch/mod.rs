@@ -57,15 +57,24 @@ impl Fetched {
         let added = self.added();
         let articles = if added == 1 { "article" } else { "articles" };
         let mut line = format!("Fetched {asked} {feeds}: {added} new {articles}");
-        match self.failed() {
-            0 => {}
-            1 => {
-                let failed = self.reports.iter().find(|r| r.failed());
-                if let Some(report) = failed {
-                    line.push_str(&format!("; {}", report.line()));
-                }
+        let failed: Vec<&FeedReport> = self.reports.iter().filter(|r| r.failed()).collect();
+        if !failed.is_empty() {
+            // Which failed and why, where the reader is looking: the first few in full.
+            let named: Vec<String> = failed
+                .iter()
+                .take(3)
+                .map(|r| match &r.outcome {
+                    FeedOutcome::Failed(reason) => format!("{} ({reason})", r.name),
+                    _ => r.name.clone(),
+                })
+                .collect();
+            line.push_str(&format!("; failed: {}", named.join(", ")));
+            if failed.len() > 3 {
+                line.push_str(&format!(
+                    " and {} more (herald feeds list says why)",
+                    failed.len() - 3
+                ));
             }
-            n => line.push_str(&format!("; {n} failed (herald feeds list says why)")),
         }
         line
     }
@@ -143,4 +152,52 @@ pub fn fetch(
         ));
     }
     Ok(fetched)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(name: &str, outcome: FeedOutcome) -> FeedReport {
+        FeedReport {
+            name: name.to_owned(),
+            url: format!("http://example.org/{name}"),
+            outcome,
+            moved_to: None,
+        }
+    }
+
+    #[test]
+    fn the_summary_says_what_came_and_which_failed_and_why() {
+        let fetched = Fetched {
+            reports: vec![
+                report(
+                    "A",
+                    FeedOutcome::Fetched {
+                        added: 3,
+                        updated: 0,
+                        dropped: 0,
+                    },
+                ),
+                report("B", FeedOutcome::NotModified),
+                report("C", FeedOutcome::Failed("404 Not Found".into())),
+                report("D", FeedOutcome::NotDue(0)),
+            ],
+            ..Fetched::default()
+        };
+        assert_eq!(
+            fetched.summary(),
+            "Fetched 3 feeds: 3 new articles; failed: C (404 Not Found)"
+        );
+        let nothing_due = Fetched {
+            reports: vec![report("D", FeedOutcome::NotDue(0))],
+            ..Fetched::default()
+        };
+        assert!(nothing_due.summary().starts_with("No feed is due yet"));
+        assert!(
+            Fetched::default()
+                .summary()
+                .starts_with("No feeds to fetch")
+        );
+    }
 }
