@@ -166,7 +166,7 @@ struct Parser<'a> {
 type Value<'i> = Spanned<DeValue<'i>>;
 
 /// How a value's type reads in a message: "a string", "a number".
-fn kind(value: &DeValue<'_>) -> &'static str {
+pub(crate) fn kind(value: &DeValue<'_>) -> &'static str {
     match value {
         DeValue::String(_) => "a string",
         DeValue::Integer(_) | DeValue::Float(_) => "a number",

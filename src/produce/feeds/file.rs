@@ -17,6 +17,8 @@ use super::{
 use crate::engine::store::Locator;
 use crate::engine::store::source::display_path;
 use crate::text::sanitize_line;
+// How a value's type reads in a message: the config file's words, so both files say it alike.
+use crate::config::kind;
 
 /// The keys a `[[feed]]` table may have.
 const KEYS: &[&str] = &["url", "name", "store", "tags", "every", "keep"];
@@ -131,18 +133,6 @@ type Key<'i> = Spanned<std::borrow::Cow<'i, str>>;
 type Tables<'t, 'i> = Vec<(usize, &'t DeTable<'i>)>;
 /// Where each top-level item starts, with its place among the feed tables if it is one.
 type Starts = Vec<(usize, Option<usize>)>;
-
-/// How a value's type reads in a message.
-fn kind(value: &DeValue<'_>) -> &'static str {
-    match value {
-        DeValue::String(_) => "a string",
-        DeValue::Integer(_) | DeValue::Float(_) => "a number",
-        DeValue::Boolean(_) => "true/false",
-        DeValue::Datetime(_) => "a date",
-        DeValue::Array(_) => "a list",
-        DeValue::Table(_) => "a table",
-    }
-}
 
 fn in_file_order<'t, 'i>(table: &'t DeTable<'i>) -> Vec<(&'t Key<'i>, &'t Value<'i>)> {
     let mut entries: Vec<_> = table.iter().collect();
