@@ -92,6 +92,30 @@ pub fn open_own(path: &Path) -> io::Result<File> {
     Ok(file)
 }
 
+/// Whether `name` is a temporary file one of Herald's atomic writers makes beside its target:
+/// `<prefix><random><suffix>`, or `.tmpXXXXXX` (tempfile's default, which earlier versions
+/// used). For removing those a writer killed before its rename left behind.
+pub fn is_temporary(name: &str, prefix: &str, suffix: &str) -> bool {
+    let ours = name.starts_with(prefix) && name.ends_with(suffix);
+    let older = name.len() == 10
+        && name.starts_with(".tmp")
+        && name[4..].bytes().all(|b| b.is_ascii_alphanumeric());
+    ours || older
+}
+
+/// Makes a FIFO at `path`, for tests of what Herald does when it finds one.
+#[cfg(test)]
+pub(crate) fn make_fifo(path: &Path) {
+    rustix::fs::mknodat(
+        rustix::fs::CWD,
+        path,
+        rustix::fs::FileType::Fifo,
+        rustix::fs::Mode::from_raw_mode(0o600),
+        0,
+    )
+    .expect("mkfifo");
+}
+
 /// Reads the whole of `path` if it is a regular file of at most `limit` bytes.
 pub fn read_regular(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     use std::io::Read;
@@ -136,15 +160,20 @@ mod tests {
 
     fn fifo(dir: &Path) -> std::path::PathBuf {
         let path = dir.join("pipe");
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &path,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        make_fifo(&path);
         path
+    }
+
+    #[test]
+    fn temporary_names_are_told_from_everything_else() {
+        assert!(is_temporary(
+            ".state.json.a1B2c3.tmp",
+            ".state.json.",
+            ".tmp"
+        ));
+        assert!(is_temporary(".tmpXy12Ab", ".state.json.", ".tmp"));
+        assert!(!is_temporary("state.json", ".state.json.", ".tmp"));
+        assert!(!is_temporary(".tmp-not-ours", ".state.json.", ".tmp"));
     }
 
     #[test]

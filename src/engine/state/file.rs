@@ -591,11 +591,9 @@ fn remove_stale_temporaries(path: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let ours = name.starts_with(&prefix) && name.ends_with(TEMP_SUFFIX);
-        let older_style = name.len() == 10
-            && name.starts_with(".tmp")
-            && name[4..].bytes().all(|b| b.is_ascii_alphanumeric());
-        if (ours || older_style) && entry.file_type().is_ok_and(|t| t.is_file()) {
+        if crate::files::is_temporary(&name, &prefix, TEMP_SUFFIX)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -798,14 +796,7 @@ mod tests {
     fn a_fifo_or_a_folder_at_the_path_is_reported_left_alone_and_never_blocks() {
         let (_dir, path) = temp_state();
         fs::create_dir_all(path.parent().unwrap()).unwrap();
-        rustix::fs::mknodat(
-            rustix::fs::CWD,
-            &path,
-            rustix::fs::FileType::Fifo,
-            rustix::fs::Mode::from_raw_mode(0o600),
-            0,
-        )
-        .unwrap();
+        crate::files::make_fifo(&path);
         let (mut marks, mut file, problems) = open(path.clone());
         assert!(problems[0].contains("FIFO"), "{problems:?}");
         marks.set_read("S", "a", true, T);

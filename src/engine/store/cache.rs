@@ -359,10 +359,7 @@ fn remove_stale_temporaries(dir: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
-        let older_style = name.len() == 10
-            && name.starts_with(".tmp")
-            && name[4..].bytes().all(|b| b.is_ascii_alphanumeric());
+        let temporary = crate::files::is_temporary(&name, TEMP_PREFIX, TEMP_SUFFIX);
         let stale = entry
             .metadata()
             .ok()
@@ -370,7 +367,7 @@ fn remove_stale_temporaries(dir: &Path) {
             .and_then(|m| m.modified().ok())
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age > STALE_AFTER);
-        if (ours || older_style) && stale {
+        if temporary && stale {
             let _ = std::fs::remove_file(entry.path());
         }
     }
