@@ -148,13 +148,9 @@ impl Fetcher {
     fn start(&self, all: bool) {
         let (places, limits, inputs) = (self.places.clone(), self.limits, self.inputs.clone());
         crate::engine::runtime::spawn_background("herald-fetch", move || {
-            let progress = {
-                let inputs = std::sync::Mutex::new(inputs.clone());
-                move |done: usize, total: usize| {
-                    if let Ok(inputs) = inputs.lock() {
-                        let _ = inputs.send(Input::FetchProgress(done, total));
-                    }
-                }
+            // A Sender is Sync: the workers of the run share this one.
+            let progress = |done: usize, total: usize| {
+                let _ = inputs.send(Input::FetchProgress(done, total));
             };
             let ended = match crate::produce::fetch::fetch(&places, &[], all, limits, &progress) {
                 Ok(fetched) => {

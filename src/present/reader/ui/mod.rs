@@ -138,16 +138,28 @@ fn draw_reader(
         app.library().stores().iter().map(|s| s.name.as_str()),
     );
     let selected_row = app.selected().map(|s| s.saturating_sub(offset));
+    // A new subscriber's first start: nothing fetched yet. The key named is the one bound;
+    // worded only then, so no frame of a full list pays for it.
+    let nothing_yet =
+        app.library()
+            .is_empty()
+            .then(|| {
+                match app.keymap().key_for(&Action::Fetch) {
+        Some(key) => format!(
+            "No articles yet. {key} fetches your feeds (herald feeds add URL subscribes to one)."
+        ),
+        None => "No articles yet: herald fetch gets your feeds (herald feeds add URL subscribes \
+                 to one)."
+            .to_owned(),
+    }
+            });
     let list = HeadlineList {
         rows: &rows,
         selected: selected_row,
         store_width,
-        empty_text: if app.library().is_empty() {
-            // A new subscriber's first start: nothing fetched yet.
-            "No articles yet. r fetches your feeds (herald feeds add URL subscribes to one)."
-        } else {
-            "No headlines match the filters (b, u, S and ] change them)."
-        },
+        empty_text: nothing_yet
+            .as_deref()
+            .unwrap_or("No headlines match the filters (b, u, S and ] change them)."),
         theme,
     };
     ratatui::widgets::Widget::render(list, list_area, buf);
