@@ -286,16 +286,7 @@ impl Pty {
             rows.try_into().expect("rows"),
             cols.try_into().expect("cols"),
         );
-        self.master
-            .as_ref()
-            .expect("the terminal is open")
-            .resize(PtySize {
-                rows,
-                cols,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("resize");
+        self.resize_pty_only(cols, rows);
         self.size = (cols, rows);
     }
 

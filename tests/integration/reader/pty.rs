@@ -543,6 +543,21 @@ fn the_linux_console_gets_no_osc_sequences() {
     );
 }
 
+/// The reader on the links fixture, ready for keys, and where its marks will be saved.
+fn links_reader_with_its_state() -> (Pty, std::path::PathBuf) {
+    let sandbox = crate::common::Sandbox::new();
+    let state_path = sandbox.data().join("herald").join("state.json");
+    let pty = Pty::launch_in(
+        sandbox,
+        Launch {
+            args: &["tests/fixtures/links/links.json"],
+            ..Launch::default()
+        },
+    );
+    pty.wait_for_text("Night Ferry");
+    (pty, state_path)
+}
+
 /// Closing a terminal sends SIGHUP and SIGCONT together, and what Herald hears first is a
 /// race: SIGHUP, the hang-up watch, or SIGCONT. When SIGCONT wins, Herald re-enters and redraws
 /// a terminal that is gone; that failure must still end as a hang-up, with the marks saved
@@ -555,16 +570,7 @@ fn a_hang_up_saves_the_last_mark_even_when_sigcont_comes_first() {
     use herald::engine::state;
     use rustix::process::{Signal, kill_process};
     for round in 0..3 {
-        let sandbox = crate::common::Sandbox::new();
-        let state_path = sandbox.data().join("herald").join("state.json");
-        let mut pty = Pty::launch_in(
-            sandbox,
-            Launch {
-                args: &["tests/fixtures/links/links.json"],
-                ..Launch::default()
-            },
-        );
-        pty.wait_for_text("Night Ferry");
+        let (mut pty, state_path) = links_reader_with_its_state();
         // Starred, and hanged up well within the 300 ms before the star would be saved anyway.
         pty.send("s");
         pty.wait_for_text("Starred");
@@ -704,16 +710,7 @@ fn after_sigstop_and_sigcont_raw_mode_and_the_screen_come_back() {
 #[test]
 fn sigtstp_from_outside_suspends_like_ctrl_z_and_sigcont_takes_the_terminal_back() {
     for how in ["kill -TSTP", "Ctrl-Z"] {
-        let sandbox = crate::common::Sandbox::new();
-        let state_path = sandbox.data().join("herald").join("state.json");
-        let mut pty = Pty::launch_in(
-            sandbox,
-            Launch {
-                args: &["tests/fixtures/links/links.json"],
-                ..Launch::default()
-            },
-        );
-        pty.wait_for_text("Night Ferry");
+        let (mut pty, state_path) = links_reader_with_its_state();
         pty.send("s");
         pty.wait_for_text("Starred");
         if how == "Ctrl-Z" {
