@@ -47,6 +47,21 @@ pub struct ArticleDetail {
     /// a native store's `html` or a JSON Feed's `content_html`. Sanitised when it is read.
     pub html: Option<String>,
     pub tags: Vec<String>,
+    /// Files the article carries (a podcast's audio, a photo): a native store's `enclosures`,
+    /// an RSS `<enclosure>`, an Atom `rel="enclosure"` link, a JSON Feed's `attachments`.
+    pub enclosures: Vec<Enclosure>,
+}
+
+/// A file attached to an article. Its URL is shown and opened like the article's links.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Enclosure {
+    pub url: String,
+    /// The MIME type the feed gave (`audio/mpeg`), if any.
+    pub mime_type: Option<String>,
+    /// The size in bytes the feed gave, if any (feeds often give 0 or nothing).
+    pub length: Option<u64>,
+    /// A title for it (JSON Feed attachments have one), if any.
+    pub title: Option<String>,
 }
 
 /// An article as parsed from a store file, before it joins a library.

@@ -464,6 +464,7 @@ fn parse_native_article(json: &str, keep: Keep) -> Result<Accepted, ArticleProbl
         body,
         html,
         tags: Vec::new(),
+        enclosures: Vec::new(),
     };
     Ok(Accepted {
         article: headline.with_detail(detail),
@@ -822,6 +823,7 @@ fn parse_feed_item(json: &str, keep: Keep) -> Result<Accepted, ArticleProblem> {
         body,
         html,
         tags: Vec::new(),
+        enclosures: Vec::new(),
     };
     Ok(Accepted {
         article: headline.with_detail(detail),
