@@ -46,7 +46,11 @@ fn detect_json(bytes: &[u8]) -> Result<InputFormat, String> {
     let is_feed = value
         .get("version")
         .and_then(serde_json::Value::as_str)
-        .is_some_and(|v| v.starts_with("https://jsonfeed.org/version/1"));
+        // 1.0 named itself with http, 1.1 with https.
+        .is_some_and(|v| {
+            v.starts_with("https://jsonfeed.org/version/1")
+                || v.starts_with("http://jsonfeed.org/version/1")
+        });
     if is_feed || value.is_array() || value.get("articles").is_some() {
         Ok(InputFormat::HeraldJson)
     } else {

@@ -6,11 +6,14 @@
 //! store without losing anything, and [`write`] replaces the file atomically. This is the only
 //! part of Herald that writes a store, and it only ever writes the one named by `--into`.
 
+pub mod body;
+pub mod date;
 pub mod detect;
-pub mod feed;
+pub mod json;
 pub mod merge;
 pub mod page;
 pub mod write;
+pub mod xml;
 
 use std::fmt;
 use std::io::{self, Read, Write};
@@ -54,6 +57,22 @@ pub struct ImportedArticle {
     /// input had more than plain paragraphs. `body` holds the same text, plain.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub html: Option<String>,
+    /// Files the item carries (a podcast's audio): RSS `enclosure`, Atom `rel="enclosure"`,
+    /// Media RSS `content`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub enclosures: Vec<ImportedEnclosure>,
+}
+
+/// One enclosure as a native store writes it: `{"url", "type", "length", "title"}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct ImportedEnclosure {
+    pub url: String,
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub mime_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub length: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// What one input yielded: its articles, the name it gives itself, and what was skipped.
@@ -285,12 +304,33 @@ pub fn parse_input(
         input: input.to_owned(),
         reason,
     };
-    let imported = match detect::detect(bytes).map_err(unrecognised)? {
-        detect::InputFormat::XmlFeed => feed::parse_xml_feed(bytes, overrides),
-        detect::InputFormat::HeraldJson => feed::parse_herald_json(input, bytes, overrides),
+    // A saved feed may be gzip-compressed, or UTF-16 or UTF-32: undone before the format is
+    // told, which reads the first ASCII characters.
+    let gunzipped;
+    let bytes = if xml::decode::is_gzip(bytes) {
+        gunzipped = xml::decode::gunzip(bytes).map_err(unrecognised)?;
+        &gunzipped[..]
+    } else {
+        bytes
+    };
+    let mut warnings = Vec::new();
+    let widened;
+    let bytes = match xml::decode::decode_wide(bytes) {
+        Some(decoded) => {
+            warnings = decoded.warnings;
+            widened = decoded.text;
+            widened.as_bytes()
+        }
+        None => bytes,
+    };
+    let mut imported = match detect::detect(bytes).map_err(unrecognised)? {
+        detect::InputFormat::XmlFeed => xml::parse_xml_feed(input, bytes, overrides),
+        detect::InputFormat::HeraldJson => json::parse_herald_json(input, bytes, overrides),
         detect::InputFormat::TextPage => page::parse_page(bytes, overrides),
     }
     .map_err(unrecognised)?;
+    warnings.append(&mut imported.warnings);
+    imported.warnings = warnings;
     Ok(imported)
 }
 
@@ -312,10 +352,11 @@ pub fn slug(text: &str) -> String {
 
 /// The id of last resort, for items with neither an id nor a link: `[source-]date-title`, e.g.
 /// `voa-2002-07-28-russian-foreign-minister-arrives-in-north-korea`. Stable across imports of
-/// the same item, which is what merging by id needs.
-pub fn fallback_id(source: Option<&str>, date: Option<&str>, title: &str) -> String {
-    let parts: Vec<String> = [
-        source.map(slug),
+/// the same item, which is what merging by id needs. When the title has no letters or digits
+/// and there is no date, a hash of the title and `text` (FNV-1a, fixed for good so ids stay
+/// stable across Herald versions) keeps the id from being empty.
+pub fn fallback_id(source: Option<&str>, date: Option<&str>, title: &str, text: &str) -> String {
+    let readable: Vec<String> = [
         date.map(|d| d.get(..10).unwrap_or(d).to_owned()),
         Some(slug(title)),
     ]
@@ -323,6 +364,20 @@ pub fn fallback_id(source: Option<&str>, date: Option<&str>, title: &str) -> Str
     .flatten()
     .filter(|p| !p.is_empty())
     .collect();
+    let mut parts: Vec<String> = source
+        .map(slug)
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if readable.is_empty() {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in title.bytes().chain([0]).chain(text.bytes()) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        parts.push(format!("item-{hash:016x}"));
+    } else {
+        parts.extend(readable);
+    }
     parts.join("-")
 }
 
@@ -344,14 +399,20 @@ mod tests {
     #[test]
     fn fallback_ids_use_what_is_known() {
         assert_eq!(
-            fallback_id(Some("VOA"), Some("2002-07-28"), "A Title"),
+            fallback_id(Some("VOA"), Some("2002-07-28"), "A Title", ""),
             "voa-2002-07-28-a-title"
         );
         assert_eq!(
-            fallback_id(None, Some("2002-07-28T10:00:00Z"), "A Title"),
+            fallback_id(None, Some("2002-07-28T10:00:00Z"), "A Title", ""),
             "2002-07-28-a-title"
         );
-        assert_eq!(fallback_id(None, None, "A Title"), "a-title");
+        assert_eq!(fallback_id(None, None, "A Title", ""), "a-title");
+        // No letters in the title and no date: still an id, the same one every time.
+        let first = fallback_id(None, None, "!!!", "Body.");
+        assert!(first.starts_with("item-") && first.len() == 21, "{first}");
+        assert_eq!(first, fallback_id(None, None, "!!!", "Body."));
+        assert_ne!(first, fallback_id(None, None, "!!!", "Other body."));
+        assert!(fallback_id(Some("VOA"), None, "?", "").starts_with("voa-item-"));
     }
 
     #[test]

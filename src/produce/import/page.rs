@@ -47,7 +47,7 @@ pub fn parse_page(bytes: &[u8], overrides: &Overrides) -> Result<Imported, Strin
         .as_deref()
         .map(|s| sanitize_line(s).trim().to_owned());
     let article = ImportedArticle {
-        id: fallback_id(source.as_deref(), Some(&date), &title),
+        id: fallback_id(source.as_deref(), Some(&date), &title, ""),
         title,
         published: Some(date),
         source,

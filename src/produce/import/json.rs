@@ -1,0 +1,139 @@
+//! JSON Feeds and native stores into articles, through Herald's own store reader: importing
+//! one must give the same articles as opening it (`content_text` preferred over
+//! `content_html`, the `_herald` extension's `breaking`, `source` and `section`).
+
+use std::collections::HashMap;
+
+use super::body::structure_of;
+use super::{Imported, ImportedArticle, Overrides};
+use crate::engine::store::{FileKind, Severity, parse_file};
+use crate::text::{Published, sanitize_line};
+
+/// Parses a JSON Feed or a native store with Herald's own store reader.
+pub fn parse_herald_json(
+    input: &str,
+    bytes: &[u8],
+    overrides: &Overrides,
+) -> Result<Imported, String> {
+    let parsed = parse_file(input, bytes, FileKind::Json);
+    if let Some(error) = parsed
+        .diagnostics
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+    {
+        return Err(error.message.clone());
+    }
+    let dates = written_dates(bytes);
+    let mut imported = Imported {
+        name: parsed.name,
+        articles: Vec::new(),
+        warnings: parsed.diagnostics.iter().map(ToString::to_string).collect(),
+    };
+    for article in parsed.articles {
+        let written = dates.get(&article.id);
+        // Keep the date as the feed wrote it (its offset decides the calendar day shown); the
+        // parsed value confirms the text is the one the reader accepted.
+        let as_written = |parsed: Option<Published>, pick: fn(&WrittenDates) -> &Option<String>| {
+            let parsed = parsed?;
+            written
+                .and_then(|w| pick(w).clone())
+                .filter(|text| Published::parse(text) == Some(parsed))
+                .or_else(|| Some(parsed.iso_date()))
+        };
+        let detail = article.detail;
+        imported.articles.push(ImportedArticle {
+            published: as_written(article.published, |w| &w.published),
+            updated: as_written(detail.updated, |w| &w.updated),
+            id: article.id,
+            title: article.title,
+            url: detail.url,
+            // As for RSS and Atom, the feed's title is the source unless the item names one.
+            source: overrides
+                .source
+                .as_deref()
+                .map(|s| sanitize_line(s).into_owned())
+                .or(article.source)
+                .or_else(|| imported.name.clone()),
+            section: overrides
+                .section
+                .as_deref()
+                .map(|s| sanitize_line(s).into_owned())
+                .or(detail.section),
+            author: detail.author,
+            breaking: article.breaking,
+            tags: detail.tags,
+            summary: detail.summary,
+            body: Some(detail.body).filter(|b| !b.is_empty()),
+            // A JSON Feed's `content_html` is kept as clean HTML, never as it came.
+            html: detail
+                .html
+                .as_deref()
+                .and_then(|html| structure_of(&crate::text::html::parse(html))),
+            enclosures: Vec::new(),
+        });
+    }
+    Ok(imported)
+}
+
+#[derive(Debug, Default)]
+struct WrittenDates {
+    published: Option<String>,
+    updated: Option<String>,
+}
+
+/// The date strings of each item as written, by id: the store reader keeps only the parsed
+/// value. Native field names and JSON Feed names are both looked at.
+fn written_dates(bytes: &[u8]) -> HashMap<String, WrittenDates> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
+        return HashMap::new();
+    };
+    let items = value
+        .get("items")
+        .or_else(|| value.get("articles"))
+        .unwrap_or(&value);
+    let text = |item: &serde_json::Value, keys: [&str; 2]| {
+        keys.iter()
+            .find_map(|k| item.get(*k).and_then(serde_json::Value::as_str))
+            .map(str::to_owned)
+    };
+    let mut dates = HashMap::new();
+    for item in items.as_array().into_iter().flatten() {
+        let id = match item.get("id") {
+            Some(serde_json::Value::String(s)) => sanitize_line(s).into_owned(),
+            Some(serde_json::Value::Number(n)) => n.to_string(),
+            _ => continue,
+        };
+        dates.entry(id).or_insert_with(|| WrittenDates {
+            published: text(item, ["published", "date_published"]),
+            updated: text(item, ["updated", "date_modified"]),
+        });
+    }
+    dates
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_feed_matches_what_the_store_reader_shows() {
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "JF",
+            "items": [{"id": 7, "title": "Seven", "content_text": "Text.", "content_html": "<p>HTML</p>",
+              "date_published": "2024-05-12T23:30:00+02:00", "tags": ["breaking"],
+              "_herald": {"section": "Night"}}]}"#;
+        let overrides = Overrides {
+            source: Some("Desk".to_owned()),
+            ..Overrides::default()
+        };
+        let feed = parse_herald_json("f.json", json.as_bytes(), &overrides).unwrap();
+        assert_eq!(feed.name.as_deref(), Some("JF"));
+        let a = &feed.articles[0];
+        assert_eq!(a.id, "7");
+        assert_eq!(a.body.as_deref(), Some("Text."));
+        assert_eq!(a.published.as_deref(), Some("2024-05-12T23:30:00+02:00"));
+        assert!(a.breaking);
+        assert_eq!(a.section.as_deref(), Some("Night"));
+        assert_eq!(a.source.as_deref(), Some("Desk"));
+    }
+}
