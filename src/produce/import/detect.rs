@@ -71,6 +71,16 @@ fn xml_root(bytes: &[u8]) -> Option<String> {
         rest = rest.trim_start();
         if let Some(after) = rest.strip_prefix("<!--") {
             rest = &after[after.find("-->")? + 3..];
+        } else if let Some(after) = rest.strip_prefix("<!DOCTYPE") {
+            // An internal subset (`[<!ENTITY ...>]`) holds `>`s of its own.
+            let end = match (after.find('['), after.find('>')) {
+                (Some(open), Some(close)) if open < close => {
+                    let subset_end = open + after[open..].find(']')?;
+                    subset_end + after[subset_end..].find('>')?
+                }
+                (_, close) => close?,
+            };
+            rest = &after[end + 1..];
         } else if rest.starts_with("<?") || rest.starts_with("<!") {
             rest = &rest[rest.find('>')? + 1..];
         } else if let Some(after) = rest.strip_prefix('<') {
@@ -104,6 +114,10 @@ mod tests {
             ),
             (
                 "\u{FEFF}<!-- c --><!DOCTYPE x><feed xmlns=\"http://www.w3.org/2005/Atom\"/>",
+                XmlFeed,
+            ),
+            (
+                "<!DOCTYPE rss [<!ENTITY a \"b\"> <!ENTITY c \">\">]>\n<rss version=\"2.0\"/>",
                 XmlFeed,
             ),
             ("<rdf:RDF xmlns:rdf=\"x\"></rdf:RDF>", XmlFeed),

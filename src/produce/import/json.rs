@@ -27,7 +27,19 @@ pub fn parse_herald_json(
     let mut imported = Imported {
         name: parsed.name,
         articles: Vec::new(),
-        warnings: parsed.diagnostics.iter().map(ToString::to_string).collect(),
+        // Worded without the diagnostic's own `warning:` label: the command adds its own.
+        warnings: parsed
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let at = match (d.line, d.column) {
+                    (Some(line), Some(column)) => format!(":{line}:{column}"),
+                    (Some(line), None) => format!(":{line}"),
+                    _ => String::new(),
+                };
+                format!("{}{at}: {}", d.path, d.message)
+            })
+            .collect(),
     };
     for article in parsed.articles {
         let written = dates.get(&article.id);

@@ -32,7 +32,17 @@ pub fn parse_xml_feed(
     let document = tree::parse(&decoded.text)?;
     let mut imported = Imported::default();
     imported.warnings.extend(decoded.warnings);
-    imported.warnings.extend(document.warnings);
+    let mut locator = crate::engine::store::Locator::new(&decoded.text);
+    let mut at = |offset: usize| {
+        let position: Position = locator.locate(offset);
+        format!("{input}:{}:{}", position.line, position.column)
+    };
+    imported.warnings.extend(
+        document
+            .warnings
+            .iter()
+            .map(|(offset, warning)| format!("{}: {warning}", at(*offset))),
+    );
     let root = &document.root;
     let document_url = Url::parse(input)
         .ok()
@@ -56,7 +66,6 @@ pub fn parse_xml_feed(
             .flatten(),
     };
     let items = items_of(root);
-    let mut locator = crate::engine::store::Locator::new(&decoded.text);
     let mut undated_zones = 0;
     for (number, (item, parent)) in items.iter().enumerate() {
         let base = if std::ptr::eq(*parent, root) {
@@ -70,21 +79,18 @@ pub fn parse_xml_feed(
             undated_zones += 1;
         }
         if !notes.problems.is_empty() {
-            let at: Position = locator.locate(item.offset);
+            let at = at(item.offset);
             for problem in notes.problems {
-                imported.warnings.push(format!(
-                    "line {}, column {}: item {}: {problem}",
-                    at.line,
-                    at.column,
-                    number + 1
-                ));
+                imported
+                    .warnings
+                    .push(format!("{at}: item {}: {problem}", number + 1));
             }
         }
         imported.articles.extend(article);
     }
     if undated_zones > 0 {
         imported.warnings.push(format!(
-            "{undated_zones} item{} a time without a time zone; read as UTC",
+            "{input}: {undated_zones} item{} a time without a time zone; read as UTC",
             if undated_zones == 1 { " has" } else { "s have" }
         ));
     }

@@ -174,8 +174,9 @@ impl Element {
 #[derive(Debug)]
 pub struct Document {
     pub root: Element,
-    /// Problems worth telling the user (where the document was cut short).
-    pub warnings: Vec<String>,
+    /// Problems worth telling the user (where the document was cut short), each with the
+    /// byte offset it is about.
+    pub warnings: Vec<(usize, String)>,
 }
 
 /// Reads `text` (already decoded to UTF-8). `Err` says why nothing could be read, with the
@@ -195,29 +196,29 @@ pub fn parse(text: &str) -> Result<Document, String> {
     let mut too_deep = 0usize;
     let mut root: Option<Element> = None;
     let mut warnings = Vec::new();
-    let at = |offset: u64| {
-        let offset = usize::try_from(offset).unwrap_or(usize::MAX);
-        Position::of_offset(text, offset)
-    };
+    let mut stack_cut = false;
     loop {
         let offset = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         let event = match reader.read_event() {
             Ok(event) => event,
             Err(error) => {
-                let position = at(reader.error_position());
-                let message = format!(
-                    "line {}, column {}: {}",
-                    position.line,
-                    position.column,
-                    crate::text::sanitize_line(&error.to_string())
-                );
+                let error_at = usize::try_from(reader.error_position()).unwrap_or(usize::MAX);
+                let error = crate::text::sanitize_line(&error.to_string()).into_owned();
                 if stack.is_empty() && root.is_none() {
-                    return Err(format!("it is not XML Herald can read ({message})"));
+                    let position = Position::of_offset(text, error_at);
+                    return Err(format!(
+                        "it is not XML Herald can read (line {}, column {}: {error})",
+                        position.line, position.column
+                    ));
                 }
-                warnings.push(format!(
-                    "the XML is broken at {message}; what came before it was read, the rest \
-                     was not"
+                warnings.push((
+                    error_at,
+                    format!(
+                        "the XML is broken here ({error}); what came before was read, the \
+                         rest was not"
+                    ),
                 ));
+                stack_cut = true;
                 break;
             }
         };
@@ -277,6 +278,16 @@ pub fn parse(text: &str) -> Result<Document, String> {
     }
     // Whatever is still open at the end was cut off: keep it (a feed truncated mid-item
     // still has its earlier items).
+    if !stack_cut && let Some(open) = stack.last() {
+        warnings.push((
+            text.len(),
+            format!(
+                "the document ends inside <{}>, which was never closed: it was cut short; \
+                 what came before was read",
+                crate::text::sanitize_line(&open.name)
+            ),
+        ));
+    }
     while let Some(element) = stack.pop() {
         close_into(element, &mut stack, &mut root);
     }
@@ -540,9 +551,16 @@ mod tests {
         let broken = parse("<rss><item><title>One</title></item><item <<").unwrap();
         assert_eq!(broken.root.elements().count(), 1);
         assert!(
-            broken.warnings[0].contains("line 1, column"),
+            broken.warnings[0].1.contains("broken"),
             "{:?}",
             broken.warnings
+        );
+        assert_eq!(broken.warnings[0].0, 36, "the start of the broken tag");
+        let cut = parse("<rss><item><title>One</title></item><item><title>Tw").unwrap();
+        assert!(
+            cut.warnings[0].1.contains("ends inside <title>"),
+            "{:?}",
+            cut.warnings
         );
     }
 
