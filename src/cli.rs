@@ -202,12 +202,13 @@ pub enum FeedsCommand {
     Export,
 }
 
-/// `herald import FILE --into STORE.json`.
+/// `herald import FILE... --into STORE.json`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The feed or saved page to import; `-` reads standard input.
-    #[arg(value_name = "FILE")]
-    pub file: PathBuf,
+    /// The feeds or saved pages to import, or folders of them (their files, in name order);
+    /// `-` reads standard input. Each is reported on its own line.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
     /// The native store to create or merge into (a .json file).
     #[arg(long, value_name = "STORE.json")]
     pub into: PathBuf,

@@ -19,6 +19,7 @@ mod index_cache;
 mod plain;
 mod properties;
 mod reader;
+mod real_feeds;
 mod sample_data;
 mod special_files;
 mod ssh;

@@ -130,30 +130,89 @@ pub struct Overrides {
     pub section: Option<String>,
 }
 
-/// Runs `herald import`: prints the summary to `out` and problems to stderr, and returns the
-/// exit code (0 imported, 1 nothing written).
+/// Runs `herald import`: prints a summary per input to `out` and problems to stderr, and
+/// returns the exit code (0 when every input was imported, 1 when any wrote nothing). One
+/// input that cannot be read never stops the others.
 pub fn run(args: &ImportArgs, out: &mut impl Write) -> io::Result<ExitCode> {
     let overrides = Overrides {
         name: args.name.clone(),
         source: args.source.clone(),
         section: args.section.clone(),
     };
-    let stdin = io::stdin();
-    let result = import_file(&args.file, &args.into, &overrides, &mut stdin.lock());
     let mut err = io::stderr();
-    match result {
-        Ok(report) => {
-            for warning in &report.warnings {
-                writeln!(err, "herald: warning: {warning}")?;
+    let (inputs, mut failed) = expand_inputs(&args.files, &args.into, &mut err)?;
+    // One input keeps the one-line summary scripts already read; more are each named.
+    let several = inputs.len() > 1;
+    let stdin = io::stdin();
+    for file in &inputs {
+        let result = import_file(file, &args.into, &overrides, &mut stdin.lock());
+        match result {
+            Ok(report) => {
+                for warning in &report.warnings {
+                    writeln!(err, "herald: warning: {warning}")?;
+                }
+                if several {
+                    writeln!(out, "{}: {}", display_path(file), report.summary())?;
+                } else {
+                    writeln!(out, "{}", report.summary())?;
+                }
             }
-            writeln!(out, "{}", report.summary())?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Err(error) => {
-            writeln!(err, "herald: {error}")?;
-            Ok(ExitCode::FAILURE)
+            Err(error) => {
+                failed = true;
+                writeln!(err, "herald: {error}")?;
+            }
         }
     }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The files named, with each folder replaced by the regular files in it (not hidden ones,
+/// in name order, not recursing; the store being written is not one of them). A folder that
+/// cannot be listed is reported and counts as a failure; the others go on.
+fn expand_inputs(
+    files: &[std::path::PathBuf],
+    into: &Path,
+    err: &mut impl Write,
+) -> io::Result<(Vec<std::path::PathBuf>, bool)> {
+    let mut inputs = Vec::new();
+    let mut failed = false;
+    let target = std::fs::canonicalize(into).ok();
+    for file in files {
+        if file.as_os_str() == "-" || !file.is_dir() {
+            inputs.push(file.clone());
+            continue;
+        }
+        match std::fs::read_dir(file) {
+            Ok(entries) => {
+                let mut found: Vec<std::path::PathBuf> = entries
+                    .flatten()
+                    .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+                    .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+                    .map(|e| e.path())
+                    .filter(|p| target.is_none() || std::fs::canonicalize(p).ok() != target)
+                    .collect();
+                found.sort();
+                if found.is_empty() {
+                    writeln!(err, "herald: {} has no files to import", display_path(file))?;
+                    failed = true;
+                }
+                inputs.extend(found);
+            }
+            Err(error) => {
+                writeln!(
+                    err,
+                    "herald: cannot read the folder {}: {error}",
+                    display_path(file)
+                )?;
+                failed = true;
+            }
+        }
+    }
+    Ok((inputs, failed))
 }
 
 /// What an import did, for the summary line.

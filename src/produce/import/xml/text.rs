@@ -40,8 +40,9 @@ pub fn read(element: &Element, default: Default) -> Result<Content, String> {
     let is_xml_mime = is_mime && (kind.ends_with("+xml") || kind.ends_with("/xml"));
     if mode == "base64" || (is_mime && !kind.starts_with("text/") && !is_xml_mime) {
         return base64_text(&element.text(), &kind).map(|content| Content {
+            // A binary MIME type that turns out to be text: HTML if it looks like it.
+            html: is_html_type || (!kind.starts_with("text/") && looks_like_html(&content)),
             content,
-            html: is_html_type,
         });
     }
     if kind == "xhtml" || is_xml_mime || element.has_elements() {
