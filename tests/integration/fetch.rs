@@ -322,3 +322,41 @@ fn a_server_that_never_answers_costs_only_its_feed_within_the_configured_time() 
     assert!(run.stdout.contains("Quick: new 1"), "{}", run.stdout);
     assert!(!store_of(&sandbox, "hang.json").exists());
 }
+
+/// A fetched feed's relative links are resolved against the URL it came from (the fetcher
+/// knows it; a saved file does not), and an item that cannot be stored is said in the fetch
+/// report, never dropped in silence.
+#[test]
+fn a_fetched_feed_resolves_links_against_its_url_and_says_what_it_skipped() {
+    const BODY: &str = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Rel</title>\
+        <item><title>Relative</title><link>stories/1</link><guid>r-1</guid>\
+        <description>&lt;a href=\"../about\"&gt;about&lt;/a&gt; us</description>\
+        <enclosure url=\"/audio/1.mp3\" type=\"audio/mpeg\" length=\"10\"/></item>\
+        <item><description></description></item></channel></rss>";
+    let empty_item_column = BODY.rfind("<item>").unwrap() + 1;
+    let server = Server::start(|_| Reply::ok(BODY));
+    let sandbox = Sandbox::new();
+    let url = server.url("/feeds/rel.xml");
+    subscribe(&sandbox, &feed_entry("Rel", &url));
+    let run = sandbox.herald(&["fetch"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "Rel: new 1; warning: {url}:1:{empty_item_column}: item 2: it has no title, text, \
+             link or enclosure, so it was skipped\n"
+        )
+    );
+    let store: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(store_of(&sandbox, "rel.json")).unwrap()).unwrap();
+    let article = &store["articles"][0];
+    assert_eq!(article["url"], server.url("/feeds/stories/1"));
+    assert_eq!(article["enclosures"][0]["url"], server.url("/audio/1.mp3"));
+    assert!(
+        article["html"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("href=\"{}\"", server.url("/about"))),
+        "{article}"
+    );
+}

@@ -177,6 +177,7 @@ mod tests {
                         added: 3,
                         updated: 0,
                         dropped: 0,
+                        warnings: Vec::new(),
                     },
                 ),
                 report("B", FeedOutcome::NotModified),

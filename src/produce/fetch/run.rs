@@ -34,6 +34,9 @@ pub enum FeedOutcome {
         added: usize,
         updated: usize,
         dropped: usize,
+        /// What the import warned about (items skipped, dates not understood), each naming
+        /// the feed's URL, line and column.
+        warnings: Vec<String>,
     },
     NotModified,
     /// Herald's own schedule says not yet (unix seconds).
@@ -65,6 +68,7 @@ impl FeedReport {
                 added,
                 updated,
                 dropped,
+                warnings,
             } => {
                 let mut text = format!("new {added}");
                 if *updated > 0 {
@@ -72,6 +76,15 @@ impl FeedReport {
                 }
                 if *dropped > 0 {
                     text.push_str(&format!(", {dropped} old dropped"));
+                }
+                // Never a silent zero: what was skipped is said, the first reason in full.
+                match warnings.as_slice() {
+                    [] => {}
+                    [only] => text.push_str(&format!("; warning: {only}")),
+                    [first, rest @ ..] => text.push_str(&format!(
+                        "; {} warnings, the first: {first}",
+                        rest.len() + 1
+                    )),
                 }
                 text
             }
@@ -334,7 +347,7 @@ fn fetch_one(
             fresh_for,
             ..
         } => match store_feed(request, feed, &url, &body) {
-            Ok(counts) => {
+            Ok((counts, warnings)) => {
                 state.etag = validators.etag;
                 state.last_modified = validators.last_modified;
                 state.next_due = Some(next_due(now, feed, fresh_for));
@@ -347,6 +360,7 @@ fn fetch_one(
                     added: counts.added,
                     updated: counts.updated,
                     dropped: counts.dropped,
+                    warnings,
                 }
             }
             Err(reason) => {
@@ -413,7 +427,7 @@ fn store_feed(
     feed: &Feed,
     url: &str,
     body: &[u8],
-) -> Result<import::merge::Counts, String> {
+) -> Result<(import::merge::Counts, Vec<String>), String> {
     if let Some(dir) = feed.store.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot make the store's folder {}: {e}", dir.display()))?;
@@ -431,7 +445,7 @@ fn store_feed(
         may_drop: &may_drop,
     };
     match import::import_bytes(url, body, &feed.store, &overrides, Some(&retention)) {
-        Ok(report) => Ok(report.counts),
+        Ok(report) => Ok((report.counts, report.warnings)),
         Err(ImportError::Unrecognised { reason, .. }) => Err(format!("not a feed: {reason}")),
         Err(error) => Err(error.to_string()),
     }
