@@ -228,6 +228,14 @@ pub fn read(
             });
         }
     }
+    // An entry whose only address is its id (`<id>https://...</id>`): that is its link, as
+    // feedparser reads it.
+    if url.is_none()
+        && let Some(id) = find(&core("id")).map(|e| e.text())
+        && (id.trim().starts_with("http://") || id.trim().starts_with("https://"))
+    {
+        url = Some(resolve(base, &id));
+    }
     let url = url.filter(|u| !u.is_empty());
 
     // Title.
@@ -245,7 +253,11 @@ pub fn read(
         .or_else(|| {
             children
                 .iter()
-                .find(|e| e.is(&Ns::DublinCore, "title") || e.is(&Ns::Itunes, "title"))
+                .find(|e| {
+                    e.is(&Ns::DublinCore, "title")
+                        || e.is(&Ns::Itunes, "title")
+                        || e.is(&Ns::Media, "title")
+                })
                 .map(|e| line_of(&e.text(), text::looks_like_html(&e.text())))
                 .filter(|t| !t.is_empty())
         });

@@ -121,3 +121,38 @@ fn malformed_xml_is_an_error() {
     .unwrap_err();
     assert!(error.contains("line 2, column"), "{error}");
 }
+
+#[test]
+fn an_atom_id_that_is_a_url_is_the_link_and_media_title_is_a_title() {
+    let feed = xml(
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"><entry><id>https://example.org/e/1</id>\
+         <title>Only An Id</title></entry></feed>",
+    );
+    assert_eq!(
+        feed.articles[0].url.as_deref(),
+        Some("https://example.org/e/1")
+    );
+    let feed = xml(
+        "<rss xmlns:media=\"http://search.yahoo.com/mrss/\"><channel><item>\
+         <media:title>From Media</media:title><guid>m1</guid></item></channel></rss>",
+    );
+    assert_eq!(feed.articles[0].title, "From Media");
+}
+
+#[test]
+fn a_fetched_feeds_url_is_the_base_of_its_relative_links() {
+    let feed = parse_xml_feed(
+        "https://example.org/news/feed.xml",
+        b"<rss><channel><item><title>T</title><link>2024/story</link></item></channel></rss>",
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        feed.articles[0].url.as_deref(),
+        Some("https://example.org/news/2024/story")
+    );
+    // A file's name is no URL: the link stays as written.
+    let saved =
+        xml("<rss><channel><item><title>T</title><link>2024/story</link></item></channel></rss>");
+    assert_eq!(saved.articles[0].url.as_deref(), Some("2024/story"));
+}
