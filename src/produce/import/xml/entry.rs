@@ -80,7 +80,7 @@ pub fn read(
         Err(problem) => {
             notes
                 .problems
-                .push(format!("its <{}> was left out: {problem}", element.name));
+                .push(format!("its <{}> was left out: {problem}", clean(&element.name)));
             None
         }
     };

@@ -72,6 +72,13 @@ impl Ns {
             "http://www.w3.org/1999/xhtml" => Self::Xhtml,
             "http://www.w3.org/XML/1998/namespace" => Self::Xml,
             "" => Self::None,
+            // Drafts and misspellings of the feed namespaces (`...atom/ns#draft-ietf-...`,
+            // `.../2005/Atom/`) mean the same elements.
+            _ if bare.starts_with("http://www.w3.org/2005/Atom") => Self::Atom10,
+            _ if bare.starts_with("http://purl.org/atom/ns") => Self::Atom03,
+            _ if bare.starts_with("http://purl.org/rss/1.0") && !bare.contains("modules") => {
+                Self::Rss10
+            }
             _ => Self::Other(uri.to_owned()),
         }
     }
