@@ -131,6 +131,10 @@ fn iso(raw: &str) -> Option<FeedDate> {
 /// seconds.
 fn clock(text: &str) -> Option<(u32, u32, u32)> {
     let text = text.split(['.', ',']).next()?;
+    // Digits and colons only, so the slices below fall on character boundaries.
+    if !text.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+        return None;
+    }
     let numbers: Vec<&str> = if text.contains(':') {
         text.split(':').collect()
     } else if text.len() == 6 || text.len() == 4 {
@@ -484,6 +488,11 @@ mod tests {
             "28 Jul 2002 10:00:00 +9999",
             "Jul 2002",
             "12345",
+            // Found by the fuzzer: times that are not ASCII were sliced where no character
+            // starts.
+            "2022-11-16T0\u{FFFD}0:38",
+            "2022-11-16T0\u{FFFD}00",
+            "Wed, 16 Nov 2022 0\u{FFFD}:38:15 +0100",
         ] {
             assert_eq!(parse(raw), None, "{raw:?}");
         }
