@@ -12,7 +12,7 @@ use std::path::Path;
 use memchr::memchr;
 
 use super::model::{Headline, StoreId};
-use super::parse::{FileKind, Format, headline_only};
+use super::parse::{FileKind, Format, headline_only, is_json_feed_version};
 use super::place::{Place, Span};
 use super::progress::Progress;
 use super::scan::{GiveUp, Piece, Splitter};
@@ -427,7 +427,7 @@ fn index_json_document(
     whole.extend(parse_batch(&batch, format)?)?;
     // The array's key decided how articles were read; the version field must agree.
     let version = field_string(&fields, "version")?;
-    let is_feed = version.is_some_and(|v| v.starts_with("https://jsonfeed.org/version/1"));
+    let is_feed = version.as_deref().is_some_and(is_json_feed_version);
     if is_feed != (format == Format::JsonFeed)
         || (!splitter.is_bare_array() && splitter.articles_key().is_none())
     {

@@ -123,7 +123,22 @@ struct TopObject<'a> {
     items: Option<Vec<&'a RawValue>>,
 }
 
-const JSON_FEED_PREFIX: &str = "https://jsonfeed.org/version/1";
+/// How a JSON Feed's `version` starts: `https://jsonfeed.org/version/1.1` and
+/// `https://jsonfeed.org/version/1` as the specs write them, and `http://jsonfeed.org/version/1`,
+/// which many 1.0 feeds and feed tools write, and which readers that took only `https` turned
+/// away as not a store at all.
+const JSON_FEED_PREFIXES: [&str; 2] = [
+    "https://jsonfeed.org/version/1",
+    "http://jsonfeed.org/version/1",
+];
+
+/// Whether a top-level `version` makes a `.json` file a JSON Feed. The indexer asks too, so
+/// both readers take the same files for feeds.
+pub(crate) fn is_json_feed_version(version: &str) -> bool {
+    JSON_FEED_PREFIXES
+        .iter()
+        .any(|prefix| version.starts_with(prefix))
+}
 
 fn json_error(path: &str, error: &serde_json::Error) -> Diagnostic {
     let diagnostic =
@@ -183,7 +198,7 @@ fn parse_top_object(
     result: &mut ParsedFile,
 ) {
     let version = fields::raw_string(top.version, "version").ok().flatten();
-    if version.is_some_and(|v| v.starts_with(JSON_FEED_PREFIX)) {
+    if version.as_deref().is_some_and(is_json_feed_version) {
         result.format = Some(Format::JsonFeed);
         result.name = fields::line_field(top.title, "title").ok().flatten();
         match &top.items {
@@ -1119,6 +1134,32 @@ mod tests {
         );
         assert_eq!(file.format, Some(Format::JsonFeed));
         assert_eq!(file.articles[0].detail.author.as_deref(), Some("Bo"));
+    }
+
+    #[test]
+    fn json_feed_versions_with_http_or_https_are_feeds() {
+        for version in [
+            "https://jsonfeed.org/version/1.1",
+            "https://jsonfeed.org/version/1",
+            "http://jsonfeed.org/version/1",
+            "http://jsonfeed.org/version/1.1",
+        ] {
+            let file = parse(
+                &format!(
+                    r#"{{"version": "{version}", "title": "F", "items": [{{"id": "x", "title": "T"}}]}}"#
+                ),
+                FileKind::Json,
+            );
+            assert_eq!(messages(&file), Vec::<String>::new(), "{version}");
+            assert_eq!(file.format, Some(Format::JsonFeed), "{version}");
+            assert_eq!(file.name.as_deref(), Some("F"), "{version}");
+            assert_eq!(file.articles[0].id, "x", "{version}");
+        }
+        let not_a_feed = parse(
+            r#"{"version": "ftp://jsonfeed.org/version/1", "items": []}"#,
+            FileKind::Json,
+        );
+        assert_eq!(not_a_feed.format, None);
     }
 
     #[test]
