@@ -75,3 +75,45 @@ fn read_span(file: &DiskFile, span: Span) -> std::io::Result<String> {
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Stores;
+    use crate::engine::store::StoreSource;
+    use crate::engine::store::model::Enclosure;
+
+    fn open(dir: &tempfile::TempDir, name: &str, text: &str) -> Library {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        Stores::new(vec![StoreSource::Path(path)])
+            .with_cache(None)
+            .open()
+    }
+
+    #[test]
+    fn enclosures_are_read_back_from_the_store_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = open(
+            &dir,
+            "news.jsonl",
+            concat!(
+                r#"{"id": "a", "title": "Show", "enclosures": [{"url": "https://example.org/a.mp3", "type": "audio/mpeg", "length": 42, "title": "Audio"}]}"#,
+                "\n"
+            ),
+        );
+        assert!(
+            library.detail_in_memory(0).is_none(),
+            "this test is about details read from disk"
+        );
+        assert_eq!(
+            article(&library, 0).detail.enclosures,
+            [Enclosure {
+                url: "https://example.org/a.mp3".into(),
+                mime_type: Some("audio/mpeg".into()),
+                length: Some(42),
+                title: Some("Audio".into()),
+            }]
+        );
+    }
+}

@@ -470,6 +470,9 @@ fn parse_native_article(json: &str, keep: Keep) -> Result<Accepted, ArticleProbl
         text(raw.body, "body").unwrap_or_default(),
         text(raw.html, "html"),
     );
+    let (enclosures, problems) =
+        fields::enclosures_field(raw.enclosures, fields::NATIVE_ENCLOSURES);
+    warnings.0.extend(problems);
     let detail = ArticleDetail {
         updated: warnings.keep(fields::date_field(raw.updated, "updated")),
         url: warnings.keep(fields::line_field(raw.url, "url")),
@@ -479,7 +482,7 @@ fn parse_native_article(json: &str, keep: Keep) -> Result<Accepted, ArticleProbl
         body,
         html,
         tags: Vec::new(),
-        enclosures: Vec::new(),
+        enclosures,
     };
     Ok(Accepted {
         article: headline.with_detail(detail),
@@ -552,6 +555,7 @@ fn headline_fields(json: &str) -> Option<(RawArticle<'_>, BodyAt)> {
             "author" => (1 << 10, None),
             "summary" => (1 << 11, None),
             "html" => (1 << 12, None),
+            "enclosures" => (1 << 13, None),
             _ => return Some(()),
         };
         if seen & bit != 0 {
@@ -876,6 +880,7 @@ fn first_author_name(raw: &RawFeedItem<'_>, warnings: &mut Warnings) -> Option<S
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::store::model::Enclosure;
 
     /// `headline_only` reads native articles with its own quick reader; it must give exactly
     /// what serde_json gives, or give up.
@@ -1160,6 +1165,75 @@ mod tests {
             FileKind::Json,
         );
         assert_eq!(not_a_feed.format, None);
+    }
+
+    fn ids(file: &ParsedFile) -> Vec<&str> {
+        file.articles.iter().map(|a| a.id.as_str()).collect()
+    }
+
+    #[test]
+    fn native_enclosures_are_read_and_bad_entries_reported() {
+        let file = parse(
+            r#"{"articles": [
+  {"id": "a", "title": "T", "enclosures": [
+     {"url": "https://example.org/a.mp3", "type": "audio/mpeg", "length": 12345, "title": "Audio"},
+     {"url": " https://example.org/\u202eb.jpg "},
+     {"type": "image/png"},
+     {"url": 7},
+     5,
+     {"url": "https://example.org/c.ogg", "type": ["audio/ogg"], "length": "12 KB", "title": false}
+  ]},
+  {"id": "b", "title": "T", "enclosures": {"url": "https://example.org/x"}},
+  {"id": "c", "title": "T", "enclosures": null}
+]}"#,
+            FileKind::Json,
+        );
+        assert_eq!(
+            ids(&file),
+            ["a", "b", "c"],
+            "one bad field never hides the article"
+        );
+        assert_eq!(
+            file.articles[0].detail.enclosures,
+            [
+                Enclosure {
+                    url: "https://example.org/a.mp3".into(),
+                    mime_type: Some("audio/mpeg".into()),
+                    length: Some(12345),
+                    title: Some("Audio".into()),
+                },
+                Enclosure {
+                    url: "https://example.org/b.jpg".into(),
+                    ..Enclosure::default()
+                },
+                Enclosure {
+                    url: "https://example.org/c.ogg".into(),
+                    ..Enclosure::default()
+                },
+            ]
+        );
+        assert!(file.articles[1].detail.enclosures.is_empty());
+        let a = "test.json:2:3: warning: article 1 (id \"a\"): `enclosures` entry";
+        assert_eq!(
+            messages(&file),
+            [
+                format!("{a} 3 left out: it has no `url`"),
+                format!("{a} 4 left out: `url` must be a string, not a number"),
+                format!("{a} 5 left out: it must be an object, not a number"),
+                format!("{a} 6: `type` must be a string, not an array"),
+                format!("{a} 6: `title` must be a string, not a boolean"),
+                format!("{a} 6: `length` must be a whole number of bytes, not a string"),
+                "test.json:10:3: warning: article 2 (id \"b\"): `enclosures` must be an array of objects, not an object".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_quick_native_reader_takes_enclosures_once() {
+        let twice = r#"{"id": "a", "title": "T", "enclosures": [], "enclosures": []}"#;
+        assert!(headline_only(twice, Format::JsonLines).is_none());
+        let file = parse(twice, FileKind::JsonLines);
+        assert!(file.articles.is_empty());
     }
 
     #[test]
