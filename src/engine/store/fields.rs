@@ -201,6 +201,19 @@ struct RawNativeEnclosure<'a> {
     title: Raw<'a>,
 }
 
+/// A JSON Feed attachment: `{"url", "mime_type", "size_in_bytes", "title"}`.
+#[derive(Deserialize)]
+struct RawAttachment<'a> {
+    #[serde(borrow, default)]
+    url: Raw<'a>,
+    #[serde(borrow, default)]
+    mime_type: Raw<'a>,
+    #[serde(borrow, default)]
+    size_in_bytes: Raw<'a>,
+    #[serde(borrow, default)]
+    title: Raw<'a>,
+}
+
 /// How a format spells an enclosure list and its fields, for reading and for messages.
 #[derive(Clone, Copy)]
 pub struct EnclosureNames {
@@ -219,12 +232,30 @@ pub const NATIVE_ENCLOSURES: EnclosureNames = EnclosureNames {
     parse: native_enclosure,
 };
 
+/// A JSON Feed item's `attachments`.
+pub const FEED_ATTACHMENTS: EnclosureNames = EnclosureNames {
+    list: "attachments",
+    mime_type: "mime_type",
+    length: "size_in_bytes",
+    parse: feed_attachment,
+};
+
 fn native_enclosure(raw: &RawValue) -> Result<RawEnclosure<'_>, serde_json::Error> {
     let e: RawNativeEnclosure<'_> = serde_json::from_str(raw.get())?;
     Ok(RawEnclosure {
         url: e.url,
         mime_type: e.mime_type,
         length: e.length,
+        title: e.title,
+    })
+}
+
+fn feed_attachment(raw: &RawValue) -> Result<RawEnclosure<'_>, serde_json::Error> {
+    let e: RawAttachment<'_> = serde_json::from_str(raw.get())?;
+    Ok(RawEnclosure {
+        url: e.url,
+        mime_type: e.mime_type,
+        length: e.size_in_bytes,
         title: e.title,
     })
 }
@@ -402,6 +433,32 @@ mod tests {
         assert_eq!(
             problems,
             ["`enclosures` entry 1 left out: duplicate field `url`"]
+        );
+    }
+
+    #[test]
+    fn each_format_reads_its_own_field_names() {
+        let list = raw(
+            r#"[{"url": "u", "type": "audio/mpeg", "mime_type": "audio/ogg", "length": 1, "size_in_bytes": 2}]"#,
+        );
+        let (native, _) = enclosures_field(Some(list), NATIVE_ENCLOSURES);
+        let (feed, _) = enclosures_field(Some(list), FEED_ATTACHMENTS);
+        let fields = |e: &Enclosure| (e.mime_type.clone(), e.length);
+        assert_eq!(fields(&native[0]), (Some("audio/mpeg".to_owned()), Some(1)));
+        assert_eq!(fields(&feed[0]), (Some("audio/ogg".to_owned()), Some(2)));
+    }
+
+    #[test]
+    fn an_empty_url_counts_as_none() {
+        let list = raw(r#"[{"url": "  \u200b "}, {"url": ""}]"#);
+        let (enclosures, problems) = enclosures_field(Some(list), FEED_ATTACHMENTS);
+        assert!(enclosures.is_empty());
+        assert_eq!(
+            problems,
+            [
+                "`attachments` entry 1 left out: it has no `url`",
+                "`attachments` entry 2 left out: it has no `url`"
+            ]
         );
     }
 }

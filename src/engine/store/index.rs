@@ -501,3 +501,48 @@ fn parse_batch(pieces: &[(u64, Vec<u8>)], format: Format) -> Result<IndexedPart,
     }
     Ok(whole)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::store::parse::parse_file;
+
+    fn write(dir: &tempfile::TempDir, text: &str) -> std::path::PathBuf {
+        let path = dir.path().join("feed.json");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn index(path: &Path) -> Result<IndexedFile, NotIndexed> {
+        index_file(path, FileKind::Json, &Progress::default()).map(|(file, _)| file)
+    }
+
+    #[test]
+    fn feeds_are_indexed_as_the_whole_file_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = r#"{"version": "http://jsonfeed.org/version/1", "title": "Old Feed", "items": [
+            {"url": "https://example.org/a", "title": "By URL", "date_modified": "2022-11-16T00:38:15+01:00"},
+            {"title": "Dated", "date_published": "2020-01-02"},
+            {"attachments": [{"url": "https://example.org/e.mp3", "mime_type": "audio/mpeg"}]}
+        ]}"#;
+        let path = write(&dir, text);
+        let indexed = index(&path).unwrap_or_else(|_| panic!("not indexed"));
+        assert_eq!(indexed.format, Format::JsonFeed);
+        assert_eq!(indexed.name.as_deref(), Some("Old Feed"));
+        let whole = parse_file("feed.json", text.as_bytes(), FileKind::Json);
+        let quick: Vec<_> = indexed
+            .headlines
+            .iter()
+            .map(|h| (h.id.to_owned(), h.title.to_owned(), h.published))
+            .collect();
+        let exact: Vec<_> = whole
+            .articles
+            .iter()
+            .map(|a| (a.id.clone(), a.title.clone(), a.published))
+            .collect();
+        assert_eq!(quick, exact);
+        assert_eq!(quick[0].0, "https://example.org/a");
+        assert!(quick[0].2.is_some());
+        assert_eq!(quick[2].1, "e.mp3");
+    }
+}
