@@ -116,4 +116,32 @@ mod tests {
             }]
         );
     }
+
+    #[test]
+    fn a_feed_item_read_back_keeps_its_id_and_the_feeds_author() {
+        let dir = tempfile::tempdir().unwrap();
+        let indexed = open(
+            &dir,
+            "plain.json",
+            r#"{"version": "https://jsonfeed.org/version/1.1", "items": [
+                {"url": "https://example.org/p", "attachments": [{"url": "https://example.org/p.mp3", "mime_type": "audio/mpeg"}]}]}"#,
+        );
+        assert!(indexed.detail_in_memory(0).is_none());
+        let read = article(&indexed, 0);
+        assert_eq!(read.headline.id, "https://example.org/p");
+        assert_eq!(read.headline.title, "p.mp3");
+        assert_eq!(read.detail.enclosures.len(), 1);
+        assert!(
+            !read.detail.body.starts_with("Herald could not"),
+            "{}",
+            read.detail.body
+        );
+        let authored = open(
+            &dir,
+            "authored.json",
+            r#"{"version": "https://jsonfeed.org/version/1.1", "authors": [{"name": "Desk"}], "items": [
+                {"id": "a", "title": "T"}]}"#,
+        );
+        assert_eq!(article(&authored, 0).detail.author.as_deref(), Some("Desk"));
+    }
 }

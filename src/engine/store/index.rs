@@ -433,6 +433,15 @@ fn index_json_document(
     {
         return Err(NotIndexed::Fallback);
     }
+    // Items without authors of their own have the feed's, and an article read back from its
+    // place is read without the rest of the file: such a feed is read whole, its details kept.
+    if is_feed
+        && fields
+            .iter()
+            .any(|(key, _)| key == "author" || key == "authors")
+    {
+        return Err(NotIndexed::Fallback);
+    }
     let name = field_string(&fields, if is_feed { "title" } else { "name" })?
         .map(|name| sanitize_line(&name).into_owned())
         .filter(|name| !name.is_empty());
@@ -544,5 +553,48 @@ mod tests {
         assert_eq!(quick[0].0, "https://example.org/a");
         assert!(quick[0].2.is_some());
         assert_eq!(quick[2].1, "e.mp3");
+    }
+
+    #[test]
+    fn a_feed_whose_items_inherit_its_author_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        for top in [
+            r#""authors": [{"name": "Desk"}],"#,
+            r#""author": {"name": "Desk"},"#,
+            // Too big to keep, but still seen.
+            &format!(r#""authors": [{{"name": "{}"}}],"#, "x".repeat(70_000)),
+        ] {
+            let path = write(
+                &dir,
+                &format!(
+                    r#"{{"version": "https://jsonfeed.org/version/1.1", {top} "items": [{{"id": "a", "title": "T"}}]}}"#
+                ),
+            );
+            assert!(
+                matches!(index(&path), Err(NotIndexed::Fallback)),
+                "{}",
+                &top[..top.len().min(40)]
+            );
+        }
+        let path = write(
+            &dir,
+            r#"{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "a", "title": "T", "authors": [{"name": "Ann"}]}]}"#,
+        );
+        assert!(
+            index(&path).is_ok(),
+            "items' own authors are read with the item"
+        );
+    }
+
+    #[test]
+    fn a_name_too_big_to_keep_is_left_to_the_exact_parser() {
+        // Taken for absent, it made the indexed store's name differ from the parsed one's.
+        let dir = tempfile::tempdir().unwrap();
+        let name = "N".repeat(70_000);
+        let path = write(
+            &dir,
+            &format!(r#"{{"name": "{name}", "articles": [{{"id": "a", "title": "T"}}]}}"#),
+        );
+        assert!(matches!(index(&path), Err(NotIndexed::Fallback)));
     }
 }

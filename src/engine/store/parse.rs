@@ -140,6 +140,25 @@ pub(crate) fn is_json_feed_version(version: &str) -> bool {
         .any(|prefix| version.starts_with(prefix))
 }
 
+/// The top-level fields of a JSON Feed that its items inherit. Read in a second pass over the
+/// file, and only for a feed: in [`TopObject`], which every `.json` file is read with, a
+/// native store's duplicated `author` key would have made the whole file unreadable.
+#[derive(Deserialize)]
+struct FeedTop<'a> {
+    #[serde(borrow, default)]
+    authors: Raw<'a>,
+    /// JSON Feed 1.0's single author.
+    #[serde(borrow, default)]
+    author: Raw<'a>,
+}
+
+/// What every item of one feed shares.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FeedContext {
+    /// The feed's own author, for items that name none (the spec says they inherit it).
+    pub author: Option<String>,
+}
+
 fn json_error(path: &str, error: &serde_json::Error) -> Diagnostic {
     let diagnostic =
         Diagnostic::error(path, format!("malformed JSON: {}", without_position(error)));
@@ -202,7 +221,13 @@ fn parse_top_object(
         result.format = Some(Format::JsonFeed);
         result.name = fields::line_field(top.title, "title").ok().flatten();
         match &top.items {
-            Some(items) => add_feed_items(path, text, items, keep, result),
+            Some(items) => {
+                let feed = match keep {
+                    Keep::Format => FeedContext::default(),
+                    Keep::Everything | Keep::Problems => feed_context(path, text, result),
+                };
+                add_feed_items(path, text, items, keep, &feed, result);
+            }
             None => result
                 .diagnostics
                 .push(Diagnostic::error(path, "JSON Feed has no \"items\" array")),
@@ -223,6 +248,35 @@ fn parse_top_object(
         Err(problem) => result.diagnostics.push(Diagnostic::warning(path, problem)),
     }
     add_native_articles(path, text, articles, keep, result);
+}
+
+/// The feed's author, with a file-level warning if its `authors` or `author` is mistyped.
+fn feed_context(path: &str, text: &str, result: &mut ParsedFile) -> FeedContext {
+    let top = match serde_json::from_str::<FeedTop<'_>>(text) {
+        Ok(top) => top,
+        // The file parsed once already, so only a duplicated key can get here.
+        Err(error) => {
+            result.diagnostics.push(Diagnostic::warning(
+                path,
+                format!(
+                    "the feed's author is left out: {}",
+                    without_position(&error)
+                ),
+            ));
+            return FeedContext::default();
+        }
+    };
+    let mut warnings = Warnings::default();
+    let author = match byline(top.authors, top.author, &mut warnings) {
+        Byline::Named(name) => Some(name),
+        Byline::Nameless | Byline::Absent => None,
+    };
+    for problem in warnings.0 {
+        result
+            .diagnostics
+            .push(Diagnostic::warning(path, format!("the feed's {problem}")));
+    }
+    FeedContext { author }
 }
 
 /// Byte offset of a raw value inside the text it was borrowed from.
@@ -625,7 +679,9 @@ pub(crate) fn body_only(json: &str, format: Format) -> Option<String> {
 pub(crate) fn article_only(json: &str, format: Format) -> Option<ParsedArticle> {
     let accepted = match format {
         Format::Native | Format::JsonLines => parse_native_article(json, Keep::Everything),
-        Format::JsonFeed => parse_feed_item(json, Keep::Everything),
+        // A feed whose items inherit its author is never indexed (see `index`), so its
+        // articles are never read back one by one: no item read here needs the feed.
+        Format::JsonFeed => parse_feed_item(json, Keep::Everything, &FeedContext::default()),
     };
     accepted.ok().map(|a| a.article)
 }
@@ -693,6 +749,7 @@ fn add_feed_items(
     text: &str,
     items: &[&RawValue],
     keep: Keep,
+    feed: &FeedContext,
     result: &mut ParsedFile,
 ) {
     if keep == Keep::Format {
@@ -703,7 +760,7 @@ fn add_feed_items(
         .iter()
         .map(|raw| locator.locate(offset_in(text, raw)))
         .collect();
-    let parsed = on_all_cores(items, |raw| parse_feed_item(raw.get(), keep));
+    let parsed = on_all_cores(items, |raw| parse_feed_item(raw.get(), keep, feed));
     for (index, (position, parsed)) in positions.into_iter().zip(parsed).enumerate() {
         report_article(
             path,
@@ -972,7 +1029,7 @@ fn content_hash(raw: &RawFeedItem<'_>) -> u64 {
     hash
 }
 
-fn parse_feed_item(json: &str, keep: Keep) -> Result<Accepted, ArticleProblem> {
+fn parse_feed_item(json: &str, keep: Keep, feed: &FeedContext) -> Result<Accepted, ArticleProblem> {
     let raw: RawFeedItem<'_> = raw_object(json)?;
     let mut warnings = Warnings::default();
     let (headline, ahead) = feed_headline(&raw, &mut warnings)?;
@@ -1023,7 +1080,8 @@ fn parse_feed_item(json: &str, keep: Keep) -> Result<Accepted, ArticleProblem> {
         .collect();
     let author = match byline(raw.authors, raw.author, &mut warnings) {
         Byline::Named(name) => Some(name),
-        Byline::Nameless | Byline::Absent => None,
+        Byline::Nameless => None,
+        Byline::Absent => feed.author.clone(),
     };
     let extension = feed_extension(&raw, &mut Warnings::default());
     let section = warnings.keep(fields::line_field(extension.section, "_herald.section"));
@@ -1052,12 +1110,13 @@ fn first_words(text: &str) -> String {
     crate::text::truncate_to_width(&sanitize_line(first_line), DERIVED_TITLE_WIDTH)
 }
 
-/// Whom an item says wrote it.
+/// Whom an item (or a whole feed) says wrote it.
 enum Byline {
     Named(String),
-    /// Authors are given, but the first has no name (only a `url` or an `avatar`).
+    /// Authors are given, but the first has no name (only a `url` or an `avatar`): they are
+    /// still the item's authors, so the feed's are not taken instead.
     Nameless,
-    /// No authors at all.
+    /// No authors at all: an item then has the feed's.
     Absent,
 }
 
@@ -1487,6 +1546,104 @@ mod tests {
         assert_eq!(day(bad.published).as_deref(), Some("2019-03-03"));
         assert_eq!(messages(&file).len(), 1, "{:?}", messages(&file));
         assert!(messages(&file)[0].contains("`date_published` is not a date"));
+    }
+
+    #[test]
+    fn items_without_authors_have_the_feeds() {
+        let items = r#"
+            {"id": "own", "title": "T", "authors": [{"name": "Ann"}]},
+            {"id": "none", "title": "T"},
+            {"id": "empty", "title": "T", "authors": []},
+            {"id": "nameless", "title": "T", "authors": [{"url": "https://example.org/ann"}]},
+            {"id": "old", "title": "T", "author": {"name": "Bo"}},
+            {"id": "plain", "title": "T", "author": "Cy"}"#;
+        let authors = |top: &str| {
+            let file = parse(
+                &format!(
+                    r#"{{"version": "https://jsonfeed.org/version/1.1", {top} "items": [{items}]}}"#
+                ),
+                FileKind::Json,
+            );
+            assert_eq!(messages(&file), Vec::<String>::new(), "{top}");
+            file.articles
+                .iter()
+                .map(|a| a.detail.author.clone())
+                .collect::<Vec<_>>()
+        };
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            authors(r#""authors": [{"name": "Desk"}, {"name": "Other"}],"#),
+            [
+                some("Ann"),
+                some("Desk"),
+                some("Desk"),
+                None,
+                some("Bo"),
+                some("Cy")
+            ]
+        );
+        assert_eq!(
+            authors(r#""author": {"name": "Old Desk"},"#),
+            [
+                some("Ann"),
+                some("Old Desk"),
+                some("Old Desk"),
+                None,
+                some("Bo"),
+                some("Cy")
+            ]
+        );
+        assert_eq!(
+            authors(r#""authors": [{"name": "New"}], "author": {"name": "Old"},"#),
+            [
+                some("Ann"),
+                some("New"),
+                some("New"),
+                None,
+                some("Bo"),
+                some("Cy")
+            ]
+        );
+        assert_eq!(
+            authors(""),
+            [some("Ann"), None, None, None, some("Bo"), some("Cy")]
+        );
+    }
+
+    #[test]
+    fn a_mistyped_feed_author_is_reported_once_for_the_file() {
+        let file = parse(
+            r#"{"version": "https://jsonfeed.org/version/1.1", "authors": "Desk",
+                "author": {"name": "Old"}, "items": [{"id": "a", "title": "T"}]}"#,
+            FileKind::Json,
+        );
+        assert_eq!(file.articles[0].detail.author.as_deref(), Some("Old"));
+        assert_eq!(
+            messages(&file),
+            ["test.json: warning: the feed's `authors` must be an array, not a string"]
+        );
+    }
+
+    #[test]
+    fn a_doubled_feed_author_costs_only_the_author() {
+        let file = parse(
+            r#"{"version": "https://jsonfeed.org/version/1.1", "author": {"name": "A"},
+                "author": {"name": "B"}, "items": [{"id": "a", "title": "T"}]}"#,
+            FileKind::Json,
+        );
+        assert_eq!(ids(&file), ["a"]);
+        assert_eq!(file.articles[0].detail.author, None);
+        assert_eq!(
+            messages(&file),
+            ["test.json: warning: the feed's author is left out: duplicate field `author`"]
+        );
+        // A native store's own `author` key means nothing to Herald, twice or not.
+        let native = parse(
+            r#"{"author": "x", "author": "y", "articles": [{"id": "a", "title": "T"}]}"#,
+            FileKind::Json,
+        );
+        assert_eq!(messages(&native), Vec::<String>::new());
+        assert_eq!(ids(&native), ["a"]);
     }
 
     #[test]
