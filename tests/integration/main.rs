@@ -22,3 +22,4 @@ mod reader;
 mod sample_data;
 mod special_files;
 mod ssh;
+mod store_enclosures;
