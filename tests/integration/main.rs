@@ -23,3 +23,4 @@ mod real_feeds;
 mod sample_data;
 mod special_files;
 mod ssh;
+mod store_enclosures;

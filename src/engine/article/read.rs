@@ -75,3 +75,73 @@ fn read_span(file: &DiskFile, span: Span) -> std::io::Result<String> {
     Ok(String::from_utf8(bytes)
         .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Stores;
+    use crate::engine::store::StoreSource;
+    use crate::engine::store::model::Enclosure;
+
+    fn open(dir: &tempfile::TempDir, name: &str, text: &str) -> Library {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        Stores::new(vec![StoreSource::Path(path)])
+            .with_cache(None)
+            .open()
+    }
+
+    #[test]
+    fn enclosures_are_read_back_from_the_store_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let library = open(
+            &dir,
+            "news.jsonl",
+            concat!(
+                r#"{"id": "a", "title": "Show", "enclosures": [{"url": "https://example.org/a.mp3", "type": "audio/mpeg", "length": 42, "title": "Audio"}]}"#,
+                "\n"
+            ),
+        );
+        assert!(
+            library.detail_in_memory(0).is_none(),
+            "this test is about details read from disk"
+        );
+        assert_eq!(
+            article(&library, 0).detail.enclosures,
+            [Enclosure {
+                url: "https://example.org/a.mp3".into(),
+                mime_type: Some("audio/mpeg".into()),
+                length: Some(42),
+                title: Some("Audio".into()),
+            }]
+        );
+    }
+
+    #[test]
+    fn a_feed_item_read_back_keeps_its_id_and_the_feeds_author() {
+        let dir = tempfile::tempdir().unwrap();
+        let indexed = open(
+            &dir,
+            "plain.json",
+            r#"{"version": "https://jsonfeed.org/version/1.1", "items": [
+                {"url": "https://example.org/p", "attachments": [{"url": "https://example.org/p.mp3", "mime_type": "audio/mpeg"}]}]}"#,
+        );
+        assert!(indexed.detail_in_memory(0).is_none());
+        let read = article(&indexed, 0);
+        assert_eq!(read.headline.id, "https://example.org/p");
+        assert_eq!(read.headline.title, "p.mp3");
+        assert_eq!(read.detail.enclosures.len(), 1);
+        assert!(
+            !read.detail.body.starts_with("Herald could not"),
+            "{}",
+            read.detail.body
+        );
+        let authored = open(
+            &dir,
+            "authored.json",
+            r#"{"version": "https://jsonfeed.org/version/1.1", "authors": [{"name": "Desk"}], "items": [
+                {"id": "a", "title": "T"}]}"#,
+        );
+        assert_eq!(article(&authored, 0).detail.author.as_deref(), Some("Desk"));
+    }
+}

@@ -21,8 +21,10 @@ use super::table::{HeadlineTable, Row, TextAt};
 use crate::text::Published;
 
 const MAGIC: &[u8; 8] = b"HERALDIX";
-/// Bump when the layout changes: old entries are then rebuilt, not misread.
-const VERSION: u32 = 4;
+/// Bump when the layout changes, or what a headline is made from: old entries are then
+/// rebuilt, not misread. 5: a JSON Feed item with only `date_modified` is dated by it, and one
+/// without an `id` is identified by its `url` (or date and title) instead of being skipped.
+const VERSION: u32 = 5;
 /// Smaller store files are parsed faster than a cache entry is checked and read.
 pub const MIN_FILE_SIZE: u64 = 256 * 1024;
 /// Bytes of the fixed start of an entry: magic, version, and the lengths of its parts.

@@ -12,7 +12,7 @@ use std::path::Path;
 use memchr::memchr;
 
 use super::model::{Headline, StoreId};
-use super::parse::{FileKind, Format, headline_only};
+use super::parse::{FileKind, Format, headline_only, is_json_feed_version};
 use super::place::{Place, Span};
 use super::progress::Progress;
 use super::scan::{GiveUp, Piece, Splitter};
@@ -427,9 +427,18 @@ fn index_json_document(
     whole.extend(parse_batch(&batch, format)?)?;
     // The array's key decided how articles were read; the version field must agree.
     let version = field_string(&fields, "version")?;
-    let is_feed = version.is_some_and(|v| v.starts_with("https://jsonfeed.org/version/1"));
+    let is_feed = version.as_deref().is_some_and(is_json_feed_version);
     if is_feed != (format == Format::JsonFeed)
         || (!splitter.is_bare_array() && splitter.articles_key().is_none())
+    {
+        return Err(NotIndexed::Fallback);
+    }
+    // Items without authors of their own have the feed's, and an article read back from its
+    // place is read without the rest of the file: such a feed is read whole, its details kept.
+    if is_feed
+        && fields
+            .iter()
+            .any(|(key, _)| key == "author" || key == "authors")
     {
         return Err(NotIndexed::Fallback);
     }
@@ -500,4 +509,92 @@ fn parse_batch(pieces: &[(u64, Vec<u8>)], format: Format) -> Result<IndexedPart,
         whole.extend(part?)?;
     }
     Ok(whole)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::store::parse::parse_file;
+
+    fn write(dir: &tempfile::TempDir, text: &str) -> std::path::PathBuf {
+        let path = dir.path().join("feed.json");
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    fn index(path: &Path) -> Result<IndexedFile, NotIndexed> {
+        index_file(path, FileKind::Json, &Progress::default()).map(|(file, _)| file)
+    }
+
+    #[test]
+    fn feeds_are_indexed_as_the_whole_file_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = r#"{"version": "http://jsonfeed.org/version/1", "title": "Old Feed", "items": [
+            {"url": "https://example.org/a", "title": "By URL", "date_modified": "2022-11-16T00:38:15+01:00"},
+            {"title": "Dated", "date_published": "2020-01-02"},
+            {"attachments": [{"url": "https://example.org/e.mp3", "mime_type": "audio/mpeg"}]}
+        ]}"#;
+        let path = write(&dir, text);
+        let indexed = index(&path).unwrap_or_else(|_| panic!("not indexed"));
+        assert_eq!(indexed.format, Format::JsonFeed);
+        assert_eq!(indexed.name.as_deref(), Some("Old Feed"));
+        let whole = parse_file("feed.json", text.as_bytes(), FileKind::Json);
+        let quick: Vec<_> = indexed
+            .headlines
+            .iter()
+            .map(|h| (h.id.to_owned(), h.title.to_owned(), h.published))
+            .collect();
+        let exact: Vec<_> = whole
+            .articles
+            .iter()
+            .map(|a| (a.id.clone(), a.title.clone(), a.published))
+            .collect();
+        assert_eq!(quick, exact);
+        assert_eq!(quick[0].0, "https://example.org/a");
+        assert!(quick[0].2.is_some());
+        assert_eq!(quick[2].1, "e.mp3");
+    }
+
+    #[test]
+    fn a_feed_whose_items_inherit_its_author_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        for top in [
+            r#""authors": [{"name": "Desk"}],"#,
+            r#""author": {"name": "Desk"},"#,
+            // Too big to keep, but still seen.
+            &format!(r#""authors": [{{"name": "{}"}}],"#, "x".repeat(70_000)),
+        ] {
+            let path = write(
+                &dir,
+                &format!(
+                    r#"{{"version": "https://jsonfeed.org/version/1.1", {top} "items": [{{"id": "a", "title": "T"}}]}}"#
+                ),
+            );
+            assert!(
+                matches!(index(&path), Err(NotIndexed::Fallback)),
+                "{}",
+                &top[..top.len().min(40)]
+            );
+        }
+        let path = write(
+            &dir,
+            r#"{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "a", "title": "T", "authors": [{"name": "Ann"}]}]}"#,
+        );
+        assert!(
+            index(&path).is_ok(),
+            "items' own authors are read with the item"
+        );
+    }
+
+    #[test]
+    fn a_name_too_big_to_keep_is_left_to_the_exact_parser() {
+        // Taken for absent, it made the indexed store's name differ from the parsed one's.
+        let dir = tempfile::tempdir().unwrap();
+        let name = "N".repeat(70_000);
+        let path = write(
+            &dir,
+            &format!(r#"{{"name": "{name}", "articles": [{{"id": "a", "title": "T"}}]}}"#),
+        );
+        assert!(matches!(index(&path), Err(NotIndexed::Fallback)));
+    }
 }

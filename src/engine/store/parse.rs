@@ -7,7 +7,7 @@ use serde_json::value::RawValue;
 use super::cores::on_all_cores;
 use super::diagnostic::{Diagnostic, Locator, Position};
 use super::fields::{self, Raw, RawArticle, kind_of, without_position};
-use super::model::{ArticleDetail, ParsedArticle};
+use super::model::{ArticleDetail, Enclosure, ParsedArticle};
 use super::place::BodyAt;
 use crate::text::html::to_plain_text;
 use crate::text::sanitize_line;
@@ -123,7 +123,41 @@ struct TopObject<'a> {
     items: Option<Vec<&'a RawValue>>,
 }
 
-const JSON_FEED_PREFIX: &str = "https://jsonfeed.org/version/1";
+/// How a JSON Feed's `version` starts: `https://jsonfeed.org/version/1.1` and
+/// `https://jsonfeed.org/version/1` as the specs write them, and `http://jsonfeed.org/version/1`,
+/// which many 1.0 feeds and feed tools write, and which readers that took only `https` turned
+/// away as not a store at all.
+const JSON_FEED_PREFIXES: [&str; 2] = [
+    "https://jsonfeed.org/version/1",
+    "http://jsonfeed.org/version/1",
+];
+
+/// Whether a top-level `version` makes a `.json` file a JSON Feed. The indexer asks too, so
+/// both readers take the same files for feeds.
+pub(crate) fn is_json_feed_version(version: &str) -> bool {
+    JSON_FEED_PREFIXES
+        .iter()
+        .any(|prefix| version.starts_with(prefix))
+}
+
+/// The top-level fields of a JSON Feed that its items inherit. Read in a second pass over the
+/// file, and only for a feed: in [`TopObject`], which every `.json` file is read with, a
+/// native store's duplicated `author` key would have made the whole file unreadable.
+#[derive(Deserialize)]
+struct FeedTop<'a> {
+    #[serde(borrow, default)]
+    authors: Raw<'a>,
+    /// JSON Feed 1.0's single author.
+    #[serde(borrow, default)]
+    author: Raw<'a>,
+}
+
+/// What every item of one feed shares.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FeedContext {
+    /// The feed's own author, for items that name none (the spec says they inherit it).
+    pub author: Option<String>,
+}
 
 fn json_error(path: &str, error: &serde_json::Error) -> Diagnostic {
     let diagnostic =
@@ -183,11 +217,17 @@ fn parse_top_object(
     result: &mut ParsedFile,
 ) {
     let version = fields::raw_string(top.version, "version").ok().flatten();
-    if version.is_some_and(|v| v.starts_with(JSON_FEED_PREFIX)) {
+    if version.as_deref().is_some_and(is_json_feed_version) {
         result.format = Some(Format::JsonFeed);
         result.name = fields::line_field(top.title, "title").ok().flatten();
         match &top.items {
-            Some(items) => add_feed_items(path, text, items, keep, result),
+            Some(items) => {
+                let feed = match keep {
+                    Keep::Format => FeedContext::default(),
+                    Keep::Everything | Keep::Problems => feed_context(path, text, result),
+                };
+                add_feed_items(path, text, items, keep, &feed, result);
+            }
             None => result
                 .diagnostics
                 .push(Diagnostic::error(path, "JSON Feed has no \"items\" array")),
@@ -208,6 +248,35 @@ fn parse_top_object(
         Err(problem) => result.diagnostics.push(Diagnostic::warning(path, problem)),
     }
     add_native_articles(path, text, articles, keep, result);
+}
+
+/// The feed's author, with a file-level warning if its `authors` or `author` is mistyped.
+fn feed_context(path: &str, text: &str, result: &mut ParsedFile) -> FeedContext {
+    let top = match serde_json::from_str::<FeedTop<'_>>(text) {
+        Ok(top) => top,
+        // The file parsed once already, so only a duplicated key can get here.
+        Err(error) => {
+            result.diagnostics.push(Diagnostic::warning(
+                path,
+                format!(
+                    "the feed's author is left out: {}",
+                    without_position(&error)
+                ),
+            ));
+            return FeedContext::default();
+        }
+    };
+    let mut warnings = Warnings::default();
+    let author = match byline(top.authors, top.author, &mut warnings) {
+        Byline::Named(name) => Some(name),
+        Byline::Nameless | Byline::Absent => None,
+    };
+    for problem in warnings.0 {
+        result
+            .diagnostics
+            .push(Diagnostic::warning(path, format!("the feed's {problem}")));
+    }
+    FeedContext { author }
 }
 
 /// Byte offset of a raw value inside the text it was borrowed from.
@@ -455,6 +524,9 @@ fn parse_native_article(json: &str, keep: Keep) -> Result<Accepted, ArticleProbl
         text(raw.body, "body").unwrap_or_default(),
         text(raw.html, "html"),
     );
+    let (enclosures, problems) =
+        fields::enclosures_field(raw.enclosures, fields::NATIVE_ENCLOSURES);
+    warnings.0.extend(problems);
     let detail = ArticleDetail {
         updated: warnings.keep(fields::date_field(raw.updated, "updated")),
         url: warnings.keep(fields::line_field(raw.url, "url")),
@@ -464,7 +536,7 @@ fn parse_native_article(json: &str, keep: Keep) -> Result<Accepted, ArticleProbl
         body,
         html,
         tags: Vec::new(),
-        enclosures: Vec::new(),
+        enclosures,
     };
     Ok(Accepted {
         article: headline.with_detail(detail),
@@ -537,6 +609,7 @@ fn headline_fields(json: &str) -> Option<(RawArticle<'_>, BodyAt)> {
             "author" => (1 << 10, None),
             "summary" => (1 << 11, None),
             "html" => (1 << 12, None),
+            "enclosures" => (1 << 13, None),
             _ => return Some(()),
         };
         if seen & bit != 0 {
@@ -606,7 +679,9 @@ pub(crate) fn body_only(json: &str, format: Format) -> Option<String> {
 pub(crate) fn article_only(json: &str, format: Format) -> Option<ParsedArticle> {
     let accepted = match format {
         Format::Native | Format::JsonLines => parse_native_article(json, Keep::Everything),
-        Format::JsonFeed => parse_feed_item(json, Keep::Everything),
+        // A feed whose items inherit its author is never indexed (see `index`), so its
+        // articles are never read back one by one: no item read here needs the feed.
+        Format::JsonFeed => parse_feed_item(json, Keep::Everything, &FeedContext::default()),
     };
     accepted.ok().map(|a| a.article)
 }
@@ -640,6 +715,8 @@ struct RawFeedItem<'a> {
     /// JSON Feed 1.0's single author.
     #[serde(borrow, default)]
     author: Raw<'a>,
+    #[serde(borrow, default)]
+    attachments: Raw<'a>,
     #[serde(borrow, default, rename = "_herald")]
     herald: Raw<'a>,
 }
@@ -663,11 +740,16 @@ struct RawAuthor<'a> {
 /// Feed items without a title (micro-posts) are titled by their first words, this wide.
 const DERIVED_TITLE_WIDTH: usize = 80;
 
+/// What an item's `external_url` is called among its enclosures when the item has a `url` of
+/// its own (so the external one is not the article's link).
+pub const EXTERNAL_LINK_TITLE: &str = "External link";
+
 fn add_feed_items(
     path: &str,
     text: &str,
     items: &[&RawValue],
     keep: Keep,
+    feed: &FeedContext,
     result: &mut ParsedFile,
 ) {
     if keep == Keep::Format {
@@ -678,7 +760,7 @@ fn add_feed_items(
         .iter()
         .map(|raw| locator.locate(offset_in(text, raw)))
         .collect();
-    let parsed = on_all_cores(items, |raw| parse_feed_item(raw.get(), keep));
+    let parsed = on_all_cores(items, |raw| parse_feed_item(raw.get(), keep, feed));
     for (index, (position, parsed)) in positions.into_iter().zip(parsed).enumerate() {
         report_article(
             path,
@@ -690,17 +772,22 @@ fn add_feed_items(
     }
 }
 
-/// JSON Feed says a reader must coerce a non-string id to a string.
-fn feed_id(raw: Raw<'_>) -> Result<String, String> {
+/// The item's own id, if it has one. JSON Feed says a reader must coerce a non-string id to a
+/// string, so a number is its text; another type is reported, and the item is identified as
+/// if it had no id (see [`feed_headline`]) rather than lost.
+fn feed_id(raw: Raw<'_>, warnings: &mut Warnings) -> Option<String> {
     match raw.filter(|r| r.get().trim() != "null") {
         Some(r)
             if r.get()
                 .trim_start()
                 .starts_with(['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']) =>
         {
-            Ok(r.get().trim().to_owned())
+            Some(r.get().trim().to_owned())
         }
-        other => fields::required_line(other, "id"),
+        other => warnings.keep(
+            fields::line_field(other, "id")
+                .map_err(|problem| format!("{problem}; the item is identified without it")),
+        ),
     }
 }
 
@@ -726,6 +813,13 @@ fn feed_text(raw: &RawFeedItem<'_>, warnings: &mut Warnings) -> FeedText {
     }
 }
 
+fn feed_attachments(raw: &RawFeedItem<'_>, warnings: &mut Warnings) -> Vec<Enclosure> {
+    let (attachments, problems) =
+        fields::enclosures_field(raw.attachments, fields::FEED_ATTACHMENTS);
+    warnings.0.extend(problems);
+    attachments
+}
+
 fn feed_extension<'a>(raw: &RawFeedItem<'a>, warnings: &mut Warnings) -> RawHeraldExtension<'a> {
     match raw.herald {
         Some(ext) => serde_json::from_str(ext.get()).unwrap_or_else(|_| {
@@ -738,35 +832,60 @@ fn feed_extension<'a>(raw: &RawFeedItem<'a>, warnings: &mut Warnings) -> RawHera
     }
 }
 
-/// A feed item's headline, and its text when that had to be read to title the item.
+/// What reading an item's headline read of the rest of it, so that the whole article does not
+/// read it (nor report its problems) a second time.
+struct ReadAhead {
+    url: Option<String>,
+    /// `date_modified`, unless it stood in for a missing `date_published`.
+    updated: Option<crate::text::Published>,
+    /// Read only for the title of an item that has none.
+    text: Option<FeedText>,
+    /// Read only for the title (or the id) of an item with no title, summary or content.
+    attachments: Option<Vec<Enclosure>>,
+}
+
+/// A feed item's headline, and what it had to read of the rest of the item on the way.
+///
+/// Ids are what Herald keys read marks by, so an item's id must be the same at every reading
+/// and never empty: the item's `id`; else its `url` (JSON Feed's own advice for ids); else
+/// [`fallback_id`], from its date and title.
 fn feed_headline(
     raw: &RawFeedItem<'_>,
     warnings: &mut Warnings,
-) -> Result<(HeadlineFields, Option<FeedText>), ArticleProblem> {
-    let id = feed_id(raw.id).map_err(|message| ArticleProblem::Invalid { message, id: None })?;
+) -> Result<(HeadlineFields, ReadAhead), ArticleProblem> {
+    let own_id = feed_id(raw.id, warnings);
     let title = warnings.keep(fields::line_field(raw.title, "title"));
     let extension = feed_extension(raw, warnings);
     let source = warnings.keep(fields::line_field(extension.source, "_herald.source"));
-    let published = warnings.keep(fields::date_field(raw.date_published, "date_published"));
+    let date_published = warnings.keep(fields::date_field(raw.date_published, "date_published"));
+    let date_modified = warnings.keep(fields::date_field(raw.date_modified, "date_modified"));
+    let url = warnings.keep(fields::line_field(raw.url, "url"));
     let (tags, tag_problem) = fields::tags_field(raw.tags, "tags");
     warnings.0.extend(tag_problem);
     let flagged = warnings.keep(fields::bool_field(extension.breaking, "_herald.breaking"));
     let breaking = flagged.unwrap_or(false) || fields::has_breaking_tag(&tags);
-    let (title, text) = match title {
-        Some(title) => (title, None),
+    let mut ahead = ReadAhead {
+        url,
+        // Shown once: as the date, when it is the only one.
+        updated: date_published.and(date_modified),
+        text: None,
+        attachments: None,
+    };
+    // Undated, an item that was only ever given a modification date would sink to the end of
+    // every list.
+    let published = date_published.or(date_modified);
+    let title = match title {
+        Some(title) => title,
         None => {
-            let text = feed_text(raw, warnings);
-            let title = text
-                .summary
-                .as_deref()
-                .map(first_words)
-                .or_else(|| (!text.body.is_empty()).then(|| first_words(&text.body)))
-                .ok_or_else(|| ArticleProblem::Invalid {
-                    message: "the item has no title, summary or content to show".to_owned(),
-                    id: Some(id.clone()),
-                })?;
-            (title, Some(text))
+            derived_title(raw, warnings, &mut ahead).ok_or_else(|| ArticleProblem::Invalid {
+                message: "the item has no title, summary, content or attachment to show".to_owned(),
+                id: own_id.clone().or_else(|| ahead.url.clone()),
+            })?
         }
+    };
+    let id = match own_id.or_else(|| ahead.url.clone()) {
+        Some(id) => id,
+        None => fallback_id(raw, published, &title),
     };
     Ok((
         HeadlineFields {
@@ -777,19 +896,148 @@ fn feed_headline(
             source,
             tags,
         },
-        text,
+        ahead,
     ))
 }
 
-fn parse_feed_item(json: &str, keep: Keep) -> Result<Accepted, ArticleProblem> {
+/// A title for an item that has none: the first words of its summary or content, else (a
+/// podcast episode given as nothing but its file) its first attachment's title or file name.
+fn derived_title(
+    raw: &RawFeedItem<'_>,
+    warnings: &mut Warnings,
+    ahead: &mut ReadAhead,
+) -> Option<String> {
+    let text = feed_text(raw, warnings);
+    let from_text = text
+        .summary
+        .as_deref()
+        .map(first_words)
+        .or_else(|| (!text.body.is_empty()).then(|| first_words(&text.body)))
+        .filter(|title| !title.is_empty());
+    ahead.text = Some(text);
+    if from_text.is_some() {
+        return from_text;
+    }
+    let attachments = feed_attachments(raw, warnings);
+    let title = attachments.first().map(|first| {
+        let name = first.title.clone().unwrap_or_else(|| file_name(&first.url));
+        crate::text::truncate_to_width(&name, DERIVED_TITLE_WIDTH)
+    });
+    ahead.attachments = Some(attachments);
+    title.filter(|title| !title.is_empty())
+}
+
+/// The last part of a URL's path, `%`-escapes decoded (`Episode%2042.mp3` is `Episode 42.mp3`),
+/// for a title; the whole URL when its path has none (`https://example.org/`). Never empty for
+/// a non-empty URL, and cleaned again after decoding, which could have made control characters.
+fn file_name(url: &str) -> String {
+    let address = url.split(['?', '#']).next().unwrap_or(url);
+    // What follows the scheme and the host, when there are any.
+    let path = match address.split_once("://") {
+        Some((_, rest)) => rest.split_once('/').map_or("", |(_, path)| path),
+        None => address,
+    };
+    let last = path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let name = sanitize_line(&percent_decoded(last)).into_owned();
+    if name.is_empty() {
+        url.to_owned()
+    } else {
+        name
+    }
+}
+
+/// `text` with each `%XX` escape as the byte it stands for; bytes that are not UTF-8 once
+/// decoded become U+FFFD.
+fn percent_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let hex = |b: Option<&u8>| b.and_then(|&b| char::from(b).to_digit(16));
+        match (bytes[at], hex(bytes.get(at + 1)), hex(bytes.get(at + 2))) {
+            (b'%', Some(high), Some(low)) => {
+                // Two hex digits are below 256.
+                out.push(u8::try_from(high * 16 + low).unwrap_or(b'?'));
+                at += 3;
+            }
+            (byte, _, _) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The id of an item with neither `id` nor `url`: `DATE-TITLE` (`2025-11-03-uploads-resume`),
+/// as `herald import` makes for such items, from the date as written and the title's letters
+/// and digits. A title with none (`!!!`, only emoji) gives a short hash of the item's text
+/// instead, so the id is never empty and still the same at each reading of the item.
+fn fallback_id(
+    raw: &RawFeedItem<'_>,
+    published: Option<crate::text::Published>,
+    title: &str,
+) -> String {
+    let slug = slug(title);
+    let hash = || format!("{:012x}", content_hash(raw) & 0xffff_ffff_ffff);
+    match (published, slug.is_empty()) {
+        (Some(date), false) => format!("{}-{slug}", date.iso_date()),
+        (None, false) => slug,
+        (Some(date), true) => format!("{}-{}", date.iso_date(), hash()),
+        (None, true) => format!("item-{}", hash()),
+    }
+}
+
+/// Lowercase letters and digits of any script, words joined by single hyphens.
+fn slug(text: &str) -> String {
+    let mut slug = String::new();
+    for word in text.split(|c: char| !c.is_alphanumeric()) {
+        if word.is_empty() {
+            continue;
+        }
+        if !slug.is_empty() {
+            slug.push('-');
+        }
+        slug.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    slug
+}
+
+/// A 64-bit FNV-1a hash of the item's text as decoded (so re-indenting the file or escaping it
+/// differently keeps it): title, summary, content and attachment addresses. Ids are made from
+/// it, so it must never change.
+fn content_hash(raw: &RawFeedItem<'_>) -> u64 {
+    let text = |raw: Raw<'_>| {
+        fields::raw_string(raw, "")
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    };
+    let (attachments, _) = fields::enclosures_field(raw.attachments, fields::FEED_ATTACHMENTS);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let parts = [raw.title, raw.summary, raw.content_text, raw.content_html]
+        .into_iter()
+        .map(text)
+        .chain(attachments.into_iter().map(|a| a.url));
+    for part in parts {
+        // A separator no text holds, so ("ab", "c") and ("a", "bc") differ.
+        for byte in part.bytes().chain([0xff]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    hash
+}
+
+fn parse_feed_item(json: &str, keep: Keep, feed: &FeedContext) -> Result<Accepted, ArticleProblem> {
     let raw: RawFeedItem<'_> = raw_object(json)?;
     let mut warnings = Warnings::default();
-    let (headline, text) = feed_headline(&raw, &mut warnings)?;
+    let (headline, ahead) = feed_headline(&raw, &mut warnings)?;
     let FeedText {
         summary,
         body,
         html,
-    } = match (text, keep) {
+    } = match (ahead.text, keep) {
         (Some(text), _) => text,
         (None, Keep::Everything) => feed_text(&raw, &mut warnings),
         (None, Keep::Problems | Keep::Format) => {
@@ -807,15 +1055,38 @@ fn parse_feed_item(json: &str, keep: Keep) -> Result<Accepted, ArticleProblem> {
             }
         }
     };
-    let url = warnings
-        .keep(fields::line_field(raw.url, "url"))
-        .or_else(|| warnings.keep(fields::line_field(raw.external_url, "external_url")));
-    let author = first_author_name(&raw, &mut warnings);
+    let attachments = match ahead.attachments {
+        Some(attachments) => attachments,
+        None => feed_attachments(&raw, &mut warnings),
+    };
+    let external = warnings.keep(fields::line_field(raw.external_url, "external_url"));
+    // `external_url` is the page a linkblog item talks about. Without a `url` it is the
+    // article's link; beside one, it is kept as the first of the item's enclosures, titled
+    // so, where it is listed and opened like the others.
+    let (url, external) = match (ahead.url, external) {
+        (None, external) => (external, None),
+        (Some(url), Some(external)) if external != url => (Some(url), Some(external)),
+        (url, _) => (url, None),
+    };
+    let enclosures = external
+        .map(|url| Enclosure {
+            url,
+            mime_type: None,
+            length: None,
+            title: Some(EXTERNAL_LINK_TITLE.to_owned()),
+        })
+        .into_iter()
+        .chain(attachments)
+        .collect();
+    let author = match byline(raw.authors, raw.author, &mut warnings) {
+        Byline::Named(name) => Some(name),
+        Byline::Nameless => None,
+        Byline::Absent => feed.author.clone(),
+    };
     let extension = feed_extension(&raw, &mut Warnings::default());
     let section = warnings.keep(fields::line_field(extension.section, "_herald.section"));
-    let updated = warnings.keep(fields::date_field(raw.date_modified, "date_modified"));
     let detail = ArticleDetail {
-        updated,
+        updated: ahead.updated,
         url,
         section,
         author,
@@ -823,7 +1094,7 @@ fn parse_feed_item(json: &str, keep: Keep) -> Result<Accepted, ArticleProblem> {
         body,
         html,
         tags: Vec::new(),
-        enclosures: Vec::new(),
+        enclosures,
     };
     Ok(Accepted {
         article: headline.with_detail(detail),
@@ -839,23 +1110,50 @@ fn first_words(text: &str) -> String {
     crate::text::truncate_to_width(&sanitize_line(first_line), DERIVED_TITLE_WIDTH)
 }
 
-fn first_author_name(raw: &RawFeedItem<'_>, warnings: &mut Warnings) -> Option<String> {
-    let author_name = |value: &RawValue| -> Option<String> {
-        let author: RawAuthor<'_> = serde_json::from_str(value.get()).ok()?;
-        fields::line_field(author.name, "authors.name")
-            .ok()
-            .flatten()
+/// Whom an item (or a whole feed) says wrote it.
+enum Byline {
+    Named(String),
+    /// Authors are given, but the first has no name (only a `url` or an `avatar`): they are
+    /// still the item's authors, so the feed's are not taken instead.
+    Nameless,
+    /// No authors at all: an item then has the feed's.
+    Absent,
+}
+
+/// The first name of `authors` (1.1), else of `author` (1.0): the spec asks readers to prefer
+/// `authors`. An empty `authors` array names no one, as if it were absent.
+fn byline(authors: Raw<'_>, author: Raw<'_>, warnings: &mut Warnings) -> Byline {
+    let named = |value: &RawValue| -> Byline {
+        let name = match value.get().trim_start().starts_with('"') {
+            // Not the spec's object, but plainly a name: better shown than dropped.
+            true => fields::line_field(Some(value), "author").ok().flatten(),
+            false => serde_json::from_str::<RawAuthor<'_>>(value.get())
+                .ok()
+                .and_then(|author| {
+                    fields::line_field(author.name, "authors.name")
+                        .ok()
+                        .flatten()
+                }),
+        };
+        name.map_or(Byline::Nameless, Byline::Named)
     };
-    if let Some(authors) = raw.authors {
+    if let Some(authors) = authors.filter(|a| a.get().trim() != "null") {
         match serde_json::from_str::<Vec<&RawValue>>(authors.get()) {
-            Ok(list) => return list.first().and_then(|first| author_name(first)),
+            Ok(list) => {
+                if let Some(first) = list.first() {
+                    return named(first);
+                }
+            }
             Err(_) => warnings.0.push(format!(
                 "`authors` must be an array, not {}",
                 kind_of(authors)
             )),
         }
     }
-    raw.author.and_then(author_name)
+    match author.filter(|a| a.get().trim() != "null") {
+        Some(author) => named(author),
+        None => Byline::Absent,
+    }
 }
 
 #[cfg(test)]
@@ -1119,6 +1417,470 @@ mod tests {
         );
         assert_eq!(file.format, Some(Format::JsonFeed));
         assert_eq!(file.articles[0].detail.author.as_deref(), Some("Bo"));
+    }
+
+    #[test]
+    fn json_feed_versions_with_http_or_https_are_feeds() {
+        for version in [
+            "https://jsonfeed.org/version/1.1",
+            "https://jsonfeed.org/version/1",
+            "http://jsonfeed.org/version/1",
+            "http://jsonfeed.org/version/1.1",
+        ] {
+            let file = parse(
+                &format!(
+                    r#"{{"version": "{version}", "title": "F", "items": [{{"id": "x", "title": "T"}}]}}"#
+                ),
+                FileKind::Json,
+            );
+            assert_eq!(messages(&file), Vec::<String>::new(), "{version}");
+            assert_eq!(file.format, Some(Format::JsonFeed), "{version}");
+            assert_eq!(file.name.as_deref(), Some("F"), "{version}");
+            assert_eq!(file.articles[0].id, "x", "{version}");
+        }
+        let not_a_feed = parse(
+            r#"{"version": "ftp://jsonfeed.org/version/1", "items": []}"#,
+            FileKind::Json,
+        );
+        assert_eq!(not_a_feed.format, None);
+    }
+
+    fn feed(items: &str) -> ParsedFile {
+        parse(
+            &format!(
+                r#"{{"version": "https://jsonfeed.org/version/1.1", "title": "F", "items": [{items}]}}"#
+            ),
+            FileKind::Json,
+        )
+    }
+
+    fn ids(file: &ParsedFile) -> Vec<&str> {
+        file.articles.iter().map(|a| a.id.as_str()).collect()
+    }
+
+    #[test]
+    fn feed_items_without_an_id_are_identified_by_url_then_date_and_title() {
+        let items = r#"
+            {"url": "https://example.org/a", "title": "By URL"},
+            {"title": "Ferry Returns to Port Callow!", "date_published": "2022-11-16T00:38:15+01:00"},
+            {"title": "Zürich: 3 Trams"},
+            {"id": "", "url": "https://example.org/empty-id", "title": "Empty id"},
+            {"id": null, "title": "Null id", "date_modified": "2020-01-02"},
+            {"id": 42, "url": "https://example.org/n", "title": "Numeric"}"#;
+        let file = feed(items);
+        assert_eq!(messages(&file), Vec::<String>::new());
+        assert_eq!(
+            ids(&file),
+            [
+                "https://example.org/a",
+                // The day as written, not the UTC day (2022-11-15).
+                "2022-11-16-ferry-returns-to-port-callow",
+                "zürich-3-trams",
+                "https://example.org/empty-id",
+                "2020-01-02-null-id",
+                "42",
+            ]
+        );
+        assert_eq!(ids(&feed(items)), ids(&file), "the same at every reading");
+    }
+
+    #[test]
+    fn an_id_of_the_wrong_type_is_reported_and_the_item_kept() {
+        let file = feed(r#"{"id": {"x": 1}, "url": "https://example.org/a", "title": "T"}"#);
+        assert_eq!(ids(&file), ["https://example.org/a"]);
+        assert_eq!(
+            messages(&file),
+            [
+                "test.json:1:73: warning: item 1 (id \"https://example.org/a\"): `id` must be a string, not an object; the item is identified without it"
+            ]
+        );
+    }
+
+    #[test]
+    fn items_whose_title_has_no_letters_get_a_stable_non_empty_id() {
+        let items = r#"
+            {"title": "!!!", "content_text": "First."},
+            {"title": "!!!", "content_text": "Second."},
+            {"title": "🎉", "content_text": "First.", "date_published": "2021-05-06"},
+            {"content_text": "— — —"}"#;
+        let file = feed(items);
+        assert_eq!(messages(&file), Vec::<String>::new());
+        let found = ids(&file);
+        assert_eq!(found.len(), 4);
+        for id in &found[..2] {
+            assert!(id.starts_with("item-") && id.len() == 17, "{found:?}");
+        }
+        assert_ne!(found[0], found[1], "different text, different ids");
+        assert!(
+            found[2].starts_with("2021-05-06-") && found[2].len() == 23,
+            "{found:?}"
+        );
+        assert!(found[3].starts_with("item-"), "{found:?}");
+        // Re-indented and escaped differently, the item keeps its id.
+        let again = feed(
+            r#"{"content_text":"First.",
+                "title":"\u0021!!"}"#,
+        );
+        assert_eq!(ids(&again), [found[0]]);
+    }
+
+    #[test]
+    fn an_item_with_only_date_modified_is_dated_by_it() {
+        let file = feed(
+            r#"{"id": "m", "title": "Modified only", "date_modified": "2022-11-16T00:38:15+01:00"},
+               {"id": "b", "title": "Both", "date_published": "2020-01-01", "date_modified": "2020-02-02"},
+               {"id": "bad", "title": "Bad published", "date_published": "soon", "date_modified": "2019-03-03"}"#,
+        );
+        let [modified, both, bad] = &file.articles[..] else {
+            panic!("three articles expected")
+        };
+        let day = |d: Option<crate::text::Published>| d.map(|d| d.iso_date());
+        assert_eq!(day(modified.published).as_deref(), Some("2022-11-16"));
+        assert_eq!(
+            modified.published.map(|d| d.instant),
+            crate::text::Published::parse("2022-11-15T23:38:15Z").map(|d| d.instant)
+        );
+        assert_eq!(modified.detail.updated, None, "shown once, as the date");
+        assert_eq!(day(both.published).as_deref(), Some("2020-01-01"));
+        assert_eq!(day(both.detail.updated).as_deref(), Some("2020-02-02"));
+        assert_eq!(day(bad.published).as_deref(), Some("2019-03-03"));
+        assert_eq!(messages(&file).len(), 1, "{:?}", messages(&file));
+        assert!(messages(&file)[0].contains("`date_published` is not a date"));
+    }
+
+    #[test]
+    fn items_without_authors_have_the_feeds() {
+        let items = r#"
+            {"id": "own", "title": "T", "authors": [{"name": "Ann"}]},
+            {"id": "none", "title": "T"},
+            {"id": "empty", "title": "T", "authors": []},
+            {"id": "nameless", "title": "T", "authors": [{"url": "https://example.org/ann"}]},
+            {"id": "old", "title": "T", "author": {"name": "Bo"}},
+            {"id": "plain", "title": "T", "author": "Cy"}"#;
+        let authors = |top: &str| {
+            let file = parse(
+                &format!(
+                    r#"{{"version": "https://jsonfeed.org/version/1.1", {top} "items": [{items}]}}"#
+                ),
+                FileKind::Json,
+            );
+            assert_eq!(messages(&file), Vec::<String>::new(), "{top}");
+            file.articles
+                .iter()
+                .map(|a| a.detail.author.clone())
+                .collect::<Vec<_>>()
+        };
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            authors(r#""authors": [{"name": "Desk"}, {"name": "Other"}],"#),
+            [
+                some("Ann"),
+                some("Desk"),
+                some("Desk"),
+                None,
+                some("Bo"),
+                some("Cy")
+            ]
+        );
+        assert_eq!(
+            authors(r#""author": {"name": "Old Desk"},"#),
+            [
+                some("Ann"),
+                some("Old Desk"),
+                some("Old Desk"),
+                None,
+                some("Bo"),
+                some("Cy")
+            ]
+        );
+        assert_eq!(
+            authors(r#""authors": [{"name": "New"}], "author": {"name": "Old"},"#),
+            [
+                some("Ann"),
+                some("New"),
+                some("New"),
+                None,
+                some("Bo"),
+                some("Cy")
+            ]
+        );
+        assert_eq!(
+            authors(""),
+            [some("Ann"), None, None, None, some("Bo"), some("Cy")]
+        );
+    }
+
+    #[test]
+    fn a_mistyped_feed_author_is_reported_once_for_the_file() {
+        let file = parse(
+            r#"{"version": "https://jsonfeed.org/version/1.1", "authors": "Desk",
+                "author": {"name": "Old"}, "items": [{"id": "a", "title": "T"}]}"#,
+            FileKind::Json,
+        );
+        assert_eq!(file.articles[0].detail.author.as_deref(), Some("Old"));
+        assert_eq!(
+            messages(&file),
+            ["test.json: warning: the feed's `authors` must be an array, not a string"]
+        );
+    }
+
+    #[test]
+    fn a_doubled_feed_author_costs_only_the_author() {
+        let file = parse(
+            r#"{"version": "https://jsonfeed.org/version/1.1", "author": {"name": "A"},
+                "author": {"name": "B"}, "items": [{"id": "a", "title": "T"}]}"#,
+            FileKind::Json,
+        );
+        assert_eq!(ids(&file), ["a"]);
+        assert_eq!(file.articles[0].detail.author, None);
+        assert_eq!(
+            messages(&file),
+            ["test.json: warning: the feed's author is left out: duplicate field `author`"]
+        );
+        // A native store's own `author` key means nothing to Herald, twice or not.
+        let native = parse(
+            r#"{"author": "x", "author": "y", "articles": [{"id": "a", "title": "T"}]}"#,
+            FileKind::Json,
+        );
+        assert_eq!(messages(&native), Vec::<String>::new());
+        assert_eq!(ids(&native), ["a"]);
+    }
+
+    #[test]
+    fn external_url_is_the_link_without_url_and_an_enclosure_beside_one() {
+        let file = feed(
+            r#"{"id": "only", "title": "T", "external_url": "https://elsewhere.example/x"},
+               {"id": "both", "title": "T", "url": "https://example.org/b", "external_url": "https://elsewhere.example/y",
+                "attachments": [{"url": "https://example.org/b.mp3", "mime_type": "audio/mpeg"}]},
+               {"id": "same", "title": "T", "url": "https://example.org/s", "external_url": "https://example.org/s"}"#,
+        );
+        assert_eq!(messages(&file), Vec::<String>::new());
+        let [only, both, same] = &file.articles[..] else {
+            panic!("three articles expected")
+        };
+        assert_eq!(
+            only.detail.url.as_deref(),
+            Some("https://elsewhere.example/x")
+        );
+        assert!(only.detail.enclosures.is_empty());
+        assert_eq!(both.detail.url.as_deref(), Some("https://example.org/b"));
+        let urls: Vec<_> = both
+            .detail
+            .enclosures
+            .iter()
+            .map(|e| e.url.as_str())
+            .collect();
+        assert_eq!(
+            urls,
+            ["https://elsewhere.example/y", "https://example.org/b.mp3"]
+        );
+        assert_eq!(
+            both.detail.enclosures[0].title.as_deref(),
+            Some(EXTERNAL_LINK_TITLE)
+        );
+        assert_eq!(same.detail.url.as_deref(), Some("https://example.org/s"));
+        assert!(same.detail.enclosures.is_empty(), "not listed twice");
+    }
+
+    #[test]
+    fn attachments_become_enclosures() {
+        let file = feed(
+            r#"{"id": "ep", "title": "Episode 1", "content_text": "Notes.",
+                "attachments": [
+                  {"url": "https://example.org/ep1.mp3", "mime_type": "audio/mpeg", "size_in_bytes": 12345678,
+                   "duration_in_seconds": 1800, "title": "MP3 \u001b[31mversion"},
+                  {"url": "https://example.org/ep1.ogg", "mime_type": "audio/ogg", "size_in_bytes": 2.0e3},
+                  {"mime_type": "audio/aac"},
+                  "https://example.org/not-an-object",
+                  {"url": "https://example.org/ep1.txt", "size_in_bytes": -1}
+                ]}"#,
+        );
+        let detail = &file.articles[0].detail;
+        assert_eq!(
+            detail.enclosures,
+            [
+                Enclosure {
+                    url: "https://example.org/ep1.mp3".into(),
+                    mime_type: Some("audio/mpeg".into()),
+                    length: Some(12_345_678),
+                    title: Some("MP3 version".into()),
+                },
+                Enclosure {
+                    url: "https://example.org/ep1.ogg".into(),
+                    mime_type: Some("audio/ogg".into()),
+                    length: Some(2000),
+                    title: None,
+                },
+                Enclosure {
+                    url: "https://example.org/ep1.txt".into(),
+                    ..Enclosure::default()
+                },
+            ]
+        );
+        let m = messages(&file);
+        let prefix = "test.json:1:73: warning: item 1 (id \"ep\"): ";
+        assert_eq!(
+            m,
+            [
+                format!("{prefix}`attachments` entry 3 left out: it has no `url`"),
+                format!(
+                    "{prefix}`attachments` entry 4 left out: it must be an object, not a string"
+                ),
+                format!(
+                    "{prefix}`attachments` entry 5: `size_in_bytes` must be a whole number of bytes, 0 or more, not -1"
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn attachment_only_items_are_titled_by_their_attachment() {
+        let file = feed(
+            r#"{"id": "titled", "attachments": [{"url": "https://example.org/a.mp3", "mime_type": "audio/mpeg", "title": "Morning Show"}]},
+               {"id": "named", "attachments": [{"url": "https://example.org/shows/Episode%2042.mp3?src=feed#t=1", "mime_type": "audio/mpeg"}]},
+               {"id": "bare", "attachments": [{"url": "https://example.org/", "mime_type": "text/html"}]},
+               {"attachments": [{"url": "https://example.org/podcast/ep7.m4a", "mime_type": "audio/mp4"}], "date_published": "2024-02-03"},
+               {"id": "nothing"}"#,
+        );
+        let titles: Vec<_> = file
+            .articles
+            .iter()
+            .map(|a| (a.id.as_str(), a.title.as_str()))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("titled", "Morning Show"),
+                ("named", "Episode 42.mp3"),
+                ("bare", "https://example.org/"),
+                ("2024-02-03-ep7-m4a", "ep7.m4a"),
+            ]
+        );
+        assert_eq!(file.articles[1].detail.enclosures.len(), 1);
+        assert_eq!(
+            messages(&file),
+            [
+                "test.json:5:16: warning: item 5 (id \"nothing\") skipped: the item has no title, summary, content or attachment to show"
+            ]
+        );
+    }
+
+    #[test]
+    fn file_names_are_decoded_and_cleaned() {
+        for (url, name) in [
+            ("https://example.org/a/b.mp3", "b.mp3"),
+            ("https://example.org/a/dir/", "dir"),
+            ("https://example.org", "https://example.org"),
+            ("https://example.org/%E2%82%AC%20price.pdf", "€ price.pdf"),
+            ("https://example.org/x%1b%5b2Jy.mp3", "xy.mp3"),
+            ("https://example.org/%ZZ.mp3", "%ZZ.mp3"),
+            ("relative/name.ogg", "name.ogg"),
+        ] {
+            assert_eq!(file_name(url), name, "{url}");
+        }
+    }
+
+    #[test]
+    fn native_enclosures_are_read_and_bad_entries_reported() {
+        let file = parse(
+            r#"{"articles": [
+  {"id": "a", "title": "T", "enclosures": [
+     {"url": "https://example.org/a.mp3", "type": "audio/mpeg", "length": 12345, "title": "Audio"},
+     {"url": " https://example.org/\u202eb.jpg "},
+     {"type": "image/png"},
+     {"url": 7},
+     5,
+     {"url": "https://example.org/c.ogg", "type": ["audio/ogg"], "length": "12 KB", "title": false}
+  ]},
+  {"id": "b", "title": "T", "enclosures": {"url": "https://example.org/x"}},
+  {"id": "c", "title": "T", "enclosures": null}
+]}"#,
+            FileKind::Json,
+        );
+        assert_eq!(
+            ids(&file),
+            ["a", "b", "c"],
+            "one bad field never hides the article"
+        );
+        assert_eq!(
+            file.articles[0].detail.enclosures,
+            [
+                Enclosure {
+                    url: "https://example.org/a.mp3".into(),
+                    mime_type: Some("audio/mpeg".into()),
+                    length: Some(12345),
+                    title: Some("Audio".into()),
+                },
+                Enclosure {
+                    url: "https://example.org/b.jpg".into(),
+                    ..Enclosure::default()
+                },
+                Enclosure {
+                    url: "https://example.org/c.ogg".into(),
+                    ..Enclosure::default()
+                },
+            ]
+        );
+        assert!(file.articles[1].detail.enclosures.is_empty());
+        let a = "test.json:2:3: warning: article 1 (id \"a\"): `enclosures` entry";
+        assert_eq!(
+            messages(&file),
+            [
+                format!("{a} 3 left out: it has no `url`"),
+                format!("{a} 4 left out: `url` must be a string, not a number"),
+                format!("{a} 5 left out: it must be an object, not a number"),
+                format!("{a} 6: `type` must be a string, not an array"),
+                format!("{a} 6: `title` must be a string, not a boolean"),
+                format!("{a} 6: `length` must be a whole number of bytes, not a string"),
+                "test.json:10:3: warning: article 2 (id \"b\"): `enclosures` must be an array of objects, not an object".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn enclosures_are_read_back_with_one_article_as_with_the_file() {
+        let native = r#"{"id": "a", "title": "T", "enclosures": [{"url": "https://example.org/a.mp3", "length": 3}]}"#;
+        let whole = parse(native, FileKind::JsonLines);
+        let alone = article_only(native, Format::JsonLines).unwrap();
+        assert_eq!(alone.detail, whole.articles[0].detail);
+        assert_eq!(alone.detail.enclosures[0].length, Some(3));
+        let item = r#"{"url": "https://example.org/p", "external_url": "https://elsewhere.example/",
+            "attachments": [{"url": "https://example.org/p.mp3", "mime_type": "audio/mpeg"}]}"#;
+        let whole = feed(item);
+        let alone = article_only(item, Format::JsonFeed).unwrap();
+        assert_eq!(alone.id, whole.articles[0].id);
+        assert_eq!(alone.title, "p.mp3");
+        assert_eq!(alone.detail, whole.articles[0].detail);
+        assert_eq!(alone.detail.enclosures.len(), 2);
+    }
+
+    #[test]
+    fn the_quick_feed_headline_agrees_with_the_whole_file() {
+        // The indexer reads each item alone; ids and dates must come out as from the file.
+        for item in [
+            r#"{"url": "https://example.org/a", "title": "A"}"#,
+            r#"{"title": "Dated", "date_modified": "2022-11-16T00:38:15+01:00"}"#,
+            r#"{"title": "!!!", "content_text": "x"}"#,
+            r#"{"attachments": [{"url": "https://example.org/e.mp3", "mime_type": "audio/mpeg"}]}"#,
+            r#"{"content_html": "<p>Only <b>HTML</b></p>"}"#,
+        ] {
+            let whole = feed(item);
+            let (quick, _) = headline_only(item, Format::JsonFeed).unwrap();
+            let article = &whole.articles[0];
+            assert_eq!(
+                (&quick.id, &quick.title, quick.published),
+                (&article.id, &article.title, article.published),
+                "{item}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_quick_native_reader_takes_enclosures_once() {
+        let twice = r#"{"id": "a", "title": "T", "enclosures": [], "enclosures": []}"#;
+        assert!(headline_only(twice, Format::JsonLines).is_none());
+        let file = parse(twice, FileKind::JsonLines);
+        assert!(file.articles.is_empty());
     }
 
     #[test]

@@ -10,7 +10,9 @@ use memchr::{memchr, memchr2};
 #[derive(Debug, PartialEq, Eq)]
 pub enum Piece {
     /// A top-level field of an object store (`name`, `title`, `version`...), raw JSON, when
-    /// small. Larger values are skipped: no store name is megabytes long.
+    /// small. A larger value is not kept (no store name is megabytes long) and its `raw` is
+    /// empty, which is not JSON: the field is still seen to be there, so what reads it gives
+    /// up rather than take the field for absent.
     Field { key: String, raw: Vec<u8> },
     /// One element of the articles array: its byte offset in the file and its raw JSON.
     Article { offset: u64, raw: Vec<u8> },
@@ -312,8 +314,13 @@ impl Splitter {
                 offset: self.value_offset,
                 raw,
             });
-        } else if raw.len() < MAX_FIELD {
+        } else {
             let key = String::from_utf8_lossy(&self.key).into_owned();
+            let raw = if raw.len() < MAX_FIELD {
+                raw
+            } else {
+                Vec::new()
+            };
             emit(Piece::Field { key, raw });
         }
         self.state = self.after_value;
@@ -421,6 +428,16 @@ mod tests {
         ] {
             assert_eq!(split(text, 4), Err(GiveUp), "{text:?}");
         }
+    }
+
+    #[test]
+    fn a_field_too_big_to_keep_is_still_reported_without_its_value() {
+        let big = format!("\"{}\"", "x".repeat(MAX_FIELD));
+        let text = format!(r#"{{"name": {big}, "title": "T", "articles": []}}"#);
+        assert_eq!(
+            split(&text, 4096),
+            Ok((false, vec![field("name", ""), field("title", r#""T""#)]))
+        );
     }
 
     #[test]
