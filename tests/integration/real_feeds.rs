@@ -369,3 +369,49 @@ fn a_folder_of_mixed_inputs_is_reported_file_by_file() {
     );
     assert_eq!(sandbox.herald(&["check", &store]).code, 0);
 }
+
+#[test]
+fn json_feed_1_0_items_keep_their_dates_authors_links_and_attachments() {
+    let (_, articles) = import("jsonfeed-v1.json");
+    assert_eq!(
+        titles(&articles),
+        [
+            "Ferry Returns to Port Callow",
+            "Lighthouse Lamp Replaced",
+            "Tide Tables for December",
+            "Elsewhere: the Canal Reopens"
+        ]
+    );
+    let ferry = &articles[0];
+    assert_eq!(
+        field(ferry, "id"),
+        "https://example.org/harbour/ferry-returns"
+    );
+    assert_eq!(
+        field(ferry, "published"),
+        "2022-11-16T00:38:15+01:00",
+        "as written"
+    );
+    assert_eq!(field(ferry, "author"), "Harbour Desk", "the feed's author");
+    let lighthouse = &articles[1];
+    assert_eq!(
+        field(lighthouse, "published"),
+        "2022-11-14T09:00:00Z",
+        "date_modified"
+    );
+    assert_eq!(field(lighthouse, "author"), "Mara Lind");
+    assert!(!field(&articles[2], "id").is_empty());
+    assert_eq!(
+        field(&articles[3], "url"),
+        "https://elsewhere.example/canal"
+    );
+
+    let (_, radio) = import("jsonfeed-attachments.json");
+    assert_eq!(field(&radio[0], "title"), "Morning Tide, Episode 12");
+    assert_eq!(
+        radio[0]["enclosures"],
+        serde_json::json!([{"url": "https://example.org/radio/ep12.mp3", "type": "audio/mpeg",
+                            "length": 24_000_000, "title": "Morning Tide, Episode 12"}])
+    );
+    assert_eq!(field(&radio[0], "published"), "2024-03-02T07:00:00+02:00");
+}

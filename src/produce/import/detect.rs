@@ -46,11 +46,7 @@ fn detect_json(bytes: &[u8]) -> Result<InputFormat, String> {
     let is_feed = value
         .get("version")
         .and_then(serde_json::Value::as_str)
-        // 1.0 named itself with http, 1.1 with https.
-        .is_some_and(|v| {
-            v.starts_with("https://jsonfeed.org/version/1")
-                || v.starts_with("http://jsonfeed.org/version/1")
-        });
+        .is_some_and(crate::engine::store::parse::is_json_feed_version);
     if is_feed || value.is_array() || value.get("articles").is_some() {
         Ok(InputFormat::HeraldJson)
     } else {

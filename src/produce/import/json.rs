@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::body::structure_of;
-use super::{Imported, ImportedArticle, Overrides};
+use super::{Imported, ImportedArticle, ImportedEnclosure, Overrides};
 use crate::engine::store::{FileKind, Severity, parse_file};
 use crate::text::{Published, sanitize_line};
 
@@ -42,20 +42,19 @@ pub fn parse_herald_json(
             .collect(),
     };
     for article in parsed.articles {
-        let written = dates.get(&article.id);
-        // Keep the date as the feed wrote it (its offset decides the calendar day shown); the
-        // parsed value confirms the text is the one the reader accepted.
-        let as_written = |parsed: Option<Published>, pick: fn(&WrittenDates) -> &Option<String>| {
+        // Keep the date as the feed wrote it (its offset decides the calendar day shown),
+        // found by the value the reader parsed from it.
+        let as_written = |parsed: Option<Published>| {
             let parsed = parsed?;
-            written
-                .and_then(|w| pick(w).clone())
-                .filter(|text| Published::parse(text) == Some(parsed))
+            dates
+                .get(&key_of(parsed))
+                .cloned()
                 .or_else(|| Some(parsed.iso_date()))
         };
         let detail = article.detail;
         imported.articles.push(ImportedArticle {
-            published: as_written(article.published, |w| &w.published),
-            updated: as_written(detail.updated, |w| &w.updated),
+            published: as_written(article.published),
+            updated: as_written(detail.updated),
             id: article.id,
             title: article.title,
             url: detail.url,
@@ -81,21 +80,32 @@ pub fn parse_herald_json(
                 .html
                 .as_deref()
                 .and_then(|html| structure_of(&crate::text::html::parse(html))),
-            enclosures: Vec::new(),
+            enclosures: detail
+                .enclosures
+                .into_iter()
+                .map(|e| ImportedEnclosure {
+                    url: e.url,
+                    mime_type: e.mime_type,
+                    length: e.length,
+                    title: e.title,
+                })
+                .collect(),
         });
     }
     Ok(imported)
 }
 
-#[derive(Debug, Default)]
-struct WrittenDates {
-    published: Option<String>,
-    updated: Option<String>,
+/// A parsed date as a map key: the calendar day written and the instant.
+type DateKey = (i32, u8, u8, i64);
+
+fn key_of(date: Published) -> DateKey {
+    (date.year, date.month, date.day, date.instant)
 }
 
-/// The date strings of each item as written, by id: the store reader keeps only the parsed
-/// value. Native field names and JSON Feed names are both looked at.
-fn written_dates(bytes: &[u8]) -> HashMap<String, WrittenDates> {
+/// Every date string of the items as written, by the value the store reader parses from it
+/// (which keeps only that value): native and JSON Feed field names alike. Looked up by value,
+/// not by id, because an item's id may be made by the reader (from its url, date and title).
+fn written_dates(bytes: &[u8]) -> HashMap<DateKey, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) else {
         return HashMap::new();
@@ -104,22 +114,17 @@ fn written_dates(bytes: &[u8]) -> HashMap<String, WrittenDates> {
         .get("items")
         .or_else(|| value.get("articles"))
         .unwrap_or(&value);
-    let text = |item: &serde_json::Value, keys: [&str; 2]| {
-        keys.iter()
-            .find_map(|k| item.get(*k).and_then(serde_json::Value::as_str))
-            .map(str::to_owned)
-    };
     let mut dates = HashMap::new();
     for item in items.as_array().into_iter().flatten() {
-        let id = match item.get("id") {
-            Some(serde_json::Value::String(s)) => sanitize_line(s).into_owned(),
-            Some(serde_json::Value::Number(n)) => n.to_string(),
-            _ => continue,
-        };
-        dates.entry(id).or_insert_with(|| WrittenDates {
-            published: text(item, ["published", "date_published"]),
-            updated: text(item, ["updated", "date_modified"]),
-        });
+        for key in ["published", "date_published", "updated", "date_modified"] {
+            if let Some(text) = item.get(key).and_then(serde_json::Value::as_str)
+                && let Some(parsed) = Published::parse(text)
+            {
+                dates
+                    .entry(key_of(parsed))
+                    .or_insert_with(|| sanitize_line(text.trim()).into_owned());
+            }
+        }
     }
     dates
 }

@@ -78,9 +78,10 @@ pub fn read(
     ) {
         Ok(content) => Some(content),
         Err(problem) => {
-            notes
-                .problems
-                .push(format!("its <{}> was left out: {problem}", clean(&element.name)));
+            notes.problems.push(format!(
+                "its <{}> was left out: {problem}",
+                clean(&element.name)
+            ));
             None
         }
     };
