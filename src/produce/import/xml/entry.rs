@@ -277,7 +277,8 @@ pub fn read(
             None => {
                 notes.problems.push(format!(
                     "its date \"{}\" is not one Herald can read, so it was kept undated",
-                    sanitize_line(raw.trim())
+                    // A message line, however long the feed's text.
+                    sanitize_line(raw.trim()).chars().take(80).collect::<String>()
                 ));
                 None
             }

@@ -77,10 +77,14 @@ fn base64_text(encoded: &str, kind: &str) -> Result<String, String> {
     let is_text = kind.is_empty() || kind.starts_with("text/") || kind.contains("html");
     match String::from_utf8(bytes) {
         Ok(text) if is_text || !text.contains('\0') => Ok(text),
-        _ => Err(format!(
-            "its content is {} data, not text",
-            if kind.is_empty() { "binary" } else { kind }
-        )),
+        _ => {
+            // The type is the feed's text: neutralised, and cut short, before it is shown.
+            let kind: String = crate::text::sanitize_line(kind).chars().take(64).collect();
+            Err(format!(
+                "its content is {} data, not text",
+                if kind.is_empty() { "binary" } else { &kind }
+            ))
+        }
     }
 }
 
@@ -242,6 +246,10 @@ mod tests {
                 .unwrap();
         let error = read(image.root.elements().next().unwrap(), Default::Text).unwrap_err();
         assert!(error.contains("image/png"), "{error}");
+        // Found by the fuzzer: the type was put in the message as the feed wrote it.
+        let hostile = tree::parse("<f><t type=\"a/\u{1b}[2J\">AAAA</t></f>").unwrap();
+        let error = read(hostile.root.elements().next().unwrap(), Default::Text).unwrap_err();
+        assert!(crate::text::is_inert(&error), "{error:?}");
     }
 
     #[test]
