@@ -19,7 +19,7 @@
 
 use std::ops::Range;
 
-use super::{ArticleText, Block, BlockKind, Inline, ListMarker, Span};
+use super::{ArticleText, Attachment, Block, BlockKind, Inline, ListMarker, Span};
 use crate::text::blocks::{
     CELL_SEPARATOR, aligned_rule, aligned_width, column_widths, is_header_row, same_list,
     table_end, table_rows,
@@ -631,13 +631,14 @@ fn push_piece(
 }
 
 /// Every link, numbered, at the end: nothing is lost where a terminal has no hyperlinks, and a
-/// reader can pick a link by its number.
+/// reader can pick a link by its number. The article's files (a podcast's audio) are listed
+/// with them, under the numbers after the links', each saying what it is.
 fn links_into(lines: &mut Lines, article: &ArticleText, flavor: Flavor) {
     let own = article
         .url
         .as_deref()
         .map(|url| (article.url_number(), url));
-    let listed: Vec<(String, u32, &str)> = article
+    let mut listed: Vec<(String, u32, &str)> = article
         .links
         .iter()
         .map(|l| {
@@ -648,6 +649,12 @@ fn links_into(lines: &mut Lines, article: &ArticleText, flavor: Flavor) {
             (label, l.number, l.url.as_str())
         })
         .collect();
+    listed.extend(
+        article
+            .attachments
+            .iter()
+            .map(|a| (attachment_label(a, flavor), a.number, a.url.as_str())),
+    );
     match flavor {
         Flavor::Screen { .. } => {
             if listed.is_empty() && own.is_none() {
@@ -687,6 +694,71 @@ fn links_into(lines: &mut Lines, article: &ArticleText, flavor: Flavor) {
                 reference_into(lines, "Link:", url, number);
             }
         }
+    }
+}
+
+/// What a file is, in words a screen reader says well: `[3] Audio, Episode 1 (audio/mpeg,
+/// 12.3 MB):`, in speech `Link 3, audio, Episode 1 (audio/mpeg, 12.3 megabytes):`.
+fn attachment_label(attachment: &Attachment, flavor: Flavor) -> String {
+    let speech = flavor == Flavor::Speech;
+    let kind = attachment.kind();
+    let mut label = if speech {
+        format!("Link {}, {}", attachment.number, kind.spoken())
+    } else {
+        format!("[{}] {}", attachment.number, kind.written())
+    };
+    if let Some(title) = &attachment.title {
+        label.push_str(", ");
+        label.push_str(title);
+    }
+    let details: Vec<String> = attachment
+        .mime_type
+        .clone()
+        .into_iter()
+        .chain(attachment.length.map(|bytes| file_size(bytes, speech)))
+        .collect();
+    if !details.is_empty() {
+        label.push_str(&format!(" ({})", details.join(", ")));
+    }
+    label.push(':');
+    label
+}
+
+/// A file's size in decimal units, as feeds and file managers give it: `12.3 MB`, `640 kB`
+/// (in speech, `12.3 megabytes`).
+fn file_size(bytes: u64, speech: bool) -> String {
+    const UNITS: [(&str, &str); 4] = [
+        ("kB", "kilobytes"),
+        ("MB", "megabytes"),
+        ("GB", "gigabytes"),
+        ("TB", "terabytes"),
+    ];
+    if bytes < 1000 {
+        return if bytes == 1 {
+            "1 byte".to_owned()
+        } else {
+            format!("{bytes} bytes")
+        };
+    }
+    // Precision beyond three digits is not wanted: this is a size to judge, not to check.
+    #[allow(clippy::cast_precision_loss)]
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let number = if value < 99.95 {
+        format!("{value:.1}")
+    } else {
+        format!("{value:.0}")
+    };
+    let number = number.strip_suffix(".0").unwrap_or(&number);
+    let (short, long) = UNITS[unit];
+    match (speech, number) {
+        (false, _) => format!("{number} {short}"),
+        (true, "1") => format!("1 {}", long.trim_end_matches('s')),
+        (true, _) => format!("{number} {long}"),
     }
 }
 
@@ -765,6 +837,7 @@ mod tests {
                 number: 1,
                 url: "https://example.org/times".to_owned(),
             }],
+            attachments: Vec::new(),
             url: Some("https://example.org/ferry".to_owned()),
         }
     }
@@ -1201,6 +1274,108 @@ mod tests {
             let lines = lay_out(&article(vec![block.clone()]), 40, flavor);
             assert_eq!(lines.get(4).map(|l| l.text), Some("a b"), "{flavor:?}");
             assert_eq!(lines.get(4).map(|l| l.spans.len()), Some(0), "{flavor:?}");
+        }
+    }
+
+    fn podcast() -> ArticleText {
+        let file =
+            |number, url: &str, mime: Option<&str>, length, title: Option<&str>| Attachment {
+                number,
+                url: url.to_owned(),
+                mime_type: mime.map(str::to_owned),
+                length,
+                title: title.map(str::to_owned),
+            };
+        ArticleText {
+            attachments: vec![
+                file(
+                    2,
+                    "https://cdn.example/ep1.mp3",
+                    Some("audio/mpeg"),
+                    Some(12_345_678),
+                    None,
+                ),
+                file(
+                    3,
+                    "https://cdn.example/cover.jpg?s=1",
+                    None,
+                    None,
+                    Some("Cover"),
+                ),
+            ],
+            ..article(vec![Block::paragraph("Episode one.")])
+        }
+    }
+
+    #[test]
+    fn files_are_listed_with_the_links_numbered_after_them_and_say_what_they_are() {
+        let text = podcast();
+        assert_eq!(text.url_number(), 4);
+        assert_eq!(text.link(2), Some("https://cdn.example/ep1.mp3"));
+        assert_eq!(text.link(3), Some("https://cdn.example/cover.jpg?s=1"));
+        let screen = lay_out(&text, 80, Flavor::Screen { ascii: false }).texts();
+        let at = screen
+            .iter()
+            .position(|l| l == "Links:")
+            .expect("the link list");
+        assert_eq!(
+            screen[at..],
+            [
+                "Links:",
+                "[1] https://example.org/times",
+                "[2] Audio (audio/mpeg, 12.3 MB): https://cdn.example/ep1.mp3",
+                "[3] Image, Cover: https://cdn.example/cover.jpg?s=1",
+                "[4] Article: https://example.org/ferry",
+            ]
+        );
+        let print = lay_out(&text, 80, Flavor::Print).texts();
+        assert!(
+            print.contains(
+                &"[2] Audio (audio/mpeg, 12.3 MB): https://cdn.example/ep1.mp3".to_owned()
+            ),
+            "{print:#?}"
+        );
+        let speech = lay_out(&text, 80, Flavor::Speech).texts();
+        let at = speech
+            .iter()
+            .position(|l| l.starts_with("Link 1"))
+            .expect("the links");
+        assert_eq!(
+            speech[at..],
+            [
+                "Link 1: https://example.org/times",
+                "Link 2, audio (audio/mpeg, 12.3 megabytes): https://cdn.example/ep1.mp3",
+                "Link 3, image, Cover: https://cdn.example/cover.jpg?s=1",
+                "Link: https://example.org/ferry",
+            ]
+        );
+        // Every URL piece is a span of its own number, so the screen makes it a hyperlink.
+        let lines = lay_out(&text, 30, Flavor::Screen { ascii: false });
+        let linked: String = lines
+            .iter()
+            .flat_map(|l| {
+                l.spans
+                    .iter()
+                    .filter(|s| s.style == Inline::Link(2))
+                    .map(move |s| &l.text[s.start as usize..s.end as usize])
+            })
+            .collect();
+        assert_eq!(linked, "https://cdn.example/ep1.mp3");
+    }
+
+    #[test]
+    fn file_sizes_are_in_decimal_units_and_words_for_speech() {
+        for (bytes, written, spoken) in [
+            (1, "1 byte", "1 byte"),
+            (999, "999 bytes", "999 bytes"),
+            (1_000, "1 kB", "1 kilobyte"),
+            (640_000, "640 kB", "640 kilobytes"),
+            (12_345_678, "12.3 MB", "12.3 megabytes"),
+            (999_960, "1 MB", "1 megabyte"),
+            (3_200_000_000, "3.2 GB", "3.2 gigabytes"),
+        ] {
+            assert_eq!(file_size(bytes, false), written, "{bytes}");
+            assert_eq!(file_size(bytes, true), spoken, "{bytes}");
         }
     }
 }

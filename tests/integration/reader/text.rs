@@ -1,13 +1,21 @@
 //! Article text from real feeds on the screen: preformatted text kept as it is, a table a row
 //! per line with its header ruled off, empty markup leaving nothing behind, URLs moved whole
 //! to a line of their own (and cut only when longer than the pane, each piece a hyperlink to
-//! the whole).
+//! the whole), and an article's files listed, numbered and linked with its links.
+
+use std::borrow::Cow;
 
 use herald::app::options::PaneLayout;
-use herald::app::{Action, App, TerminalCaps};
-use herald::engine::state::Marks;
-use herald::engine::store::StoreSource;
+use herald::app::{Action, App, OpenArticle, TerminalCaps};
+use herald::engine::article::{ArticleText, Flavor, layout::lay_out};
+use herald::engine::state::{ArticleKey, Marks};
+use herald::engine::store::model::Enclosure;
+use herald::engine::store::{Article, ArticleDetail, Headline, StoreId, StoreInfo, StoreSource};
 use herald::engine::{Library, Stores};
+use herald::present::reader::ui::article::ArticlePane;
+use herald::present::reader::ui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
 
 use crate::reader::flow::{TestHost, run};
 use crate::reader::support::{act_with, inline, options, typed};
@@ -106,4 +114,95 @@ fn every_piece_of_a_cut_url_is_a_hyperlink_to_the_whole() {
     // In the text and in the list the URL is longer than the pane: at least two pieces each.
     assert!(written.matches(&opened).count() >= 4, "{written:?}");
     assert!(!written.contains("\x1b]8;;https://example.org/harbour/\x1b"));
+}
+
+fn podcast() -> ArticleText {
+    let store = StoreInfo {
+        name: "Pods".to_owned(),
+        origins: Vec::new(),
+    };
+    let detail = ArticleDetail {
+        url: Some("https://pods.example/episodes/1".to_owned()),
+        html: Some(
+            "<p>Notes: the <a href=\"https://pods.example/guest\">guest's page</a>.</p>".to_owned(),
+        ),
+        enclosures: vec![
+            Enclosure {
+                url: "https://cdn.pods.example/audio/episode-0001-the-harbour-at-night.mp3"
+                    .to_owned(),
+                mime_type: Some("audio/mpeg".to_owned()),
+                length: Some(12_345_678),
+                title: None,
+            },
+            Enclosure {
+                url: "https://cdn.pods.example/cover.jpg".to_owned(),
+                mime_type: None,
+                length: None,
+                title: Some("Cover art".to_owned()),
+            },
+        ],
+        ..ArticleDetail::default()
+    };
+    ArticleText::from_article(&Article {
+        headline: Headline {
+            store: StoreId(0),
+            id: "ep1",
+            title: "Episode 1: The Harbour at Night",
+            published: herald::text::Published::parse("2024-03-02"),
+            breaking: false,
+            source: Some("Pods"),
+        },
+        detail: Cow::Owned(detail),
+        store: &store,
+    })
+}
+
+#[test]
+fn an_articles_files_are_numbered_labelled_and_linked_with_its_links() {
+    let text = podcast();
+    let (width, height) = (50, 16);
+    let theme = Theme::new(
+        herald::app::ThemeName::Default,
+        herald::app::ColorDepth::None,
+        false,
+    );
+    let lines = lay_out(&text, 48, Flavor::Screen { ascii: false });
+    let mut article = OpenArticle::new(0, ArticleKey::new("Pods", "ep1"), 1);
+    article.text = Some(std::sync::Arc::new(text));
+    article.lines = Some(std::sync::Arc::new(lines));
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test backend");
+    let mut links = Vec::new();
+    terminal
+        .draw(|frame| {
+            let pane = ArticlePane {
+                article: Some(&article),
+                placeholder: "",
+                opening: "",
+                theme: &theme,
+            };
+            links = pane.render_links(frame.area(), frame.buffer_mut());
+        })
+        .expect("test backend");
+    snapshot("article_files_50x16", format!("{}", terminal.backend()));
+    // The numbers the list shows are the numbers that open: the files come after the text's
+    // link and before the article's own.
+    let audio = "https://cdn.pods.example/audio/episode-0001-the-harbour-at-night.mp3";
+    assert_eq!(article.link(1), Some("https://pods.example/guest"));
+    assert_eq!(article.link(2), Some(audio));
+    assert_eq!(article.link(3), Some("https://cdn.pods.example/cover.jpg"));
+    assert_eq!(article.link(4), Some("https://pods.example/episodes/1"));
+    // And each file's cells are hyperlinks to it, the cut audio URL in every piece.
+    let screen = terminal.backend().buffer().clone();
+    let mut audio_cells = String::new();
+    for link in links.iter().filter(|l| l.url == audio) {
+        for x in link.x..link.x + link.width {
+            audio_cells.push_str(screen[(x, link.y)].symbol());
+        }
+    }
+    assert_eq!(audio_cells, audio);
+    assert!(
+        links
+            .iter()
+            .any(|l| l.url == "https://cdn.pods.example/cover.jpg")
+    );
 }
