@@ -209,3 +209,43 @@ pub fn check(library: &Library, out: &mut impl Write) -> io::Result<bool> {
     }
     Ok(problems == 0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Stores;
+    use crate::engine::store::StoreSource;
+
+    const URL: &str = "https://example.org/harbour/timetables/2024/spring/night-ferry.html?lang=en";
+
+    #[test]
+    fn show_keeps_code_and_tables_in_shape_and_never_cuts_a_url() -> io::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("harbour.json");
+        let html = format!(
+            "<p>New <b></b>times<strong><img src=x></strong>.</p><pre>  departs  arrives\n  06:10    07:45</pre>\
+             <table><tr><th>Day</th><th>Sailings</th></tr><tr><td>Monday</td><td>4</td></tr>\
+             </table><p>See <a href=\"{URL}\">the timetable</a> or {URL} itself.</p>"
+        );
+        let store = serde_json::json!({
+            "name": "Harbour",
+            "articles": [{"id": "t", "title": "Timetable", "html": html}],
+        });
+        std::fs::write(&path, store.to_string())?;
+        let library = Stores::new(vec![StoreSource::Path(path)])
+            .with_cache(None)
+            .open();
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        assert!(show(&library, "t", None, 40, &mut out, &mut err)?);
+        let out = String::from_utf8_lossy(&out);
+        assert_eq!(
+            out,
+            format!(
+                "Timetable\nUndated\n\nNew times.\n\n      departs  arrives\n      06:10    \
+                 07:45\n\nDay    | Sailings\n-------+---------\nMonday | 4\n\nSee the timetable[1] \
+                 or\n{URL}\nitself.\n\nLinks:\n[1] {URL}\n"
+            )
+        );
+        Ok(())
+    }
+}

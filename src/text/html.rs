@@ -16,10 +16,13 @@ use html5ever::tokenizer::{
 };
 
 use super::blocks::{Block, BlockKind, Inline, Link, ListMarker, Span, plain_text_of};
-use super::{sanitize_line, sanitize_text};
+use super::{display_width, sanitize_line, sanitize_text};
 
 /// Lists nested deeper than this are shown at this depth.
 const MAX_LIST_DEPTH: usize = 16;
+
+/// Tabs in preformatted text stop every this many columns (as in sanitising).
+const TAB_WIDTH: usize = 8;
 
 /// What HTML yielded.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -150,8 +153,33 @@ struct Builder {
     hidden: u32,
     /// Whitespace was seen since the last text: one space goes before the next word.
     space: bool,
-    /// A table cell was closed in this row: the next one is set off by ` | `.
-    after_cell: bool,
+    /// Inside `<pre>`: the column the text has reached on its line, for tabs.
+    pre_column: usize,
+    /// The outermost table being read.
+    table: Option<Table>,
+    /// Tables open inside a cell of it: their rows and cells only break blocks.
+    inner_tables: u32,
+}
+
+/// A table as it is read. Its cells' text is read into ordinary blocks; when the table ends it
+/// becomes a data table (a block per cell, see [`BlockKind::TableCell`]) if every cell held at
+/// most a paragraph and it has two columns with text, or else stays the blocks it was: a
+/// table used for layout (one column, or cells of paragraphs, lists, quotes, code) reads as
+/// the text it holds, never as one run of words.
+struct Table {
+    quote: u8,
+    /// The next cell starts a row.
+    new_row: bool,
+    /// Inside `<thead>` (depth): its cells head their columns even as `<td>`.
+    head: u32,
+    cells: Vec<CellStart>,
+}
+
+struct CellStart {
+    header: bool,
+    starts_row: bool,
+    /// The index in `blocks` its text starts at; it runs to the next cell's.
+    block: usize,
 }
 
 impl Builder {
@@ -239,11 +267,57 @@ impl Builder {
                 self.end_block();
                 self.pre = self.pre.saturating_sub(1);
             }
-            ("td" | "th", true) if self.after_cell => {
-                self.push(" | ", Inline::Plain);
-                self.space = false;
+            ("table", true) => {
+                self.end_block();
+                if self.table.is_some() {
+                    self.inner_tables += 1;
+                } else {
+                    self.table = Some(Table {
+                        quote: self.quote,
+                        new_row: true,
+                        head: 0,
+                        cells: Vec::new(),
+                    });
+                }
             }
-            ("td" | "th", false) => self.after_cell = true,
+            ("table", false) => {
+                self.end_block();
+                if self.inner_tables > 0 {
+                    self.inner_tables -= 1;
+                } else {
+                    self.close_table();
+                }
+            }
+            ("tr", _) => {
+                self.end_block();
+                if let Some(table) = self.outer_table() {
+                    table.new_row = true;
+                }
+            }
+            ("thead", start) => {
+                self.end_block();
+                if let Some(table) = self.outer_table() {
+                    table.head = if start {
+                        table.head.saturating_add(1)
+                    } else {
+                        table.head.saturating_sub(1)
+                    };
+                }
+            }
+            ("td" | "th", true) => {
+                self.end_block();
+                let block = self.blocks.len();
+                if let Some(table) = self.outer_table() {
+                    let header = name == "th" || table.head > 0;
+                    let starts_row = std::mem::take(&mut table.new_row);
+                    table.cells.push(CellStart {
+                        header,
+                        starts_row,
+                        block,
+                    });
+                }
+            }
+            ("td" | "th", false) => self.end_block(),
             ("em" | "i" | "cite" | "dfn" | "var" | "q", true) => self.emphasis += 1,
             ("em" | "i" | "cite" | "dfn" | "var" | "q", false) => {
                 self.emphasis = self.emphasis.saturating_sub(1);
@@ -266,15 +340,96 @@ impl Builder {
                     self.push(&format!("[image: {alt}]"), self.style());
                 }
             }
-            (name, _) if is_block(name) => {
-                self.end_block();
-                if name == "tr" {
-                    self.after_cell = false;
-                }
-            }
+            (name, _) if is_block(name) => self.end_block(),
             _ => {}
         }
         TokenSinkResult::Continue
+    }
+
+    /// The outermost table, when the markup is not inside a table inside it.
+    fn outer_table(&mut self) -> Option<&mut Table> {
+        if self.inner_tables > 0 {
+            return None;
+        }
+        self.table.as_mut()
+    }
+
+    /// Ends the table being read: its cells' blocks become a data table's cells, or stay as
+    /// they are (see [`Table`]).
+    fn close_table(&mut self) {
+        self.inner_tables = 0;
+        let Some(table) = self.table.take() else {
+            return;
+        };
+        let Some(first) = table.cells.first() else {
+            return;
+        };
+        let start = first.block;
+        // Each cell's blocks, as a range of `blocks`.
+        let ranges: Vec<std::ops::Range<usize>> = table
+            .cells
+            .iter()
+            .zip(
+                table
+                    .cells
+                    .iter()
+                    .skip(1)
+                    .map(|c| c.block)
+                    .chain(std::iter::once(self.blocks.len())),
+            )
+            .map(|(cell, end)| cell.block..end.max(cell.block))
+            .collect();
+        let simple = ranges.iter().all(|range| {
+            range.len() <= 1
+                && self.blocks[range.clone()].iter().all(|b| {
+                    matches!(b.kind, BlockKind::Paragraph | BlockKind::Heading(_))
+                        && b.quote == table.quote
+                })
+        });
+        if !simple {
+            return;
+        }
+        // Rows as lists of cells; a row with no text at all is left out.
+        let mut rows: Vec<Vec<usize>> = Vec::new();
+        for (i, cell) in table.cells.iter().enumerate() {
+            match rows.last_mut() {
+                Some(row) if !cell.starts_row => row.push(i),
+                _ => rows.push(vec![i]),
+            }
+        }
+        rows.retain(|row| row.iter().any(|&i| !ranges[i].is_empty()));
+        let mut columns_with_text = std::collections::BTreeSet::new();
+        for row in &rows {
+            for (column, &i) in row.iter().enumerate() {
+                if !ranges[i].is_empty() {
+                    columns_with_text.insert(column);
+                }
+            }
+        }
+        if columns_with_text.len() < 2 {
+            return;
+        }
+        let mut old: Vec<Option<Block>> =
+            self.blocks.split_off(start).into_iter().map(Some).collect();
+        for row in rows {
+            for (column, i) in row.into_iter().enumerate() {
+                let spans = ranges[i]
+                    .clone()
+                    .next()
+                    .and_then(|b| old.get_mut(b - start))
+                    .and_then(Option::take)
+                    .map(|block| block.spans)
+                    .unwrap_or_default();
+                self.blocks.push(Block {
+                    kind: BlockKind::TableCell {
+                        header: table.cells[i].header,
+                        starts_row: column == 0,
+                    },
+                    quote: table.quote,
+                    spans,
+                });
+            }
+        }
     }
 
     /// The number of the link to `url`: one number per address.
@@ -307,20 +462,16 @@ impl Builder {
         if self.hidden > 0 {
             return;
         }
+        let style = self.style();
+        if self.pre > 0 {
+            self.pre_text(text, style);
+            return;
+        }
         // Cleaned before spaces are collapsed: removing an escape sequence between two spaces,
         // or before a block's first word, must not leave a double or a leading space (the
         // block would then read back differently from the HTML import writes for it).
         let clean = sanitize_text(text);
         let text = clean.as_ref();
-        let style = self.style();
-        if self.pre > 0 {
-            let mut text = text;
-            if std::mem::take(&mut self.pre_start) {
-                text = text.strip_prefix('\n').unwrap_or(text);
-            }
-            self.push(text, style);
-            return;
-        }
         // Outside `<pre>`, any run of whitespace is one space, and none at a block's edges.
         let mut word = String::new();
         for c in text.chars() {
@@ -338,6 +489,27 @@ impl Builder {
         }
         if !word.is_empty() {
             self.push(&word, style);
+        }
+    }
+
+    /// Preformatted text, kept as it is. Tabs are expanded here, by the column the line has
+    /// reached, not by sanitising each piece of text alone: markup splits code lines into
+    /// many pieces (a syntax highlighter's `<span>`s), and a tab after one must still stop at
+    /// the same column as in the source.
+    fn pre_text(&mut self, text: &str, style: Inline) {
+        let first = std::mem::take(&mut self.pre_start);
+        for (n, piece) in text.split('\t').enumerate() {
+            if n > 0 {
+                let spaces = TAB_WIDTH - self.pre_column % TAB_WIDTH;
+                self.push(&" ".repeat(spaces), style);
+            }
+            let clean = sanitize_text(piece);
+            let mut piece = clean.as_ref();
+            if first && n == 0 {
+                // A newline right after `<pre>` is not part of the text (HTML says so).
+                piece = piece.strip_prefix('\n').unwrap_or(piece);
+            }
+            self.push(piece, style);
         }
     }
 
@@ -367,6 +539,12 @@ impl Builder {
         }
         if self.kind.is_none() {
             self.kind = Some(self.inside_pre(BlockKind::Paragraph));
+        }
+        if self.pre > 0 {
+            self.pre_column = match text.rfind('\n') {
+                Some(at) => display_width(&text[at + 1..]),
+                None => self.pre_column + display_width(text),
+            };
         }
         match self.spans.last_mut() {
             Some(last) if last.style == style => last.text.push_str(text),
@@ -402,7 +580,7 @@ impl Builder {
     /// Finishes the block being built, if it holds any text.
     fn end_block(&mut self) {
         self.space = false;
-        self.after_cell = false;
+        self.pre_column = 0;
         let kind = self.kind.take().unwrap_or(BlockKind::Paragraph);
         let mut spans = std::mem::take(&mut self.spans);
         // Trailing spaces and line breaks mean nothing at the end of a block; in preformatted
@@ -420,6 +598,7 @@ impl Builder {
             spans.pop();
         }
         spans.retain(|s| !s.text.is_empty());
+        let spans = without_empty_markup(spans);
         if spans.iter().any(|s| !s.text.trim().is_empty()) {
             self.blocks.push(Block {
                 kind,
@@ -431,6 +610,7 @@ impl Builder {
 
     fn finish(mut self) -> Parsed {
         self.end_block();
+        self.close_table();
         // Only links the kept text still points at are listed, numbered from 1 in the order
         // the text uses them: a link whose text was all dropped (a script, an escape
         // sequence) leaves no gap, and the clean HTML written from these blocks numbers them
@@ -459,6 +639,23 @@ impl Builder {
             links,
         }
     }
+}
+
+/// `spans` with markup around nothing visible taken off: `<b> </b>` in `<pre>`, `<em>` around a
+/// line break. Such a span would be written back as `<strong> </strong>`, underlined as a
+/// link of spaces, or given a link number that points at nothing a reader can see.
+fn without_empty_markup(spans: Vec<Span>) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::with_capacity(spans.len());
+    for mut span in spans {
+        if span.text.trim().is_empty() {
+            span.style = Inline::Plain;
+        }
+        match out.last_mut() {
+            Some(last) if last.style == span.style => last.text.push_str(&span.text),
+            _ => out.push(span),
+        }
+    }
+    out
 }
 
 fn attribute<'t>(tag: &'t Tag, name: &str) -> Option<&'t str> {
@@ -619,13 +816,112 @@ mod tests {
         );
     }
 
+    /// Each cell's (header, starts_row, text), and the blocks that are not cells as text.
+    fn cells(parsed: &Parsed) -> Vec<(bool, bool, String)> {
+        parsed
+            .blocks
+            .iter()
+            .map(|b| match b.kind {
+                BlockKind::TableCell { header, starts_row } => (header, starts_row, b.text()),
+                _ => (false, false, format!("<{:?}> {}", b.kind, b.text())),
+            })
+            .collect()
+    }
+
     #[test]
-    fn table_rows_are_lines_with_their_cells_set_off() {
+    fn a_data_table_becomes_its_cells_row_by_row_with_the_headers_marked() {
         let parsed = parse(
-            "<table><tr><th>City</th><th>Rain</th></tr><tr><td>Oslo</td><td>12 mm</td></tr></table>",
+            "<table><caption>Rain in March</caption><thead><tr><td>City</td><td>Rain</td>\
+             </tr></thead><tbody><tr><th>Oslo</th><td><p>12 <b>mm</b></p></td></tr>\
+             <tr><td></td><td></td></tr><tr><td>Bergen<td></td><td>dry</table><p>After.</p>",
         );
-        let texts: Vec<String> = parsed.blocks.iter().map(Block::text).collect();
-        assert_eq!(texts, ["City | Rain", "Oslo | 12 mm"]);
+        let t = |header, starts_row, text: &str| (header, starts_row, text.to_owned());
+        assert_eq!(
+            cells(&parsed),
+            [
+                t(false, false, "<Paragraph> Rain in March"),
+                t(true, true, "City"),
+                t(true, false, "Rain"),
+                t(true, true, "Oslo"),
+                t(false, false, "12 mm"),
+                // The row of empty cells is gone; an empty cell keeps the next in its column.
+                t(false, true, "Bergen"),
+                t(false, false, ""),
+                t(false, false, "dry"),
+                t(false, false, "<Paragraph> After."),
+            ]
+        );
+        assert_eq!(
+            spans(&parsed.blocks[4]),
+            [(Inline::Plain, "12 "), (Inline::Strong, "mm")]
+        );
+    }
+
+    #[test]
+    fn a_table_used_for_layout_reads_as_the_text_it_holds() {
+        // One column, or cells holding more than a paragraph (several, a list, a nested
+        // table): the blocks stay blocks, in order, never one run of words.
+        for html in [
+            "<table><tr><td><p>First.</p></td></tr><tr><td><p>Second.</p></td></tr></table>",
+            "<table><tr><td><p>First.</p><p>Second.</p></td><td></td></tr></table>",
+            "<table><tr><td>First.<table><tr><td>Second.</td><td></td></tr></table></td>\
+             <td>x</td></tr></table>",
+        ] {
+            let parsed = parse(html);
+            assert!(!parsed.blocks.iter().any(Block::is_cell), "{html}");
+            let texts: Vec<String> = parsed.blocks.iter().map(Block::text).collect();
+            assert_eq!(texts[..2], ["First.", "Second."], "{html}");
+        }
+        let parsed = parse("<table><tr><td><ul><li>one</li></ul></td><td>two</td></tr></table>");
+        assert_eq!(
+            parsed.blocks[0].kind,
+            BlockKind::ListItem {
+                depth: 1,
+                marker: ListMarker::Bullet
+            }
+        );
+        assert_eq!(parsed.blocks[1].text(), "two");
+    }
+
+    #[test]
+    fn empty_and_blank_markup_leaves_no_style_mark_or_link_number() {
+        // Markup around nothing visible, inside and outside <pre>: none of it may become a
+        // styled span (written back as `<strong> </strong>`, drawn as underlined spaces) or
+        // take a link number pointing at nothing.
+        let parsed = parse(
+            "<p>A <b></b>b<em> </em>c <strong><img src=x></strong> d<a href=\"https://a.example\">\
+             &nbsp;</a>e<i><br></i>f</p><pre>g<b> </b>h<a href=\"https://b.example\">  </a>i\
+             <em>\n</em>j</pre>",
+        );
+        for block in &parsed.blocks {
+            for span in &block.spans {
+                assert!(
+                    span.style == Inline::Plain || !span.text.trim().is_empty(),
+                    "{span:?} in {:?}",
+                    parsed.blocks
+                );
+            }
+        }
+        assert_eq!(parsed.blocks[0].text(), "A b c d e\nf");
+        assert_eq!(spans(&parsed.blocks[1]), [(Inline::Plain, "g h  i\nj")]);
+        assert!(parsed.links.is_empty(), "{:?}", parsed.links);
+        let html = super::super::blocks::to_html(&parsed.blocks, &parsed.links);
+        assert_eq!(html, "<p>A b c d e<br>f</p><pre>g h  i\nj</pre>");
+    }
+
+    #[test]
+    fn preformatted_text_keeps_its_lines_spaces_and_tab_stops_across_markup() {
+        // A syntax highlighter splits a line into spans; the tab after one still stops at
+        // column 8 of the line, not 8 columns after the span.
+        let parsed = parse(
+            "<pre>\n  fn main() {\n<span class=k>ab</span>\tgo();\n\t<b>x</b>\ty\n}\n\n</pre>",
+        );
+        assert_eq!(parsed.blocks.len(), 1);
+        assert_eq!(parsed.blocks[0].kind, BlockKind::Preformatted);
+        assert_eq!(
+            parsed.blocks[0].text(),
+            "  fn main() {\nab      go();\n        x       y\n}"
+        );
     }
 
     #[test]

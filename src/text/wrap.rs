@@ -49,9 +49,22 @@ fn starts_list_item(line: &str) -> bool {
 }
 
 /// Wraps one paragraph to `width` columns. Words longer than the width are broken, so no line
-/// is ever wider than `width` (widths below [`MIN_WRAP_WIDTH`] are raised to it).
+/// is ever wider than `width` (widths below [`MIN_WRAP_WIDTH`] are raised to it); a URL is
+/// moved whole to a line of its own rather than broken at a `/`, and broken only when it is
+/// longer than the width.
 pub fn wrap_paragraph(paragraph: &str, width: usize) -> Vec<String> {
-    wrap_ranges(paragraph, width)
+    lines_of(paragraph, wrap_ranges(paragraph, width))
+}
+
+/// Like [`wrap_paragraph`], except that a URL is never broken: a line that holds one longer
+/// than the width runs past it, so the URL can be copied whole (from `herald show`, from plain
+/// mode's output). Other words longer than the width are still broken.
+pub fn wrap_paragraph_keeping_urls(paragraph: &str, width: usize) -> Vec<String> {
+    lines_of(paragraph, wrap_ranges_keeping_urls(paragraph, width))
+}
+
+fn lines_of(paragraph: &str, ranges: Vec<std::ops::Range<usize>>) -> Vec<String> {
+    ranges
         .into_iter()
         .map(|range| paragraph[range].to_owned())
         .collect()
@@ -60,9 +73,29 @@ pub fn wrap_paragraph(paragraph: &str, width: usize) -> Vec<String> {
 /// Where [`wrap_paragraph`]'s lines are in `paragraph`: a byte range per line (the spaces at
 /// the break are left out), so a caller can carry styles over to the lines it lays out.
 pub fn wrap_ranges(paragraph: &str, width: usize) -> Vec<std::ops::Range<usize>> {
+    ranges(paragraph, width, Urls::CutWhenTooLong)
+}
+
+/// Where [`wrap_paragraph_keeping_urls`]'s lines are in `paragraph`.
+pub fn wrap_ranges_keeping_urls(paragraph: &str, width: usize) -> Vec<std::ops::Range<usize>> {
+    ranges(paragraph, width, Urls::KeepWhole)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Urls {
+    /// Lines never exceed the width (the full-screen reader, which cannot scroll sideways).
+    CutWhenTooLong,
+    /// A URL longer than the width stays whole on a line wider than the width.
+    KeepWhole,
+}
+
+fn ranges(paragraph: &str, width: usize, urls: Urls) -> Vec<std::ops::Range<usize>> {
     let width = width.max(MIN_WRAP_WIDTH);
+    // Keeping URLs whole means no word may be broken by textwrap (it has no per-word choice);
+    // other long words are then cut by columns below, as textwrap would have cut them.
     let options = textwrap::Options::new(width)
-        .break_words(true)
+        .break_words(urls == Urls::CutWhenTooLong)
+        .word_separator(textwrap::WordSeparator::Custom(words_keeping_urls))
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
     let mut ranges = Vec::new();
     // Where the next line can start: textwrap's lines are slices of its input, in order.
@@ -83,7 +116,9 @@ pub fn wrap_ranges(paragraph: &str, width: usize) -> Vec<std::ops::Range<usize>>
         let text = &paragraph[start..end];
         // textwrap can overshoot when a word is glued to a wide character it may break before
         // (found by fuzzing: "*䆘:-**…"); cut such lines by columns so the promise holds.
-        if display_width(text) <= width {
+        let keep = display_width(text) <= width
+            || (urls == Urls::KeepWhole && text.split(' ').any(is_url));
+        if keep {
             ranges.push(start..end);
         } else {
             let trimmed = text.trim_end();
@@ -95,6 +130,59 @@ pub fn wrap_ranges(paragraph: &str, width: usize) -> Vec<std::ops::Range<usize>>
         }
     }
     ranges
+}
+
+/// Whether `word` (text between spaces) is or holds a URL, which must not be broken where
+/// Unicode allows a line break (after `/`, `?`, `-`): it could no longer be copied whole.
+pub fn is_url(word: &str) -> bool {
+    word.contains("://")
+        || starts_with_ignore_case(word, "mailto:")
+        || starts_with_ignore_case(word, "www.")
+}
+
+fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    text.as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// textwrap's words by Unicode line-break rules (so CJK text wraps between characters), except
+/// that a URL is one word.
+fn words_keeping_urls(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let unicode = textwrap::WordSeparator::UnicodeBreakProperties;
+    // Most lines hold no URL: those take textwrap's own way, split in one call.
+    let might = line.contains("://")
+        || contains_ignore_case(line, "mailto:")
+        || contains_ignore_case(line, "www.");
+    if !might {
+        return unicode.find_words(line);
+    }
+    let mut words = Vec::new();
+    // The text since the last URL, not yet split into words.
+    let mut plain_from = 0;
+    let mut start = 0;
+    while start < line.len() {
+        let end = line[start..].find(' ').map_or(line.len(), |at| start + at);
+        let after = end + line[end..].bytes().take_while(|&b| b == b' ').count();
+        if end > start && is_url(&line[start..end]) {
+            if plain_from < start {
+                words.extend(unicode.find_words(&line[plain_from..start]));
+            }
+            words.push(textwrap::core::Word::from(&line[start..after]));
+            plain_from = after;
+        }
+        start = after;
+    }
+    if plain_from < line.len() {
+        words.extend(unicode.find_words(&line[plain_from..]));
+    }
+    Box::new(words.into_iter())
 }
 
 /// Cuts `text` into pieces of at most `width` columns, between characters, as byte ranges.
@@ -225,6 +313,62 @@ mod tests {
             .map(|r| &"abcdefg東京"[r])
             .collect();
         assert_eq!(pieces, ["abc", "def", "g東", "京"]);
+    }
+
+    const URL: &str = "https://example.org/news/2024/03/ferry-times-and-tides?from=rss&id=12";
+
+    #[test]
+    fn a_url_that_fits_moves_whole_to_its_own_line_instead_of_breaking_at_a_slash() {
+        let text = format!("See the report at {URL} for more.");
+        // Unicode allows breaks after `/` and `?`; textwrap alone gave
+        // "See the report at https://example.org/news/2024/03/" at 80.
+        let lines = wrap_paragraph(&text, 80);
+        assert_eq!(
+            lines,
+            ["See the report at".to_owned(), format!("{URL} for more.")]
+        );
+        assert_eq!(wrap_paragraph_keeping_urls(&text, 80), lines);
+        for url in ["mailto:desk@example.org", "WWW.example.org/a/b-c"] {
+            let text = format!("Write to {url} now");
+            assert_eq!(wrap_paragraph(&text, 24), ["Write to", url, "now"], "{url}");
+        }
+    }
+
+    #[test]
+    fn a_url_longer_than_the_width_is_cut_only_where_lines_must_fit() {
+        let text = format!("Read {URL}, then Supercalifragilistic.");
+        for width in [MIN_WRAP_WIDTH, 10, 20, 40] {
+            let cut = wrap_paragraph(&text, width);
+            assert!(cut.iter().all(|l| display_width(l) <= width), "{cut:?}");
+            let kept = wrap_paragraph_keeping_urls(&text, width);
+            let url_line = format!("{URL},");
+            assert!(kept.contains(&url_line), "{width}: {kept:?}");
+            // Every other line fits: only the URL runs past the width; a long word that is
+            // not a URL is still cut.
+            for line in kept.iter().filter(|l| **l != url_line) {
+                assert!(
+                    display_width(line) <= width,
+                    "{width}: {line:?} in {kept:?}"
+                );
+            }
+            assert_eq!(kept.concat().replace(' ', ""), text.replace(' ', ""));
+        }
+    }
+
+    #[test]
+    fn urls_are_words_with_a_scheme_or_www() {
+        for (word, url) in [
+            ("https://a.example", true),
+            ("(http://a.example/x).", true),
+            ("timetable[1]", false),
+            ("MAILTO:desk@example.org", true),
+            ("www.example.org", true),
+            ("a/b/c", false),
+            ("mailto", false),
+            ("", false),
+        ] {
+            assert_eq!(is_url(word), url, "{word:?}");
+        }
     }
 
     #[test]

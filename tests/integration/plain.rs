@@ -314,3 +314,53 @@ fn plain_mode_marks_unread_filters_starred_and_cycles_stores() {
     assert_ne!(stores[0], stores[1], "{out}");
     assert_plain_bytes("parity", &out);
 }
+
+/// Real feeds' text read aloud: empty markup leaves nothing, code keeps its lines and spaces,
+/// a table is a line per row with each cell named by its column, and a URL is never cut
+/// (its line runs past the width instead, so it can be copied whole).
+#[test]
+fn code_tables_and_long_urls_in_plain_mode() {
+    use crate::reader::text::{LONG_URL, store};
+    let home = Home::new();
+    let (dir, _stores) = store();
+    let path = dir.path().join("harbour.json");
+    let run = home.herald_with(
+        &["--plain", "--width", "40", &path.to_string_lossy()],
+        &[],
+        Some(b"1\nq\n".as_slice()),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_plain_bytes("code_tables_and_long_urls", &run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| *l == "Spring Timetable")
+        .expect("the article");
+    let end = lines
+        .iter()
+        .position(|l| l.starts_with("End of article"))
+        .expect("its end");
+    assert_eq!(
+        lines[start..end],
+        [
+            "Spring Timetable",
+            "2 March 2024",
+            "",
+            "The harbour office published the new",
+            "timetable.",
+            "",
+            "  departs  arrives",
+            "  06:10    07:45",
+            "",
+            "Table, 2 rows, 2 columns:",
+            "Day: Monday; Sailings: 4",
+            "Day: Saturday; Sailings: 2 (night)",
+            "",
+            "Details:",
+            LONG_URL,
+            "(link 1)",
+            "",
+            &format!("Link 1: {LONG_URL}"),
+        ]
+    );
+}

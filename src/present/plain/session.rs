@@ -9,7 +9,7 @@
 use super::command::Command;
 use super::render::{self, count, sentence};
 use crate::app::{Action, App, Filter, MessageKind};
-use crate::text::wrap::wrap_paragraph;
+use crate::text::wrap::{is_url, wrap_paragraph_keeping_urls};
 use crate::text::{display_width, sanitize_line};
 
 /// How long a typed command may be when it is repeated back in an answer.
@@ -102,8 +102,9 @@ impl Session {
         self.fit(lines)
     }
 
-    /// Answers one command. Every line fits the width: the terminal never wraps a line itself,
-    /// since a screen reader reads a soft-wrapped line as two and splits the word at the edge.
+    /// Answers one command. Every line fits the width (the terminal never wraps a line itself,
+    /// since a screen reader reads a soft-wrapped line as two and splits the word at the edge),
+    /// except a line holding a URL longer than the width: that is kept whole, to be copied.
     pub fn handle(&mut self, app: &mut App, act: &mut impl Act, command: Command) -> Reply {
         let mut reply = self.answer(app, act, command);
         reply.lines = self.fit(std::mem::take(&mut reply.lines));
@@ -115,10 +116,18 @@ impl Session {
     }
 
     fn wrap(&self, line: String) -> Vec<String> {
-        if display_width(&line) <= self.layout.width {
+        let width = self.layout.width;
+        // A URL is never cut: cut, it could not be copied whole. A line holding one too long
+        // for any line is left as it is, rather than split around it ("Link 3:" on one line,
+        // the URL on the next).
+        if display_width(&line) <= width
+            || line
+                .split(' ')
+                .any(|word| is_url(word) && display_width(word) > width)
+        {
             vec![line]
         } else {
-            wrap_paragraph(&line, self.layout.width)
+            wrap_paragraph_keeping_urls(&line, width)
         }
     }
 

@@ -11,4 +11,5 @@ pub mod pty;
 pub mod render;
 pub mod state;
 pub mod support;
+pub mod text;
 pub mod update;

@@ -53,7 +53,7 @@ impl ArticlePane<'_> {
                 LineKind::Banner => Role::Banner,
                 LineKind::Title | LineKind::Heading => Role::Title,
                 LineKind::Dateline => Role::Muted,
-                LineKind::Body | LineKind::Preformatted => Role::Base,
+                LineKind::Body | LineKind::Preformatted | LineKind::Table => Role::Base,
                 LineKind::Link => Role::Base,
             };
             if line.kind == LineKind::Banner {
