@@ -25,7 +25,7 @@ pub fn text_of(
     resolve: &dyn Fn(&str) -> String,
 ) -> (String, Option<String>) {
     if !html {
-        return (sanitize_text(content).trim().to_owned(), None);
+        return (trim_blank_lines(&sanitize_text(content)).to_owned(), None);
     }
     let mut parsed = crate::text::html::parse(content);
     for Link { url, .. } in &mut parsed.links {
@@ -33,9 +33,25 @@ pub fn text_of(
     }
     let plain = plain_text_of(&parsed.blocks);
     (
-        sanitize_text(&plain).trim().to_owned(),
+        trim_blank_lines(&sanitize_text(&plain)).to_owned(),
         structure_of(&parsed),
     )
+}
+
+/// Text without the blank lines around it; the first line keeps its leading spaces, which
+/// in preformatted text (a `<pre>` that starts the body) are part of it.
+fn trim_blank_lines(text: &str) -> &str {
+    let text = text.trim_end();
+    let start = text
+        .char_indices()
+        .take_while(|(_, c)| c.is_whitespace())
+        .filter(|(_, c)| *c == '\n')
+        .last()
+        .map_or(0, |(at, _)| at + 1);
+    if text[start..].trim().is_empty() {
+        return "";
+    }
+    &text[start..]
 }
 
 /// HTML as the clean HTML a store keeps, when it has more than plain paragraphs in it.
@@ -65,4 +81,23 @@ pub fn first_words(text: &str) -> String {
         title.push('…');
     }
     title
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blank_lines_go_and_a_first_lines_indent_stays() {
+        assert_eq!(
+            trim_blank_lines("\n\n    code();\n  more\n\n"),
+            "    code();\n  more"
+        );
+        assert_eq!(trim_blank_lines("  \n \n"), "");
+        assert_eq!(trim_blank_lines("Text."), "Text.");
+        let (body, _) = text_of("<pre>    indented()\n    again()</pre>", true, &|u| {
+            u.to_owned()
+        });
+        assert_eq!(body, "    indented()\n    again()");
+    }
 }

@@ -278,7 +278,10 @@ pub fn read(
                 notes.problems.push(format!(
                     "its date \"{}\" is not one Herald can read, so it was kept undated",
                     // A message line, however long the feed's text.
-                    sanitize_line(raw.trim()).chars().take(80).collect::<String>()
+                    sanitize_line(raw.trim())
+                        .chars()
+                        .take(80)
+                        .collect::<String>()
                 ));
                 None
             }
