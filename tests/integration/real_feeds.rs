@@ -415,3 +415,59 @@ fn json_feed_1_0_items_keep_their_dates_authors_links_and_attachments() {
     );
     assert_eq!(field(&radio[0], "published"), "2024-03-02T07:00:00+02:00");
 }
+
+#[test]
+fn tables_code_empty_markup_long_links_and_files_survive_import_and_show() {
+    let sandbox = Sandbox::new();
+    let store = sandbox.path("news.json");
+    let store = store.to_string_lossy();
+    let run = sandbox.herald(&[
+        "import",
+        "tests/fixtures/feeds/html-structure.xml",
+        "--into",
+        &store,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value: Value = serde_json::from_str(&std::fs::read_to_string(&*store).unwrap()).unwrap();
+    let article = &value["articles"][0];
+    let body = field(article, "body");
+    assert!(
+        body.contains("    if tide > 2.5:\n        sail()"),
+        "code kept: {body:?}"
+    );
+    assert!(
+        !body.contains("**") && !body.contains("Monday 4 Tuesday"),
+        "{body:?}"
+    );
+    let html = field(article, "html");
+    assert!(
+        html.contains("<table>") && html.contains("<th>Day</th>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("<strong></strong>") && !html.contains("<em> </em>"),
+        "{html}"
+    );
+
+    let long = "https://example.org/harbour/timetables/winter-2024/ferries/eastmarsh-to-port-callow/full-schedule.html";
+    let show = sandbox.herald(&["show", "structure-1", &store, "--width", "40"]);
+    assert_eq!(show.code, 0, "{}", show.stderr);
+    assert!(
+        show.stdout.lines().any(|l| l.contains(long)),
+        "the URL is whole on one line:\n{}",
+        show.stdout
+    );
+    assert!(
+        show.stdout.contains(
+            "Audio (audio/mpeg, 12.3 MB): https://example.org/harbour/audio/timetable.mp3"
+        ),
+        "{}",
+        show.stdout
+    );
+    let monday = show
+        .stdout
+        .lines()
+        .find(|l| l.contains("Monday"))
+        .unwrap_or_default();
+    assert!(monday.contains('4'), "a row per line: {}", show.stdout);
+}
