@@ -38,10 +38,9 @@ pub fn parse_xml_feed(
         format!("{input}:{}:{}", position.line, position.column)
     };
     imported.warnings.extend(
-        document
-            .warnings
-            .iter()
-            .map(|(offset, warning)| format!("{}: {warning}", at(*offset))),
+        document.warnings.iter().map(|(offset, cause)| {
+            format!("{}: {cause}; the items before it were read", at(*offset))
+        }),
     );
     let root = &document.root;
     let document_url = Url::parse(input)
@@ -66,6 +65,18 @@ pub fn parse_xml_feed(
             .flatten(),
     };
     let items = items_of(root);
+    // Cut short before its first item (a transfer that broke off, a server error page ending
+    // mid-tag): that is no feed with nothing in it, and must not pass for one, or a fetch
+    // would call a broken answer "new 0".
+    if items.is_empty()
+        && let Some((offset, problem)) = document.warnings.first()
+    {
+        let position: Position = crate::engine::store::Locator::new(&decoded.text).locate(*offset);
+        return Err(format!(
+            "it is not a whole feed (line {}, column {}: {problem}, before any item)",
+            position.line, position.column
+        ));
+    }
     let mut undated_zones = 0;
     for (number, (item, parent)) in items.iter().enumerate() {
         let base = if std::ptr::eq(*parent, root) {

@@ -156,3 +156,24 @@ fn a_fetched_feeds_url_is_the_base_of_its_relative_links() {
         xml("<rss><channel><item><title>T</title><link>2024/story</link></item></channel></rss>");
     assert_eq!(saved.articles[0].url.as_deref(), Some("2024/story"));
 }
+
+#[test]
+fn a_document_cut_short_before_any_item_is_an_error_not_an_empty_feed() {
+    let error = parse_xml_feed(
+        "feed.xml",
+        b"<rss version=\"2.0\"><channel>\n<title>Broken",
+        &Overrides::default(),
+    )
+    .unwrap_err();
+    assert!(
+        error.starts_with("it is not a whole feed (line 2, column"),
+        "{error}"
+    );
+    assert!(error.contains("ends inside <title>"), "{error}");
+    // A whole feed with no items is just that.
+    assert!(
+        xml("<rss version=\"2.0\"><channel><title>Quiet</title></channel></rss>")
+            .articles
+            .is_empty()
+    );
+}

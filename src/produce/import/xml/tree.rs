@@ -181,8 +181,8 @@ impl Element {
 #[derive(Debug)]
 pub struct Document {
     pub root: Element,
-    /// Problems worth telling the user (where the document was cut short), each with the
-    /// byte offset it is about.
+    /// Where the document was cut short, and why (worded as a cause: the caller says what
+    /// that meant), with the byte offset it is about.
     pub warnings: Vec<(usize, String)>,
 }
 
@@ -218,13 +218,7 @@ pub fn parse(text: &str) -> Result<Document, String> {
                         position.line, position.column
                     ));
                 }
-                warnings.push((
-                    error_at,
-                    format!(
-                        "the XML is broken here ({error}); what came before was read, the \
-                         rest was not"
-                    ),
-                ));
+                warnings.push((error_at, format!("the XML is broken here ({error})")));
                 stack_cut = true;
                 break;
             }
@@ -289,8 +283,7 @@ pub fn parse(text: &str) -> Result<Document, String> {
         warnings.push((
             text.len(),
             format!(
-                "the document ends inside <{}>, which was never closed: it was cut short; \
-                 what came before was read",
+                "the document ends inside <{}>, which was never closed: it was cut short",
                 crate::text::sanitize_line(&open.name)
             ),
         ));
