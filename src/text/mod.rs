@@ -4,6 +4,7 @@
 pub mod blocks;
 pub mod date;
 pub mod html;
+pub mod ids;
 pub mod sanitize;
 pub mod wrap;
 

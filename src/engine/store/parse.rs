@@ -10,6 +10,7 @@ use super::fields::{self, Raw, RawArticle, kind_of, without_position};
 use super::model::{ArticleDetail, Enclosure, ParsedArticle};
 use super::place::BodyAt;
 use crate::text::html::to_plain_text;
+use crate::text::ids::{StableHash, slug};
 use crate::text::sanitize_line;
 
 /// How a file's content is laid out, chosen by its extension.
@@ -988,21 +989,6 @@ fn fallback_id(
     }
 }
 
-/// Lowercase letters and digits of any script, words joined by single hyphens.
-fn slug(text: &str) -> String {
-    let mut slug = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
-        if !slug.is_empty() {
-            slug.push('-');
-        }
-        slug.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    slug
-}
-
 /// A 64-bit FNV-1a hash of the item's text as decoded (so re-indenting the file or escaping it
 /// differently keeps it): title, summary, content and attachment addresses. Ids are made from
 /// it, so it must never change.
@@ -1014,19 +1000,12 @@ fn content_hash(raw: &RawFeedItem<'_>) -> u64 {
             .unwrap_or_default()
     };
     let (attachments, _) = fields::enclosures_field(raw.attachments, fields::FEED_ATTACHMENTS);
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    let parts = [raw.title, raw.summary, raw.content_text, raw.content_html]
+    [raw.title, raw.summary, raw.content_text, raw.content_html]
         .into_iter()
         .map(text)
-        .chain(attachments.into_iter().map(|a| a.url));
-    for part in parts {
-        // A separator no text holds, so ("ab", "c") and ("a", "bc") differ.
-        for byte in part.bytes().chain([0xff]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    hash
+        .chain(attachments.into_iter().map(|a| a.url))
+        .fold(StableHash::default(), |hash, part| hash.part(&part))
+        .finish()
 }
 
 fn parse_feed_item(json: &str, keep: Keep, feed: &FeedContext) -> Result<Accepted, ArticleProblem> {

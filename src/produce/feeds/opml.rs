@@ -201,30 +201,16 @@ impl Attributes {
 fn decode(bytes: &[u8]) -> Result<String, String> {
     let (encoding, skip) = match encoding_rs::Encoding::for_bom(bytes) {
         Some((encoding, length)) => (encoding, length),
-        None => (declared(bytes).unwrap_or(encoding_rs::UTF_8), 0),
+        None => (
+            crate::produce::import::xml::decode::declared(bytes).unwrap_or(encoding_rs::UTF_8),
+            0,
+        ),
     };
     let rest = bytes.get(skip..).unwrap_or_default();
     encoding
         .decode_without_bom_handling_and_without_replacement(rest)
         .map(std::borrow::Cow::into_owned)
         .ok_or_else(|| format!("it is not valid {} text", encoding.name()))
-}
-
-/// The encoding named by `<?xml ... encoding="..."?>`, when the declaration reads as ASCII
-/// (so only encodings that write ASCII as ASCII can be meant).
-fn declared(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    let head = bytes.get(..bytes.len().min(1024))?;
-    if !head.starts_with(b"<?xml") {
-        return None;
-    }
-    let end = memchr::memmem::find(head, b"?>")?;
-    let declaration = std::str::from_utf8(head.get(..end)?).ok()?;
-    let after = declaration.get(declaration.find("encoding")? + "encoding".len()..)?;
-    let value = after.trim_start().strip_prefix('=')?.trim_start();
-    let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'')?;
-    let value = value.get(1..)?;
-    let label = value.get(..value.find(quote)?)?;
-    encoding_rs::Encoding::for_label(label.trim().as_bytes()).filter(|e| e.is_ascii_compatible())
 }
 
 /// The subscriptions as OPML 2.0: feeds without tags at the top, the others in one outline

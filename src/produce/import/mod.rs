@@ -24,6 +24,7 @@ use serde::Serialize;
 
 use crate::cli::ImportArgs;
 use crate::engine::store::source::display_path;
+use crate::text::ids::StableHash;
 
 /// One article ready to be written to a native store. Field order is the order they are written
 /// in, matching the sample data; absent fields are left out rather than written as `null`.
@@ -393,27 +394,12 @@ pub fn parse_input(
     Ok(imported)
 }
 
-/// A readable, stable id part from a title: lowercase letters and digits (any script) joined by
-/// single hyphens, so `Russian Foreign Minister Arrives` becomes `russian-foreign-minister-arrives`.
-pub fn slug(text: &str) -> String {
-    let mut slug = String::new();
-    for word in text.split(|c: char| !c.is_alphanumeric()) {
-        if word.is_empty() {
-            continue;
-        }
-        if !slug.is_empty() {
-            slug.push('-');
-        }
-        slug.extend(word.chars().flat_map(char::to_lowercase));
-    }
-    slug
-}
+pub use crate::text::ids::slug;
 
 /// The id of last resort, for items with neither an id nor a link: `[source-]date-title`, e.g.
 /// `voa-2002-07-28-russian-foreign-minister-arrives-in-north-korea`. Stable across imports of
 /// the same item, which is what merging by id needs. When the title has no letters or digits
-/// and there is no date, a hash of the title and `text` (FNV-1a, fixed for good so ids stay
-/// stable across Herald versions) keeps the id from being empty.
+/// and there is no date, a [`StableHash`] of the title and `text` keeps the id from being empty.
 pub fn fallback_id(source: Option<&str>, date: Option<&str>, title: &str, text: &str) -> String {
     let readable: Vec<String> = [
         date.map(|d| d.get(..10).unwrap_or(d).to_owned()),
@@ -429,10 +415,7 @@ pub fn fallback_id(source: Option<&str>, date: Option<&str>, title: &str, text: 
         .filter(|s| !s.is_empty())
         .collect();
     if readable.is_empty() {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in title.bytes().chain([0]).chain(text.bytes()) {
-            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        let hash = StableHash::default().part(title).part(text).finish();
         parts.push(format!("item-{hash:016x}"));
     } else {
         parts.extend(readable);

@@ -151,8 +151,9 @@ fn utf32(bytes: &[u8], word: fn([u8; 4]) -> u32, warnings: &mut Vec<String>) -> 
 
 /// The encoding `<?xml ... encoding="..."?>` names, when the declaration reads as ASCII (so
 /// only encodings that write ASCII as ASCII can be meant; a document that says UTF-16 but is
-/// not is read as UTF-8). However long the declaration, the whole of it is read.
-fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
+/// not is read as UTF-8). However long the declaration, the whole of it is read. OPML files
+/// are decoded by it too.
+pub fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
     let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
     let head = bytes.get(start..)?;
     if !head.starts_with(b"<?xml") {
