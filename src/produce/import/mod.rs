@@ -377,7 +377,11 @@ pub fn parse_input(
     let widened;
     let bytes = match xml::decode::decode_wide(bytes) {
         Some(decoded) => {
-            warnings = decoded.warnings;
+            warnings = decoded
+                .warnings
+                .iter()
+                .map(|w| format!("{input}: {w}"))
+                .collect();
             widened = decoded.text;
             widened.as_bytes()
         }

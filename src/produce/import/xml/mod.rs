@@ -31,7 +31,10 @@ pub fn parse_xml_feed(
     let decoded = decode::decode_xml(bytes);
     let document = tree::parse(&decoded.text)?;
     let mut imported = Imported::default();
-    imported.warnings.extend(decoded.warnings);
+    // Every warning names the document, as the README promises; a decoding one has no line.
+    imported
+        .warnings
+        .extend(decoded.warnings.iter().map(|w| format!("{input}: {w}")));
     let mut locator = crate::engine::store::Locator::new(&decoded.text);
     let mut at = |offset: usize| {
         let position: Position = locator.locate(offset);

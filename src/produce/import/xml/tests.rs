@@ -177,3 +177,19 @@ fn a_document_cut_short_before_any_item_is_an_error_not_an_empty_feed() {
             .is_empty()
     );
 }
+
+#[test]
+fn a_decoding_warning_names_the_document() {
+    let feed = parse_xml_feed(
+        "saved.xml",
+        b"<rss><channel><item><title>\x93Quoted\x94</title><guid>q</guid></item></channel></rss>",
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(feed.articles[0].title, "\u{201c}Quoted\u{201d}");
+    assert!(
+        feed.warnings[0].starts_with("saved.xml: it declares no encoding"),
+        "{:?}",
+        feed.warnings
+    );
+}
