@@ -407,6 +407,17 @@ fn filled(styles: Styles, len: usize, style: Inline) -> Styles {
     out
 }
 
+/// Appends a cell's text to a line, with its styles moved to where it now starts.
+fn push_cell(text: &mut String, styles: &mut Styles, cell: &Cell) {
+    let start = text.len();
+    text.push_str(&cell.text);
+    styles.extend(
+        cell.styles
+            .iter()
+            .map(|(r, style)| (start + r.start..start + r.end, *style)),
+    );
+}
+
 /// Cells joined into one line by `separator`, each but the last padded to its column's width
 /// when `widths` are given.
 fn joined(cells: &[Cell], separator: &str, widths: Option<&[usize]>) -> (String, Styles) {
@@ -416,13 +427,7 @@ fn joined(cells: &[Cell], separator: &str, widths: Option<&[usize]>) -> (String,
         if column > 0 {
             text.push_str(separator);
         }
-        let start = text.len();
-        text.push_str(&cell.text);
-        styles.extend(
-            cell.styles
-                .iter()
-                .map(|(r, style)| (start + r.start..start + r.end, *style)),
-        );
+        push_cell(&mut text, &mut styles, cell);
         if let Some(widths) = widths
             && column + 1 < cells.len()
         {
@@ -519,13 +524,7 @@ fn speech_table_into(lines: &mut Lines, rows: Vec<(bool, Vec<Cell>)>, marks: &Ma
                 text.push_str(&name.text);
                 text.push_str(": ");
             }
-            let start = text.len();
-            text.push_str(&cell.text);
-            styles.extend(
-                cell.styles
-                    .iter()
-                    .map(|(r, style)| (start + r.start..start + r.end, *style)),
-            );
+            push_cell(&mut text, &mut styles, cell);
         }
         wrap_into(lines, LineKind::Table, "", "", &text, &styles);
     }

@@ -29,7 +29,7 @@ pub struct Notes {
 }
 
 /// The item's namespace family: the elements RSS and Atom define are looked for in these.
-fn is_core(ns: &Ns) -> bool {
+pub fn is_core(ns: &Ns) -> bool {
     matches!(
         ns,
         Ns::None | Ns::Rss10 | Ns::Rss090 | Ns::Atom10 | Ns::Atom03
@@ -241,14 +241,7 @@ pub fn read(
 
     // Title.
     let title = find(&core("title"))
-        .and_then(|t| {
-            let default = if matches!(t.ns, Ns::Atom10 | Ns::Atom03) {
-                text::Default::Text
-            } else {
-                text::Default::Sniff
-            };
-            content_of(t, default, notes)
-        })
+        .and_then(|t| content_of(t, text::Default::for_title(t), notes))
         .map(|c| line_of(&c.content, c.html))
         .filter(|t| !t.is_empty())
         .or_else(|| {

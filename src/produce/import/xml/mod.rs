@@ -56,8 +56,8 @@ pub fn parse_xml_feed(
     let feed_element = channel.unwrap_or(root);
     imported.name = feed_element
         .elements()
-        .find(|e| e.name == "title" && is_feed_ns(&e.ns))
-        .and_then(|t| text::read(t, title_default(t)).ok())
+        .find(|e| e.name == "title" && entry::is_core(&e.ns))
+        .and_then(|t| text::read(t, text::Default::for_title(t)).ok())
         .map(|c| line_of(&c.content, c.html))
         .filter(|t| !t.is_empty());
     let feed_children: Vec<&Element> = feed_element.elements().collect();
@@ -74,7 +74,7 @@ pub fn parse_xml_feed(
     if items.is_empty()
         && let Some((offset, problem)) = document.warnings.first()
     {
-        let position: Position = crate::engine::store::Locator::new(&decoded.text).locate(*offset);
+        let position = Position::of_offset(&decoded.text, *offset);
         return Err(format!(
             "it is not a whole feed (line {}, column {}: {problem}, before any item)",
             position.line, position.column
@@ -117,30 +117,15 @@ pub fn parse_xml_feed(
     Ok(imported)
 }
 
-fn is_feed_ns(ns: &Ns) -> bool {
-    matches!(
-        ns,
-        Ns::None | Ns::Rss10 | Ns::Rss090 | Ns::Atom10 | Ns::Atom03
-    )
-}
-
 fn is_feed_root(root: &Element) -> bool {
     matches!(root.name.as_str(), "rss" | "RDF" | "feed" | "channel")
-}
-
-fn title_default(title: &Element) -> text::Default {
-    if matches!(title.ns, Ns::Atom10 | Ns::Atom03) {
-        text::Default::Text
-    } else {
-        text::Default::Sniff
-    }
 }
 
 /// The feed's items with the element they sit in: RSS `channel/item` (and `item` beside the
 /// channel, as RSS 0.90 and 1.0 put them), Atom `feed/entry`.
 fn items_of(root: &Element) -> Vec<(&Element, &Element)> {
     let is_item = |e: &Element| {
-        is_feed_ns(&e.ns) && (e.name == "item" || (e.name == "entry" && e.ns != Ns::None))
+        entry::is_core(&e.ns) && (e.name == "item" || (e.name == "entry" && e.ns != Ns::None))
             || (e.name == "entry" && root.name == "feed")
     };
     let mut items = Vec::new();

@@ -2,6 +2,7 @@
 //! `type` and `mode` say, or as RSS leaves a reader to tell.
 
 use base64::Engine as _;
+use quick_xml::escape::escape;
 
 use super::tree::{Element, Node, Ns};
 
@@ -21,6 +22,17 @@ pub enum Default {
     Sniff,
     /// Atom's text constructs without a `type`: plain text.
     Text,
+}
+
+impl Default {
+    /// A `<title>`: Atom says what it is (plain unless typed); RSS leaves it to be told.
+    pub fn for_title(title: &Element) -> Self {
+        if matches!(title.ns, Ns::Atom10 | Ns::Atom03) {
+            Self::Text
+        } else {
+            Self::Sniff
+        }
+    }
 }
 
 /// Reads a text construct: Atom 1.0 `type` (`text`, `html`, `xhtml`, a MIME type), Atom 0.3
@@ -138,7 +150,7 @@ pub fn markup_of(element: &Element) -> String {
 
 fn write_node(node: &Node, html: &mut String) {
     match node {
-        Node::Text(text) => escape_into(text, false, html),
+        Node::Text(text) => html.push_str(&escape(text)),
         Node::Element(element) => {
             html.push('<');
             html.push_str(&element.name);
@@ -146,7 +158,7 @@ fn write_node(node: &Node, html: &mut String) {
                 html.push(' ');
                 html.push_str(&attribute.name);
                 html.push_str("=\"");
-                escape_into(&attribute.value, true, html);
+                html.push_str(&escape(&attribute.value));
                 html.push('"');
             }
             html.push('>');
@@ -179,18 +191,6 @@ fn is_void(name: &str) -> bool {
             | "track"
             | "wbr"
     )
-}
-
-fn escape_into(text: &str, attribute: bool, html: &mut String) {
-    for c in text.chars() {
-        match c {
-            '&' => html.push_str("&amp;"),
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '"' if attribute => html.push_str("&quot;"),
-            _ => html.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -227,11 +227,8 @@ pub fn parse(text: &str) -> Result<Document, String> {
             Event::DocType(doctype) => {
                 declared_entities(&doctype.xml10_content(), &mut entities);
             }
-            Event::Start(start) | Event::Empty(start) if root.is_some() && stack.is_empty() => {
-                // A second root element: not XML, but the first one is the feed.
-                let _ = start;
-                break;
-            }
+            // A second root element: not XML, but the first one is the feed.
+            Event::Start(_) | Event::Empty(_) if root.is_some() && stack.is_empty() => break,
             Event::Start(start) => {
                 if stack.len() >= MAX_DEPTH {
                     too_deep += 1;
