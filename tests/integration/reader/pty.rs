@@ -165,6 +165,9 @@ fn help_lists_every_key() {
     started(&pty);
     pty.send("?");
     pty.wait_for_text("Herald keys");
+    // The help's last line, so the whole frame has arrived, not only its first rows (a loaded
+    // machine hands the frame over in pieces).
+    pty.wait_for_text("In the list:");
     let screen = pty.screen_text();
     for key in [
         "j Down",
