@@ -68,11 +68,16 @@ pub struct ReadArgs {
     #[arg(long)]
     pub no_status_bar: bool,
 
-    /// Where the article goes: side by side with the list from 100 columns (auto), always
-    /// beside it (side), or always below it (stacked: no screen line mixes a headline with
-    /// article text, which suits screen readers).
+    /// Where the article goes: side by side with the list from 140 columns (auto), always
+    /// beside it (side), always below it (stacked: no screen line mixes a headline with
+    /// article text), or one pane at a time (single).
     #[arg(long, value_enum, value_name = "LAYOUT")]
     pub layout: Option<crate::app::options::PaneLayout>,
+
+    /// The screen-reader profile: one pane at a time, rows of title then state, no scroll
+    /// position re-read in the header (also config `profile = "screen-reader"`, ACCESSIBLE=1).
+    #[arg(long)]
+    pub screen_reader: bool,
 }
 
 impl ReadArgs {
@@ -85,6 +90,7 @@ impl ReadArgs {
             no_alt_screen: self.no_alt_screen,
             no_status_bar: self.no_status_bar,
             layout: self.layout,
+            screen_reader: self.screen_reader,
         }
     }
 }

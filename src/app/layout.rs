@@ -6,8 +6,13 @@ use super::options::PaneLayout;
 /// Below this the reader shows only "terminal too small".
 pub const MIN_WIDTH: u16 = 40;
 pub const MIN_HEIGHT: u16 = 12;
-/// From this width the list and the article sit side by side.
-pub const WIDE_FROM: u16 = 100;
+/// From this width the list and the article sit side by side. Below it, side by side left
+/// titles about 22 columns at 120 (the list had half the width), and every line a screen
+/// reader read held a headline and a line of the article.
+pub const WIDE_FROM: u16 = 140;
+/// The side-by-side list's share of the width, in fifths, and its widest.
+const LIST_FIFTHS: u16 = 3;
+const LIST_MAX_WIDTH: u16 = 100;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Area {
@@ -39,6 +44,9 @@ pub struct Panes {
     /// The status bar, prompt or message line, when there is one.
     pub bottom: Option<Area>,
     pub wide: bool,
+    /// One pane at a time: `list` and `article` are the same area, and the focus says which
+    /// is drawn; `separator` is empty.
+    pub single: bool,
 }
 
 /// Columns the article text keeps free on each side.
@@ -51,30 +59,48 @@ impl Panes {
     }
 }
 
+/// The most rows a message may take at the bottom: a long one wraps rather than being cut
+/// (at 40 columns a cut message lost its end, and showing it again showed the same cut).
+pub const MAX_BOTTOM_ROWS: u16 = 3;
+
 /// The panes for a `width` x `height` screen in the automatic layout, or None when it is too
 /// small to be useful.
 pub fn panes(width: u16, height: u16, bottom_line: bool) -> Option<Panes> {
-    panes_in(PaneLayout::Auto, width, height, bottom_line)
+    panes_in(PaneLayout::Auto, width, height, u16::from(bottom_line))
 }
 
-/// The panes for a `width` x `height` screen in `layout`, or None when it is too small.
-pub fn panes_in(layout: PaneLayout, width: u16, height: u16, bottom_line: bool) -> Option<Panes> {
+/// The panes for a `width` x `height` screen in `layout` with `bottom_rows` rows at the bottom
+/// (status bar, prompt or message; at most [`MAX_BOTTOM_ROWS`]), or None when it is too small.
+pub fn panes_in(layout: PaneLayout, width: u16, height: u16, bottom_rows: u16) -> Option<Panes> {
     if width < MIN_WIDTH || height < MIN_HEIGHT {
         return None;
     }
+    let bottom_rows = bottom_rows.min(MAX_BOTTOM_ROWS);
     let header = Area::new(0, 0, width, 1);
-    let bottom = bottom_line.then(|| Area::new(0, height - 1, width, 1));
+    let bottom = (bottom_rows > 0).then(|| Area::new(0, height - bottom_rows, width, bottom_rows));
     let body_top = 1;
-    let body_height = height - 1 - u16::from(bottom_line);
+    let body_height = height - 1 - bottom_rows;
     let side_by_side = match layout {
         PaneLayout::Auto => width >= WIDE_FROM,
         PaneLayout::Side => true,
-        PaneLayout::Stacked => false,
+        PaneLayout::Stacked | PaneLayout::Single => false,
     };
+    if layout == PaneLayout::Single {
+        let body = Area::new(0, body_top, width, body_height);
+        return Some(Panes {
+            header,
+            list: body,
+            separator: Area::new(0, body_top, 0, 0),
+            article: body,
+            bottom,
+            wide: false,
+            single: true,
+        });
+    }
     if side_by_side {
-        // From WIDE_FROM columns, half the width is at least MIN_WIDTH; a forced side-by-side
-        // layout on a narrower screen splits it in half.
-        let list_width = (width / 2).min(90);
+        // The list gets three fifths: its titles are what is read and chosen from; the
+        // article keeps at least MIN_WIDTH / 2 columns on any screen.
+        let list_width = (width * LIST_FIFTHS / 5).min(LIST_MAX_WIDTH);
         Some(Panes {
             header,
             list: Area::new(0, body_top, list_width, body_height),
@@ -87,6 +113,7 @@ pub fn panes_in(layout: PaneLayout, width: u16, height: u16, bottom_line: bool) 
             ),
             bottom,
             wide: true,
+            single: false,
         })
     } else {
         // The separator line takes one row; the list gets two fifths of the rest.
@@ -99,6 +126,7 @@ pub fn panes_in(layout: PaneLayout, width: u16, height: u16, bottom_line: bool) 
             article: Area::new(0, body_top + list_height + 1, width, rest - list_height),
             bottom,
             wide: false,
+            single: false,
         })
     }
 }
@@ -127,19 +155,28 @@ mod tests {
         area.x + area.width <= width && area.y + area.height <= height
     }
 
-    const LAYOUTS: [PaneLayout; 3] = [PaneLayout::Auto, PaneLayout::Side, PaneLayout::Stacked];
+    const LAYOUTS: [PaneLayout; 4] = [
+        PaneLayout::Auto,
+        PaneLayout::Side,
+        PaneLayout::Stacked,
+        PaneLayout::Single,
+    ];
 
     #[test]
     fn panes_fit_every_supported_size_and_never_overlap() {
         for (width, layout) in (MIN_WIDTH..=300).flat_map(|w| LAYOUTS.map(|l| (w, l))) {
             for height in [MIN_HEIGHT, 13, 24, 40, 100] {
-                for bottom in [true, false] {
+                for bottom in 0..=MAX_BOTTOM_ROWS + 1 {
                     let p = panes_in(layout, width, height, bottom).expect("supported size");
                     for area in [p.header, p.list, p.separator, p.article] {
                         assert!(inside(area, width, height), "{width}x{height} {area:?}");
-                        assert!(area.width > 0 && area.height > 0, "{width}x{height} {p:?}");
+                        let empty = area.width == 0 || area.height == 0;
+                        assert_eq!(empty, p.single && area == p.separator, "{p:?}");
                     }
-                    if p.wide {
+                    if p.single {
+                        assert_eq!(p.list, p.article);
+                        assert_eq!(p.list.width, width);
+                    } else if p.wide {
                         assert_eq!(p.list.x + p.list.width, p.separator.x);
                         assert_eq!(p.separator.x + 1, p.article.x);
                     } else {
@@ -155,7 +192,8 @@ mod tests {
 
     #[test]
     fn wide_screens_go_side_by_side_and_tiny_ones_get_nothing() {
-        assert!(panes(120, 40, true).expect("fits").wide);
+        assert!(panes(140, 40, true).expect("fits").wide);
+        assert!(!panes(120, 40, true).expect("fits").wide);
         assert!(!panes(80, 24, true).expect("fits").wide);
         assert_eq!(panes(39, 24, true), None);
         assert_eq!(panes(80, 11, true), None);
@@ -165,21 +203,22 @@ mod tests {
     fn the_layout_can_be_forced_either_way() {
         use PaneLayout::*;
         for (layout, width, wide) in [
-            (Auto, 99, false),
-            (Auto, 100, true),
-            (Stacked, 100, false),
+            (Auto, 139, false),
+            (Auto, 140, true),
+            (Stacked, 140, false),
+            (Single, 300, false),
             (Stacked, 300, false),
             (Side, 80, true),
             (Side, 40, true),
         ] {
-            let p = panes_in(layout, width, 30, true).expect("fits");
+            let p = panes_in(layout, width, 30, 1).expect("fits");
             assert_eq!(p.wide, wide, "{layout:?} {width}");
         }
         // Auto is today's layout at every width.
         for width in MIN_WIDTH..=300 {
-            assert_eq!(panes_in(Auto, width, 30, true), panes(width, 30, true));
+            assert_eq!(panes_in(Auto, width, 30, 1), panes(width, 30, true));
         }
-        assert_eq!(panes_in(Stacked, 39, 30, true), None);
+        assert_eq!(panes_in(Stacked, 39, 30, 1), None);
     }
 
     #[test]

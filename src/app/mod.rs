@@ -69,11 +69,21 @@ pub enum MessageKind {
     Error,
 }
 
-/// A one-line message in the bottom line, until the next key.
+/// A message at the bottom, until the next key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Message {
     pub kind: MessageKind,
     pub text: String,
+}
+
+impl Message {
+    /// The message as the screen shows it: errors say so in words.
+    pub fn shown(&self) -> String {
+        match self.kind {
+            MessageKind::Info => self.text.clone(),
+            MessageKind::Error => format!("Error: {}", self.text),
+        }
+    }
 }
 
 /// Work for the presenter; `update` itself does none.
@@ -186,6 +196,9 @@ pub struct App {
     /// A link asked for (`o`, `y`) from the list, waiting for its article to be read.
     link_wanted: Option<(Ticket, LinkUse)>,
     message: Option<Message>,
+    /// Whether the message was said by the last action (it then has the cursor), rather than
+    /// kept on screen through moves.
+    message_is_new: bool,
     /// The last message shown, for the key that shows it again.
     last_message: Option<Message>,
     /// The run-time high-contrast key flips this.
@@ -234,6 +247,7 @@ struct Snapshot {
     mode: Mode,
     article: Option<(ArticleIndex, usize, usize, usize)>,
     message: Option<Message>,
+    message_is_new: bool,
     high_contrast: bool,
     size: (u16, u16),
     marks_changed: u64,
@@ -274,6 +288,7 @@ impl App {
             searching: None,
             link_wanted: None,
             message: None,
+            message_is_new: false,
             last_message: None,
             high_contrast,
             size,
@@ -301,6 +316,7 @@ impl App {
                 kind: MessageKind::Error,
                 text: problems.join("; "),
             });
+            app.message_is_new = true;
             app.remember_message();
         }
         app.keep_selection_visible();
@@ -320,6 +336,7 @@ impl App {
             kind: MessageKind::Error,
             text: text.to_owned(),
         });
+        self.message_is_new = true;
         self.remember_message();
     }
 
@@ -406,6 +423,12 @@ impl App {
         self.message.as_ref()
     }
 
+    /// Whether the message was said just now (it then takes the cursor), not kept on screen
+    /// through moves since.
+    pub fn message_is_new(&self) -> bool {
+        self.message.is_some() && self.message_is_new
+    }
+
     pub fn last_query(&self) -> Option<&str> {
         self.last_query.as_deref()
     }
@@ -473,12 +496,31 @@ impl App {
             || matches!(self.mode, Mode::Search { .. })
     }
 
+    /// Rows at the bottom: none, one (status bar or prompt), or as many as the message needs
+    /// to be read whole, up to [`layout::MAX_BOTTOM_ROWS`].
+    pub fn bottom_rows(&self, width: u16) -> u16 {
+        if !self.has_bottom_line() {
+            return 0;
+        }
+        match (&self.mode, &self.message) {
+            (Mode::Search { .. }, _) | (_, None) => 1,
+            (_, Some(message)) => {
+                let rows = crate::text::wrap_body(&message.shown(), usize::from(width).max(1))
+                    .len()
+                    .max(1);
+                u16::try_from(rows)
+                    .unwrap_or(u16::MAX)
+                    .min(layout::MAX_BOTTOM_ROWS)
+            }
+        }
+    }
+
     pub fn panes(&self) -> Option<Panes> {
         layout::panes_in(
             self.options.layout,
             self.size.0,
             self.size.1,
-            self.has_bottom_line(),
+            self.bottom_rows(self.size.0),
         )
     }
 
@@ -535,6 +577,7 @@ impl App {
                 (a.index, a.scroll, a.line_count(), lines)
             }),
             message: self.message.clone(),
+            message_is_new: self.message_is_new,
             high_contrast: self.high_contrast,
             size: self.size,
             marks_changed: self.marks_changed,

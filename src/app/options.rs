@@ -27,14 +27,18 @@ impl ThemeName {
 /// `--layout`: where the article goes relative to the headline list.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum PaneLayout {
-    /// Side by side from 100 columns, one above the other below that.
+    /// Side by side from 140 columns, one above the other below that.
     #[default]
     Auto,
-    /// Always side by side (the list gets half the width, at most 90 columns).
+    /// Always side by side (the list gets three fifths of the width, at most 100 columns).
     Side,
     /// Always the list above the article, so no screen line mixes a headline with article
     /// text (what a screen reader's "read current line" hears).
     Stacked,
+    /// One pane at a time, the whole screen: the list, or the open article (as newsboat and
+    /// mutt do). Opening an article changes only the article's lines, so a screen reader
+    /// speaks it once, without the headline row beside or above it.
+    Single,
 }
 
 impl PaneLayout {
@@ -43,6 +47,53 @@ impl PaneLayout {
             "auto" => Some(Self::Auto),
             "side" => Some(Self::Side),
             "stacked" => Some(Self::Stacked),
+            "single" => Some(Self::Single),
+            _ => None,
+        }
+    }
+}
+
+/// A column of the headline list after the title, which always comes first (so a braille
+/// display and "read current line" start with it). `columns = [...]` in the config.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    /// `BREAKING unread *`, in words.
+    State,
+    /// `20 Jan 2026`.
+    Date,
+    /// The store's name: only when more than one store is showing.
+    Store,
+}
+
+impl Column {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "state" => Some(Self::State),
+            "date" => Some(Self::Date),
+            "store" => Some(Self::Store),
+            _ => None,
+        }
+    }
+}
+
+/// The columns a list shows unless the config says otherwise.
+pub const DEFAULT_COLUMNS: [Column; 3] = [Column::State, Column::Date, Column::Store];
+
+/// `profile`: a set of defaults chosen in one switch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Profile {
+    #[default]
+    Default,
+    /// For screen readers and braille displays: one pane at a time, rows of title and state,
+    /// no position counter re-read in the header on every scroll.
+    ScreenReader,
+}
+
+impl Profile {
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "default" => Some(Self::Default),
+            "screen-reader" => Some(Self::ScreenReader),
             _ => None,
         }
     }
@@ -79,6 +130,13 @@ pub struct Options {
     /// Draw with ASCII only (`|`, `-`, `...`) because the locale is not UTF-8.
     pub ascii: bool,
     pub layout: PaneLayout,
+    /// The headline list's columns after the title, in order.
+    pub columns: Vec<Column>,
+    /// Whether the header shows where the open article is scrolled to (`line 3 of 20, 15%`).
+    /// The screen-reader profile leaves it out: it changed on every scroll and was re-read
+    /// each time.
+    pub header_position: bool,
+    pub profile: Profile,
 }
 
 impl Default for Options {
@@ -90,6 +148,9 @@ impl Default for Options {
             alt_screen: true,
             ascii: false,
             layout: PaneLayout::Auto,
+            columns: DEFAULT_COLUMNS.to_vec(),
+            header_position: true,
+            profile: Profile::Default,
         }
     }
 }

@@ -23,8 +23,10 @@ pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
     let before = app.snapshot();
     let mut effects = Vec::new();
     // A message lives until the next key; what the loop or the runtime reports does not
-    // clear it.
-    if !matches!(
+    // clear it. On screen a move keeps it too, without the cursor: a screen reader speaks
+    // what changed, and a message giving way to the status bar was all it spoke of that
+    // move, not the headline the cursor landed on.
+    let from_loop = matches!(
         action,
         Action::Resize(..)
             | Action::Resumed
@@ -36,13 +38,30 @@ pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
             | Action::FetchProgress(..)
             | Action::Fetched { .. }
             | Action::FetchDue
-    ) {
-        app.message = None;
-    }
+    );
+    let moves = app.surface == Surface::Screen
+        && matches!(app.mode, Mode::Browse)
+        && matches!(
+            action,
+            Action::Down
+                | Action::Up
+                | Action::PageDown
+                | Action::PageUp
+                | Action::Top
+                | Action::Bottom
+        );
+    let kept = if from_loop { None } else { app.message.take() };
+    let before_message = app.message.clone();
     match &app.mode {
         Mode::Search { .. } => search_prompt(app, action, &mut effects),
         Mode::Help { .. } => help(app, action, &mut effects),
         Mode::Browse => browse(app, action, &mut effects),
+    }
+    if app.message.is_none() && moves {
+        app.message = kept;
+        app.message_is_new = false;
+    } else if app.message != before_message || !from_loop {
+        app.message_is_new = app.message.is_some();
     }
     app.keep_selection_visible();
     app.remember_message();
@@ -376,11 +395,27 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::OpenLink => link(app, LinkUse::Open, effects),
         Action::CopyLink => link(app, LinkUse::Copy, effects),
         Action::ToggleFocus => {
-            if app.article.is_some() {
+            if let Some(article) = &app.article {
                 app.focus = match app.focus {
                     Focus::List => Focus::Article,
                     Focus::Article => Focus::List,
                 };
+                // Only the status bar changed, and that is all a screen reader spoke: say
+                // where the keys went, and to what.
+                let said = match app.focus {
+                    Focus::Article => {
+                        let title = app.library.headline(article.index).title.to_owned();
+                        format!("Article: {title}")
+                    }
+                    Focus::List => match app.selected_article() {
+                        Some(index) => format!(
+                            "Headline list: {}",
+                            app.library.headline(index).title.to_owned()
+                        ),
+                        None => "Headline list".to_owned(),
+                    },
+                };
+                info(app, &said);
             } else {
                 let key = key_label(app, &Action::Open);
                 info(app, &format!("Open an article with {key} first."));
@@ -411,14 +446,17 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::FilterBreaking => {
             app.filter.breaking_only = !app.filter.breaking_only;
             refilter(app);
+            say_list(app);
         }
         Action::FilterUnread => {
             app.filter.unread_only = !app.filter.unread_only;
             refilter(app);
+            say_list(app);
         }
         Action::FilterStarred => {
             app.filter.starred_only = !app.filter.starred_only;
             refilter(app);
+            say_list(app);
         }
         Action::ShowOnly(filter) => match &filter.query {
             Some(query) if !has_matches(app, query) => {
@@ -429,8 +467,14 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         },
         Action::ToggleRead => toggle_mark(app, effects, Mark::Read),
         Action::ToggleStar => toggle_mark(app, effects, Mark::Star),
-        Action::NextStore => cycle_store(app, true),
-        Action::PreviousStore => cycle_store(app, false),
+        Action::NextStore => {
+            cycle_store(app, true);
+            say_list(app);
+        }
+        Action::PreviousStore => {
+            cycle_store(app, false);
+            say_list(app);
+        }
         Action::Help => app.mode = Mode::Help { scroll: 0 },
         Action::RepeatMessage => match app.last_message.clone() {
             Some(message) => app.message = Some(message),
@@ -481,6 +525,9 @@ fn move_to(app: &mut App, position: usize) {
             } else {
                 article.max_scroll(height)
             };
+            if position > 0 && article.lines.is_some() {
+                info(app, "End of article.");
+            }
         }
         return;
     }
@@ -502,7 +549,49 @@ fn scroll_article(app: &mut App, delta: isize) {
     if let Some(article) = app.article.as_mut() {
         let max = article.max_scroll(height);
         article.scroll = article.scroll.saturating_add_signed(delta).min(max);
+        // Reaching the end changes nothing more on screen: say it, as plain mode does.
+        if delta > 0 && article.scroll == max && article.lines.is_some() {
+            info(app, "End of article.");
+        }
     }
+}
+
+/// After a filter or store change: what the list now holds, in words (`Breaking only: 7 of
+/// 47 headlines`), so the count is heard, not only seen in the header.
+fn say_list(app: &mut App) {
+    if app.message.is_some() {
+        // "No headlines match these filters." says it already.
+        return;
+    }
+    let filter = &app.filter;
+    let mut scope = Vec::new();
+    if let Some(id) = filter.store {
+        scope.push(app.library.store(id).name.clone());
+    }
+    for (on, name) in [
+        (filter.breaking_only, "breaking only"),
+        (filter.unread_only, "unread only"),
+        (filter.starred_only, "starred only"),
+    ] {
+        if on {
+            scope.push(name.to_owned());
+        }
+    }
+    let scope = if scope.is_empty() {
+        "All headlines".to_owned()
+    } else {
+        let joined = scope.join(", ");
+        let mut chars = joined.chars();
+        chars.next().map_or_else(String::new, |first| {
+            first.to_uppercase().chain(chars).collect::<String>()
+        })
+    };
+    let text = format!(
+        "{scope}: {} of {} headlines",
+        app.visible().len(),
+        app.library.len()
+    );
+    info(app, &text);
 }
 
 /// Enter: show the selected article, mark it read, and move the keys to it.
@@ -710,10 +799,26 @@ fn toggle_mark(app: &mut App, effects: &mut Vec<Effect>, mark: Mark) {
             if starred { "Unstarred" } else { "Starred" }
         }
     };
-    let title = app.library.headline(index).title.to_owned();
-    info(app, &format!("{said}: {title}"));
+    // Where the headline's row is on screen, its change is spoken with its title; the
+    // title again in the message was heard twice.
+    if row_on_screen(app, index) {
+        info(app, &format!("{said}."));
+    } else {
+        let title = app.library.headline(index).title.to_owned();
+        info(app, &format!("{said}: {title}"));
+    }
     app.marks_changed += 1;
     effects.push(Effect::SaveSoon);
+}
+
+/// Whether `index` is the selected headline and the list is drawn: its row then shows (and a
+/// screen reader speaks) what a key changed about it.
+fn row_on_screen(app: &App, index: ArticleIndex) -> bool {
+    let Some(panes) = app.panes().filter(|_| app.surface == Surface::Screen) else {
+        return false;
+    };
+    let list_hidden = panes.single && app.focus == Focus::Article && app.article.is_some();
+    !list_hidden && app.selected_article() == Some(index)
 }
 
 /// Whether a search for `query` has been answered for this library.
@@ -857,13 +962,42 @@ fn step(app: &mut App, query: &str, forward: bool, include_current: bool) {
             } else {
                 position > start
             };
-            if wrapped {
-                info(app, "Search wrapped around.");
-            }
+            say_match(
+                app,
+                &matches,
+                position,
+                include_current,
+                wrapped.then_some(forward),
+            );
             return;
         }
     }
     info(app, &format!("No match for \"{query}\"."));
+}
+
+/// Where a search step landed, in words: `3 matches, 1 of 3: TITLE` for a new search,
+/// `Match 2 of 3: TITLE` after, `Only match: TITLE`, and which end it wrapped from.
+fn say_match(
+    app: &mut App,
+    matches: &[bool],
+    position: usize,
+    new_search: bool,
+    wrapped_forward: Option<bool>,
+) {
+    let is_match = |index: ArticleIndex| matches.get(index).copied().unwrap_or(false);
+    let visible = app.visible();
+    let total = visible.iter().filter(|&&i| is_match(i)).count();
+    let nth = visible[..position].iter().filter(|&&i| is_match(i)).count() + 1;
+    let title = app.library.headline(visible[position]).title.to_owned();
+    let text = match (total, new_search, wrapped_forward) {
+        (1, true, _) => format!("1 match: {title}"),
+        (1, false, _) => format!("Only match: {title}"),
+        (_, true, _) => format!("{total} matches, {nth} of {total}: {title}"),
+        (_, false, Some(true)) => format!("Match {nth} of {total}, from the top: {title}"),
+        (_, false, Some(false)) => format!("Match {nth} of {total}, from the bottom: {title}"),
+        (_, false, None) => format!("Match {nth} of {total}: {title}"),
+    };
+    info(app, &text);
 }
 
 fn next_breaking(app: &mut App) {

@@ -16,7 +16,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::app::keymap::{Key, Keymap, action_name, action_named};
-use crate::app::options::{ColorChoice, PaneLayout};
+use crate::app::options::{ColorChoice, Column, PaneLayout, Profile};
 use crate::app::{Action, ThemeName};
 
 /// The file as written: every setting optional (None or empty: not set).
@@ -37,6 +37,10 @@ pub struct FileConfig {
     pub theme: Option<ThemeName>,
     /// Where the article goes: beside the list when wide enough, always beside, always below.
     pub layout: Option<PaneLayout>,
+    /// `profile = "screen-reader"`: the defaults for speech and braille in one switch.
+    pub profile: Option<Profile>,
+    /// The headline list's columns after the title, in order (`columns = ["state", "date"]`).
+    pub columns: Option<Vec<Column>>,
     pub color: Option<ColorChoice>,
     pub status_bar: Option<bool>,
     pub alt_screen: Option<bool>,
@@ -111,8 +115,10 @@ pub fn load(path: &Path, explicit: bool) -> LoadedConfig {
 pub const SETTINGS: &[&str] = &[
     "stores",
     "store",
+    "profile",
     "theme",
     "layout",
+    "columns",
     "color",
     "plain",
     "status_bar",
@@ -227,9 +233,21 @@ impl Parser<'_> {
                             ("auto", PaneLayout::Auto),
                             ("side", PaneLayout::Side),
                             ("stacked", PaneLayout::Stacked),
+                            ("single", PaneLayout::Single),
                         ],
                     );
                 }
+                "profile" => {
+                    self.config.profile = self.choice(
+                        name,
+                        value,
+                        &[
+                            ("default", Profile::Default),
+                            ("screen-reader", Profile::ScreenReader),
+                        ],
+                    );
+                }
+                "columns" => self.config.columns = self.columns(value),
                 "color" => {
                     self.config.color = self.choice(
                         name,
@@ -383,6 +401,49 @@ impl Parser<'_> {
         } else {
             path
         }
+    }
+
+    /// `columns = ["state", "date", "store"]`: each at most once; a bad name is reported and
+    /// left out, the rest kept.
+    fn columns(&mut self, value: &Value<'_>) -> Option<Vec<Column>> {
+        const USE: &str = "use \"state\", \"date\" or \"store\"";
+        let DeValue::Array(items) = value.get_ref() else {
+            self.at(
+                &value.span(),
+                format!(
+                    "columns must be a list like columns = [\"state\", \"date\"], not {} (ignored)",
+                    kind(value.get_ref())
+                ),
+            );
+            return None;
+        };
+        let mut columns = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => match Column::parse(s) {
+                    Some(column) if !columns.contains(&column) => columns.push(column),
+                    Some(_) => self.at(
+                        &item.span(),
+                        format!("column {s:?} is listed twice (the second is ignored)"),
+                    ),
+                    None => {
+                        let shown = crate::text::sanitize_line(s);
+                        self.at(
+                            &item.span(),
+                            format!("{shown:?} is not a column (ignored); {USE}"),
+                        );
+                    }
+                },
+                other => self.at(
+                    &item.span(),
+                    format!(
+                        "each column must be a name in quotes, not {} (ignored); {USE}",
+                        kind(other)
+                    ),
+                ),
+            }
+        }
+        Some(columns)
     }
 
     fn stores(&mut self, value: &Value<'_>) {
@@ -668,13 +729,24 @@ pub fn default_file() -> String {
         "#   path = \"~/news/voa.json\"",
         "#   name = \"VOA\"",
         "",
+        "# Profile: \"default\" or \"screen-reader\" (for speech and braille: one pane at a",
+        "# time, no scroll position re-read in the header; also chosen by ACCESSIBLE=1).",
+        "# Settings below still win over what a profile chooses.",
+        "#profile = \"default\"",
+        "",
         "# Theme: \"default\", \"high-contrast\" (your terminal's colours, emphasis by bold,",
         "# underline and reverse) or \"mono\" (no colour).",
         "#theme = \"default\"",
         "",
         "# Layout: \"auto\" (article beside the list when the terminal is wide enough, else below),",
-        "# \"side\" or \"stacked\" (below: a screen reader then never reads list and article on one line).",
+        "# \"side\", \"stacked\" (below: a screen reader then never reads list and article on one line)",
+        "# or \"single\" (one at a time, the whole screen; the screen-reader profile's choice).",
         "#layout = \"auto\"",
+        "",
+        "# The headline list's columns after the title, in order: \"state\" (BREAKING unread *),",
+        "# \"date\" and \"store\" (only when more than one store shows). The title always comes",
+        "# first; a column that would leave the title too little room on a narrow screen is left out.",
+        "#columns = [\"state\", \"date\", \"store\"]",
         "",
         "# Colour: \"auto\" (none when NO_COLOR is set or output is not a terminal), \"always\", \"never\".",
         "#color = \"auto\"",

@@ -3,7 +3,9 @@
 //! environment and the file and passes them in, so every combination is a table test.
 
 use super::FileConfig;
-use crate::app::options::{ColorChoice, ColorDepth, Options, PaneLayout, ThemeName};
+use crate::app::options::{
+    ColorChoice, ColorDepth, Column, DEFAULT_COLUMNS, Options, PaneLayout, Profile, ThemeName,
+};
 
 /// The parts of the environment that decide colour and drawing characters.
 #[derive(Clone, Debug, Default)]
@@ -13,6 +15,8 @@ pub struct Environment {
     pub lc_all: Option<String>,
     pub lc_ctype: Option<String>,
     pub lang: Option<String>,
+    /// `ACCESSIBLE`: the generic opt-in; here it chooses the screen-reader profile.
+    pub accessible: Option<String>,
     pub stdout_is_terminal: bool,
 }
 
@@ -27,6 +31,7 @@ impl Environment {
             lc_all: var("LC_ALL"),
             lc_ctype: var("LC_CTYPE"),
             lang: var("LANG"),
+            accessible: var("ACCESSIBLE"),
             stdout_is_terminal: std::io::stdout().is_terminal(),
         }
     }
@@ -81,9 +86,24 @@ pub struct Flags {
     pub no_alt_screen: bool,
     pub no_status_bar: bool,
     pub layout: Option<PaneLayout>,
+    /// `--screen-reader`: the screen-reader profile.
+    pub screen_reader: bool,
 }
 
-/// Flags win over the file, the file over defaults.
+/// The profile: the flag, else the config file, else `ACCESSIBLE` (set and not empty).
+pub fn profile(flags: &Flags, file: &FileConfig, env: &Environment) -> Profile {
+    if flags.screen_reader {
+        return Profile::ScreenReader;
+    }
+    let accessible = env.accessible.as_deref().is_some_and(|v| !v.is_empty());
+    file.profile.unwrap_or(if accessible {
+        Profile::ScreenReader
+    } else {
+        Profile::Default
+    })
+}
+
+/// Flags win over the file, the file over the profile, the profile over defaults.
 pub fn resolve(flags: &Flags, file: &FileConfig, env: &Environment) -> Options {
     let theme = if flags.high_contrast {
         ThemeName::HighContrast
@@ -91,13 +111,25 @@ pub fn resolve(flags: &Flags, file: &FileConfig, env: &Environment) -> Options {
         flags.theme.or(file.theme).unwrap_or_default()
     };
     let choice = flags.color.or(file.color).unwrap_or_default();
+    let profile = profile(flags, file, env);
+    let screen_reader = profile == Profile::ScreenReader;
+    let (layout, columns): (PaneLayout, &[Column]) = if screen_reader {
+        // One pane at a time: opening an article speaks the article only; rows of title,
+        // state and date (the store would be one more word on every row).
+        (PaneLayout::Single, &[Column::State, Column::Date])
+    } else {
+        (PaneLayout::Auto, &DEFAULT_COLUMNS)
+    };
     Options {
         theme,
         depth: color_depth(choice, env),
         status_bar: !flags.no_status_bar && file.status_bar.unwrap_or(true),
         alt_screen: !flags.no_alt_screen && file.alt_screen.unwrap_or(true),
         ascii: !env.utf8(),
-        layout: flags.layout.or(file.layout).unwrap_or_default(),
+        layout: flags.layout.or(file.layout).unwrap_or(layout),
+        columns: file.columns.clone().unwrap_or_else(|| columns.to_vec()),
+        header_position: !screen_reader,
+        profile,
     }
 }
 

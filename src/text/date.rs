@@ -46,6 +46,18 @@ impl Published {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
+    /// `28 Jul 2002`: short enough for a column, and spoken as words where an ISO date was
+    /// spoken "2002 dash 07 dash 28". At most [`SHORT_DATE_WIDTH`] columns.
+    pub fn short_date(&self) -> String {
+        let month = MONTHS[usize::from(self.month - 1)];
+        format!(
+            "{} {} {}",
+            self.day,
+            month.get(..3).unwrap_or(month),
+            self.year
+        )
+    }
+
     /// `28 July 2002`: unambiguous when spoken by a screen reader.
     pub fn long_date(&self) -> String {
         format!(
@@ -62,6 +74,9 @@ impl fmt::Display for Published {
         f.write_str(&self.iso_date())
     }
 }
+
+/// The widest [`Published::short_date`] of a four-digit year: `28 Jul 2002`.
+pub const SHORT_DATE_WIDTH: usize = 11;
 
 const MONTHS: [&str; 12] = [
     "January",

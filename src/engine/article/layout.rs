@@ -192,10 +192,12 @@ impl Flavor {
         }
     }
 
+    /// In words where a screen reader may speak it (it spoke an ISO date as "2002 dash 07 dash
+    /// 28"); `herald show` keeps the ISO date scripts read.
     fn date(self, date: Published) -> String {
         match self {
-            Flavor::Speech => date.long_date(),
-            _ => date.iso_date(),
+            Flavor::Print => date.iso_date(),
+            Flavor::Screen { .. } | Flavor::Speech => date.long_date(),
         }
     }
 
@@ -891,7 +893,7 @@ mod tests {
             [
                 "Breaking News",
                 "Ferry Returns",
-                "2002-07-28, VOA, Asia",
+                "28 July 2002, VOA, Asia",
                 "",
                 "Times",
                 "",

@@ -34,6 +34,7 @@ pub fn options() -> Options {
         alt_screen: true,
         ascii: false,
         layout: herald::app::options::PaneLayout::Auto,
+        ..Options::default()
     }
 }
 

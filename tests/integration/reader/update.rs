@@ -1,10 +1,11 @@
 //! `update` and the keymap together, with no terminal: what each key does to the state and
 //! which effects it asks for.
 
-use herald::app::{Action, App, Effect, Exit, Focus, Mode};
+use herald::app::{Action, App, Effect, Exit, Focus, Mode, Options};
 use herald::engine::runtime::{Done, Job};
+use herald::engine::state::Marks;
 
-use crate::reader::support::{act, app, seed};
+use crate::reader::support::{act, app, options, sample_library, seed};
 
 fn press(app: &mut App, keys: &[Action]) -> Vec<Effect> {
     let mut effects = Vec::new();
@@ -88,7 +89,12 @@ fn in_the_article_keys_scroll_the_text() {
     let height = usize::from(app.panes().expect("fits").article.height);
     let article = app.article().expect("open");
     assert_eq!(article.scroll, article.line_count() - height);
-    assert_eq!(act(&mut app, Action::Down), vec![], "already at the end");
+    assert_eq!(message(&app).as_deref(), Some("End of article."));
+    assert_eq!(
+        act(&mut app, Action::Down),
+        vec![],
+        "already at the end, and said so"
+    );
     act(&mut app, Action::Top);
     assert_eq!(app.article().expect("open").scroll, 0);
     act(&mut app, Action::PageDown);
@@ -125,7 +131,10 @@ fn search_finds_titles_and_bodies_and_n_wraps() {
         Some(seed),
         "only one match: n wraps to it"
     );
-    assert!(app.message().is_some_and(|m| m.text.contains("wrapped")));
+    assert_eq!(
+        message(&app),
+        Some("Only match: Russian Foreign Minister Arrives in North Korea".to_owned())
+    );
     search(&mut app, "zzzz-not-in-any-article");
     assert!(app.message().is_some_and(|m| m.text.contains("No match")));
     assert_eq!(
@@ -354,21 +363,38 @@ fn message(app: &App) -> Option<String> {
     app.message().map(|m| m.text.clone())
 }
 
-/// `m`, `s` and `c` change a character or only styles, which a screen reader does not speak:
-/// each says what it did on the message line, and the next key clears it.
+/// `m`, `s` and `c` change a word or only styles: each says what it did on the message line,
+/// and the next key clears it. Where the headline's row is on screen its change is spoken with
+/// its title, so the message does not say the title again (it was heard twice); where it is not
+/// (one pane at a time, the article open) the message names it.
 #[test]
 fn marks_and_high_contrast_say_what_they_did() {
     let mut app = app(80, 24);
-    let index = app.selected_article().expect("a headline");
-    let title = app.library().headline(index).title.to_owned();
     act(&mut app, Action::ToggleRead);
-    assert_eq!(message(&app), Some(format!("Marked read: {title}")));
+    assert_eq!(message(&app).as_deref(), Some("Marked read."));
     act(&mut app, Action::ToggleRead);
-    assert_eq!(message(&app), Some(format!("Marked unread: {title}")));
+    assert_eq!(message(&app).as_deref(), Some("Marked unread."));
     act(&mut app, Action::ToggleStar);
-    assert_eq!(message(&app), Some(format!("Starred: {title}")));
+    assert_eq!(message(&app).as_deref(), Some("Starred."));
     act(&mut app, Action::ToggleStar);
-    assert_eq!(message(&app), Some(format!("Unstarred: {title}")));
+    assert_eq!(message(&app).as_deref(), Some("Unstarred."));
+    let mut single = App::new(
+        sample_library(),
+        Marks::default(),
+        Options {
+            layout: herald::app::options::PaneLayout::Single,
+            ..options()
+        },
+        (80, 24),
+        Vec::new(),
+    );
+    let index = single.selected_article().expect("a headline");
+    let title = single.library().headline(index).title.to_owned();
+    act(&mut single, Action::Open);
+    act(&mut single, Action::ToggleStar);
+    assert_eq!(message(&single), Some(format!("Starred: {title}")));
+    act(&mut single, Action::ToggleRead);
+    assert_eq!(message(&single), Some(format!("Marked unread: {title}")));
     assert_eq!(
         act(&mut app, Action::ToggleHighContrast),
         vec![Effect::Redraw]
@@ -376,7 +402,13 @@ fn marks_and_high_contrast_say_what_they_did() {
     assert_eq!(message(&app).as_deref(), Some("High contrast on"));
     act(&mut app, Action::ToggleHighContrast);
     assert_eq!(message(&app).as_deref(), Some("High contrast off"));
+    // A move keeps it in view without the cursor; any other key clears it.
     act(&mut app, Action::Down);
+    assert_eq!(message(&app).as_deref(), Some("High contrast off"));
+    assert!(!app.message_is_new());
+    act(&mut app, Action::ToggleStar);
+    assert!(app.message_is_new());
+    act(&mut app, Action::Help);
     assert_eq!(message(&app), None, "the next key clears it");
 }
 
@@ -388,12 +420,23 @@ fn the_last_message_can_be_shown_again() {
     act(&mut app, Action::RepeatMessage);
     assert_eq!(message(&app).as_deref(), Some("No message yet."));
     act(&mut app, Action::ToggleHighContrast);
-    press(&mut app, &[Action::Down, Action::Down, Action::Up]);
-    assert_eq!(message(&app), None);
+    press(
+        &mut app,
+        &[
+            Action::Down,
+            Action::Down,
+            Action::Up,
+            Action::Help,
+            Action::Help,
+        ],
+    );
+    assert_ne!(message(&app).as_deref(), Some("High contrast on"));
     assert_eq!(act(&mut app, Action::RepeatMessage), vec![Effect::Redraw]);
     assert_eq!(message(&app).as_deref(), Some("High contrast on"));
-    act(&mut app, Action::Down);
+    assert!(app.message_is_new(), "shown again, it takes the cursor");
+    act(&mut app, Action::Help);
     assert_eq!(message(&app), None);
+    act(&mut app, Action::Help);
     // Errors are repeated as errors.
     act(&mut app, Action::Done(Done::Saved(Err("disk full".into()))));
     act(&mut app, Action::Down);

@@ -1,13 +1,19 @@
-//! The headline list. Each row says its state in text, so a capture without styles (or a
-//! braille line) still shows it: `>` selected, `N` unread, `*` starred, `BREAKING`.
+//! The headline list. The title comes first in each row, so a braille display (40 cells show
+//! the start of the line) and "read current line" begin with it; the state follows in words
+//! (`BREAKING unread *`), then the optional columns. A row's text does not depend on the
+//! selection: the selected row is shown by reverse video and by the terminal's cursor, so a
+//! move changes no text and a screen reader speaks only the row the cursor lands on (a `>`
+//! marker changed two rows, and fenrir read both).
 //!
-//! `> N* BREAKING 2002-07-28 VOA     Russian Foreign Minister Arrives in North…`
+//! `Russian Foreign Minister Arrives in North Korea  BREAKING unread * 28 Jul 2002 VOA`
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
 
 use super::theme::{Role, Theme};
+use crate::app::options::Column;
+use crate::text::date::SHORT_DATE_WIDTH;
 use crate::text::display_width;
 use crate::text::wrap::truncate_with;
 
@@ -17,27 +23,33 @@ pub struct HeadlineRow {
     pub unread: bool,
     pub starred: bool,
     pub breaking: bool,
-    /// ISO date, or [`NO_DATE`].
+    /// `20 Jan 2026`, or [`NO_DATE`].
     pub date: String,
     pub store: String,
     pub title: String,
 }
 
-/// The date column of an undated article: a word a screen reader speaks as one (ten dashes
-/// were spoken "10 dash"), padded to the width of an ISO date so titles stay aligned.
-/// (`herald list` keeps its dashes: its format is specified for scripts.)
-pub const NO_DATE: &str = "undated   ";
+/// The date of an undated article: a word a screen reader speaks as one (ten dashes were
+/// spoken "10 dash"). (`herald list` keeps its dashes: its format is specified for scripts.)
+pub const NO_DATE: &str = "undated";
 const BREAKING: &str = "BREAKING";
-/// Lists narrower than this leave out the store column.
-const STORE_COLUMN_FROM: u16 = 60;
-const MAX_STORE_WIDTH: usize = 12;
+const UNREAD: &str = "unread";
+const STARRED: &str = "*";
+/// `BREAKING unread *`: each word at a fixed place, so rows line up.
+const STATE_WIDTH: usize = BREAKING.len() + 1 + UNREAD.len() + 1 + STARRED.len();
+const MAX_STORE_WIDTH: usize = 16;
+/// Optional columns are left out before the title would get less than this (or less than
+/// half the row), most of all on a narrow screen: the title is what is read.
+const MIN_TITLE_WIDTH: usize = 20;
 
 pub struct HeadlineList<'a> {
     /// The rows on screen, top to bottom.
     pub rows: &'a [HeadlineRow],
     /// Which of `rows` is selected.
     pub selected: Option<usize>,
-    /// Width of the store column (0 hides it).
+    /// The columns after the title, as configured.
+    pub columns: &'a [Column],
+    /// Width of the store column: 0 hides it (one store showing).
     pub store_width: usize,
     /// Shown when there are no rows.
     pub empty_text: &'a str,
@@ -45,9 +57,10 @@ pub struct HeadlineList<'a> {
 }
 
 impl HeadlineList<'_> {
-    /// The store column width for this list width and these store names.
-    pub fn store_width<'n>(list_width: u16, names: impl Iterator<Item = &'n str>) -> usize {
-        if list_width < STORE_COLUMN_FROM {
+    /// The store column width for these store names: 0 when at most one store is showing,
+    /// where the column would say the same thing on every row.
+    pub fn store_width<'n>(several_stores: bool, names: impl Iterator<Item = &'n str>) -> usize {
+        if !several_stores {
             return 0;
         }
         names
@@ -56,6 +69,69 @@ impl HeadlineList<'_> {
             .unwrap_or(0)
             .min(MAX_STORE_WIDTH)
     }
+}
+
+/// Where each part of a row goes for a list `width` wide: the columns that fit, in order, and
+/// the title's width.
+#[derive(Debug, PartialEq, Eq)]
+pub struct RowShape {
+    pub title_width: usize,
+    pub columns: Vec<(Column, usize)>,
+}
+
+impl RowShape {
+    pub fn new(width: usize, wanted: &[Column], store_width: usize) -> Self {
+        let width_of = |column: Column| match column {
+            Column::State => STATE_WIDTH,
+            Column::Date => SHORT_DATE_WIDTH,
+            Column::Store => store_width,
+        };
+        let floor = MIN_TITLE_WIDTH.max(width / 2).min(width);
+        let mut columns = Vec::new();
+        let mut used = 0;
+        for &column in wanted {
+            let cell = width_of(column);
+            if cell == 0 || columns.iter().any(|&(c, _)| c == column) {
+                continue;
+            }
+            // The state says what no style may say alone: it stays while the title keeps
+            // its minimum, where the date and store need the title to keep half the row.
+            let title_left = width.saturating_sub(used + cell + 1);
+            let fits = if column == Column::State {
+                title_left >= MIN_TITLE_WIDTH.min(width)
+            } else {
+                title_left >= floor
+            };
+            if fits {
+                columns.push((column, cell));
+                used += cell + 1;
+            }
+        }
+        Self {
+            title_width: width.saturating_sub(used),
+            columns,
+        }
+    }
+}
+
+/// `BREAKING unread *` with blanks where a state does not hold, each word in its place.
+fn state_text(row: &HeadlineRow) -> [(&'static str, Role); 3] {
+    let blank = |word: &str| -> &'static str {
+        // The blanks are as wide as the words, so the next word stays in its column.
+        &"          "[..word.len()]
+    };
+    [
+        if row.breaking {
+            (BREAKING, Role::Breaking)
+        } else {
+            (blank(BREAKING), Role::Base)
+        },
+        (if row.unread { UNREAD } else { blank(UNREAD) }, Role::Base),
+        (
+            if row.starred { STARRED } else { blank(STARRED) },
+            Role::Base,
+        ),
+    ]
 }
 
 impl Widget for HeadlineList<'_> {
@@ -77,9 +153,9 @@ impl Widget for HeadlineList<'_> {
             return;
         }
         let width = usize::from(area.width);
+        let shape = RowShape::new(width, self.columns, self.store_width);
         for (i, row) in self.rows.iter().enumerate().take(usize::from(area.height)) {
             let y = area.y + u16::try_from(i).unwrap_or(u16::MAX);
-            let selected = self.selected == Some(i);
             let mut x = area.x;
             let right = area.x + area.width;
             let put = |buf: &mut Buffer, x: &mut u16, text: &str, role: Role| {
@@ -87,39 +163,103 @@ impl Widget for HeadlineList<'_> {
                 let (end, _) = buf.set_stringn(*x, y, text, room, theme.style(role));
                 *x = end;
             };
-            let marks = format!(
-                "{}{}{} ",
-                if selected { '>' } else { ' ' },
-                if row.unread { 'N' } else { ' ' },
-                if row.starred { '*' } else { ' ' },
-            );
-            put(buf, &mut x, &marks, Role::Base);
-            if row.breaking {
-                put(buf, &mut x, BREAKING, Role::Breaking);
+            let title = truncate_with(&row.title, shape.title_width, theme.glyphs.ellipsis);
+            let pad = " ".repeat(shape.title_width.saturating_sub(display_width(&title)));
+            let title_role = if row.unread { Role::Unread } else { Role::Base };
+            put(buf, &mut x, &title, title_role);
+            put(buf, &mut x, &pad, Role::Base);
+            for &(column, cell) in &shape.columns {
                 put(buf, &mut x, " ", Role::Base);
-            } else {
-                put(buf, &mut x, &" ".repeat(BREAKING.len() + 1), Role::Base);
+                match column {
+                    Column::State => {
+                        for (n, (word, role)) in state_text(row).into_iter().enumerate() {
+                            if n > 0 {
+                                put(buf, &mut x, " ", Role::Base);
+                            }
+                            put(buf, &mut x, word, role);
+                        }
+                    }
+                    Column::Date => {
+                        let date = format!("{:<cell$}", row.date);
+                        put(buf, &mut x, &date, Role::Muted);
+                    }
+                    Column::Store => {
+                        let store = truncate_with(&row.store, cell, theme.glyphs.ellipsis);
+                        let pad = " ".repeat(cell.saturating_sub(display_width(&store)));
+                        put(buf, &mut x, &format!("{store}{pad}"), Role::Muted);
+                    }
+                }
             }
-            put(buf, &mut x, &format!("{} ", row.date), Role::Muted);
-            if self.store_width > 0 {
-                let store = truncate_with(&row.store, self.store_width, theme.glyphs.ellipsis);
-                let pad = " ".repeat(self.store_width - display_width(&store) + 1);
-                put(buf, &mut x, &format!("{store}{pad}"), Role::Muted);
-            }
-            let room = usize::from(right.saturating_sub(x));
-            let title = truncate_with(&row.title, room, theme.glyphs.ellipsis);
-            put(
-                buf,
-                &mut x,
-                &title,
-                if row.unread { Role::Unread } else { Role::Base },
-            );
-            if selected {
+            if self.selected == Some(i) {
                 // Reverse video over the whole row, on top of the row's own styles.
                 let line = Rect::new(area.x, y, area.width, 1);
                 buf.set_style(line, theme.style(Role::Selected));
             }
             debug_assert!(usize::from(x - area.x) <= width);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Column::*;
+
+    #[test]
+    fn the_title_keeps_the_room_and_optional_columns_go_first() {
+        let all = [State, Date, Store];
+        // 40 columns: the state stays, the date and store would leave too little title.
+        assert_eq!(
+            RowShape::new(40, &all, 12).columns,
+            vec![(State, STATE_WIDTH)]
+        );
+        assert_eq!(
+            RowShape::new(40, &all, 12).title_width,
+            40 - STATE_WIDTH - 1
+        );
+        // 80: the date fits beside half a row of title, the store does not.
+        let shape = RowShape::new(80, &all, 12);
+        assert_eq!(
+            shape.columns,
+            vec![(State, STATE_WIDTH), (Date, SHORT_DATE_WIDTH)]
+        );
+        // 120: everything.
+        assert_eq!(RowShape::new(120, &all, 12).columns.len(), 3);
+        // One store showing: no store column at any width.
+        assert_eq!(RowShape::new(200, &all, 0).columns.len(), 2);
+        // The configured order, and only what was asked for.
+        assert_eq!(
+            RowShape::new(120, &[Date], 12).columns,
+            vec![(Date, SHORT_DATE_WIDTH)]
+        );
+        assert_eq!(RowShape::new(120, &[], 12).title_width, 120);
+        for width in 1..300 {
+            let shape = RowShape::new(width, &all, 12);
+            let used: usize = shape.columns.iter().map(|&(_, w)| w + 1).sum();
+            assert_eq!(shape.title_width + used, width, "{width}");
+        }
+    }
+
+    #[test]
+    fn the_state_words_keep_their_places() {
+        let row = |breaking, unread, starred| HeadlineRow {
+            unread,
+            starred,
+            breaking,
+            date: String::new(),
+            store: String::new(),
+            title: String::new(),
+        };
+        let text = |r: &HeadlineRow| {
+            state_text(r)
+                .iter()
+                .map(|(w, _)| *w)
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(text(&row(true, true, true)), "BREAKING unread *");
+        assert_eq!(text(&row(false, true, false)), "         unread  ");
+        assert_eq!(text(&row(true, false, true)), "BREAKING        *");
+        assert_eq!(text(&row(false, false, false)).len(), STATE_WIDTH);
     }
 }

@@ -59,7 +59,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         app.options().layout,
         area.width,
         area.height,
-        app.has_bottom_line(),
+        app.bottom_rows(area.width),
     );
     let mut drawn = Drawn::default();
     let cursor = match panes {
@@ -123,6 +123,10 @@ fn draw_reader(
     theme: &Theme,
 ) -> (Position, Vec<ScreenLink>) {
     header(buf, panes, app, theme);
+    // One pane at a time: the open article when it has the keys, else the list.
+    let article_shown = app.article().is_some() && app.focus() == Focus::Article;
+    let show_list = !panes.single || !article_shown;
+    let show_article = !panes.single || article_shown;
     let list_area = rect(panes.list);
     // The app scrolled for its idea of the screen; scroll again for this frame's list, so the
     // selected row is drawn even if the two ever disagree.
@@ -133,8 +137,9 @@ fn draw_reader(
         usize::from(list_area.height),
     );
     let rows = headline_rows(app, offset, usize::from(list_area.height));
+    let several_stores = app.filter().store.is_none() && app.library().stores().len() > 1;
     let store_width = HeadlineList::store_width(
-        list_area.width,
+        several_stores,
         app.library().stores().iter().map(|s| s.name.as_str()),
     );
     let selected_row = app.selected().map(|s| s.saturating_sub(offset));
@@ -156,13 +161,16 @@ fn draw_reader(
     let list = HeadlineList {
         rows: &rows,
         selected: selected_row,
+        columns: &app.options().columns,
         store_width,
         empty_text: nothing_yet
             .as_deref()
             .unwrap_or("No headlines match the filters (b, u, S and ] change them)."),
         theme,
     };
-    ratatui::widgets::Widget::render(list, list_area, buf);
+    if show_list {
+        ratatui::widgets::Widget::render(list, list_area, buf);
+    }
     separator(buf, panes, theme);
     let article_area = rect(panes.article);
     let pane = ArticlePane {
@@ -171,7 +179,11 @@ fn draw_reader(
         opening: "Opening the article...",
         theme,
     };
-    let links = pane.render_links(article_area, buf);
+    let links = if show_article {
+        pane.render_links(article_area, buf)
+    } else {
+        Vec::new()
+    };
     let bottom = panes.bottom.map(|b| bottom_line(buf, rect(b), app, theme));
 
     // The cursor: prompt or message first, then the focused pane.
@@ -202,7 +214,7 @@ fn headline_rows(app: &App, offset: usize, height: usize) -> Vec<HeadlineRow> {
                 breaking: headline.breaking,
                 date: headline
                     .published
-                    .map_or_else(|| NO_DATE.to_owned(), |d| d.iso_date()),
+                    .map_or_else(|| NO_DATE.to_owned(), |d| d.short_date()),
                 store: library.store(headline.store).name.clone(),
                 title: headline.title.to_owned(),
             }
@@ -224,27 +236,40 @@ fn header(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) {
             library.store(id).name
         ),
     };
-    let mut parts = vec![
-        store,
-        format!("{} of {} headlines", app.visible().len(), library.len()),
-    ];
-    for (on, name) in [
+    let filters: Vec<&str> = [
         (filter.breaking_only, "breaking only"),
         (filter.unread_only, "unread only"),
         (filter.starred_only, "starred only"),
-    ] {
-        if on {
-            parts.push(name.to_owned());
-        }
-    }
-    let left = parts.join(" | ");
+    ]
+    .into_iter()
+    .filter_map(|(on, name)| on.then_some(name))
+    .collect();
+    let count = format!("{} of {} headlines", app.visible().len(), library.len());
+    let mut parts = vec![store.clone(), count];
+    parts.extend(filters.iter().map(|&f| f.to_owned()));
+    let mut left = parts.join(" | ");
     let right = app
         .article()
+        .filter(|_| app.options().header_position)
         .map(|a| a.position(usize::from(panes.article.height)))
         .unwrap_or_default();
     let width = usize::from(area.width);
     let right_width = display_width(&right);
     let left_room = width.saturating_sub(right_width + 1);
+    if display_width(&left) > left_room && !filters.is_empty() {
+        // Too narrow for it all: the filters first, shortened, so what `b`, `u` or `S` did
+        // is never the part cut off (at 40 columns `breaking only` was cut to `bre…`).
+        let short: Vec<&str> = filters
+            .iter()
+            .map(|f| f.trim_end_matches(" only"))
+            .collect();
+        left = format!(
+            "{} only | {} of {} | {store}",
+            short.join(", "),
+            app.visible().len(),
+            library.len()
+        );
+    }
     let left = truncate_with(&left, left_room, theme.glyphs.ellipsis);
     buf.set_style(area, theme.style(Role::Header));
     put_line(buf, area, area.y, &left, theme.style(Role::Header));
@@ -256,6 +281,9 @@ fn header(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) {
 
 fn separator(buf: &mut Buffer, panes: &Panes, theme: &Theme) {
     let area = rect(panes.separator);
+    if area.is_empty() {
+        return;
+    }
     let style = theme.style(Role::Separator);
     if panes.wide {
         for y in area.y..area.y + area.height {
@@ -280,13 +308,24 @@ fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option
         ));
     }
     if let Some(message) = app.message() {
-        let (text, role) = match message.kind {
-            MessageKind::Info => (message.text.clone(), Role::Base),
-            MessageKind::Error => (format!("Error: {}", message.text), Role::Error),
+        let role = match message.kind {
+            MessageKind::Info => Role::Base,
+            MessageKind::Error => Role::Error,
         };
-        let text = truncate_with(&text, usize::from(area.width), theme.glyphs.ellipsis);
-        put_line(buf, area, area.y, &text, theme.style(role));
-        return Some(Position::new(area.x, area.y));
+        // Wrapped over the rows the layout gave it; only a message longer than those is cut.
+        let width = usize::from(area.width);
+        let mut lines = crate::text::wrap_body(&message.shown(), width.max(1));
+        let rows = usize::from(area.height);
+        if lines.len() > rows {
+            let rest = lines.split_off(rows - 1).join(" ");
+            lines.push(truncate_with(&rest, width, theme.glyphs.ellipsis));
+        }
+        for (row, line) in lines.iter().enumerate() {
+            let y = area.y + u16::try_from(row).unwrap_or(0);
+            put_line(buf, area, y, line, theme.style(role));
+        }
+        // A message kept through moves stays readable but gives the cursor back.
+        return app.message_is_new().then(|| Position::new(area.x, area.y));
     }
     let keymap = app.keymap();
     let hint = |action: Action, what: &str| {
