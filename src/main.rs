@@ -46,7 +46,7 @@ fn load_config(cli: &Cli) -> config::LoadedConfig {
         (None, None) => config::LoadedConfig::default(),
     };
     for problem in &loaded.problems {
-        eprintln!("herald: {problem}");
+        herald::present::notice::say(&format!("herald: {problem}"));
     }
     loaded
 }
@@ -95,7 +95,7 @@ fn open_stores(
         &subscribed,
     );
     if let Some(note) = &chosen.note {
-        eprintln!("herald: {note}");
+        herald::present::notice::say(&format!("herald: {note}"));
     }
     let stores = chosen.stores;
     let load = |progress: &Progress| stores.load(mode, progress);
@@ -224,7 +224,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             failure_if(!config.problems.is_empty())
         }
         None if herald::present::plain::wants_plain(cli.read.plain, config.config.plain) => {
-            let style = loading::Style::OneLine;
+            let style = loading::Style::OneLine {
+                width: herald::present::notice::stderr_width(),
+            };
             let (stores, library) = open_stores(
                 &cli.read.stores,
                 &config,
@@ -246,7 +248,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             // The count updates in place only where someone watches it.
             let style = match io::stderr().is_terminal() {
                 true => loading::Style::Live,
-                false => loading::Style::OneLine,
+                false => loading::Style::OneLine {
+                    width: herald::present::notice::stderr_width(),
+                },
             };
             let (stores, library) =
                 open_stores(&cli.read.stores, &config, true, LoadMode::Fast, Some(style));

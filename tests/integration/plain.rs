@@ -577,3 +577,29 @@ fn an_article_can_be_read_by_paragraph() {
     );
     assert!(before.count() >= 1, "{out}");
 }
+
+/// The note said on standard error at start (here: no stores given, so the sample data) is
+/// wrapped between words to a narrow terminal, the path in it whole on its line, where the
+/// terminal itself would cut `/hom` from `e/...`.
+#[test]
+fn the_start_notice_wraps_between_words_on_a_narrow_terminal() {
+    let home = Home::new();
+    let shell = "stty cols 40 rows 12; \"$HERALD\" --plain </dev/null >/dev/null";
+    let Some(out) = in_terminal(&home, shell, &[("TERM", "xterm")], "") else {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    };
+    let out = out.replace("\r\n", "\n");
+    let stores = format!("{}/herald/stores,", home.data().display());
+    assert!(out.starts_with("herald: No stores given:"), "{out:?}");
+    for line in out.lines() {
+        assert!(
+            line.chars().count() <= 40 || line == stores,
+            "{line:?} in\n{out}"
+        );
+    }
+    assert!(out.lines().any(|l| l.starts_with(&stores)), "{out}");
+    // The control case: piped, the note stays one line.
+    let piped = home.herald_with(&["--plain"], &[], Some(b""));
+    assert_eq!(piped.stderr.lines().count(), 1, "{}", piped.stderr);
+}
