@@ -151,6 +151,28 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             herald::present::commands::list(&library, *ids, &mut out)?;
             failure_if(library.has_errors())
         }
+        Some(Command::Brief { stores }) => {
+            let library = open_library(stores, &config, false, LoadMode::Fast);
+            // Only read: a briefing is not a session, and changes no mark.
+            let marks = herald::engine::state::file::default_path()
+                .map_or_else(herald::engine::state::Marks::in_memory, |path| {
+                    herald::engine::state::file::peek(&path)
+                });
+            let now = herald::engine::state::Timestamp::now();
+            let width = terminal_width();
+            let lines = herald::present::brief::briefing(
+                &library,
+                &marks,
+                now,
+                "herald list lists them all",
+            );
+            for line in lines {
+                for part in herald::text::wrap::wrap_paragraph_keeping_urls(&line, width) {
+                    writeln!(out, "{part}")?;
+                }
+            }
+            failure_if(library.has_errors())
+        }
         Some(Command::Show {
             id,
             stores,

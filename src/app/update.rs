@@ -141,6 +141,8 @@ fn quit(app: &mut App, effects: &mut Vec<Effect>, exit: Exit) {
         let key = app.key_of(index);
         app.marks.set_last_selected(key);
     }
+    // For the next session's "new since" (plain mode's briefing).
+    app.marks.end_session(app.now);
     save_everything(app, effects);
     effects.push(Effect::Exit(exit));
 }
@@ -164,6 +166,7 @@ fn save_everything(app: &mut App, effects: &mut Vec<Effect>) {
         if newer.selected.is_some() {
             last.selected = newer.selected;
         }
+        last.session_ended = newer.session_ended.or(last.session_ended);
     }
     app.saving = Some(last.clone());
     effects.push(Effect::Job(Job::Save(last)));

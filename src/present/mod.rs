@@ -2,6 +2,7 @@
 //! braille displays, the one-shot [`commands`] (`list`, `show`, `check`, `state compact`) and
 //! [`feeds`] (`herald feeds ...`), with the [`packaging`] extras, the [`loading`] notice and the wrapping of [`notice`]s.
 
+pub mod brief;
 pub mod commands;
 pub mod feeds;
 pub mod fetch;

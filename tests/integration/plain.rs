@@ -603,3 +603,96 @@ fn the_start_notice_wraps_between_words_on_a_narrow_terminal() {
     let piped = home.herald_with(&["--plain"], &[], Some(b""));
     assert_eq!(piped.stderr.lines().count(), 1, "{}", piped.stderr);
 }
+
+/// `herald brief`: with no record of a last session, every unread story, breaking first; once
+/// a session has ended, what was published since it; a crafted record is no record, and costs
+/// nothing else.
+#[test]
+fn herald_brief_says_what_is_new_since_the_last_session() {
+    let home = Home::new();
+    let wide = ["brief", "sample-data"];
+    let first = home.herald(&wide);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let lines: Vec<&str> = first.stdout.lines().collect();
+    assert_eq!(lines[0], "47 unread, 7 breaking.", "{}", first.stdout);
+    assert!(
+        lines[1].starts_with("Breaking. Security Release: Quillpress 4.2.1 Fixes Remote Code"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first
+            .stdout
+            .contains("20 January 2026. The maintainers of Quillpress"),
+        "{}",
+        first.stdout.replace('\n', " ")
+    );
+    assert!(
+        first
+            .stdout
+            .ends_with("And 37 more: herald list lists them all.\n"),
+        "{}",
+        first.stdout
+    );
+    assert_plain_bytes("brief", &first.stdout);
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 80),
+        "{}",
+        first.stdout
+    );
+
+    // A session ends: the state file records when.
+    let session = home.herald_with(&["--plain", "sample-data"], &[], Some(b"1\nq\n"));
+    assert_eq!(session.code, 0, "{}", session.stderr);
+    let state_path = home.data().join("herald/state.json");
+    let state = std::fs::read_to_string(&state_path).expect("the state file");
+    assert!(state.contains("\"session_ended\": "), "{state}");
+
+    // As if it had ended on 15 December 2025: two stories are newer, one read already.
+    let ended = "1765756800000";
+    let set = |value: &str| {
+        let text = std::fs::read_to_string(&state_path).expect("the state file");
+        let (head, tail) = text.split_once("\"session_ended\": ").expect("the record");
+        let rest = tail.split_once('\n').map_or("", |(_, rest)| rest);
+        std::fs::write(
+            &state_path,
+            format!("{head}\"session_ended\": {value}\n{rest}"),
+        )
+        .expect("write state");
+    };
+    set(ended);
+    let since = home.herald(&wide);
+    let lines: Vec<&str> = since.stdout.lines().collect();
+    assert_eq!(
+        lines[0], "1 new since 15 December 2025, 1 breaking.",
+        "{}",
+        since.stdout
+    );
+    assert!(
+        lines[1].starts_with("Breaking. Security Release"),
+        "{}",
+        since.stdout
+    );
+    // The plain-mode command says the same.
+    let plain = home.herald_with(&["--plain", "sample-data"], &[], Some(b"brief\nq\n"));
+    assert!(
+        plain
+            .stdout
+            .contains("\n1 new since 15 December 2025, 1 breaking.\nBreaking. Security Release"),
+        "{}",
+        plain.stdout
+    );
+
+    for crafted in ["\"tuesday\"", "-5", "1e400", "99999999999999999999", "{}"] {
+        set(ended);
+        set(crafted);
+        let run = home.herald(&wide);
+        assert_eq!(run.code, 0, "{crafted}: {}", run.stderr);
+        assert!(run.stderr.is_empty(), "{crafted}: {}", run.stderr);
+        assert!(
+            run.stdout.starts_with("46 unread, 7 breaking.\n"),
+            "{crafted}: {}",
+            run.stdout
+        );
+    }
+}

@@ -40,6 +40,8 @@ pub enum Command {
     Fetch {
         all: bool,
     },
+    /// What is new since the last session (see `present::brief`).
+    Brief,
     Help,
     Quit,
     /// A blank line: nothing to do.
@@ -102,6 +104,7 @@ pub fn parse(line: &str) -> Command {
         "r" | "read" => Command::ToggleRead,
         "]" | "next store" => Command::NextStore,
         "[" | "previous store" => Command::PreviousStore,
+        "brief" | "briefing" => Command::Brief,
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
         "search" => Command::Search(String::new()),
@@ -162,6 +165,8 @@ mod tests {
             ("next store", Command::NextStore),
             ("[", Command::PreviousStore),
             ("Previous Store", Command::PreviousStore),
+            ("brief", Command::Brief),
+            ("Briefing", Command::Brief),
             ("h", Command::Help),
             ("?", Command::Help),
             ("HELP", Command::Help),

@@ -144,6 +144,7 @@ pub fn help() -> Vec<String> {
         "] and [: the next or previous store.",
         "s (small) or star: star the open article, or unstar it. r: mark it unread, or read again.",
         "fetch: fetch the subscribed feeds that are due. fetch all: every feed, now.",
+        "brief: what is new since your last session, breaking news first.",
         "h or ?: this help. q: quit. Commands can also be typed as words, such as next or quit.",
     ]
     .into_iter()

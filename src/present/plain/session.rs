@@ -453,6 +453,12 @@ impl Session {
                 lines.extend(self.changes(app, before));
                 Reply::lines(lines)
             }
+            Command::Brief => Reply::lines(crate::present::brief::briefing(
+                app.library(),
+                app.marks(),
+                crate::engine::state::Timestamp::now(),
+                "type l to list them",
+            )),
             Command::Help => Reply::lines(render::help()),
             Command::Quit => {
                 act.act(app, Action::Quit);
