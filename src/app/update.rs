@@ -141,8 +141,10 @@ fn quit(app: &mut App, effects: &mut Vec<Effect>, exit: Exit) {
         let key = app.key_of(index);
         app.marks.set_last_selected(key);
     }
-    // For the next session's "new since" (plain mode's briefing).
-    app.marks.end_session(app.now);
+    // For the next session's "new since" (the briefing): plain mode's sessions always record
+    // their end; the screen's go with a save made anyway, so its exit saves no more than before.
+    app.marks
+        .end_session(app.now, matches!(app.surface, Surface::Lines { .. }));
     save_everything(app, effects);
     effects.push(Effect::Exit(exit));
 }

@@ -663,6 +663,26 @@ mod tests {
     }
 
     #[test]
+    fn the_later_session_end_wins_and_the_next_start_sees_it() {
+        let (_dir, path) = temp_state();
+        let (mut first, mut first_file, _) = open(path.clone());
+        let (mut second, mut second_file, _) = open(path.clone());
+        assert_eq!(first.previous_session(), None);
+        second.end_session(Timestamp(9_000), true);
+        save(&mut second, &mut second_file);
+        // An instance that ends earlier, saving after it, does not put the record back.
+        first.end_session(Timestamp(5_000), true);
+        save(&mut first, &mut first_file);
+        let (again, _, problems) = open(path.clone());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(again.previous_session(), Some(Timestamp(9_000)));
+        // Without `save`, the end waits for a save made anyway.
+        let (mut quiet, _, _) = open(path);
+        quiet.end_session(Timestamp(10_000), false);
+        assert!(!quiet.has_unsaved_changes());
+    }
+
+    #[test]
     fn marks_survive_a_restart() {
         let (_dir, path) = temp_state();
         let (mut marks, mut file, problems) = open(path.clone());

@@ -102,6 +102,8 @@ pub struct Marks {
     previous_session: Option<Timestamp>,
     /// This session's end, to save.
     session_ended: Option<Timestamp>,
+    /// The end is worth a save of its own (else it goes with the next save made anyway).
+    session_end_wanted: bool,
 }
 
 impl Marks {
@@ -188,9 +190,12 @@ impl Marks {
         self.previous_session
     }
 
-    /// This session ends now: saved with the marks, for the next session's briefing.
-    pub fn end_session(&mut self, at: Timestamp) {
+    /// This session ends now: saved with the marks, for the next session's briefing. With
+    /// `save`, the end alone makes a save; without, it goes with whatever else is saved (a
+    /// session that changed nothing then leaves no record, and the previous one's stands).
+    pub fn end_session(&mut self, at: Timestamp, save: bool) {
         self.session_ended = Some(at);
+        self.session_end_wanted |= save;
     }
 
     pub fn last_selected(&self) -> Option<&ArticleKey> {
@@ -206,8 +211,7 @@ impl Marks {
 
     /// True when there are changes a save would write.
     pub fn has_unsaved_changes(&self) -> bool {
-        !self.unsaved
-            && (!self.dirty.is_empty() || self.selected_dirty || self.session_ended.is_some())
+        !self.unsaved && (!self.dirty.is_empty() || self.selected_dirty || self.session_end_wanted)
     }
 
     /// Hands the changes to a save; None when there is nothing to write.
@@ -228,7 +232,10 @@ impl Marks {
         Some(Changes {
             marks,
             selected,
-            session_ended: self.session_ended.take(),
+            session_ended: {
+                self.session_end_wanted = false;
+                self.session_ended.take()
+            },
         })
     }
 
@@ -242,6 +249,7 @@ impl Marks {
         }
         if changes.session_ended.is_some() && self.session_ended.is_none() {
             self.session_ended = changes.session_ended;
+            self.session_end_wanted = true;
         }
     }
 
