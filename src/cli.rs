@@ -105,6 +105,12 @@ pub enum Command {
         #[arg(long)]
         ids: bool,
     },
+    /// What is new since the last session, breaking news first: a count, then each story's
+    /// title and first sentence, as plain sentences.
+    Brief {
+        #[arg(value_name = "STORE")]
+        stores: Vec<PathBuf>,
+    },
     /// Fetch the subscribed feeds that are due (see `herald feeds`) into their stores, one
     /// line per feed. Exit 0 when none failed.
     Fetch {

@@ -46,7 +46,7 @@ fn load_config(cli: &Cli) -> config::LoadedConfig {
         (None, None) => config::LoadedConfig::default(),
     };
     for problem in &loaded.problems {
-        eprintln!("herald: {problem}");
+        herald::present::notice::say(&format!("herald: {problem}"));
     }
     loaded
 }
@@ -95,7 +95,7 @@ fn open_stores(
         &subscribed,
     );
     if let Some(note) = &chosen.note {
-        eprintln!("herald: {note}");
+        herald::present::notice::say(&format!("herald: {note}"));
     }
     let stores = chosen.stores;
     let load = |progress: &Progress| stores.load(mode, progress);
@@ -149,6 +149,28 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
         Some(Command::List { stores, ids }) => {
             let library = open_library(stores, &config, false, LoadMode::Fast);
             herald::present::commands::list(&library, *ids, &mut out)?;
+            failure_if(library.has_errors())
+        }
+        Some(Command::Brief { stores }) => {
+            let library = open_library(stores, &config, false, LoadMode::Fast);
+            // Only read: a briefing is not a session, and changes no mark.
+            let marks = herald::engine::state::file::default_path()
+                .map_or_else(herald::engine::state::Marks::in_memory, |path| {
+                    herald::engine::state::file::peek(&path)
+                });
+            let now = herald::engine::state::Timestamp::now();
+            let width = terminal_width();
+            let lines = herald::present::brief::briefing(
+                &library,
+                &marks,
+                now,
+                "herald list lists them all",
+            );
+            for line in lines {
+                for part in herald::text::wrap::wrap_paragraph_keeping_urls(&line, width) {
+                    writeln!(out, "{part}")?;
+                }
+            }
             failure_if(library.has_errors())
         }
         Some(Command::Show {
@@ -224,7 +246,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             failure_if(!config.problems.is_empty())
         }
         None if herald::present::plain::wants_plain(cli.read.plain, config.config.plain) => {
-            let style = loading::Style::OneLine;
+            let style = loading::Style::OneLine {
+                width: herald::present::notice::stderr_width(),
+            };
             let (stores, library) = open_stores(
                 &cli.read.stores,
                 &config,
@@ -246,7 +270,9 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             // The count updates in place only where someone watches it.
             let style = match io::stderr().is_terminal() {
                 true => loading::Style::Live,
-                false => loading::Style::OneLine,
+                false => loading::Style::OneLine {
+                    width: herald::present::notice::stderr_width(),
+                },
             };
             let (stores, library) =
                 open_stores(&cli.read.stores, &config, true, LoadMode::Fast, Some(style));

@@ -211,6 +211,13 @@ pub struct App {
     announced: Option<ArticleKey>,
     /// The breaking articles the last reload brought, newest first (plain mode says them).
     arrivals: Vec<ArticleKey>,
+    /// How many reloads have been taken in.
+    reloads: u64,
+    /// Plain mode: positions in the list of the articles the last reload added at its end.
+    appended: std::ops::Range<usize>,
+    /// Plain mode: positions in the list before the last reload of the articles that left the
+    /// stores with it (the articles after them moved up one place each).
+    vanished: Vec<usize>,
     /// The new problems the last reload found.
     reload_problems: Vec<String>,
     /// The last reload found none of the problems the library before it had.
@@ -295,6 +302,9 @@ impl App {
             marks_changed: 0,
             announced: None,
             arrivals: Vec::new(),
+            reloads: 0,
+            appended: 0..0,
+            vanished: Vec::new(),
             reload_problems: Vec::new(),
             problems_cleared: false,
             fetching: None,
@@ -451,6 +461,24 @@ impl App {
     /// The breaking articles the last reload brought, newest first.
     pub fn arrivals(&self) -> &[ArticleKey] {
         &self.arrivals
+    }
+
+    /// How many reloads have been taken in: what [`Self::appended`] and [`Self::vanished`]
+    /// describe is new when this changed.
+    pub fn reloads(&self) -> u64 {
+        self.reloads
+    }
+
+    /// Plain mode: where in the list the articles the last reload added are (always at its end:
+    /// see [`Visible::Pinned`]). Empty on the screen, where the list keeps its date order.
+    pub fn appended(&self) -> std::ops::Range<usize> {
+        self.appended.clone()
+    }
+
+    /// Plain mode: the positions, in the list as it was before the last reload, of the articles
+    /// that reload found gone from the stores, in order.
+    pub fn vanished(&self) -> &[usize] {
+        &self.vanished
     }
 
     /// A fetch runs: feeds done, and how many there are to do (0 until it knows).

@@ -160,6 +160,10 @@ fn quit(app: &mut App, effects: &mut Vec<Effect>, exit: Exit) {
         let key = app.key_of(index);
         app.marks.set_last_selected(key);
     }
+    // For the next session's "new since" (the briefing): plain mode's sessions always record
+    // their end; the screen's go with a save made anyway, so its exit saves no more than before.
+    app.marks
+        .end_session(app.now, matches!(app.surface, Surface::Lines { .. }));
     save_everything(app, effects);
     effects.push(Effect::Exit(exit));
 }
@@ -183,6 +187,7 @@ fn save_everything(app: &mut App, effects: &mut Vec<Effect>) {
         if newer.selected.is_some() {
             last.selected = newer.selected;
         }
+        last.session_ended = newer.session_ended.or(last.session_ended);
     }
     app.saving = Some(last.clone());
     effects.push(Effect::Job(Job::Save(last)));
@@ -1042,6 +1047,13 @@ fn reload(app: &mut App, effects: &mut Vec<Effect>) {
 fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
     // Where the reader is, by store and id: indices mean nothing in the next library.
     let selected = app.selected_article().map(|i| key_in(&app.library, i));
+    // Plain mode's numbers are positions in this list: it is kept, by store and id.
+    let heard: Option<Vec<ArticleKey>> = matches!(app.surface, Surface::Lines { .. }).then(|| {
+        app.visible()
+            .iter()
+            .map(|&i| key_in(&app.library, i))
+            .collect()
+    });
     let screen_row = app.selected.saturating_sub(app.list_offset);
     let old = std::mem::replace(&mut app.library, reload.library.clone());
     let had_problems = old.has_problems();
@@ -1058,12 +1070,19 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
         // The running search answers for the old library: ask again of this one.
         start_search(app, running.query, running.purpose, effects);
     }
-    app.visible = visible(
+    let fresh = visible(
         &app.library,
         &app.marks,
         &app.filter,
         matches_for(app, &app.filter),
     );
+    app.reloads += 1;
+    app.appended = 0..0;
+    app.vanished.clear();
+    app.visible = match heard {
+        Some(heard) => pin(app, &heard, fresh),
+        None => fresh,
+    };
     let position = selected
         .as_ref()
         .and_then(|k| app.library.find(&k.store, &k.id))
@@ -1129,6 +1148,41 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
     };
     if let Some((kind, text)) = text {
         app.message = Some(Message { kind, text });
+    }
+}
+
+/// Plain mode's list after a reload: the list the reader heard (`heard`), in its order, less
+/// what left the stores, then what `fresh` (the filter over the new library) holds that it did
+/// not, newest first. A number a reader has heard keeps meaning the same article for the whole
+/// session, and only the reader's own command (a filter, a search, a store) numbers from 1
+/// again. What moved is kept in `appended` and `vanished` for plain mode to say.
+fn pin(app: &mut App, heard: &[ArticleKey], fresh: super::Visible) -> super::Visible {
+    let library = &app.library;
+    let mut held = vec![false; library.len()];
+    let mut list = Vec::with_capacity(heard.len());
+    for (position, key) in heard.iter().enumerate() {
+        match library.find(&key.store, &key.id) {
+            Some(index) if !held[index] => {
+                held[index] = true;
+                list.push(index);
+            }
+            _ => app.vanished.push(position),
+        }
+    }
+    let start = list.len();
+    list.extend(
+        fresh
+            .as_slice(library)
+            .iter()
+            .copied()
+            .filter(|&index| !held[index]),
+    );
+    app.appended = start..list.len();
+    if list.as_slice() == fresh.as_slice(library) {
+        // Nothing moved: keep the filter's own list (for all articles, not even a copy).
+        fresh
+    } else {
+        super::Visible::Pinned(list)
     }
 }
 

@@ -30,13 +30,17 @@ pub enum Visible {
     All,
     /// In the library's order.
     Only(Vec<ArticleIndex>),
+    /// In the order the reader first heard them (plain mode, across reloads): a list's numbers
+    /// are its positions, and a number once heard keeps meaning the same article, so what
+    /// arrives is added at the end, not at its place by date.
+    Pinned(Vec<ArticleIndex>),
 }
 
 impl Visible {
     pub fn as_slice<'a>(&'a self, library: &'a Library) -> &'a [ArticleIndex] {
         match self {
             Visible::All => library.newest_first(),
-            Visible::Only(articles) => articles,
+            Visible::Only(articles) | Visible::Pinned(articles) => articles,
         }
     }
 
@@ -48,6 +52,8 @@ impl Visible {
             Visible::Only(articles) => articles
                 .binary_search_by_key(&rank, |&i| library.rank(i))
                 .ok(),
+            // In no order a search could use; plain mode asks a few times per command.
+            Visible::Pinned(articles) => articles.iter().position(|&i| i == index),
         }
     }
 }

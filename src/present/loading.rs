@@ -14,8 +14,9 @@ pub enum Style {
     /// A count that updates in place (carriage return, then erased): for a terminal that the
     /// full-screen reader is about to take over.
     Live,
-    /// One line, no escape sequences, said once: plain mode and anything not a terminal.
-    OneLine,
+    /// One line, no escape sequences, said once: plain mode and anything not a terminal. On a
+    /// terminal of `width` columns the line is wrapped between words (see [`super::notice`]).
+    OneLine { width: Option<usize> },
 }
 
 /// When the notice is written.
@@ -44,7 +45,7 @@ impl Style {
     fn timing(self) -> Timing {
         match self {
             Self::Live => Timing::READER,
-            Self::OneLine => Timing::PLAIN,
+            Self::OneLine { .. } => Timing::PLAIN,
         }
     }
 }
@@ -81,12 +82,12 @@ pub fn notice(
         return;
     }
     // Failures to write are ignored: the notice is a courtesy, and the load goes on.
-    if style == Style::OneLine {
-        let _ = writeln!(
-            out,
+    if let Style::OneLine { width } = style {
+        let text = format!(
             "herald: loading stores ({} articles so far); the first start on a big store takes a moment",
             grouped(progress.articles())
         );
+        let _ = writeln!(out, "{}", super::notice::wrapped(&text, width));
         let _ = out.flush();
         return;
     }
@@ -197,10 +198,24 @@ mod tests {
 
     #[test]
     fn plain_mode_gets_one_line_without_escape_sequences() {
-        let text = run(Style::OneLine, QUICK, |text| text.ends_with('\n'));
+        let text = run(Style::OneLine { width: None }, QUICK, |text| {
+            text.ends_with('\n')
+        });
         assert_eq!(text.lines().count(), 1, "{text:?}");
         assert!(text.contains("1,234,567 articles so far"), "{text:?}");
         assert!(!text.contains(['\r', '\x1b']), "{text:?}");
+        // On a narrow terminal: between words.
+        let narrow = run(Style::OneLine { width: Some(30) }, QUICK, |text| {
+            text.ends_with("moment\n")
+        });
+        assert!(
+            narrow.lines().all(|l| l.chars().count() <= 30),
+            "{narrow:?}"
+        );
+        assert!(
+            narrow.contains("(1,234,567 articles so far);"),
+            "{narrow:?}"
+        );
     }
 
     #[test]

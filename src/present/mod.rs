@@ -1,11 +1,13 @@
 //! What people see and use: the full-screen [`reader`], [`plain`] mode for screen readers and
 //! braille displays, the one-shot [`commands`] (`list`, `show`, `check`, `state compact`) and
-//! [`feeds`] (`herald feeds ...`), with the [`packaging`] extras and the [`loading`] notice.
+//! [`feeds`] (`herald feeds ...`), with the [`packaging`] extras, the [`loading`] notice and the wrapping of [`notice`]s.
 
+pub mod brief;
 pub mod commands;
 pub mod feeds;
 pub mod fetch;
 pub mod loading;
+pub mod notice;
 pub mod packaging;
 pub mod plain;
 pub mod reader;

@@ -161,6 +161,51 @@ fn parse_time(text: &str) -> Option<i64> {
     Some(hour * 3600 + minute * 60 + second - offset)
 }
 
+/// The calendar date (year, month, day) of day `days` since 1970-01-01 (Howard Hinnant's
+/// algorithm, the inverse of `days_from_civil`).
+pub fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (
+        i32::try_from(year).unwrap_or(i32::MAX),
+        u8::try_from(month).unwrap_or(1),
+        u8::try_from(day).unwrap_or(1),
+    )
+}
+
+/// The name of the weekday of day `days` since 1970-01-01 (a Thursday).
+pub fn weekday(days: i64) -> &'static str {
+    const NAMES: [&str; 7] = [
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+    ];
+    NAMES[usize::try_from(days.rem_euclid(7)).unwrap_or(0)]
+}
+
+/// `28 July 2002` for day `days` since 1970-01-01; without the year when it is `this_year`.
+pub fn day_in_words(days: i64, this_year: Option<i32>) -> String {
+    let (year, month, day) = civil_from_days(days);
+    let month = MONTHS[usize::from(month.clamp(1, 12) - 1)];
+    if Some(year) == this_year {
+        format!("{day} {month}")
+    } else {
+        format!("{day} {month} {year}")
+    }
+}
+
 fn is_leap(year: i32) -> bool {
     (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
 }
@@ -188,6 +233,28 @@ fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_go_back_to_dates_and_weekdays() {
+        for (text, weekday_name) in [
+            ("1970-01-01", "Thursday"),
+            ("2002-07-28", "Sunday"),
+            ("2024-02-29", "Thursday"),
+            ("2026-12-01", "Tuesday"),
+            ("1969-12-31", "Wednesday"),
+        ] {
+            let parsed = Published::parse(text).expect("a date");
+            let days = parsed.instant.div_euclid(86_400);
+            assert_eq!(
+                civil_from_days(days),
+                (parsed.year, parsed.month, parsed.day),
+                "{text}"
+            );
+            assert_eq!(weekday(days), weekday_name, "{text}");
+        }
+        assert_eq!(day_in_words(0, Some(1970)), "1 January");
+        assert_eq!(day_in_words(0, Some(2026)), "1 January 1970");
+    }
 
     #[test]
     fn parses_the_accepted_forms() {

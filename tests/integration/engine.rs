@@ -221,22 +221,92 @@ fn plain_mode_keeps_the_configured_store_names_across_a_reload() {
         &mut driver,
         layout,
         &[],
-        "1\n2\ns\nq\n".as_bytes(),
+        "1\n1\ns\nq\n".as_bytes(),
         &mut out,
         &mut changed,
     )
     .unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(
-        text.contains("The stores changed: 4 articles now."),
+        text.contains("New article 4. Unread. Late Story. My Desk, 1 January 2031."),
         "{text}"
     );
     let (marks, _, problems) = state::open(state_path);
     assert!(problems.is_empty(), "{problems:?}");
-    // `1` read the newest article (a2); after the reload the late story is first, so `2` is a2
-    // again, and `s` starred it: one article, its marks all under the configured name.
+    // `1` read the newest article (a2); after the reload the late story is numbered 4, so `1`
+    // is a2 still, and `s` starred it: one article, its marks all under the configured name.
     assert!(marks.is_read("My Desk", "a2"), "{marks:?}");
     assert!(marks.is_starred("My Desk", "a2"), "{marks:?}");
     assert_eq!(marks.len(), 1, "{marks:?}");
     assert!(marks.mark("desk", "a2").is_none(), "{marks:?}");
+}
+
+/// An article that leaves the stores keeps its number, which then says it is gone; the others
+/// keep theirs, and what came with the same change is numbered after them.
+#[test]
+fn plain_mode_keeps_a_gone_articles_number_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("desk.jsonl");
+    jsonl(&path, 4, 100);
+    let stores = stores(&path);
+    let layout = Layout {
+        width: 120,
+        page: 10,
+        screen: None,
+    };
+    let app = App::new(
+        stores.open(),
+        state::Marks::in_memory(),
+        options(),
+        (0, 0),
+        Vec::new(),
+    )
+    .on_lines(120);
+    let mut driver = Driver::inline(Context {
+        stores: stores.clone(),
+        state: None,
+        opener: Vec::new(),
+    });
+    let mut calls = 0;
+    let mut changed = || {
+        calls += 1;
+        if calls == 2 {
+            // a2 (number 2) goes; a late story comes.
+            let kept: String = std::fs::read_to_string(&path)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.contains("\"a2\""))
+                .map(|l| format!("{l}\n"))
+                .collect();
+            std::fs::write(
+                &path,
+                kept + &line("late", "Late Story", "2031-01-01", false),
+            )
+            .unwrap();
+        }
+        calls == 2
+    };
+    let mut out = Vec::new();
+    herald::present::plain::run(
+        app,
+        &mut driver,
+        layout,
+        &[],
+        "1\n2\n3\nn\n5\nl\nq\n".as_bytes(),
+        &mut out,
+        &mut changed,
+    )
+    .unwrap();
+    let text = String::from_utf8(out).unwrap();
+    for said in [
+        "New article 5. Unread. Late Story. desk, 1 January 2031.",
+        "Gone from the stores: article 2. The other numbers are unchanged.",
+        "Article 2 is no longer in the stores.",
+        "Text of a1.\nEnd of article 3 of 5.",
+        "Text of a0.\nEnd of article 4 of 5.",
+        "Late Story\n1 January 2031\n\nText of late.\nEnd of article 5 of 5.",
+        "All articles: 4.\n1. Headline 3. desk, 4 April 2013.\n3. Headline 1. desk, 2 February 2011.",
+    ] {
+        assert!(text.contains(said), "no {said:?} in:\n{text}");
+    }
 }

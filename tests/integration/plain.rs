@@ -286,7 +286,7 @@ fn hostile_stores_cannot_put_control_bytes_into_plain_output() {
 #[test]
 fn plain_mode_marks_unread_filters_starred_and_cycles_stores() {
     let home = Home::new();
-    let input = "/Ivanov\n1\nr\nl\ns\nstarred\n]\n]\n[\nq\n";
+    let input = "/Ivanov\n1\nr\nl\ns\nS\n]\n]\n[\nq\n";
     let output = home.output(
         &["--plain", "--width", "200", "sample-data"],
         &[],
@@ -363,4 +363,336 @@ fn code_tables_and_long_urls_in_plain_mode() {
             &format!("Link 1: {LONG_URL}"),
         ]
     );
+}
+
+/// A plain-mode session of the real binary with its input and output as pipes, which a test
+/// can write to and read from while it runs.
+struct Live {
+    child: std::process::Child,
+    input: std::process::ChildStdin,
+    output: std::sync::Arc<std::sync::Mutex<String>>,
+}
+
+impl Live {
+    fn start(home: &Home, args: &[&str]) -> Self {
+        let mut child = home
+            .command(HERALD)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start herald");
+        let input = child.stdin.take().expect("stdin");
+        let mut stdout = child.stdout.take().expect("stdout");
+        let output = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+        let shared = output.clone();
+        std::thread::spawn(move || {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = std::io::Read::read(&mut stdout, &mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                let text = String::from_utf8_lossy(&buffer[..n]).into_owned();
+                shared.lock().expect("lock").push_str(&text);
+            }
+        });
+        Self {
+            child,
+            input,
+            output,
+        }
+    }
+
+    fn send(&mut self, line: &str) {
+        self.input.write_all(line.as_bytes()).expect("write");
+        self.input.flush().expect("flush");
+    }
+
+    fn text(&self) -> String {
+        self.output.lock().expect("lock").clone()
+    }
+
+    /// Waits until the output, from byte `from` on, holds `wanted`; the output after it.
+    fn wait_for(&self, from: usize, wanted: &str) -> String {
+        crate::common::wait_until(wanted, || self.text()[from..].contains(wanted))
+            .unwrap_or_else(|e| panic!("{e}:\n{}", self.text()));
+        self.text()[from..].to_owned()
+    }
+
+    fn finish(mut self) -> String {
+        self.send("q\n");
+        let status = self.child.wait().expect("exit");
+        assert!(status.success(), "{status}");
+        self.text()
+    }
+}
+
+/// Numbers a reader has heard keep meaning the same article when a store changes under them:
+/// the new article is announced with a new number at the end of the list, and `n` and `3`
+/// still open the article that was 3.
+#[test]
+fn a_breaking_arrival_is_numbered_after_the_list_and_renumbers_nothing() {
+    let (_tmp, dir) = crate::reader::live::sample_copy();
+    let home = Home::new();
+    let path = dir.to_string_lossy().into_owned();
+    let mut live = Live::start(&home, &["--plain", "--width", "200", &path]);
+    live.wait_for(0, HINT);
+    live.send("2\n");
+    live.wait_for(0, "End of article 2 of 47.");
+    crate::reader::live::append(
+        &dir.join("30-wire.jsonl"),
+        &crate::reader::live::breaking_line("wire-late", "Levee Breaks North of Town"),
+    );
+    // The change is taken in between commands: blank lines until it has been.
+    let mut asked: Option<std::time::Instant> = None;
+    let announced = "New article 48. Breaking. Unread. Levee Breaks North of Town.";
+    crate::common::wait_until("the arrival announced", || {
+        if asked.is_none_or(|at| at.elapsed() > std::time::Duration::from_millis(100)) {
+            live.send("\n");
+            asked = Some(std::time::Instant::now());
+        }
+        live.text().contains(announced)
+    })
+    .unwrap_or_else(|e| panic!("{e}:\n{}", live.text()));
+    let third = "Package Registry Crateyard Pauses Uploads After Token Leak";
+    let from = live.text().len();
+    live.send("n\n");
+    let next = live.wait_for(from, "End of article 3 of 48.");
+    assert!(next.contains(third), "{next}");
+    assert!(!next.contains("Levee"), "{next}");
+    let from = live.text().len();
+    live.send("3\n");
+    let again = live.wait_for(from, "End of article 3 of 48.");
+    assert!(again.contains(third), "{again}");
+    let from = live.text().len();
+    live.send("l\n");
+    let listed = live.wait_for(from, "Type m for more.");
+    assert!(listed.starts_with("All articles: 48.\n"), "{listed}");
+    assert!(
+        listed.contains(&format!("\n3. Breaking. {third}.")),
+        "{listed}"
+    );
+    let out = live.finish();
+    assert_eq!(
+        out.matches("Levee Breaks North of Town").count(),
+        1,
+        "{out}"
+    );
+    assert_plain_bytes("renumbering", &out);
+}
+
+/// 47 headlines, 20 to a page when piped: `page 3`, `back`, `top` and `last` go straight
+/// there, each saying which page it is.
+#[test]
+fn pages_of_the_list_can_be_gone_back_to_and_jumped_to() {
+    let home = Home::new();
+    let input = "m\nback\nback\npage 3\nback\nlast\ntop\npage 9\nq\n";
+    let run = home.herald_with(
+        &["--plain", "--width", "200", "sample-data"],
+        &[],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = run.stdout;
+    // The headings, in order, and the first headline after each.
+    let headings: Vec<(&str, &str)> = out
+        .lines()
+        .zip(out.lines().skip(1))
+        .filter(|(l, _)| l.starts_with("Page ") || l.starts_with("This is the first page"))
+        .map(|(l, next)| (l, next.split(". ").next().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            ("Page 1 of 3.", "1"),
+            (
+                "This is the first page. Type m for the next one, or l to list from the top.",
+                "Page 3 of 3."
+            ),
+            ("Page 3 of 3.", "41"),
+            ("Page 2 of 3.", "21"),
+            ("Page 3 of 3.", "41"),
+            ("Page 1 of 3.", "1"),
+        ],
+        "{out}"
+    );
+    assert!(
+        out.contains("There is no page 9: the list has 3 pages, of 20 headlines each."),
+        "{out}"
+    );
+    assert!(out.contains("\n47. "), "{out}");
+    assert_plain_bytes("pages", &out);
+}
+
+/// An open article read paragraph by paragraph: each answer is the paragraph, then where it
+/// is; `where` says the same without moving.
+#[test]
+fn an_article_can_be_read_by_paragraph() {
+    let home = Home::new();
+    let input = "/Ivanov\n1\nwhere\nnp\nnp\nnp\npp\nwhere\nq\n";
+    let run = home.herald_with(
+        &["--plain", "--width", "60", "sample-data"],
+        &[],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = run.stdout;
+    let places: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("Article 1 of 1"))
+        .collect();
+    assert_eq!(places.len(), 6, "{out}");
+    assert!(places[0].contains("shown lines 1 to "), "{out}");
+    assert!(
+        places[1].starts_with("Article 1 of 1: paragraph 1 of "),
+        "{out}"
+    );
+    assert!(
+        places[2].starts_with("Article 1 of 1: paragraph 2 of "),
+        "{out}"
+    );
+    assert!(
+        places[3].starts_with("Article 1 of 1: paragraph 3 of "),
+        "{out}"
+    );
+    assert_eq!(places[4], places[2], "pp goes back to paragraph 2: {out}");
+    assert_eq!(places[5], places[4], "where does not move: {out}");
+    // The first paragraph is the headline block; the second is the article's first paragraph,
+    // wrapped, printed just before its place.
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == places[2])
+        .expect("paragraph 2");
+    let before = lines[..at]
+        .iter()
+        .rev()
+        .take_while(|l| !l.starts_with("Article 1 of 1"));
+    assert!(
+        before
+            .clone()
+            .all(|l| !l.is_empty() && l.chars().count() <= 60),
+        "{out}"
+    );
+    assert!(before.count() >= 1, "{out}");
+}
+
+/// The note said on standard error at start (here: no stores given, so the sample data) is
+/// wrapped between words to a narrow terminal, the path in it whole on its line, where the
+/// terminal itself would cut `/hom` from `e/...`.
+#[test]
+fn the_start_notice_wraps_between_words_on_a_narrow_terminal() {
+    let home = Home::new();
+    let shell = "stty cols 40 rows 12; \"$HERALD\" --plain </dev/null >/dev/null";
+    let Some(out) = in_terminal(&home, shell, &[("TERM", "xterm")], "") else {
+        eprintln!("skipped: `script` (util-linux) is not installed");
+        return;
+    };
+    let out = out.replace("\r\n", "\n");
+    let stores = format!("{}/herald/stores,", home.data().display());
+    assert!(out.starts_with("herald: No stores given:"), "{out:?}");
+    for line in out.lines() {
+        assert!(
+            line.chars().count() <= 40 || line == stores,
+            "{line:?} in\n{out}"
+        );
+    }
+    assert!(out.lines().any(|l| l.starts_with(&stores)), "{out}");
+    // The control case: piped, the note stays one line.
+    let piped = home.herald_with(&["--plain"], &[], Some(b""));
+    assert_eq!(piped.stderr.lines().count(), 1, "{}", piped.stderr);
+}
+
+/// `herald brief`: with no record of a last session, every unread story, breaking first; once
+/// a session has ended, what was published since it; a crafted record is no record, and costs
+/// nothing else.
+#[test]
+fn herald_brief_says_what_is_new_since_the_last_session() {
+    let home = Home::new();
+    let wide = ["brief", "sample-data"];
+    let first = home.herald(&wide);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let lines: Vec<&str> = first.stdout.lines().collect();
+    assert_eq!(lines[0], "47 unread, 7 breaking.", "{}", first.stdout);
+    assert!(
+        lines[1].starts_with("Breaking. Security Release: Quillpress 4.2.1 Fixes Remote Code"),
+        "{}",
+        first.stdout
+    );
+    assert!(
+        first
+            .stdout
+            .contains("20 January 2026. The maintainers of Quillpress"),
+        "{}",
+        first.stdout.replace('\n', " ")
+    );
+    assert!(
+        first
+            .stdout
+            .ends_with("And 37 more: herald list lists them all.\n"),
+        "{}",
+        first.stdout
+    );
+    assert_plain_bytes("brief", &first.stdout);
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= 80),
+        "{}",
+        first.stdout
+    );
+
+    // A session ends: the state file records when.
+    let session = home.herald_with(&["--plain", "sample-data"], &[], Some(b"1\nq\n"));
+    assert_eq!(session.code, 0, "{}", session.stderr);
+    let state_path = home.data().join("herald/state.json");
+    let state = std::fs::read_to_string(&state_path).expect("the state file");
+    assert!(state.contains("\"session_ended\": "), "{state}");
+
+    // As if it had ended on 15 December 2025: two stories are newer, one read already.
+    let ended = "1765756800000";
+    let set = |value: &str| {
+        let text = std::fs::read_to_string(&state_path).expect("the state file");
+        let (head, tail) = text.split_once("\"session_ended\": ").expect("the record");
+        let rest = tail.split_once('\n').map_or("", |(_, rest)| rest);
+        std::fs::write(
+            &state_path,
+            format!("{head}\"session_ended\": {value}\n{rest}"),
+        )
+        .expect("write state");
+    };
+    set(ended);
+    let since = home.herald(&wide);
+    let lines: Vec<&str> = since.stdout.lines().collect();
+    assert_eq!(
+        lines[0], "1 new since 15 December 2025, 1 breaking.",
+        "{}",
+        since.stdout
+    );
+    assert!(
+        lines[1].starts_with("Breaking. Security Release"),
+        "{}",
+        since.stdout
+    );
+    // The plain-mode command says the same.
+    let plain = home.herald_with(&["--plain", "sample-data"], &[], Some(b"brief\nq\n"));
+    assert!(
+        plain
+            .stdout
+            .contains("\n1 new since 15 December 2025, 1 breaking.\nBreaking. Security Release"),
+        "{}",
+        plain.stdout
+    );
+
+    for crafted in ["\"tuesday\"", "-5", "1e400", "99999999999999999999", "{}"] {
+        set(ended);
+        set(crafted);
+        let run = home.herald(&wide);
+        assert_eq!(run.code, 0, "{crafted}: {}", run.stderr);
+        assert!(run.stderr.is_empty(), "{crafted}: {}", run.stderr);
+        assert!(
+            run.stdout.starts_with("46 unread, 7 breaking.\n"),
+            "{crafted}: {}",
+            run.stdout
+        );
+    }
 }

@@ -39,6 +39,10 @@ struct Stored {
     marks: Vec<StoredMark>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     selected: Option<ArticleKey>,
+    /// When the last session to end ended, in milliseconds since the Unix epoch: the later of
+    /// the instances' ends wins, as with marks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    session_ended: Option<u64>,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -67,6 +71,9 @@ pub fn default_path() -> Option<PathBuf> {
 /// How long a save (or compaction) waits for another instance's lock before it gives up.
 /// Saves happen on the saver thread, so the keys never wait; quitting waits this long at most.
 pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A session end later than this (the year 9999) is not believed.
+const MAX_SESSION_MILLIS: u64 = 253_402_300_800_000;
 
 /// The largest state file read: about ten million marks.
 const MAX_STATE_BYTES: u64 = 1 << 30;
@@ -137,6 +144,7 @@ pub fn open(path: PathBuf) -> (Marks, StateFile, Vec<String>) {
         known.iter().map(|(k, m)| (k.clone(), *m)),
         stored.selected,
         read_only,
+        stored.session_ended.map(Timestamp),
     );
     let file = StateFile {
         path,
@@ -155,6 +163,7 @@ pub fn peek(path: &Path) -> Marks {
             stored.marks.into_iter().map(|m| (m.key, m.mark)),
             stored.selected,
             true,
+            stored.session_ended.map(Timestamp),
         ),
         _ => Marks::in_memory(),
     }
@@ -296,7 +305,11 @@ impl StateFile {
             Some(selection) => selection.clone(),
             None => on_disk.selected,
         };
-        write_atomically(&self.path, &to_stored(&merged, selected))?;
+        // The later end wins, whoever wrote it.
+        let session_ended = on_disk
+            .session_ended
+            .max(changes.session_ended.map(|t| t.0));
+        write_atomically(&self.path, &to_stored(&merged, selected, session_ended))?;
         lock.unlock()?;
         // What differs from what this session believes (its last view plus its changes).
         let mut outside = Outside {
@@ -320,7 +333,11 @@ impl StateFile {
     }
 }
 
-fn to_stored(marks: &HashMap<ArticleKey, Mark>, selected: Option<ArticleKey>) -> Stored {
+fn to_stored(
+    marks: &HashMap<ArticleKey, Mark>,
+    selected: Option<ArticleKey>,
+    session_ended: Option<u64>,
+) -> Stored {
     let mut marks: Vec<StoredMark> = marks
         .iter()
         .map(|(key, mark)| StoredMark {
@@ -334,6 +351,7 @@ fn to_stored(marks: &HashMap<ArticleKey, Mark>, selected: Option<ArticleKey>) ->
         version: FORMAT_VERSION,
         marks,
         selected,
+        session_ended,
     }
 }
 
@@ -433,6 +451,8 @@ struct Lenient<'a> {
     marks: Vec<&'a serde_json::value::RawValue>,
     #[serde(default, borrow)]
     selected: Option<&'a serde_json::value::RawValue>,
+    #[serde(default, borrow)]
+    session_ended: Option<&'a serde_json::value::RawValue>,
 }
 
 fn current_version() -> u32 {
@@ -473,10 +493,17 @@ fn read(path: &Path) -> Found {
             .ok()
             .flatten()
     });
+    // A crafted or mangled end (a string, a negative number, a date in the year 300000) is
+    // no record at all: it only words a briefing, and must never cost a start or a mark.
+    let session_ended = lenient
+        .session_ended
+        .and_then(|raw| serde_json::from_str::<u64>(raw.get()).ok())
+        .filter(|&millis| millis < MAX_SESSION_MILLIS);
     let stored = Stored {
         version: lenient.version,
         marks,
         selected,
+        session_ended,
     };
     Found::State(stored, bad)
 }
@@ -633,6 +660,26 @@ mod tests {
         let outside = file.save(&changes).unwrap();
         marks.adopt(outside.clone());
         outside
+    }
+
+    #[test]
+    fn the_later_session_end_wins_and_the_next_start_sees_it() {
+        let (_dir, path) = temp_state();
+        let (mut first, mut first_file, _) = open(path.clone());
+        let (mut second, mut second_file, _) = open(path.clone());
+        assert_eq!(first.previous_session(), None);
+        second.end_session(Timestamp(9_000), true);
+        save(&mut second, &mut second_file);
+        // An instance that ends earlier, saving after it, does not put the record back.
+        first.end_session(Timestamp(5_000), true);
+        save(&mut first, &mut first_file);
+        let (again, _, problems) = open(path.clone());
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(again.previous_session(), Some(Timestamp(9_000)));
+        // Without `save`, the end waits for a save made anyway.
+        let (mut quiet, _, _) = open(path);
+        quiet.end_session(Timestamp(10_000), false);
+        assert!(!quiet.has_unsaved_changes());
     }
 
     #[test]
@@ -965,7 +1012,7 @@ mod tests {
             })
             .collect();
         let mut out = Counting(0, 0);
-        write_stored(&mut out, &to_stored(&marks, None)).unwrap();
+        write_stored(&mut out, &to_stored(&marks, None, None)).unwrap();
         // About 100 bytes a mark, written in 64 KB pieces: some 150 writes, not a million.
         assert!(out.1 > 8_000_000, "{} bytes", out.1);
         assert!(

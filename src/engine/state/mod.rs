@@ -64,11 +64,13 @@ pub struct Changes {
     pub marks: Vec<(ArticleKey, Mark)>,
     /// `Some(selection)` when the selection changed.
     pub selected: Option<Option<ArticleKey>>,
+    /// When this session ended, once it has (for the next one's "new since").
+    pub session_ended: Option<Timestamp>,
 }
 
 impl Changes {
     pub fn is_empty(&self) -> bool {
-        self.marks.is_empty() && self.selected.is_none()
+        self.marks.is_empty() && self.selected.is_none() && self.session_ended.is_none()
     }
 }
 
@@ -95,6 +97,13 @@ pub struct Marks {
     /// The state is kept in memory only (no data folder, or a file written by a newer Herald
     /// that must not be overwritten).
     unsaved: bool,
+    /// When the last session before this one ended, as the file said at start (None: no
+    /// record, as in files from before it was kept).
+    previous_session: Option<Timestamp>,
+    /// This session's end, to save.
+    session_ended: Option<Timestamp>,
+    /// The end is worth a save of its own (else it goes with the next save made anyway).
+    session_end_wanted: bool,
 }
 
 impl Marks {
@@ -110,10 +119,12 @@ impl Marks {
         marks: impl IntoIterator<Item = (ArticleKey, Mark)>,
         selected: Option<ArticleKey>,
         unsaved: bool,
+        previous_session: Option<Timestamp>,
     ) -> Self {
         let mut state = Self {
             selected,
             unsaved,
+            previous_session,
             ..Self::default()
         };
         for (key, mark) in marks {
@@ -174,6 +185,19 @@ impl Marks {
         }
     }
 
+    /// When the previous session ended, if the state file has a record of it.
+    pub fn previous_session(&self) -> Option<Timestamp> {
+        self.previous_session
+    }
+
+    /// This session ends now: saved with the marks, for the next session's briefing. With
+    /// `save`, the end alone makes a save; without, it goes with whatever else is saved (a
+    /// session that changed nothing then leaves no record, and the previous one's stands).
+    pub fn end_session(&mut self, at: Timestamp, save: bool) {
+        self.session_ended = Some(at);
+        self.session_end_wanted |= save;
+    }
+
     pub fn last_selected(&self) -> Option<&ArticleKey> {
         self.selected.as_ref()
     }
@@ -187,7 +211,7 @@ impl Marks {
 
     /// True when there are changes a save would write.
     pub fn has_unsaved_changes(&self) -> bool {
-        !self.unsaved && (!self.dirty.is_empty() || self.selected_dirty)
+        !self.unsaved && (!self.dirty.is_empty() || self.selected_dirty || self.session_end_wanted)
     }
 
     /// Hands the changes to a save; None when there is nothing to write.
@@ -205,7 +229,14 @@ impl Marks {
             .collect();
         marks.sort_by(|a, b| a.0.cmp(&b.0));
         let selected = std::mem::take(&mut self.selected_dirty).then(|| self.selected.clone());
-        Some(Changes { marks, selected })
+        Some(Changes {
+            marks,
+            selected,
+            session_ended: {
+                self.session_end_wanted = false;
+                self.session_ended.take()
+            },
+        })
     }
 
     /// A save of `changes` failed: they are changes again, but for marks changed since.
@@ -215,6 +246,10 @@ impl Marks {
         }
         if changes.selected.is_some() {
             self.selected_dirty = true;
+        }
+        if changes.session_ended.is_some() && self.session_ended.is_none() {
+            self.session_ended = changes.session_ended;
+            self.session_end_wanted = true;
         }
     }
 

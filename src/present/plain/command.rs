@@ -11,8 +11,19 @@ pub enum Command {
     Previous,
     /// Print the current list again from the top.
     List,
-    /// Print the next page of the current list.
+    /// Print the next page of the current list (or more of the open article).
     More,
+    /// Print the page of the list before the last one printed.
+    PreviousPage,
+    /// Print this page (counted from 1) of the list.
+    Page(usize),
+    /// Print the list's last page.
+    LastPage,
+    /// Print the open article's next paragraph (the first, the first time).
+    NextParagraph,
+    PreviousParagraph,
+    /// Say where the reader is in the open article.
+    Where,
     /// Search titles and text; the results become the list. Holds the words as typed.
     Search(String),
     BreakingOnly,
@@ -29,6 +40,8 @@ pub enum Command {
     Fetch {
         all: bool,
     },
+    /// What is new since the last session (see `present::brief`).
+    Brief,
     Help,
     Quit,
     /// A blank line: nothing to do.
@@ -40,10 +53,16 @@ pub enum Command {
 /// Reads one line of input. Letters and words are case-insensitive, surrounding spaces are
 /// ignored, and each command also has a spelled-out name (`next`, `quit`...), which is easier
 /// to remember than a letter.
+///
+/// One exception to case: `S` alone is "starred only" and `s` is "star", as in the
+/// full-screen reader, so a letter learnt in one mode means the same in the other.
 pub fn parse(line: &str) -> Command {
     let line = line.trim();
     if line.is_empty() {
         return Command::Nothing;
+    }
+    if line == "S" {
+        return Command::StarredOnly;
     }
     if let Some(words) = line.strip_prefix('/') {
         return Command::Search(words.trim().to_owned());
@@ -54,6 +73,14 @@ pub fn parse(line: &str) -> Command {
     {
         return Command::Search(words.trim().to_owned());
     }
+    if let Some((first, number)) = line.split_once(char::is_whitespace)
+        && first.eq_ignore_ascii_case("page")
+    {
+        let number = number.trim();
+        if number.bytes().all(|b| b.is_ascii_digit()) {
+            return Command::Page(number.parse().unwrap_or(usize::MAX));
+        }
+    }
     if line.bytes().all(|b| b.is_ascii_digit()) {
         // Too many digits for a usize is still "a number nobody has": it is out of range.
         return Command::Open(line.parse().unwrap_or(usize::MAX));
@@ -62,7 +89,13 @@ pub fn parse(line: &str) -> Command {
         "n" | "next" => Command::Next,
         "p" | "prev" | "previous" => Command::Previous,
         "l" | "list" => Command::List,
-        "m" | "more" => Command::More,
+        "m" | "more" | "next page" => Command::More,
+        "back" | "previous page" => Command::PreviousPage,
+        "top" | "first" | "first page" => Command::Page(1),
+        "last" | "last page" => Command::LastPage,
+        "np" | "next paragraph" => Command::NextParagraph,
+        "pp" | "previous paragraph" => Command::PreviousParagraph,
+        "where" | "where am i" => Command::Where,
         "b" | "breaking" => Command::BreakingOnly,
         "u" | "unread" => Command::UnreadOnly,
         "starred" => Command::StarredOnly,
@@ -71,6 +104,7 @@ pub fn parse(line: &str) -> Command {
         "r" | "read" => Command::ToggleRead,
         "]" | "next store" => Command::NextStore,
         "[" | "previous store" => Command::PreviousStore,
+        "brief" | "briefing" => Command::Brief,
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
         "search" => Command::Search(String::new()),
@@ -99,17 +133,40 @@ mod tests {
             ("l", Command::List),
             ("m", Command::More),
             ("more", Command::More),
+            ("next page", Command::More),
+            ("back", Command::PreviousPage),
+            ("Previous Page", Command::PreviousPage),
+            ("page 5", Command::Page(5)),
+            ("PAGE  12 ", Command::Page(12)),
+            ("page 0", Command::Page(0)),
+            ("page five", Command::Unknown("page five".into())),
+            ("top", Command::Page(1)),
+            ("first page", Command::Page(1)),
+            ("last", Command::LastPage),
+            ("last page", Command::LastPage),
+            ("np", Command::NextParagraph),
+            ("next paragraph", Command::NextParagraph),
+            ("pp", Command::PreviousParagraph),
+            ("previous paragraph", Command::PreviousParagraph),
+            ("where", Command::Where),
+            ("Where am I", Command::Where),
             ("b", Command::BreakingOnly),
             ("u", Command::UnreadOnly),
             ("a", Command::All),
             ("s", Command::Star),
+            ("star", Command::Star),
+            ("STAR", Command::Star),
+            ("S", Command::StarredOnly),
             ("starred", Command::StarredOnly),
+            ("Starred", Command::StarredOnly),
             ("r", Command::ToggleRead),
             ("read", Command::ToggleRead),
             ("]", Command::NextStore),
             ("next store", Command::NextStore),
             ("[", Command::PreviousStore),
             ("Previous Store", Command::PreviousStore),
+            ("brief", Command::Brief),
+            ("Briefing", Command::Brief),
             ("h", Command::Help),
             ("?", Command::Help),
             ("HELP", Command::Help),

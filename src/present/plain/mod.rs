@@ -366,9 +366,10 @@ pub fn run_stdio(
 /// complete. A failed save is reported once; later saves keep trying quietly.
 ///
 /// Before each command, `changed` says whether the stores changed since the last one; if so
-/// they are reloaded before the command is answered, and each breaking article that arrived is
-/// announced on one line, `Breaking news: <title>`. Plain mode never prints unasked: a screen
-/// reader would speak it over whatever the reader is doing.
+/// they are reloaded before the command is answered, and what that did to the list is said
+/// (see [`Session::changes`]): new articles get new numbers at the end of the list, and no
+/// number the reader has heard changes. Plain mode never prints unasked: a screen reader would
+/// speak it over whatever the reader is doing.
 pub fn run(
     mut app: App,
     driver: &mut Driver,
@@ -394,7 +395,9 @@ pub fn run(
         if changed() {
             let before = app.library().len();
             driver.act(&mut app, Action::StoresChanged);
-            print(out, &news(&app, before))?;
+            let mut lines = problems(&app);
+            lines.extend(session.changes(&app, before));
+            print(out, &session.fit(lines))?;
         }
         let reply = session.handle(&mut app, driver, parse(&text));
         print(out, &reply.lines)?;
@@ -415,9 +418,8 @@ pub fn run(
     }
 }
 
-/// What a reload brought, in words: its new problems, each breaking arrival, and the new count
-/// when it changed.
-fn news(app: &App, before: usize) -> Vec<String> {
+/// What a reload found wrong with the stores, or that the problems are gone.
+fn problems(app: &App) -> Vec<String> {
     let mut lines: Vec<String> = app
         .reload_problems()
         .iter()
@@ -425,20 +427,6 @@ fn news(app: &App, before: usize) -> Vec<String> {
         .collect();
     if app.problems_cleared() {
         lines.push(render::sentence(crate::app::PROBLEMS_CLEARED));
-    }
-    if app.problems_cleared() {
-        lines.push(render::sentence(crate::app::PROBLEMS_CLEARED));
-    }
-    let library = app.library();
-    lines.extend(app.arrivals().iter().filter_map(|key| {
-        let index = library.find(&key.store, &key.id)?;
-        Some(format!("Breaking news: {}", library.headline(index).title))
-    }));
-    if library.len() != before {
-        lines.push(format!(
-            "The stores changed: {} articles now. Type l to list them.",
-            library.len()
-        ));
     }
     lines
 }

@@ -18,6 +18,15 @@ pub fn count(n: usize, noun: &str) -> String {
     }
 }
 
+/// `5`, `5 and 9`, `5, 9 and 12`.
+pub fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 /// Adds a full stop unless the text already ends a sentence (titles often end in `?` or `!`).
 pub fn sentence(text: &str) -> String {
     if text.ends_with(['.', '?', '!', '…']) {
@@ -58,8 +67,13 @@ pub fn summary(library: &Library, marks: &Marks) -> String {
 /// 2002.` States come first and in words, so they are heard before the title and never depend
 /// on colour; a read article simply has no `Unread.`
 pub fn headline(library: &Library, marks: &Marks, number: usize, index: ArticleIndex) -> String {
+    format!("{number}. {}", headline_body(library, marks, index))
+}
+
+/// A headline without its number: `Breaking. Unread. Title. VOA, 28 July 2002.`
+pub fn headline_body(library: &Library, marks: &Marks, index: ArticleIndex) -> String {
     let headline = library.headline(index);
-    let mut line = format!("{number}. ");
+    let mut line = String::new();
     if headline.breaking {
         line.push_str("Breaking. ");
     }
@@ -122,11 +136,15 @@ pub fn help() -> Vec<String> {
         "A number: read that article of the list.",
         "n: next article. p: previous article.",
         "l: the list again from the top. m: more of the article or of the list.",
+        "back: the page of the list before. page and a number, for example page 5: that page. top: the first page. last: the last page.",
+        "np: the open article's next paragraph. pp: the paragraph before. where: where you are in the article.",
+        "Numbers never change while you read: new articles get the next numbers and are announced before your next command; a filter, a, a search, ] or [ numbers a new list from 1.",
         "/ and words, for example /north korea: search titles and text; the results become the list. search north korea does the same.",
-        "b: breaking news only. u: unread only. starred: starred only. a: all articles.",
+        "b: breaking news only. u: unread only. S (capital) or starred: starred only. a: all articles.",
         "] and [: the next or previous store.",
-        "s: star the open article, or unstar it. r: mark it unread, or read again.",
+        "s (small) or star: star the open article, or unstar it. r: mark it unread, or read again.",
         "fetch: fetch the subscribed feeds that are due. fetch all: every feed, now.",
+        "brief: what is new since your last session, breaking news first.",
         "h or ?: this help. q: quit. Commands can also be typed as words, such as next or quit.",
     ]
     .into_iter()

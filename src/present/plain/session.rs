@@ -14,6 +14,8 @@ use crate::text::{display_width, sanitize_line};
 
 /// How long a typed command may be when it is repeated back in an answer.
 const ECHO_LIMIT: usize = 40;
+/// Articles a reload brought that are said one by one; the rest are counted.
+const NEWS_LINES: usize = 5;
 
 /// Layout settings of a session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,14 +69,30 @@ impl Reply {
 
 pub struct Session {
     layout: Layout,
-    /// How many items of the list have been printed since it was last printed from the top.
+    /// Where in the list printing has got to: the position after the last headline printed.
     shown: usize,
+    /// Where the last page printed began, and where each page before it (printed with `m`)
+    /// began, for `back`.
+    page_start: usize,
+    page_starts: Vec<usize>,
     /// The query the list was searched for, as typed (made safe to print).
     query: Option<String>,
     /// Lines of the open article not printed yet (when articles are paged), for `m`.
     article_rest: Vec<String>,
     /// How many lines the open article has in all.
     article_len: usize,
+    /// The open article's paragraphs (ranges of its printed lines, blank lines between), and
+    /// the one `np`/`pp` read last.
+    paragraphs: Vec<std::ops::Range<usize>>,
+    paragraph: Option<usize>,
+    /// The open article's lines, as printed.
+    article_lines: Vec<String>,
+    /// Numbers of the list whose articles left the stores, in order. They keep their place
+    /// (`5` answers that article 5 is gone) so that no other number changes under the reader,
+    /// until a command of the reader's makes a new list.
+    gone: Vec<usize>,
+    /// The app's reload count when its changes were last said.
+    reloads_said: u64,
 }
 
 impl Session {
@@ -82,9 +100,16 @@ impl Session {
         Self {
             layout: layout.checked(),
             shown: 0,
+            page_start: 0,
+            page_starts: Vec::new(),
             query: None,
             article_rest: Vec::new(),
             article_len: 0,
+            paragraphs: Vec::new(),
+            paragraph: None,
+            article_lines: Vec::new(),
+            gone: Vec::new(),
+            reloads_said: 0,
         }
     }
 
@@ -111,7 +136,7 @@ impl Session {
         reply
     }
 
-    fn fit(&self, lines: Vec<String>) -> Vec<String> {
+    pub fn fit(&self, lines: Vec<String>) -> Vec<String> {
         lines.into_iter().flat_map(|line| self.wrap(line)).collect()
     }
 
@@ -131,10 +156,135 @@ impl Session {
         }
     }
 
+    /// The number the reader knows the article at `position` of the app's list by.
+    fn number(&self, position: usize) -> usize {
+        let mut number = position + 1;
+        for &gone in &self.gone {
+            if gone <= number {
+                number += 1;
+            } else {
+                break;
+            }
+        }
+        number
+    }
+
+    /// How many numbers the list has, the gone ones included.
+    fn numbers(&self, app: &App) -> usize {
+        app.visible().len() + self.gone.len()
+    }
+
+    /// The reader's numbers start again from 1: a command of theirs made a new list.
+    fn renumber(&mut self) {
+        self.gone.clear();
+    }
+
+    /// What the last reload did to the list, said between commands, never acted on: each
+    /// article it added, with the number it was given at the end of the list (the first few,
+    /// then how many more), the numbers whose articles left the stores, and breaking news
+    /// the list does not take in. `before` is how many articles the stores had.
+    pub fn changes(&mut self, app: &App, before: usize) -> Vec<String> {
+        if std::mem::replace(&mut self.reloads_said, app.reloads()) == app.reloads() {
+            return Vec::new();
+        }
+        let library = app.library();
+        let mut lines = Vec::new();
+        let vanished: Vec<usize> = app.vanished().iter().map(|&p| self.number(p)).collect();
+        self.gone.extend(&vanished);
+        self.gone.sort_unstable();
+        self.gone.dedup();
+        let appended = app.appended();
+        for position in appended.clone().take(NEWS_LINES) {
+            let Some(&index) = app.visible().get(position) else {
+                break;
+            };
+            lines.push(format!(
+                "New article {}. {}",
+                self.number(position),
+                render::headline_body(library, app.marks(), index)
+            ));
+        }
+        if appended.len() > NEWS_LINES {
+            let first = self.number(appended.start + NEWS_LINES);
+            let last = self.number(appended.end - 1);
+            let more = appended.len() - NEWS_LINES;
+            lines.push(if more == 1 {
+                format!("And 1 more, numbered {first}.")
+            } else {
+                format!("And {more} more, numbered {first} to {last}.")
+            });
+        }
+        if !vanished.is_empty() {
+            let shown: Vec<String> = vanished
+                .iter()
+                .take(NEWS_LINES)
+                .map(usize::to_string)
+                .collect();
+            let mut which = render::and_list(&shown);
+            if vanished.len() > NEWS_LINES {
+                which = format!("{which} and {} more", vanished.len() - NEWS_LINES);
+            }
+            let noun = if vanished.len() == 1 {
+                "article"
+            } else {
+                "articles"
+            };
+            lines.push(format!(
+                "Gone from the stores: {noun} {which}. The other numbers are unchanged."
+            ));
+        }
+        // Breaking news the list did not take in (a filter keeps it out) is still said.
+        let in_list: Vec<_> = app
+            .visible()
+            .get(appended.clone())
+            .unwrap_or_default()
+            .iter()
+            .map(|&i| app.key_of(i))
+            .collect();
+        lines.extend(
+            app.arrivals()
+                .iter()
+                .filter(|key| !in_list.contains(key))
+                .filter_map(|key| {
+                    let index = library.find(&key.store, &key.id)?;
+                    Some(format!(
+                        "Breaking news, not in this list: {}",
+                        sentence(library.headline(index).title)
+                    ))
+                }),
+        );
+        if appended.is_empty() && vanished.is_empty() && library.len() != before {
+            lines.push(format!(
+                "The stores changed: {} now, none new in this list. Type a to list them all.",
+                count(library.len(), "article")
+            ));
+        }
+        lines
+    }
+
     fn answer(&mut self, app: &mut App, act: &mut impl Act, command: Command) -> Reply {
         match command {
-            Command::Open(number) => {
+            Command::Open(number) if self.gone.is_empty() => {
                 act.act(app, Action::OpenNumbered(number));
+                self.opened(app)
+            }
+            Command::Open(number) => {
+                if self.gone.binary_search(&number).is_ok() {
+                    return Reply::line(format!("Article {number} is no longer in the stores."));
+                }
+                let numbers = self.numbers(app);
+                if number == 0 || number > numbers {
+                    let shown = if number == usize::MAX {
+                        "that number".to_owned()
+                    } else {
+                        number.to_string()
+                    };
+                    return Reply::line(format!(
+                        "There is no article {shown}: the list has numbers 1 to {numbers}."
+                    ));
+                }
+                let before = self.gone.iter().filter(|&&g| g < number).count();
+                act.act(app, Action::OpenNumbered(number - before));
                 self.opened(app)
             }
             Command::Next => {
@@ -147,6 +297,7 @@ impl Session {
             }
             Command::List => {
                 self.shown = 0;
+                self.page_starts.clear();
                 let mut lines = vec![self.list_title(app)];
                 lines.extend(self.page(app));
                 Reply::lines(lines)
@@ -160,9 +311,74 @@ impl Session {
                         count(app.visible().len(), "article")
                     ))
                 } else {
+                    self.page_starts.push(self.page_start);
                     Reply::lines(self.page(app))
                 }
             }
+            Command::PreviousPage => {
+                if self.page_start == 0 {
+                    return Reply::line(
+                        "This is the first page. Type m for the next one, or l to list from the top.",
+                    );
+                }
+                let start = self
+                    .page_starts
+                    .pop()
+                    .unwrap_or_else(|| self.page_start.saturating_sub(self.layout.page));
+                self.page_at(app, start)
+            }
+            Command::Page(number) => {
+                let pages = self.pages(app);
+                if number == 0 || number > pages {
+                    let shown = if number == usize::MAX {
+                        "that number".to_owned()
+                    } else {
+                        number.to_string()
+                    };
+                    return Reply::line(format!(
+                        "There is no page {shown}: the list has {}, of {} headlines each.",
+                        count(pages, "page"),
+                        self.layout.page
+                    ));
+                }
+                self.page_starts.clear();
+                self.page_at(app, (number - 1) * self.layout.page)
+            }
+            Command::LastPage => {
+                self.page_starts.clear();
+                let start = (self.pages(app) - 1) * self.layout.page;
+                self.page_at(app, start)
+            }
+            Command::NextParagraph | Command::PreviousParagraph | Command::Where
+                if app.article().is_none() || self.paragraphs.is_empty() =>
+            {
+                let word = match command {
+                    Command::NextParagraph => "np",
+                    Command::PreviousParagraph => "pp",
+                    _ => "where",
+                };
+                Reply::line(format!(
+                    "No article is open. Type its number first, then {word}."
+                ))
+            }
+            Command::NextParagraph => {
+                let last = self.paragraphs.len() - 1;
+                match self.paragraph {
+                    Some(at) if at >= last => Reply::line(format!(
+                        "No next paragraph: that was the last of {}. Type n for the next article.",
+                        self.paragraphs.len()
+                    )),
+                    at => Reply::lines(self.read_paragraph(app, at.map_or(0, |p| p + 1))),
+                }
+            }
+            Command::PreviousParagraph => match self.paragraph {
+                Some(at) if at > 0 => Reply::lines(self.read_paragraph(app, at - 1)),
+                Some(_) => Reply::line("No previous paragraph: that was the first."),
+                None => Reply::line(
+                    "No paragraph read yet. Type np for the first paragraph of the article.",
+                ),
+            },
+            Command::Where => Reply::line(self.place(app)),
             Command::Search(words) if words.is_empty() => {
                 Reply::line("To search, type / and words, for example /north korea.")
             }
@@ -208,7 +424,9 @@ impl Session {
                     _ => Action::PreviousStore,
                 };
                 act.act(app, action);
+                self.renumber();
                 self.shown = 0;
+                self.page_starts.clear();
                 let mut lines = vec![self.list_title(app)];
                 lines.extend(self.page(app));
                 Reply::lines(lines)
@@ -228,9 +446,19 @@ impl Session {
                 Reply::lines(message_lines(app))
             }
             Command::Fetch { all } => {
+                let before = app.library().len();
                 act.act(app, if all { Action::FetchAll } else { Action::Fetch });
-                Reply::lines(message_lines(app))
+                // The fetch's own reload is taken in before the answer: say what it brought.
+                let mut lines = message_lines(app);
+                lines.extend(self.changes(app, before));
+                Reply::lines(lines)
             }
+            Command::Brief => Reply::lines(crate::present::brief::briefing(
+                app.library(),
+                app.marks(),
+                crate::engine::state::Timestamp::now(),
+                "type l to list them",
+            )),
             Command::Help => Reply::lines(render::help()),
             Command::Quit => {
                 act.act(app, Action::Quit);
@@ -267,15 +495,77 @@ impl Session {
             return Reply::lines(message_lines(app));
         }
         self.query = query;
+        self.renumber();
         self.shown = 0;
+        self.page_starts.clear();
         let mut lines = vec![self.list_title(app)];
         lines.extend(self.page(app));
         Reply::lines(lines)
     }
 
+    /// How many pages of `Layout::page` headlines the list has (at least 1).
+    fn pages(&self, app: &App) -> usize {
+        app.visible().len().div_ceil(self.layout.page).max(1)
+    }
+
+    /// The page of the list that begins at position `start`, said as such: `Page 3 of 25.`
+    fn page_at(&mut self, app: &App, start: usize) -> Reply {
+        self.shown = start.min(app.visible().len());
+        let mut lines = vec![format!(
+            "Page {} of {}.",
+            start / self.layout.page + 1,
+            self.pages(app)
+        )];
+        lines.extend(self.page(app));
+        Reply::lines(lines)
+    }
+
+    /// The open article's paragraph `at`, wrapped, and where it is.
+    fn read_paragraph(&mut self, app: &App, at: usize) -> Vec<String> {
+        self.paragraph = Some(at);
+        let Some(range) = self.paragraphs.get(at).cloned() else {
+            return Vec::new();
+        };
+        let mut lines = self.article_lines[range].to_vec();
+        lines.push(self.place(app));
+        lines
+    }
+
+    /// `Article 3 of 48: paragraph 4 of 9, lines 20 to 25 of 60.`
+    fn place(&self, app: &App) -> String {
+        let article = format!(
+            "Article {} of {}",
+            self.number(app.selected().unwrap_or(0)),
+            self.numbers(app)
+        );
+        let of = self.paragraphs.len();
+        match self
+            .paragraph
+            .and_then(|at| Some((at, self.paragraphs.get(at)?)))
+        {
+            Some((at, range)) => format!(
+                "{article}: paragraph {} of {of}, lines {} to {} of {}.",
+                at + 1,
+                range.start + 1,
+                range.end,
+                self.article_lines.len()
+            ),
+            None => {
+                let shown = self.article_len - self.article_rest.len();
+                let seen = self.paragraphs.iter().filter(|p| p.start < shown).count();
+                format!(
+                    "{article}: shown lines 1 to {shown} of {}, paragraphs 1 to {seen} of {of}. \
+                     Type np to read it paragraph by paragraph.",
+                    self.article_len
+                )
+            }
+        }
+    }
+
     /// The next page of the list, and a line saying how to get more when there is more.
     fn page(&mut self, app: &App) -> Vec<String> {
         self.article_rest.clear();
+        self.page_start = self.shown;
         let list = app.visible();
         if list.is_empty() {
             return vec!["The list is empty.".to_owned()];
@@ -284,7 +574,7 @@ impl Session {
         let mut rows = 0;
         let mut end = self.shown;
         while end < list.len() {
-            let line = render::headline(app.library(), app.marks(), end + 1, list[end]);
+            let line = render::headline(app.library(), app.marks(), self.number(end), list[end]);
             rows += self.wrap(line.clone()).len();
             let full = end - self.shown >= self.layout.page
                 || self.layout.screen.is_some_and(|screen| rows > screen);
@@ -296,7 +586,11 @@ impl Session {
         }
         self.shown = end;
         if end < list.len() {
-            lines.push(format!("Shown {end} of {}. Type m for more.", list.len()));
+            lines.push(format!(
+                "Shown {} of {}. Type m for more.",
+                self.number(end - 1),
+                self.numbers(app)
+            ));
         }
         lines
     }
@@ -309,17 +603,17 @@ impl Session {
         let Some(article) = app.article() else {
             return Reply::line("The list is empty.");
         };
-        let mut lines = article
+        let lines = article
             .lines
             .as_deref()
             .map(crate::engine::article::Lines::texts)
             .unwrap_or_default();
-        let position = app.selected().map_or(1, |p| p + 1);
-        lines.push(format!(
-            "End of article {position} of {}.",
-            app.visible().len()
-        ));
-        let lines = self.fit(lines);
+        let mut lines = self.fit(lines);
+        self.article_lines = lines.clone();
+        self.paragraphs = paragraphs(&self.article_lines);
+        self.paragraph = None;
+        let number = self.number(app.selected().unwrap_or(0));
+        lines.push(format!("End of article {number} of {}.", self.numbers(app)));
         self.article_len = lines.len();
         self.article_rest = lines;
         Reply::lines(self.article_page())
@@ -343,6 +637,26 @@ impl Session {
         }
         lines
     }
+}
+
+/// The paragraphs of an article's lines: runs of lines with text, between blank lines.
+fn paragraphs(lines: &[String]) -> Vec<std::ops::Range<usize>> {
+    let mut found = Vec::new();
+    let mut start = None;
+    for (at, line) in lines.iter().enumerate() {
+        match (line.trim().is_empty(), start) {
+            (true, Some(begun)) => {
+                found.push(begun..at);
+                start = None;
+            }
+            (false, None) => start = Some(at),
+            _ => {}
+        }
+    }
+    if let Some(begun) = start {
+        found.push(begun..lines.len());
+    }
+    found
 }
 
 /// The app's message as plain mode says it: a sentence, a problem said as one.
