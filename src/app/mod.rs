@@ -69,6 +69,9 @@ pub enum MessageKind {
     Error,
 }
 
+/// Rows of the focus line: a long title and its state, date and store in words.
+pub const FOCUS_LINE_ROWS: u16 = 2;
+
 /// A message at the bottom, until the next key.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Message {
@@ -530,15 +533,22 @@ impl App {
         if !self.has_bottom_line() {
             return 0;
         }
+        // The focus line keeps two rows whatever shows there, so the list never grows or
+        // shrinks by a row (a row coming back is spoken) when a message comes and goes.
+        let least = if self.options.focus_line {
+            FOCUS_LINE_ROWS
+        } else {
+            1
+        };
         match (&self.mode, &self.message) {
-            (Mode::Search { .. }, _) | (_, None) => 1,
+            (Mode::Search { .. }, _) | (_, None) => least,
             (_, Some(message)) => {
                 let rows = crate::text::wrap_body(&message.shown(), usize::from(width).max(1))
                     .len()
                     .max(1);
                 u16::try_from(rows)
                     .unwrap_or(u16::MAX)
-                    .min(layout::MAX_BOTTOM_ROWS)
+                    .clamp(least, layout::MAX_BOTTOM_ROWS)
             }
         }
     }

@@ -136,6 +136,10 @@ pub struct Options {
     /// The screen-reader profile leaves it out: it changed on every scroll and was re-read
     /// each time.
     pub header_position: bool,
+    /// The bottom line says the focused headline in full, in words (`TITLE. Breaking, unread.
+    /// 20 January 2026, VOA.`) instead of key hints: it changes with each move, so it is what
+    /// a screen reader speaks, whole, where the row cuts a long title.
+    pub focus_line: bool,
     pub profile: Profile,
 }
 
@@ -150,6 +154,7 @@ impl Default for Options {
             layout: PaneLayout::Auto,
             columns: DEFAULT_COLUMNS.to_vec(),
             header_position: true,
+            focus_line: false,
             profile: Profile::Default,
         }
     }

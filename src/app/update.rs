@@ -39,7 +39,9 @@ pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
             | Action::Fetched { .. }
             | Action::FetchDue
     );
+    // (With the focus line a move changes that line, which is then what is spoken.)
     let moves = app.surface == Surface::Screen
+        && !app.options.focus_line
         && matches!(app.mode, Mode::Browse)
         && matches!(
             action,

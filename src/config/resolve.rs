@@ -129,6 +129,7 @@ pub fn resolve(flags: &Flags, file: &FileConfig, env: &Environment) -> Options {
         layout: flags.layout.or(file.layout).unwrap_or(layout),
         columns: file.columns.clone().unwrap_or_else(|| columns.to_vec()),
         header_position: !screen_reader,
+        focus_line: screen_reader,
         profile,
     }
 }

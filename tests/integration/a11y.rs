@@ -765,3 +765,84 @@ fn redraws_never_half_erase_a_wide_character() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The screen-reader profile.
+
+/// `--screen-reader` (or `profile = "screen-reader"`, or `ACCESSIBLE` when plain mode is turned
+/// off): one pane at a time, and the last row says the focused headline whole, in words. Each
+/// move changes that row and nothing else, so it is the one thing a screen reader speaks.
+#[test]
+fn the_screen_reader_profile_says_the_focused_headline_whole_and_one_pane_at_a_time() {
+    let expected = headlines();
+    let launches = [
+        Launch {
+            args: &["--screen-reader", "sample-data"],
+            ..standard()
+        },
+        Launch {
+            config: Some("profile = \"screen-reader\"\n"),
+            ..standard()
+        },
+        Launch {
+            env: &[("ACCESSIBLE", "1"), ("HERALD_PLAIN", "0")],
+            ..standard()
+        },
+    ];
+    for launch in launches {
+        let mut pty = start(launch);
+        let last = pty.last_row();
+        // The cursor is on the focus line (a braille display shows the whole title there);
+        // the list row is selected in reverse video.
+        let on_focus_line = |s: &vt100::Screen, headline: &Headline| {
+            cursor_at(s, last - 1, 0, &title_start(&headline.title))?;
+            let selected: Vec<u16> = (1..last - 1).filter(|&r| is_selected(s, r)).collect();
+            match selected.as_slice() {
+                [row] if row_text(s, *row).starts_with(&title_start(&headline.title)) => Ok(()),
+                _ => Err(format!("selected rows {selected:?}")),
+            }
+        };
+        pty.must(|s| on_focus_line(s, &expected[0]));
+        let rows = |s: &vt100::Screen| -> Vec<String> {
+            let (_, cols) = s.size();
+            s.rows(0, cols.get())
+                .map(|r| r.trim_end().to_owned())
+                .collect()
+        };
+        let before = pty.with_screen(rows);
+        pty.send("j");
+        pty.must(|s| on_focus_line(s, &expected[1]));
+        // Two rows: the title whole, then its state, date and store in words.
+        let focus = format!(
+            "{}. Breaking, unread. 20 January 2026, Open Source Weekly.",
+            expected[1].title
+        );
+        pty.wait("the focus line", |s| {
+            let line = format!("{} {}", row_text(s, last - 1).trim_end(), row_text(s, last));
+            line.trim_end() == focus
+        });
+        let after = pty.with_screen(rows);
+        let changed: Vec<usize> = (0..before.len())
+            .filter(|&r| before[r] != after[r])
+            .collect();
+        let focus_rows = vec![usize::from(last - 1), usize::from(last)];
+        assert_eq!(changed, focus_rows, "only the focus line changed");
+        // The list fills the screen: no separator and no article placeholder under it.
+        assert!(!pty.screen_text().contains('─'), "{}", pty.screen_text());
+        // Enter: the article alone, no headline row beside or above it, no position counter.
+        pty.send("\r");
+        pty.wait("the article", |s| s.contents().contains("Breaking News"));
+        pty.with_screen(|s| {
+            let text = s.contents();
+            assert!(!text.contains("line 1 of"), "{text}");
+            assert!(!text.contains("BREAKING unread"), "{text}");
+            assert!(
+                row_text(s, last - 1).starts_with(&format!("Article: {}", expected[1].title)),
+                "{text}"
+            );
+        });
+        pty.send("q");
+        pty.must(|s| on_focus_line(s, &expected[1]));
+        pty.quit();
+    }
+}

@@ -185,13 +185,20 @@ fn draw_reader(
         Vec::new()
     };
     let bottom = panes.bottom.map(|b| bottom_line(buf, rect(b), app, theme));
+    // With the focus line, the list's cursor is on it: a braille display then shows the
+    // whole title and its state, and "read current line" says them, where the row is cut.
+    let focus_line = panes
+        .bottom
+        .filter(|_| app.options().focus_line && app.selected().is_some())
+        .map(|b| Position::new(b.x, b.y));
 
     // The cursor: prompt or message first, then the focused pane.
-    let cursor = match (bottom, app.focus()) {
-        (Some(Some(position)), _) => position,
-        (_, Focus::Article) if app.article().is_some() => {
+    let cursor = match (bottom, app.focus(), focus_line) {
+        (Some(Some(position)), _, _) => position,
+        (_, Focus::Article, _) if app.article().is_some() => {
             Position::new(article_area.x + ARTICLE_MARGIN, article_area.y)
         }
+        (_, _, Some(position)) => position,
         _ => Position::new(
             list_area.x,
             list_area.y + u16::try_from(selected_row.unwrap_or(0)).unwrap_or(0),
@@ -327,6 +334,20 @@ fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option
         // A message kept through moves stays readable but gives the cursor back.
         return app.message_is_new().then(|| Position::new(area.x, area.y));
     }
+    if app.options().focus_line {
+        let width = usize::from(area.width);
+        let mut lines = crate::text::wrap_body(&focus_text(app), width.max(1));
+        let rows = usize::from(area.height).max(1);
+        if lines.len() > rows {
+            let rest = lines.split_off(rows - 1).join(" ");
+            lines.push(truncate_with(&rest, width, theme.glyphs.ellipsis));
+        }
+        for (row, line) in lines.iter().enumerate() {
+            let y = area.y + u16::try_from(row).unwrap_or(0);
+            put_line(buf, area, y, line, theme.style(Role::Base));
+        }
+        return None;
+    }
     let keymap = app.keymap();
     let hint = |action: Action, what: &str| {
         // When `q` is unbound (`letter_keys = false`), name the key that still does it.
@@ -373,4 +394,46 @@ fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option
     buf.set_style(area, theme.style(Role::Status));
     put_line(buf, area, area.y, &text, theme.style(Role::Status));
     None
+}
+
+/// The focus line: the focused headline whole, its state and date in words. In the article it
+/// names the article and does not change while it scrolls (a position there was re-read on
+/// every line).
+fn focus_text(app: &App) -> String {
+    let library = app.library();
+    if let Some(article) = app.article().filter(|_| app.focus() == Focus::Article) {
+        return format!("Article: {}", library.headline(article.index).title);
+    }
+    let Some(index) = app.selected_article() else {
+        return String::new();
+    };
+    let headline = library.headline(index);
+    let mut state = Vec::new();
+    if headline.breaking {
+        state.push("breaking");
+    }
+    if !app.is_read(index) {
+        state.push("unread");
+    }
+    if app.is_starred(index) {
+        state.push("starred");
+    }
+    let mut text = headline.title.to_owned();
+    if !text.ends_with(['.', '?', '!']) {
+        text.push('.');
+    }
+    if !state.is_empty() {
+        let words = state.join(", ");
+        let mut chars = words.chars();
+        let capital: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        text.push_str(&format!(" {capital}."));
+    }
+    let date = headline
+        .published
+        .map_or_else(|| "Undated".to_owned(), |d| d.long_date());
+    text.push_str(&format!(" {date}, {}.", library.store(headline.store).name));
+    text
 }
