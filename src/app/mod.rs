@@ -163,6 +163,8 @@ enum Purpose {
     },
     /// Show only what this filter (with its query) lets through.
     ShowOnly(Filter),
+    /// The same, from the search prompt: and say what was found.
+    List(Filter),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -140,6 +140,10 @@ pub struct Options {
     /// 20 January 2026, VOA.`) instead of key hints: it changes with each move, so it is what
     /// a screen reader speaks, whole, where the row cuts a long title.
     pub focus_line: bool,
+    /// A search from the prompt makes its matches the list (as plain mode does), instead of
+    /// jumping to the first: a jump scrolled the list, and a screen reader read every row
+    /// that scrolled in, matches or not. Back (q, Esc) returns to the whole list.
+    pub search_lists: bool,
     pub profile: Profile,
 }
 
@@ -155,6 +159,7 @@ impl Default for Options {
             columns: DEFAULT_COLUMNS.to_vec(),
             header_position: true,
             focus_line: false,
+            search_lists: false,
             profile: Profile::Default,
         }
     }

@@ -259,6 +259,7 @@ fn finished(app: &mut App, done: Done, effects: &mut Vec<Effect>) {
                     include_current,
                 } => step(app, &running.query, forward, include_current),
                 Purpose::ShowOnly(filter) => show_only(app, filter),
+                Purpose::List(filter) => search_list(app, filter),
             }
         }
         Done::Reloaded(reload) => {
@@ -374,7 +375,20 @@ fn search_prompt(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::SearchSubmit => {
             let query = input.trim().to_owned();
             app.mode = Mode::Browse;
-            if !query.is_empty() {
+            if query.is_empty() {
+                // Nothing typed: nothing to search for.
+            } else if app.options.search_lists && app.surface == Surface::Screen {
+                app.last_query = Some(query.clone());
+                let filter = Filter {
+                    query: Some(query.clone()),
+                    ..app.filter.clone()
+                };
+                if has_matches(app, &query) {
+                    search_list(app, filter);
+                } else {
+                    start_search(app, query, Purpose::List(filter), effects);
+                }
+            } else {
                 app.last_query = Some(query);
                 search(app, true, true, effects);
             }
@@ -431,7 +445,7 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::BackOrQuit => {
             if app.focus == Focus::Article {
                 app.focus = Focus::List;
-            } else {
+            } else if !close_search_list(app) {
                 quit(app, effects, Exit::Quit);
             }
         }
@@ -439,6 +453,8 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             if app.searching.take().is_some() {
                 effects.push(Effect::Job(Job::CancelSearch));
                 info(app, "Search stopped.");
+            } else if app.focus == Focus::List {
+                close_search_list(app);
             }
             app.focus = Focus::List;
         }
@@ -881,6 +897,44 @@ fn show_only(app: &mut App, filter: Filter) {
     app.visible = found;
     app.selected = 0;
     app.list_offset = 0;
+}
+
+/// The prompt's search as a list (`search_lists`): only the matches, the first selected, and
+/// what was found said in words.
+fn search_list(app: &mut App, filter: Filter) {
+    let query = filter.query.clone().unwrap_or_default();
+    show_only(app, filter);
+    if app.message.is_some() {
+        // Nothing matched: "No articles match ... The list is unchanged."
+        return;
+    }
+    let count = app.visible().len();
+    let title = app
+        .selected_article()
+        .map(|index| app.library.headline(index).title.to_owned())
+        .unwrap_or_default();
+    let text = match count {
+        1 => format!("Search \"{query}\": 1 match: {title}"),
+        n => format!("Search \"{query}\": {n} matches, 1 of {n}: {title}"),
+    };
+    info(app, &text);
+}
+
+/// Back from a search's list to the list it was made from, the same article selected.
+/// Returns false when the list is not a search's.
+fn close_search_list(app: &mut App) -> bool {
+    if !app.options.search_lists || app.filter.query.is_none() {
+        return false;
+    }
+    app.filter.query = None;
+    refilter(app);
+    if app.message.is_none() {
+        say_list(app);
+        if let Some(message) = app.message.as_mut() {
+            message.text = format!("Search closed. {}", message.text);
+        }
+    }
+    true
 }
 
 /// `]` / `[`: all stores -> first -> ... -> last -> all stores.

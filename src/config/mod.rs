@@ -1152,4 +1152,47 @@ mod tests {
         assert_eq!(suggestion("statusbar", SETTINGS), Some("status_bar"));
         assert_eq!(suggestion("wallpaper", SETTINGS), None);
     }
+
+    #[test]
+    fn columns_and_the_profile_are_read_and_bad_ones_reported_by_line() {
+        use crate::app::options::{Column, Profile};
+        let loaded = parse_str(
+            "profile = \"screen-reader\"\ncolumns = [\"date\", \"state\"]\nlayout = \"single\"\n",
+        );
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.config.profile, Some(Profile::ScreenReader));
+        assert_eq!(
+            loaded.config.columns,
+            Some(vec![Column::Date, Column::State])
+        );
+        assert_eq!(loaded.config.layout, Some(PaneLayout::Single));
+        let loaded =
+            parse_str("columns = [\"state\", \"author\", \"state\", 3]\nprofile = \"blind\"\n");
+        assert_eq!(loaded.config.columns, Some(vec![Column::State]));
+        assert_eq!(loaded.config.profile, None);
+        let problems = loaded.problems.join("\n");
+        assert!(
+            problems.contains(":1:21: \"author\" is not a column"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains(":1:31: column \"state\" is listed twice"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains(":1:40: each column must be a name"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains(":2:11: profile = \"blind\" is not a profile"),
+            "{problems}"
+        );
+        let loaded = parse_str("columns = \"state\"\n");
+        assert_eq!(loaded.config.columns, None);
+        assert!(
+            loaded.problems[0].contains("columns must be a list"),
+            "{:?}",
+            loaded.problems
+        );
+    }
 }

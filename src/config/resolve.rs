@@ -130,6 +130,7 @@ pub fn resolve(flags: &Flags, file: &FileConfig, env: &Environment) -> Options {
         columns: file.columns.clone().unwrap_or_else(|| columns.to_vec()),
         header_position: !screen_reader,
         focus_line: screen_reader,
+        search_lists: screen_reader,
         profile,
     }
 }
@@ -241,5 +242,66 @@ mod tests {
             assert_eq!(PaneLayout::parse(name), Some(layout));
         }
         assert_eq!(PaneLayout::parse("sideways"), None);
+    }
+
+    #[test]
+    fn the_screen_reader_profile_sets_its_defaults_and_settings_still_win() {
+        let tty = env(None, None, true);
+        let plain = resolve(&Flags::default(), &FileConfig::default(), &tty);
+        assert_eq!(plain.profile, Profile::Default);
+        assert_eq!(plain.layout, PaneLayout::Auto);
+        assert_eq!(plain.columns, DEFAULT_COLUMNS.to_vec());
+        assert!(plain.header_position && !plain.focus_line);
+        let flag = Flags {
+            screen_reader: true,
+            ..Flags::default()
+        };
+        let file = FileConfig {
+            profile: Some(Profile::ScreenReader),
+            ..FileConfig::default()
+        };
+        let accessible = Environment {
+            accessible: Some("1".to_owned()),
+            ..tty.clone()
+        };
+        for options in [
+            resolve(&flag, &FileConfig::default(), &tty),
+            resolve(&Flags::default(), &file, &tty),
+            resolve(&Flags::default(), &FileConfig::default(), &accessible),
+        ] {
+            assert_eq!(options.profile, Profile::ScreenReader);
+            assert_eq!(options.layout, PaneLayout::Single);
+            assert_eq!(options.columns, vec![Column::State, Column::Date]);
+            assert!(!options.header_position && options.focus_line && options.search_lists);
+        }
+        // An empty ACCESSIBLE is unset; the file's profile wins over ACCESSIBLE.
+        let empty = Environment {
+            accessible: Some(String::new()),
+            ..tty.clone()
+        };
+        assert_eq!(
+            profile(&Flags::default(), &FileConfig::default(), &empty),
+            Profile::Default
+        );
+        let default_file = FileConfig {
+            profile: Some(Profile::Default),
+            ..FileConfig::default()
+        };
+        assert_eq!(
+            profile(&Flags::default(), &default_file, &accessible),
+            Profile::Default
+        );
+        // Settings win over what the profile chose.
+        let chosen = FileConfig {
+            profile: Some(Profile::ScreenReader),
+            layout: Some(PaneLayout::Stacked),
+            columns: Some(vec![Column::Date, Column::Store]),
+            ..FileConfig::default()
+        };
+        let options = resolve(&Flags::default(), &chosen, &tty);
+        assert_eq!(options.layout, PaneLayout::Stacked);
+        assert_eq!(options.columns, vec![Column::Date, Column::Store]);
+        assert_eq!(PaneLayout::parse("single"), Some(PaneLayout::Single));
+        assert_eq!(Profile::parse("screen-reader"), Some(Profile::ScreenReader));
     }
 }

@@ -620,3 +620,67 @@ fn quitting_while_a_save_runs_saves_the_marks_made_since() {
     assert_eq!(saves[0].marks.len(), 2, "both marks: {:?}", saves[0]);
     assert!(effects.contains(&Effect::Exit(Exit::Quit)));
 }
+
+/// The screen-reader profile's search (`search_lists`): the matches become the list, the count
+/// and the first match are said, `n` says which match it is, and Back returns to the whole list
+/// with the same article selected. A jump scrolled the list and a screen reader read every row
+/// that scrolled in, matches or not.
+#[test]
+fn a_search_can_make_its_matches_the_list_and_back_returns_to_all() {
+    let mut app = App::new(
+        sample_library(),
+        Marks::default(),
+        Options {
+            search_lists: true,
+            ..options()
+        },
+        (80, 24),
+        Vec::new(),
+    );
+    let everything = app.visible().len();
+    search(&mut app, "volunteers");
+    let found = app.visible().len();
+    assert!(found >= 2 && found < everything, "{found} of {everything}");
+    let first = app.selected_article().expect("a match");
+    let title = app.library().headline(first).title.to_owned();
+    assert_eq!(
+        message(&app),
+        Some(format!(
+            "Search \"volunteers\": {found} matches, 1 of {found}: {title}"
+        ))
+    );
+    act(&mut app, Action::SearchNext);
+    let second = app.selected_article().expect("a match");
+    let title = app.library().headline(second).title.to_owned();
+    assert_eq!(message(&app), Some(format!("Match 2 of {found}: {title}")));
+    // q leaves the search's list, not Herald.
+    let effects = act(&mut app, Action::BackOrQuit);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Exit(_))),
+        "{effects:?}"
+    );
+    assert_eq!(app.visible().len(), everything);
+    assert_eq!(
+        app.selected_article(),
+        Some(second),
+        "the same article stays selected"
+    );
+    assert_eq!(
+        message(&app),
+        Some(format!(
+            "Search closed. All headlines: {everything} of {everything} headlines"
+        ))
+    );
+    // Nothing found: the list stays as it was and says so.
+    search(&mut app, "zzzz-not-anywhere");
+    assert_eq!(app.visible().len(), everything);
+    assert!(message(&app).is_some_and(|m| m.contains("The list is unchanged")));
+    // Without the setting a search jumps, as before.
+    let mut jumping = app_default();
+    search(&mut jumping, "Korea");
+    assert_eq!(jumping.visible().len(), everything);
+}
+
+fn app_default() -> App {
+    app(80, 24)
+}

@@ -253,6 +253,9 @@ fn header(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) {
     .collect();
     let count = format!("{} of {} headlines", app.visible().len(), library.len());
     let mut parts = vec![store.clone(), count];
+    if let Some(query) = &filter.query {
+        parts.push(format!("search \"{query}\""));
+    }
     parts.extend(filters.iter().map(|&f| f.to_owned()));
     let mut left = parts.join(" | ");
     let right = app
