@@ -40,8 +40,8 @@ pub fn more(keymap: &Keymap) -> String {
     text.push('.');
     text
 }
-pub const LEGEND: &str =
-    "In the list: > selected, N unread, * starred, BREAKING breaking news, undated: no date.";
+pub const LEGEND: &str = "In the list: the title, then BREAKING breaking news, unread, * starred, \
+     undated: no date. The selected row is in reverse video, with the cursor on it.";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HelpLine {

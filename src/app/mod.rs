@@ -409,6 +409,11 @@ impl App {
         self.visible.as_slice(&self.library)
     }
 
+    /// Where `index` is in [`Self::visible`], if it is there: by rank, not by a search.
+    pub fn position_in_list(&self, index: ArticleIndex) -> Option<usize> {
+        self.visible.position(&self.library, index)
+    }
+
     /// Position of the selection in [`Self::visible`], None when the list is empty.
     pub fn selected(&self) -> Option<usize> {
         (!self.visible().is_empty()).then_some(self.selected)

@@ -400,12 +400,15 @@ fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option
 }
 
 /// The focus line: the focused headline whole, its state and date in words. In the article it
-/// names the article and does not change while it scrolls (a position there was re-read on
-/// every line).
+/// says which of the list's articles it is, and does not change while it scrolls (a position
+/// there was re-read on every line); not its title, which opening it had just spoken.
 fn focus_text(app: &App) -> String {
     let library = app.library();
     if let Some(article) = app.article().filter(|_| app.focus() == Focus::Article) {
-        return format!("Article: {}", library.headline(article.index).title);
+        return match app.position_in_list(article.index) {
+            Some(at) => format!("Article {} of {}.", at + 1, app.visible().len()),
+            None => "Article.".to_owned(),
+        };
     }
     let Some(index) = app.selected_article() else {
         return String::new();

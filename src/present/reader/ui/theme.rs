@@ -1,8 +1,9 @@
 //! Themes as semantic roles. Widgets ask for `theme.style(Role::Selected)`, never for a colour,
 //! so high contrast, mono and NO_COLOR are one decision here.
 //!
-//! Rules every theme follows: every state also has a text marker (`>`, `N`, `*`, `BREAKING`,
-//! `Error:`), so styles only reinforce; without colour (NO_COLOR, `--color never`, mono,
+//! Rules every theme follows: every state of an article also has a text marker (`unread`,
+//! `*`, `BREAKING`, `Error:`), so styles only reinforce (the selection is reverse video and
+//! the cursor: a text marker for it changed two rows per move, and both were spoken); without colour (NO_COLOR, `--color never`, mono,
 //! high contrast) styles carry *no* colour at all, because crossterm drops reverse and bold
 //! from a style that also carries a colour it was told not to print.
 
