@@ -178,17 +178,89 @@ pub fn action_named(name: &str) -> Option<Action> {
 /// What the keys mean right now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputMode {
-    /// The list, the article and the help screen: keys are commands.
-    Command,
+    /// The list, the article or the help screen: keys are commands, some of them only there.
+    Command(Place),
     /// The search prompt: keys are text.
     Text,
+}
+
+/// Where a command key is pressed, for the few keys that mean one thing in a pager and
+/// another in the list (`b`: page up in less, mutt and newsboat; breaking only in the list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// The headline list has the keys.
+    List,
+    /// An open article has the keys, or the help screen is open: text read like a pager.
+    Article,
+}
+
+impl Place {
+    /// How the config file and the help screen write the place before a key: `list:b`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Place::List => "list",
+            Place::Article => "article",
+        }
+    }
+}
+
+/// A key of a binding: everywhere, or only in one place (`article:b`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BoundKey {
+    pub key: Key,
+    /// None: wherever keys are commands.
+    pub only: Option<Place>,
+}
+
+impl From<Key> for BoundKey {
+    fn from(key: Key) -> Self {
+        Self { key, only: None }
+    }
+}
+
+impl BoundKey {
+    pub const fn only(place: Place, key: Key) -> Self {
+        Self {
+            key,
+            only: Some(place),
+        }
+    }
+
+    /// `b`, or `article:b` for a key that works only in the article (and the help screen).
+    pub fn label(&self) -> String {
+        match self.only {
+            Some(place) => format!("{}:{}", place.name(), self.key.label()),
+            None => self.key.label(),
+        }
+    }
+
+    /// Reads what [`BoundKey::label`] writes: a key ([`Key::parse`]), optionally after `list:`
+    /// or `article:` (any case). A lone `:` is the colon key.
+    pub fn parse(text: &str) -> Option<Self> {
+        for place in [Place::List, Place::Article] {
+            let prefix = place.name().len() + 1;
+            if text.len() > prefix
+                && text.is_char_boundary(prefix)
+                && text[..prefix].eq_ignore_ascii_case(&format!("{}:", place.name()))
+            {
+                return Key::parse(&text[prefix..]).map(|key| Self::only(place, key));
+            }
+        }
+        Key::parse(text).map(Self::from)
+    }
+
+    /// Whether binding `other` takes this key away: the same key, and `other` works
+    /// everywhere or in this key's place.
+    fn taken_by(&self, other: &BoundKey) -> bool {
+        self.key == other.key && (other.only.is_none() || other.only == self.only)
+    }
 }
 
 /// One action and the keys bound to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binding {
     pub action: Action,
-    pub keys: Vec<Key>,
+    pub keys: Vec<BoundKey>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -201,18 +273,23 @@ impl Default for Keymap {
     /// Ctrl+Alt combinations (screen readers use them).
     fn default() -> Self {
         use KeyCode as K;
-        let p = Key::plain;
-        let c = Key::char;
-        let bind = |action: Action, keys: Vec<Key>| Binding { action, keys };
+        let p = |code| BoundKey::from(Key::plain(code));
+        let c = |ch| BoundKey::from(Key::char(ch));
+        let ctrl = |ch| BoundKey::from(Key::ctrl(ch));
+        // `b` pages up where text is read (less, mutt, newsboat); in the list it keeps its
+        // Herald meaning.
+        let in_article = |ch| BoundKey::only(Place::Article, Key::char(ch));
+        let in_list = |ch| BoundKey::only(Place::List, Key::char(ch));
+        let bind = |action: Action, keys: Vec<BoundKey>| Binding { action, keys };
         Self {
             bindings: vec![
                 bind(Action::Down, vec![c('j'), p(K::Down)]),
                 bind(Action::Up, vec![c('k'), p(K::Up)]),
+                bind(Action::PageDown, vec![c(' '), p(K::PageDown), ctrl('f')]),
                 bind(
-                    Action::PageDown,
-                    vec![c(' '), p(K::PageDown), Key::ctrl('f')],
+                    Action::PageUp,
+                    vec![c('-'), p(K::PageUp), ctrl('b'), in_article('b')],
                 ),
-                bind(Action::PageUp, vec![c('-'), p(K::PageUp), Key::ctrl('b')]),
                 bind(Action::Top, vec![c('g'), p(K::Home)]),
                 bind(Action::Bottom, vec![c('G'), p(K::End)]),
                 bind(Action::Open, vec![p(K::Enter)]),
@@ -224,7 +301,7 @@ impl Default for Keymap {
                 bind(Action::SearchNext, vec![c('n')]),
                 bind(Action::SearchPrevious, vec![c('N')]),
                 bind(Action::NextBreaking, vec![c('B')]),
-                bind(Action::FilterBreaking, vec![c('b')]),
+                bind(Action::FilterBreaking, vec![in_list('b')]),
                 bind(Action::FilterUnread, vec![c('u')]),
                 bind(Action::FilterStarred, vec![c('S')]),
                 bind(Action::ToggleRead, vec![c('m')]),
@@ -233,15 +310,15 @@ impl Default for Keymap {
                 bind(Action::PreviousStore, vec![c('[')]),
                 bind(Action::ToggleHighContrast, vec![c('c')]),
                 bind(Action::RepeatMessage, vec![c('M')]),
-                bind(Action::Redraw, vec![Key::ctrl('l')]),
+                bind(Action::Redraw, vec![ctrl('l')]),
                 bind(Action::Help, vec![c('?'), p(K::F(1))]),
-                bind(Action::Suspend, vec![Key::ctrl('z')]),
+                bind(Action::Suspend, vec![ctrl('z')]),
                 bind(Action::CopyLink, vec![c('y')]),
                 bind(Action::NextArticle, vec![c('J')]),
                 bind(Action::PreviousArticle, vec![c('K')]),
                 bind(Action::Fetch, vec![c('r')]),
                 bind(Action::FetchAll, vec![c('R')]),
-                bind(Action::Quit, vec![Key::ctrl('c')]),
+                bind(Action::Quit, vec![ctrl('c')]),
             ],
         }
     }
@@ -251,17 +328,20 @@ impl Keymap {
     /// The default keymap changed by the config file: with `letter_keys` false every
     /// character key is unbound (arrows, Enter, Esc, PageUp/PageDown, F1 and Ctrl keys stay);
     /// then each override gives its action exactly those keys (none: unbound), taking them
-    /// from any action that had them.
-    pub fn configured(letter_keys: bool, overrides: &[(Action, Vec<Key>)]) -> Self {
+    /// from any action that had them: a key bound everywhere takes it in every place, a key
+    /// bound in one place (`list:b`) takes it there only.
+    pub fn configured(letter_keys: bool, overrides: &[(Action, Vec<BoundKey>)]) -> Self {
         let mut map = Self::default();
         if !letter_keys {
             for binding in &mut map.bindings {
-                binding.keys.retain(|k| !k.is_character());
+                binding.keys.retain(|k| !k.key.is_character());
             }
         }
         for (action, keys) in overrides {
             for binding in &mut map.bindings {
-                binding.keys.retain(|k| !keys.contains(k));
+                binding
+                    .keys
+                    .retain(|k| !keys.iter().any(|other| k.taken_by(other)));
             }
             match map.bindings.iter_mut().find(|b| &b.action == action) {
                 Some(binding) => binding.keys.clone_from(keys),
@@ -278,15 +358,20 @@ impl Keymap {
         &self.bindings
     }
 
-    /// The action for `key`, or None (an unbound key changes nothing and draws nothing).
+    /// The action for `key`, or None (an unbound key changes nothing and draws nothing). A
+    /// key bound only in this place wins over the same key bound everywhere.
     pub fn resolve(&self, mode: InputMode, key: Key) -> Option<Action> {
-        if mode == InputMode::Text {
-            return Self::text_key(key);
-        }
-        self.bindings
-            .iter()
-            .find(|b| b.keys.contains(&key))
-            .map(|b| b.action.clone())
+        let place = match mode {
+            InputMode::Text => return Self::text_key(key),
+            InputMode::Command(place) => place,
+        };
+        let bound_here = |only: Option<Place>| {
+            self.bindings
+                .iter()
+                .find(|b| b.keys.contains(&BoundKey { key, only }))
+                .map(|b| b.action.clone())
+        };
+        bound_here(Some(place)).or_else(|| bound_here(None))
     }
 
     /// Prompt editing. Ctrl-C and Ctrl-Z still work so the prompt is no trap.
@@ -309,7 +394,7 @@ impl Keymap {
             .iter()
             .filter_map(|action| {
                 let binding = self.bindings.iter().find(|b| &b.action == action)?;
-                let keys: Vec<String> = binding.keys.iter().map(Key::label).collect();
+                let keys: Vec<String> = binding.keys.iter().map(BoundKey::label).collect();
                 let keys = if keys.is_empty() {
                     "(no key)".to_owned()
                 } else {
@@ -320,22 +405,23 @@ impl Keymap {
             .collect()
     }
 
-    /// Every key bound to `action`, as labels ("q or Esc" in messages).
+    /// Every key bound to `action`, as the config file writes them (`list:b` included).
     pub fn keys_for(&self, action: &Action) -> Vec<String> {
         self.bindings
             .iter()
             .find(|b| &b.action == action)
-            .map(|b| b.keys.iter().map(Key::label).collect())
+            .map(|b| b.keys.iter().map(BoundKey::label).collect())
             .unwrap_or_default()
     }
 
-    /// The first key bound to `action`, for hints such as "? help".
+    /// The first key bound to `action`, without its place, for hints such as "? help" (the
+    /// list's hints say "b breaking": the first key is the one for where it is used most).
     pub fn key_for(&self, action: &Action) -> Option<String> {
         self.bindings
             .iter()
             .find(|b| &b.action == action)
             .and_then(|b| b.keys.first())
-            .map(Key::label)
+            .map(|k| k.key.label())
     }
 }
 
@@ -343,6 +429,9 @@ impl Keymap {
 mod tests {
     use super::*;
     use KeyCode as K;
+
+    const LIST: InputMode = InputMode::Command(Place::List);
+    const ARTICLE: InputMode = InputMode::Command(Place::Article);
 
     #[test]
     fn issue_keys_resolve_to_their_actions() {
@@ -385,13 +474,9 @@ mod tests {
             (Key::char('M'), Action::RepeatMessage),
         ];
         for (key, action) in cases {
-            assert_eq!(
-                map.resolve(InputMode::Command, key),
-                Some(action),
-                "{key:?}"
-            );
+            assert_eq!(map.resolve(LIST, key), Some(action), "{key:?}");
         }
-        assert_eq!(map.resolve(InputMode::Command, Key::char('x')), None);
+        assert_eq!(map.resolve(LIST, Key::char('x')), None);
     }
 
     #[test]
@@ -399,10 +484,14 @@ mod tests {
         let map = Keymap::default();
         for binding in map.bindings() {
             for key in &binding.keys {
-                assert_ne!(*key, Key::ctrl('s'), "Ctrl-S freezes terminals (XON/XOFF)");
-                assert_ne!(*key, Key::ctrl('q'), "Ctrl-Q is XON");
+                assert_ne!(
+                    key.key,
+                    Key::ctrl('s'),
+                    "Ctrl-S freezes terminals (XON/XOFF)"
+                );
+                assert_ne!(key.key, Key::ctrl('q'), "Ctrl-Q is XON");
                 assert!(
-                    !(key.ctrl && key.alt),
+                    !(key.key.ctrl && key.key.alt),
                     "Ctrl+Alt chords belong to screen readers"
                 );
             }
@@ -460,7 +549,7 @@ mod tests {
         let map = Keymap::default();
         for binding in map.bindings() {
             for key in &binding.keys {
-                assert_eq!(Key::parse(&key.label()), Some(*key), "{}", key.label());
+                assert_eq!(BoundKey::parse(&key.label()), Some(*key), "{}", key.label());
             }
         }
         assert_eq!(Key::parse("ctrl-f"), Some(Key::ctrl('f')));
@@ -509,18 +598,12 @@ mod tests {
             K::Home,
             K::End,
         ] {
-            assert!(
-                map.resolve(InputMode::Command, Key::plain(key)).is_some(),
-                "{key:?}"
-            );
+            assert!(map.resolve(LIST, Key::plain(key)).is_some(), "{key:?}");
         }
         for c in ['j', 'k', 'q', '?', '/', ' ', 'G'] {
-            assert_eq!(map.resolve(InputMode::Command, Key::char(c)), None, "{c:?}");
+            assert_eq!(map.resolve(LIST, Key::char(c)), None, "{c:?}");
         }
-        assert_eq!(
-            map.resolve(InputMode::Command, Key::ctrl('c')),
-            Some(Action::Quit)
-        );
+        assert_eq!(map.resolve(LIST, Key::ctrl('c')), Some(Action::Quit));
         // The search prompt still takes letters as text.
         assert_eq!(
             map.resolve(InputMode::Text, Key::char('j')),
@@ -528,17 +611,103 @@ mod tests {
         );
     }
 
+    /// In less, mutt and newsboat `b` pages up: so it does where text is read, and every
+    /// page-up key pages up there; in the list `b` stays "breaking only".
+    #[test]
+    fn b_pages_up_in_the_article_and_filters_in_the_list() {
+        let map = Keymap::default();
+        assert_eq!(map.resolve(ARTICLE, Key::char('b')), Some(Action::PageUp));
+        assert_eq!(
+            map.resolve(LIST, Key::char('b')),
+            Some(Action::FilterBreaking)
+        );
+        for key in [Key::char('-'), Key::plain(K::PageUp), Key::ctrl('b')] {
+            assert_eq!(map.resolve(ARTICLE, key), Some(Action::PageUp), "{key:?}");
+            assert_eq!(map.resolve(LIST, key), Some(Action::PageUp), "{key:?}");
+        }
+        // The help says where: both rows name `b` with its place.
+        let rows = map.help_rows();
+        let row = |action: Action| {
+            rows.iter()
+                .find(|(_, d)| *d == action.description())
+                .map(|(k, _)| k.clone())
+                .expect("a row")
+        };
+        assert!(row(Action::PageUp).contains("article:b"), "{rows:?}");
+        assert!(row(Action::FilterBreaking).contains("list:b"), "{rows:?}");
+    }
+
+    #[test]
+    fn place_prefixes_read_back_and_a_lone_colon_is_a_key() {
+        let article_b = BoundKey::only(Place::Article, Key::char('b'));
+        assert_eq!(BoundKey::parse("article:b"), Some(article_b));
+        assert_eq!(BoundKey::parse("Article:b"), Some(article_b));
+        assert_eq!(
+            BoundKey::parse("list:Ctrl-K"),
+            Some(BoundKey::only(Place::List, Key::ctrl('k')))
+        );
+        assert_eq!(BoundKey::parse(":"), Some(Key::char(':').into()));
+        assert_eq!(
+            BoundKey::parse("list::"),
+            Some(BoundKey::only(Place::List, Key::char(':')))
+        );
+        for bad in ["list:", "article:jj", "help:b", "list:Ctrl-"] {
+            assert_eq!(BoundKey::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_bound_everywhere_takes_it_in_every_place_and_a_placed_one_only_there() {
+        let everywhere =
+            Keymap::configured(true, &[(Action::ToggleStar, vec![Key::char('b').into()])]);
+        assert_eq!(
+            everywhere.resolve(ARTICLE, Key::char('b')),
+            Some(Action::ToggleStar)
+        );
+        assert_eq!(
+            everywhere.resolve(LIST, Key::char('b')),
+            Some(Action::ToggleStar)
+        );
+        let in_list = Keymap::configured(
+            true,
+            &[(
+                Action::Down,
+                vec![BoundKey::only(Place::List, Key::char('b'))],
+            )],
+        );
+        assert_eq!(in_list.resolve(LIST, Key::char('b')), Some(Action::Down));
+        assert_eq!(
+            in_list.resolve(ARTICLE, Key::char('b')),
+            Some(Action::PageUp)
+        );
+        assert!(
+            !in_list
+                .keys_for(&Action::FilterBreaking)
+                .contains(&"list:b".to_owned())
+        );
+        // letter_keys = false drops placed character keys too.
+        let no_letters = Keymap::configured(false, &[]);
+        assert_eq!(no_letters.resolve(ARTICLE, Key::char('b')), None);
+        assert_eq!(no_letters.resolve(LIST, Key::char('b')), None);
+    }
+
     #[test]
     fn an_override_moves_keys_and_an_empty_list_unbinds() {
         let map = Keymap::configured(
             true,
             &[
-                (Action::Down, vec![Key::char('x'), Key::plain(K::Down)]),
+                (
+                    Action::Down,
+                    vec![Key::char('x').into(), Key::plain(K::Down).into()],
+                ),
                 (Action::Help, vec![]),
-                (Action::Quit, vec![Key::char('q'), Key::ctrl('c')]),
+                (
+                    Action::Quit,
+                    vec![Key::char('q').into(), Key::ctrl('c').into()],
+                ),
             ],
         );
-        let resolve = |k| map.resolve(InputMode::Command, k);
+        let resolve = |k| map.resolve(LIST, k);
         assert_eq!(resolve(Key::char('x')), Some(Action::Down));
         assert_eq!(resolve(Key::char('j')), None);
         assert_eq!(resolve(Key::char('?')), None);
