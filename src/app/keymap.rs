@@ -53,6 +53,26 @@ impl Key {
         }
     }
 
+    pub const fn ctrl_key(code: KeyCode) -> Self {
+        Self {
+            code,
+            ctrl: true,
+            alt: false,
+        }
+    }
+
+    pub const fn alt_key(code: KeyCode) -> Self {
+        Self {
+            code,
+            ctrl: false,
+            alt: true,
+        }
+    }
+
+    pub const fn alt(c: char) -> Self {
+        Self::alt_key(KeyCode::Char(c))
+    }
+
     /// How the help screen writes the key: `j`, `Ctrl-F`, `PageDown`, `Space`.
     pub fn label(&self) -> String {
         let base = match self.code {
@@ -268,14 +288,167 @@ pub struct Keymap {
     bindings: Vec<Binding>,
 }
 
+/// Keys Herald never takes for itself alone: what the screen readers our users run take
+/// before Herald sees them, and what terminals, multiplexers and the tty turn into something
+/// else. Each with where it comes from. Every bindable action keeps a default key that is
+/// not a character and not in this list ([`Keymap::default`]'s tests walk them); Esc and F1
+/// stay as extra keys for those without a screen reader.
+///
+/// Orca (GNOME) is not listed key by key: every default Orca command is the Orca modifier
+/// (Insert or KP_Insert in the desktop layout, CapsLock in the laptop one, none of which
+/// Herald can bind) with another key, except in the desktop layout the numeric keypad's own
+/// keys (KP 1-9 review, KP Plus say all, KP Enter where am I, KP Minus, KP Slash, KP Star;
+/// `help/C/commands_flat_review.page`, `commands_reading.page`, `desktop_keyboardmap.py` in
+/// GNOME/orca) and Esc, which leaves its learn mode (`commands_controlling_orca.page`).
+/// A terminal cannot tell the keypad's arrows from the arrow keys, so Herald's arrows, Home,
+/// End, PageUp and PageDown stay reachable from the main keys; Herald binds no Ctrl+Alt chord
+/// (Orca's and GNOME's) and no Insert.
+pub const RESERVED: &[(Key, &str)] = &[
+    // fenrir 1.9, /etc/fenrirscreenreader/keyboard/pty.conf (the layout of `fenrir -e`,
+    // our harness). Shift is not part of Herald's keys: Shift-F5 (remove_marks) and
+    // Shift-F6 (clear_clipboard) arrive as F5 and F6, Shift-arrows (review character) as
+    // arrows, Ctrl-Shift-arrows as Ctrl-arrows; fenrir takes them first either way.
+    (
+        Key::plain(KeyCode::Esc),
+        "fenrir pty.conf: shut_up; Orca: leaves learn mode",
+    ),
+    (
+        Key::plain(KeyCode::F(1)),
+        "fenrir pty.conf: toggle_tutorial_mode",
+    ),
+    (Key::plain(KeyCode::F(2)), "fenrir pty.conf: toggle_sound"),
+    (
+        Key::plain(KeyCode::F(3)),
+        "fenrir pty.conf: toggle_highlight_tracking",
+    ),
+    (
+        Key::plain(KeyCode::F(5)),
+        "fenrir pty.conf: set_mark (Shift-F5 remove_marks)",
+    ),
+    (
+        Key::plain(KeyCode::F(6)),
+        "fenrir pty.conf: copy_marked_to_clipboard (Shift-F6 clear_clipboard)",
+    ),
+    (
+        Key::ctrl_key(KeyCode::F(6)),
+        "fenrir pty.conf: curr_clipboard",
+    ),
+    (
+        Key::plain(KeyCode::F(7)),
+        "fenrir pty.conf: paste_clipboard",
+    ),
+    (
+        Key::plain(KeyCode::F(8)),
+        "fenrir pty.conf: copy_last_echo_to_clipboard",
+    ),
+    (
+        Key::alt_key(KeyCode::F(8)),
+        "fenrir pty.conf: export_clipboard_to_x",
+    ),
+    (
+        Key::ctrl_key(KeyCode::F(8)),
+        "fenrir pty.conf: import_clipboard_from_x",
+    ),
+    (
+        Key::alt_key(KeyCode::F(9)),
+        "fenrir pty.conf: export_clipboard_to_file",
+    ),
+    (
+        Key::ctrl_key(KeyCode::F(9)),
+        "fenrir pty.conf: import_clipboard_from_file",
+    ),
+    (
+        Key::alt_key(KeyCode::F(12)),
+        "fenrir pty.conf: quit_fenrir, time, date",
+    ),
+    (
+        Key::plain(KeyCode::F(14)),
+        "fenrir pty.conf: shut_up on the menu key (ESC [29~, which crossterm reads as F14)",
+    ),
+    (Key::alt('['), "fenrir pty.conf: prev_clipboard"),
+    (Key::alt(']'), "fenrir pty.conf: next_clipboard"),
+    (Key::alt('\\'), "fenrir pty.conf: toggle_auto_indent"),
+    (
+        Key::ctrl_key(KeyCode::End),
+        "fenrir pty.conf: toggle_auto_read, attribute_cursor",
+    ),
+    (
+        Key::alt_key(KeyCode::End),
+        "fenrir pty.conf: temp_disable_speech",
+    ),
+    (
+        Key::alt_key(KeyCode::Up),
+        "fenrir pty.conf: review_top (Alt-Shift-Up)",
+    ),
+    (
+        Key::alt_key(KeyCode::Down),
+        "fenrir pty.conf: review_curr_line, review_bottom",
+    ),
+    (
+        Key::alt_key(KeyCode::Left),
+        "fenrir pty.conf: review_prev_line, review_line_begin",
+    ),
+    (
+        Key::alt_key(KeyCode::Right),
+        "fenrir pty.conf: review_next_line, review_line_end",
+    ),
+    (
+        Key::ctrl_key(KeyCode::Down),
+        "fenrir pty.conf: review_curr_word, phonetic",
+    ),
+    (
+        Key::ctrl_key(KeyCode::Left),
+        "fenrir pty.conf: review_prev_word, phonetic",
+    ),
+    (
+        Key::ctrl_key(KeyCode::Right),
+        "fenrir pty.conf: review_next_word, phonetic",
+    ),
+    // fenrir's desktop.conf and laptop.conf (its evdev layouts) take a lone Ctrl (shut_up),
+    // the keypad (desktop) and chords with the fenrir key (KP0, Insert, Meta): none is a key
+    // Herald can bind or tell apart, as for Orca above.
+    //
+    // Terminals and the tty (raw mode turns the signals off, but the habits stay).
+    (
+        Key::ctrl('s'),
+        "XOFF: freezes the terminal where flow control is on",
+    ),
+    (Key::ctrl('q'), "XON"),
+    (Key::ctrl('a'), "GNU screen's prefix key"),
+    (
+        Key::ctrl('b'),
+        "tmux's prefix key (Herald keeps it as less's page up, never alone)",
+    ),
+    (Key::ctrl('h'), "what some terminals send for Backspace"),
+    (Key::ctrl('i'), "the same byte as Tab"),
+    (Key::ctrl('j'), "the same byte as Enter (line feed)"),
+    (Key::ctrl('m'), "the same byte as Enter (carriage return)"),
+    (
+        Key::ctrl('4'),
+        "Ctrl-\\ (SIGQUIT): crossterm reads the byte as Ctrl-4",
+    ),
+];
+
+/// Where `key` is taken before Herald sees it, if it is ([`RESERVED`]).
+pub fn reserved(key: &Key) -> Option<&'static str> {
+    RESERVED.iter().find(|(k, _)| k == key).map(|(_, why)| *why)
+}
+
 impl Default for Keymap {
-    /// less/mutt/vim conventions. Nothing on Ctrl-S/Ctrl-Q (XON/XOFF freeze terminals) nor on
-    /// Ctrl+Alt combinations (screen readers use them).
+    /// less/mutt/vim conventions, and for every action a key that is not a character (so
+    /// `letter_keys = false` leaves it reachable) nor one a screen reader or the terminal
+    /// takes ([`RESERVED`]): Ctrl chords terminals deliver (mnemonic where one is free:
+    /// Ctrl-O open, Ctrl-Y yank, Ctrl-N/Ctrl-P next/previous, Ctrl-U unread, Ctrl-T tag with a
+    /// star, Ctrl-R reload, Ctrl-G help as in nano, Ctrl-E echo the message), the F-keys
+    /// fenrir leaves (F4 search; F10 quit as in mc and htop; F9, F11, F12), Backspace for back,
+    /// Left and Right for the previous and next article. Nothing on Ctrl-S/Ctrl-Q (XON/XOFF
+    /// freeze terminals) nor on Ctrl+Alt combinations (screen readers use them).
     fn default() -> Self {
         use KeyCode as K;
         let p = |code| BoundKey::from(Key::plain(code));
         let c = |ch| BoundKey::from(Key::char(ch));
         let ctrl = |ch| BoundKey::from(Key::ctrl(ch));
+        let f = |n| BoundKey::from(Key::plain(K::F(n)));
         // `b` pages up where text is read (less, mutt, newsboat); in the list it keeps its
         // Herald meaning.
         let in_article = |ch| BoundKey::only(Place::Article, Key::char(ch));
@@ -293,31 +466,32 @@ impl Default for Keymap {
                 bind(Action::Top, vec![c('g'), p(K::Home)]),
                 bind(Action::Bottom, vec![c('G'), p(K::End)]),
                 bind(Action::Open, vec![p(K::Enter)]),
-                bind(Action::OpenLink, vec![c('o')]),
+                bind(Action::OpenLink, vec![c('o'), ctrl('o')]),
                 bind(Action::ToggleFocus, vec![p(K::Tab), p(K::BackTab)]),
-                bind(Action::BackOrQuit, vec![c('q')]),
-                bind(Action::Back, vec![p(K::Esc)]),
-                bind(Action::Search, vec![c('/')]),
-                bind(Action::SearchNext, vec![c('n')]),
-                bind(Action::SearchPrevious, vec![c('N')]),
-                bind(Action::NextBreaking, vec![c('B')]),
-                bind(Action::FilterBreaking, vec![in_list('b')]),
-                bind(Action::FilterUnread, vec![c('u')]),
-                bind(Action::FilterStarred, vec![c('S')]),
-                bind(Action::ToggleRead, vec![c('m')]),
-                bind(Action::ToggleStar, vec![c('s')]),
-                bind(Action::NextStore, vec![c(']')]),
-                bind(Action::PreviousStore, vec![c('[')]),
-                bind(Action::ToggleHighContrast, vec![c('c')]),
-                bind(Action::RepeatMessage, vec![c('M')]),
+                bind(Action::BackOrQuit, vec![c('q'), f(10)]),
+                // Backspace first: fenrir takes Esc (shut up), so messages name Backspace.
+                bind(Action::Back, vec![p(K::Backspace), p(K::Esc)]),
+                bind(Action::Search, vec![c('/'), f(4)]),
+                bind(Action::SearchNext, vec![c('n'), ctrl('n')]),
+                bind(Action::SearchPrevious, vec![c('N'), ctrl('p')]),
+                bind(Action::NextBreaking, vec![c('B'), ctrl('x')]),
+                bind(Action::FilterBreaking, vec![in_list('b'), ctrl('k')]),
+                bind(Action::FilterUnread, vec![c('u'), ctrl('u')]),
+                bind(Action::FilterStarred, vec![c('S'), ctrl('w')]),
+                bind(Action::ToggleRead, vec![c('m'), ctrl('d')]),
+                bind(Action::ToggleStar, vec![c('s'), ctrl('t')]),
+                bind(Action::NextStore, vec![c(']'), f(12)]),
+                bind(Action::PreviousStore, vec![c('['), f(11)]),
+                bind(Action::ToggleHighContrast, vec![c('c'), f(9)]),
+                bind(Action::RepeatMessage, vec![c('M'), ctrl('e')]),
                 bind(Action::Redraw, vec![ctrl('l')]),
-                bind(Action::Help, vec![c('?'), p(K::F(1))]),
+                bind(Action::Help, vec![c('?'), ctrl('g'), f(1)]),
                 bind(Action::Suspend, vec![ctrl('z')]),
-                bind(Action::CopyLink, vec![c('y')]),
-                bind(Action::NextArticle, vec![c('J')]),
-                bind(Action::PreviousArticle, vec![c('K')]),
-                bind(Action::Fetch, vec![c('r')]),
-                bind(Action::FetchAll, vec![c('R')]),
+                bind(Action::CopyLink, vec![c('y'), ctrl('y')]),
+                bind(Action::NextArticle, vec![c('J'), p(K::Right)]),
+                bind(Action::PreviousArticle, vec![c('K'), p(K::Left)]),
+                bind(Action::Fetch, vec![c('r'), ctrl('r')]),
+                bind(Action::FetchAll, vec![c('R'), ctrl('v')]),
                 bind(Action::Quit, vec![ctrl('c')]),
             ],
         }
@@ -326,7 +500,8 @@ impl Default for Keymap {
 
 impl Keymap {
     /// The default keymap changed by the config file: with `letter_keys` false every
-    /// character key is unbound (arrows, Enter, Esc, PageUp/PageDown, F1 and Ctrl keys stay);
+    /// character key is unbound (every action keeps a key that is none: arrows, Enter,
+    /// Backspace, Esc, PageUp/PageDown, F-keys, Ctrl keys);
     /// then each override gives its action exactly those keys (none: unbound), taking them
     /// from any action that had them: a key bound everywhere takes it in every place, a key
     /// bound in one place (`list:b`) takes it there only.
@@ -472,6 +647,29 @@ mod tests {
             (Key::char('c'), Action::ToggleHighContrast),
             (Key::char('y'), Action::CopyLink),
             (Key::char('M'), Action::RepeatMessage),
+            // The keys that are no character and no screen reader's.
+            (Key::ctrl('o'), Action::OpenLink),
+            (Key::plain(K::F(10)), Action::BackOrQuit),
+            (Key::plain(K::Backspace), Action::Back),
+            (Key::plain(K::F(4)), Action::Search),
+            (Key::ctrl('n'), Action::SearchNext),
+            (Key::ctrl('p'), Action::SearchPrevious),
+            (Key::ctrl('x'), Action::NextBreaking),
+            (Key::ctrl('k'), Action::FilterBreaking),
+            (Key::ctrl('u'), Action::FilterUnread),
+            (Key::ctrl('w'), Action::FilterStarred),
+            (Key::ctrl('d'), Action::ToggleRead),
+            (Key::ctrl('t'), Action::ToggleStar),
+            (Key::plain(K::F(12)), Action::NextStore),
+            (Key::plain(K::F(11)), Action::PreviousStore),
+            (Key::plain(K::F(9)), Action::ToggleHighContrast),
+            (Key::ctrl('e'), Action::RepeatMessage),
+            (Key::ctrl('g'), Action::Help),
+            (Key::ctrl('y'), Action::CopyLink),
+            (Key::plain(K::Right), Action::NextArticle),
+            (Key::plain(K::Left), Action::PreviousArticle),
+            (Key::ctrl('r'), Action::Fetch),
+            (Key::ctrl('v'), Action::FetchAll),
         ];
         for (key, action) in cases {
             assert_eq!(map.resolve(LIST, key), Some(action), "{key:?}");
@@ -611,6 +809,99 @@ mod tests {
         );
     }
 
+    /// Issue 15: fenrir (our harness, pty mode) takes Esc and F1, and Orca its modifier
+    /// chords and the keypad; with `letter_keys = false` 20 actions had no key left. Every
+    /// action keeps a default key that is no character and no reserved key, one a terminal
+    /// sends and crossterm reads: no Ctrl+Alt, no Ctrl with a digit or Shift, F1-F12 only
+    /// (xterm sends Shift-F1 for F13).
+    #[test]
+    fn every_action_has_a_key_no_screen_reader_or_terminal_takes() {
+        let map = Keymap::default();
+        for action in Action::BINDABLE {
+            let binding = map
+                .bindings()
+                .iter()
+                .find(|b| &b.action == action)
+                .expect("bound");
+            let safe: Vec<&BoundKey> = binding
+                .keys
+                .iter()
+                .filter(|k| k.only.is_none() && !k.key.is_character())
+                .filter(|k| reserved(&k.key).is_none())
+                .collect();
+            assert!(
+                !safe.is_empty(),
+                "{}: only {:?}",
+                action_name(action),
+                map.keys_for(action)
+            );
+            for k in safe {
+                let key = k.key;
+                assert!(!(key.ctrl && key.alt), "{}", key.label());
+                if let KeyCode::Char(c) = key.code {
+                    assert!(
+                        c.is_ascii_lowercase(),
+                        "{}: Ctrl-digit or Shift",
+                        key.label()
+                    );
+                }
+                if let KeyCode::F(n) = key.code {
+                    assert!((1..=12).contains(&n), "{}", key.label());
+                }
+            }
+        }
+    }
+
+    /// Esc and F1 stay for those without a screen reader, and Ctrl-B for less's users (tmux
+    /// takes it as its prefix); no other default is a reserved key.
+    #[test]
+    fn the_reserved_keys_bound_by_default_are_only_the_old_extras() {
+        let mut bound: Vec<String> = Keymap::default()
+            .bindings()
+            .iter()
+            .flat_map(|b| b.keys.iter())
+            .filter(|k| reserved(&k.key).is_some())
+            .map(BoundKey::label)
+            .collect();
+        bound.sort();
+        assert_eq!(bound, ["Ctrl-B", "Esc", "F1"]);
+        // Each reserved key says where it comes from, once.
+        let mut seen = std::collections::HashSet::new();
+        for (key, why) in RESERVED {
+            assert!(!why.is_empty());
+            assert!(seen.insert(*key), "{} listed twice", key.label());
+        }
+    }
+
+    #[test]
+    fn without_letter_keys_every_action_is_still_reachable() {
+        let map = Keymap::configured(false, &[]);
+        for action in Action::BINDABLE {
+            let keys = map
+                .bindings()
+                .iter()
+                .find(|b| &b.action == action)
+                .map(|b| b.keys.clone())
+                .unwrap_or_default();
+            assert!(!keys.is_empty(), "{} has no key", action_name(action));
+            for k in keys {
+                assert!(!k.key.is_character(), "{}", k.label());
+                for place in [Place::List, Place::Article] {
+                    if k.only.is_none_or(|only| only == place) {
+                        assert_eq!(
+                            map.resolve(InputMode::Command(place), k.key).as_ref(),
+                            Some(action),
+                            "{} in {place:?}",
+                            k.label()
+                        );
+                    }
+                }
+            }
+        }
+        let rows = map.help_rows();
+        assert!(rows.iter().all(|(keys, _)| keys != "(no key)"), "{rows:?}");
+    }
+
     /// In less, mutt and newsboat `b` pages up: so it does where text is read, and every
     /// page-up key pages up there; in the list `b` stays "breaking only".
     #[test]
@@ -713,7 +1004,12 @@ mod tests {
         assert_eq!(resolve(Key::char('?')), None);
         assert_eq!(resolve(Key::plain(K::F(1))), None);
         assert_eq!(resolve(Key::char('q')), Some(Action::Quit));
-        assert_eq!(map.key_for(&Action::BackOrQuit), None);
+        assert_eq!(map.key_for(&Action::BackOrQuit), Some("F10".to_owned()));
+        assert_eq!(
+            resolve(Key::ctrl('g')),
+            None,
+            "help = [] unbinds every help key"
+        );
         let rows = map.help_rows();
         assert!(rows.contains(&("(no key)".to_owned(), Action::Help.description())));
         assert!(rows.contains(&("x Down".to_owned(), Action::Down.description())));

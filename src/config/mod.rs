@@ -42,8 +42,8 @@ pub struct FileConfig {
     pub alt_screen: Option<bool>,
     /// Links in the article pane as OSC 8 hyperlinks (default on).
     pub hyperlinks: Option<bool>,
-    /// Single-character shortcuts (default on); off leaves arrows, Enter, Esc, PageUp/PageDown,
-    /// F1 and Ctrl keys.
+    /// Single-character shortcuts (default on); off leaves arrows, Enter, Backspace, Esc,
+    /// PageUp/PageDown, Home/End, F-keys and Ctrl keys: every action keeps one.
     pub letter_keys: Option<bool>,
     /// `[keys]`: actions given exactly these keys (an empty list unbinds), in file order.
     pub keys: Vec<(Action, Vec<BoundKey>)>,
@@ -708,8 +708,8 @@ pub fn default_file() -> String {
         "#fetch_max_megabytes = 20",
         "",
         "# Single-character shortcuts (letters, digits, punctuation, Space). false turns them all",
-        "# off; arrows, Enter, Esc, PageUp/PageDown, Home/End, F1 and Ctrl keys keep working, and",
-        "# keys you bind in [keys] below are kept.",
+        "# off; arrows, Enter, Backspace, Esc, PageUp/PageDown, Home/End, F-keys and Ctrl keys keep",
+        "# working (every action keeps one), and keys you bind in [keys] below are kept.",
         "#letter_keys = true",
         "",
         "# Key bindings: action = [keys]. A list replaces the action's keys (taking them from any",
