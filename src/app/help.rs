@@ -66,10 +66,14 @@ pub fn help_lines(keymap: &Keymap, width: usize) -> Vec<HelpLine> {
         heading: false,
         text,
     };
-    let mut lines = vec![HelpLine {
-        heading: true,
-        text: title(keymap),
-    }];
+    // The title names the closing keys in force, which can be longer than a narrow screen.
+    let mut lines: Vec<HelpLine> = wrap_paragraph(&title(keymap), width)
+        .into_iter()
+        .map(|text| HelpLine {
+            heading: true,
+            text,
+        })
+        .collect();
     for (keys, description) in rows {
         if widest <= width {
             let pad = " ".repeat(keys_width - display_width(&keys) + 2);

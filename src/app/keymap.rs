@@ -53,6 +53,26 @@ impl Key {
         }
     }
 
+    pub const fn ctrl_key(code: KeyCode) -> Self {
+        Self {
+            code,
+            ctrl: true,
+            alt: false,
+        }
+    }
+
+    pub const fn alt_key(code: KeyCode) -> Self {
+        Self {
+            code,
+            ctrl: false,
+            alt: true,
+        }
+    }
+
+    pub const fn alt(c: char) -> Self {
+        Self::alt_key(KeyCode::Char(c))
+    }
+
     /// How the help screen writes the key: `j`, `Ctrl-F`, `PageDown`, `Space`.
     pub fn label(&self) -> String {
         let base = match self.code {
@@ -178,17 +198,89 @@ pub fn action_named(name: &str) -> Option<Action> {
 /// What the keys mean right now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum InputMode {
-    /// The list, the article and the help screen: keys are commands.
-    Command,
+    /// The list, the article or the help screen: keys are commands, some of them only there.
+    Command(Place),
     /// The search prompt: keys are text.
     Text,
+}
+
+/// Where a command key is pressed, for the few keys that mean one thing in a pager and
+/// another in the list (`b`: page up in less, mutt and newsboat; breaking only in the list).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Place {
+    /// The headline list has the keys.
+    List,
+    /// An open article has the keys, or the help screen is open: text read like a pager.
+    Article,
+}
+
+impl Place {
+    /// How the config file and the help screen write the place before a key: `list:b`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Place::List => "list",
+            Place::Article => "article",
+        }
+    }
+}
+
+/// A key of a binding: everywhere, or only in one place (`article:b`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BoundKey {
+    pub key: Key,
+    /// None: wherever keys are commands.
+    pub only: Option<Place>,
+}
+
+impl From<Key> for BoundKey {
+    fn from(key: Key) -> Self {
+        Self { key, only: None }
+    }
+}
+
+impl BoundKey {
+    pub const fn only(place: Place, key: Key) -> Self {
+        Self {
+            key,
+            only: Some(place),
+        }
+    }
+
+    /// `b`, or `article:b` for a key that works only in the article (and the help screen).
+    pub fn label(&self) -> String {
+        match self.only {
+            Some(place) => format!("{}:{}", place.name(), self.key.label()),
+            None => self.key.label(),
+        }
+    }
+
+    /// Reads what [`BoundKey::label`] writes: a key ([`Key::parse`]), optionally after `list:`
+    /// or `article:` (any case). A lone `:` is the colon key.
+    pub fn parse(text: &str) -> Option<Self> {
+        for place in [Place::List, Place::Article] {
+            let prefix = place.name().len() + 1;
+            if text.len() > prefix
+                && text.is_char_boundary(prefix)
+                && text[..prefix].eq_ignore_ascii_case(&format!("{}:", place.name()))
+            {
+                return Key::parse(&text[prefix..]).map(|key| Self::only(place, key));
+            }
+        }
+        Key::parse(text).map(Self::from)
+    }
+
+    /// Whether binding `other` takes this key away: the same key, and `other` works
+    /// everywhere or in this key's place.
+    fn taken_by(&self, other: &BoundKey) -> bool {
+        self.key == other.key && (other.only.is_none() || other.only == self.only)
+    }
 }
 
 /// One action and the keys bound to it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Binding {
     pub action: Action,
-    pub keys: Vec<Key>,
+    pub keys: Vec<BoundKey>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,52 +288,211 @@ pub struct Keymap {
     bindings: Vec<Binding>,
 }
 
+/// Keys Herald never takes for itself alone: what the screen readers our users run take
+/// before Herald sees them, and what terminals, multiplexers and the tty turn into something
+/// else. Each with where it comes from. Every bindable action keeps a default key that is
+/// not a character and not in this list ([`Keymap::default`]'s tests walk them); Esc and F1
+/// stay as extra keys for those without a screen reader.
+///
+/// Orca (GNOME) is not listed key by key: every default Orca command is the Orca modifier
+/// (Insert or KP_Insert in the desktop layout, CapsLock in the laptop one, none of which
+/// Herald can bind) with another key, except in the desktop layout the numeric keypad's own
+/// keys (KP 1-9 review, KP Plus say all, KP Enter where am I, KP Minus, KP Slash, KP Star;
+/// `help/C/commands_flat_review.page`, `commands_reading.page`, `desktop_keyboardmap.py` in
+/// GNOME/orca) and Esc, which leaves its learn mode (`commands_controlling_orca.page`).
+/// A terminal cannot tell the keypad's arrows from the arrow keys, so Herald's arrows, Home,
+/// End, PageUp and PageDown stay reachable from the main keys; Herald binds no Ctrl+Alt chord
+/// (Orca's and GNOME's) and no Insert.
+pub const RESERVED: &[(Key, &str)] = &[
+    // fenrir 1.9, /etc/fenrirscreenreader/keyboard/pty.conf (the layout of `fenrir -e`,
+    // our harness). Shift is not part of Herald's keys: Shift-F5 (remove_marks) and
+    // Shift-F6 (clear_clipboard) arrive as F5 and F6, Shift-arrows (review character) as
+    // arrows, Ctrl-Shift-arrows as Ctrl-arrows; fenrir takes them first either way.
+    (
+        Key::plain(KeyCode::Esc),
+        "fenrir pty.conf: shut_up; Orca: leaves learn mode",
+    ),
+    (
+        Key::plain(KeyCode::F(1)),
+        "fenrir pty.conf: toggle_tutorial_mode",
+    ),
+    (Key::plain(KeyCode::F(2)), "fenrir pty.conf: toggle_sound"),
+    (
+        Key::plain(KeyCode::F(3)),
+        "fenrir pty.conf: toggle_highlight_tracking",
+    ),
+    (
+        Key::plain(KeyCode::F(5)),
+        "fenrir pty.conf: set_mark (Shift-F5 remove_marks)",
+    ),
+    (
+        Key::plain(KeyCode::F(6)),
+        "fenrir pty.conf: copy_marked_to_clipboard (Shift-F6 clear_clipboard)",
+    ),
+    (
+        Key::ctrl_key(KeyCode::F(6)),
+        "fenrir pty.conf: curr_clipboard",
+    ),
+    (
+        Key::plain(KeyCode::F(7)),
+        "fenrir pty.conf: paste_clipboard",
+    ),
+    (
+        Key::plain(KeyCode::F(8)),
+        "fenrir pty.conf: copy_last_echo_to_clipboard",
+    ),
+    (
+        Key::alt_key(KeyCode::F(8)),
+        "fenrir pty.conf: export_clipboard_to_x",
+    ),
+    (
+        Key::ctrl_key(KeyCode::F(8)),
+        "fenrir pty.conf: import_clipboard_from_x",
+    ),
+    (
+        Key::alt_key(KeyCode::F(9)),
+        "fenrir pty.conf: export_clipboard_to_file",
+    ),
+    (
+        Key::ctrl_key(KeyCode::F(9)),
+        "fenrir pty.conf: import_clipboard_from_file",
+    ),
+    (
+        Key::alt_key(KeyCode::F(12)),
+        "fenrir pty.conf: quit_fenrir, time, date",
+    ),
+    (
+        Key::plain(KeyCode::F(14)),
+        "fenrir pty.conf: shut_up on the menu key (ESC [29~, which crossterm reads as F14)",
+    ),
+    (Key::alt('['), "fenrir pty.conf: prev_clipboard"),
+    (Key::alt(']'), "fenrir pty.conf: next_clipboard"),
+    (Key::alt('\\'), "fenrir pty.conf: toggle_auto_indent"),
+    (
+        Key::ctrl_key(KeyCode::End),
+        "fenrir pty.conf: toggle_auto_read, attribute_cursor",
+    ),
+    (
+        Key::alt_key(KeyCode::End),
+        "fenrir pty.conf: temp_disable_speech",
+    ),
+    (
+        Key::alt_key(KeyCode::Up),
+        "fenrir pty.conf: review_top (Alt-Shift-Up)",
+    ),
+    (
+        Key::alt_key(KeyCode::Down),
+        "fenrir pty.conf: review_curr_line, review_bottom",
+    ),
+    (
+        Key::alt_key(KeyCode::Left),
+        "fenrir pty.conf: review_prev_line, review_line_begin",
+    ),
+    (
+        Key::alt_key(KeyCode::Right),
+        "fenrir pty.conf: review_next_line, review_line_end",
+    ),
+    (
+        Key::ctrl_key(KeyCode::Down),
+        "fenrir pty.conf: review_curr_word, phonetic",
+    ),
+    (
+        Key::ctrl_key(KeyCode::Left),
+        "fenrir pty.conf: review_prev_word, phonetic",
+    ),
+    (
+        Key::ctrl_key(KeyCode::Right),
+        "fenrir pty.conf: review_next_word, phonetic",
+    ),
+    // fenrir's desktop.conf and laptop.conf (its evdev layouts) take a lone Ctrl (shut_up),
+    // the keypad (desktop) and chords with the fenrir key (KP0, Insert, Meta): none is a key
+    // Herald can bind or tell apart, as for Orca above.
+    //
+    // Terminals and the tty (raw mode turns the signals off, but the habits stay).
+    (
+        Key::ctrl('s'),
+        "XOFF: freezes the terminal where flow control is on",
+    ),
+    (Key::ctrl('q'), "XON"),
+    (Key::ctrl('a'), "GNU screen's prefix key"),
+    (
+        Key::ctrl('b'),
+        "tmux's prefix key (Herald keeps it as less's page up, never alone)",
+    ),
+    (Key::ctrl('h'), "what some terminals send for Backspace"),
+    (Key::ctrl('i'), "the same byte as Tab"),
+    (Key::ctrl('j'), "the same byte as Enter (line feed)"),
+    (Key::ctrl('m'), "the same byte as Enter (carriage return)"),
+    (
+        Key::ctrl('4'),
+        "Ctrl-\\ (SIGQUIT): crossterm reads the byte as Ctrl-4",
+    ),
+];
+
+/// Where `key` is taken before Herald sees it, if it is ([`RESERVED`]).
+pub fn reserved(key: &Key) -> Option<&'static str> {
+    RESERVED.iter().find(|(k, _)| k == key).map(|(_, why)| *why)
+}
+
 impl Default for Keymap {
-    /// less/mutt/vim conventions. Nothing on Ctrl-S/Ctrl-Q (XON/XOFF freeze terminals) nor on
-    /// Ctrl+Alt combinations (screen readers use them).
+    /// less/mutt/vim conventions, and for every action a key that is not a character (so
+    /// `letter_keys = false` leaves it reachable) nor one a screen reader or the terminal
+    /// takes ([`RESERVED`]): Ctrl chords terminals deliver (mnemonic where one is free:
+    /// Ctrl-O open, Ctrl-Y yank, Ctrl-N/Ctrl-P next/previous, Ctrl-U unread, Ctrl-T tag with a
+    /// star, Ctrl-R reload, Ctrl-G help as in nano, Ctrl-E echo the message), the F-keys
+    /// fenrir leaves (F4 search; F10 quit as in mc and htop; F9, F11, F12), Backspace for back,
+    /// Left and Right for the previous and next article. Nothing on Ctrl-S/Ctrl-Q (XON/XOFF
+    /// freeze terminals) nor on Ctrl+Alt combinations (screen readers use them).
     fn default() -> Self {
         use KeyCode as K;
-        let p = Key::plain;
-        let c = Key::char;
-        let bind = |action: Action, keys: Vec<Key>| Binding { action, keys };
+        let p = |code| BoundKey::from(Key::plain(code));
+        let c = |ch| BoundKey::from(Key::char(ch));
+        let ctrl = |ch| BoundKey::from(Key::ctrl(ch));
+        let f = |n| BoundKey::from(Key::plain(K::F(n)));
+        // `b` pages up where text is read (less, mutt, newsboat); in the list it keeps its
+        // Herald meaning.
+        let in_article = |ch| BoundKey::only(Place::Article, Key::char(ch));
+        let in_list = |ch| BoundKey::only(Place::List, Key::char(ch));
+        let bind = |action: Action, keys: Vec<BoundKey>| Binding { action, keys };
         Self {
             bindings: vec![
                 bind(Action::Down, vec![c('j'), p(K::Down)]),
                 bind(Action::Up, vec![c('k'), p(K::Up)]),
+                bind(Action::PageDown, vec![c(' '), p(K::PageDown), ctrl('f')]),
                 bind(
-                    Action::PageDown,
-                    vec![c(' '), p(K::PageDown), Key::ctrl('f')],
+                    Action::PageUp,
+                    vec![c('-'), p(K::PageUp), ctrl('b'), in_article('b')],
                 ),
-                bind(Action::PageUp, vec![c('-'), p(K::PageUp), Key::ctrl('b')]),
                 bind(Action::Top, vec![c('g'), p(K::Home)]),
                 bind(Action::Bottom, vec![c('G'), p(K::End)]),
                 bind(Action::Open, vec![p(K::Enter)]),
-                bind(Action::OpenLink, vec![c('o')]),
+                bind(Action::OpenLink, vec![c('o'), ctrl('o')]),
                 bind(Action::ToggleFocus, vec![p(K::Tab), p(K::BackTab)]),
-                bind(Action::BackOrQuit, vec![c('q')]),
-                bind(Action::Back, vec![p(K::Esc)]),
-                bind(Action::Search, vec![c('/')]),
-                bind(Action::SearchNext, vec![c('n')]),
-                bind(Action::SearchPrevious, vec![c('N')]),
-                bind(Action::NextBreaking, vec![c('B')]),
-                bind(Action::FilterBreaking, vec![c('b')]),
-                bind(Action::FilterUnread, vec![c('u')]),
-                bind(Action::FilterStarred, vec![c('S')]),
-                bind(Action::ToggleRead, vec![c('m')]),
-                bind(Action::ToggleStar, vec![c('s')]),
-                bind(Action::NextStore, vec![c(']')]),
-                bind(Action::PreviousStore, vec![c('[')]),
-                bind(Action::ToggleHighContrast, vec![c('c')]),
-                bind(Action::RepeatMessage, vec![c('M')]),
-                bind(Action::Redraw, vec![Key::ctrl('l')]),
-                bind(Action::Help, vec![c('?'), p(K::F(1))]),
-                bind(Action::Suspend, vec![Key::ctrl('z')]),
-                bind(Action::CopyLink, vec![c('y')]),
-                bind(Action::NextArticle, vec![c('J')]),
-                bind(Action::PreviousArticle, vec![c('K')]),
-                bind(Action::Fetch, vec![c('r')]),
-                bind(Action::FetchAll, vec![c('R')]),
-                bind(Action::Quit, vec![Key::ctrl('c')]),
+                bind(Action::BackOrQuit, vec![c('q'), f(10)]),
+                // Backspace first: fenrir takes Esc (shut up), so messages name Backspace.
+                bind(Action::Back, vec![p(K::Backspace), p(K::Esc)]),
+                bind(Action::Search, vec![c('/'), f(4)]),
+                bind(Action::SearchNext, vec![c('n'), ctrl('n')]),
+                bind(Action::SearchPrevious, vec![c('N'), ctrl('p')]),
+                bind(Action::NextBreaking, vec![c('B'), ctrl('x')]),
+                bind(Action::FilterBreaking, vec![in_list('b'), ctrl('k')]),
+                bind(Action::FilterUnread, vec![c('u'), ctrl('u')]),
+                bind(Action::FilterStarred, vec![c('S'), ctrl('w')]),
+                bind(Action::ToggleRead, vec![c('m'), ctrl('d')]),
+                bind(Action::ToggleStar, vec![c('s'), ctrl('t')]),
+                bind(Action::NextStore, vec![c(']'), f(12)]),
+                bind(Action::PreviousStore, vec![c('['), f(11)]),
+                bind(Action::ToggleHighContrast, vec![c('c'), f(9)]),
+                bind(Action::RepeatMessage, vec![c('M'), ctrl('e')]),
+                bind(Action::Redraw, vec![ctrl('l')]),
+                bind(Action::Help, vec![c('?'), ctrl('g'), f(1)]),
+                bind(Action::Suspend, vec![ctrl('z')]),
+                bind(Action::CopyLink, vec![c('y'), ctrl('y')]),
+                bind(Action::NextArticle, vec![c('J'), p(K::Right)]),
+                bind(Action::PreviousArticle, vec![c('K'), p(K::Left)]),
+                bind(Action::Fetch, vec![c('r'), ctrl('r')]),
+                bind(Action::FetchAll, vec![c('R'), ctrl('v')]),
+                bind(Action::Quit, vec![ctrl('c')]),
             ],
         }
     }
@@ -249,19 +500,23 @@ impl Default for Keymap {
 
 impl Keymap {
     /// The default keymap changed by the config file: with `letter_keys` false every
-    /// character key is unbound (arrows, Enter, Esc, PageUp/PageDown, F1 and Ctrl keys stay);
+    /// character key is unbound (every action keeps a key that is none: arrows, Enter,
+    /// Backspace, Esc, PageUp/PageDown, F-keys, Ctrl keys);
     /// then each override gives its action exactly those keys (none: unbound), taking them
-    /// from any action that had them.
-    pub fn configured(letter_keys: bool, overrides: &[(Action, Vec<Key>)]) -> Self {
+    /// from any action that had them: a key bound everywhere takes it in every place, a key
+    /// bound in one place (`list:b`) takes it there only.
+    pub fn configured(letter_keys: bool, overrides: &[(Action, Vec<BoundKey>)]) -> Self {
         let mut map = Self::default();
         if !letter_keys {
             for binding in &mut map.bindings {
-                binding.keys.retain(|k| !k.is_character());
+                binding.keys.retain(|k| !k.key.is_character());
             }
         }
         for (action, keys) in overrides {
             for binding in &mut map.bindings {
-                binding.keys.retain(|k| !keys.contains(k));
+                binding
+                    .keys
+                    .retain(|k| !keys.iter().any(|other| k.taken_by(other)));
             }
             match map.bindings.iter_mut().find(|b| &b.action == action) {
                 Some(binding) => binding.keys.clone_from(keys),
@@ -278,15 +533,20 @@ impl Keymap {
         &self.bindings
     }
 
-    /// The action for `key`, or None (an unbound key changes nothing and draws nothing).
+    /// The action for `key`, or None (an unbound key changes nothing and draws nothing). A
+    /// key bound only in this place wins over the same key bound everywhere.
     pub fn resolve(&self, mode: InputMode, key: Key) -> Option<Action> {
-        if mode == InputMode::Text {
-            return Self::text_key(key);
-        }
-        self.bindings
-            .iter()
-            .find(|b| b.keys.contains(&key))
-            .map(|b| b.action.clone())
+        let place = match mode {
+            InputMode::Text => return Self::text_key(key),
+            InputMode::Command(place) => place,
+        };
+        let bound_here = |only: Option<Place>| {
+            self.bindings
+                .iter()
+                .find(|b| b.keys.contains(&BoundKey { key, only }))
+                .map(|b| b.action.clone())
+        };
+        bound_here(Some(place)).or_else(|| bound_here(None))
     }
 
     /// Prompt editing. Ctrl-C and Ctrl-Z still work so the prompt is no trap.
@@ -309,7 +569,7 @@ impl Keymap {
             .iter()
             .filter_map(|action| {
                 let binding = self.bindings.iter().find(|b| &b.action == action)?;
-                let keys: Vec<String> = binding.keys.iter().map(Key::label).collect();
+                let keys: Vec<String> = binding.keys.iter().map(BoundKey::label).collect();
                 let keys = if keys.is_empty() {
                     "(no key)".to_owned()
                 } else {
@@ -320,22 +580,23 @@ impl Keymap {
             .collect()
     }
 
-    /// Every key bound to `action`, as labels ("q or Esc" in messages).
+    /// Every key bound to `action`, as the config file writes them (`list:b` included).
     pub fn keys_for(&self, action: &Action) -> Vec<String> {
         self.bindings
             .iter()
             .find(|b| &b.action == action)
-            .map(|b| b.keys.iter().map(Key::label).collect())
+            .map(|b| b.keys.iter().map(BoundKey::label).collect())
             .unwrap_or_default()
     }
 
-    /// The first key bound to `action`, for hints such as "? help".
+    /// The first key bound to `action`, without its place, for hints such as "? help" (the
+    /// list's hints say "b breaking": the first key is the one for where it is used most).
     pub fn key_for(&self, action: &Action) -> Option<String> {
         self.bindings
             .iter()
             .find(|b| &b.action == action)
             .and_then(|b| b.keys.first())
-            .map(Key::label)
+            .map(|k| k.key.label())
     }
 }
 
@@ -343,6 +604,9 @@ impl Keymap {
 mod tests {
     use super::*;
     use KeyCode as K;
+
+    const LIST: InputMode = InputMode::Command(Place::List);
+    const ARTICLE: InputMode = InputMode::Command(Place::Article);
 
     #[test]
     fn issue_keys_resolve_to_their_actions() {
@@ -383,15 +647,34 @@ mod tests {
             (Key::char('c'), Action::ToggleHighContrast),
             (Key::char('y'), Action::CopyLink),
             (Key::char('M'), Action::RepeatMessage),
+            // The keys that are no character and no screen reader's.
+            (Key::ctrl('o'), Action::OpenLink),
+            (Key::plain(K::F(10)), Action::BackOrQuit),
+            (Key::plain(K::Backspace), Action::Back),
+            (Key::plain(K::F(4)), Action::Search),
+            (Key::ctrl('n'), Action::SearchNext),
+            (Key::ctrl('p'), Action::SearchPrevious),
+            (Key::ctrl('x'), Action::NextBreaking),
+            (Key::ctrl('k'), Action::FilterBreaking),
+            (Key::ctrl('u'), Action::FilterUnread),
+            (Key::ctrl('w'), Action::FilterStarred),
+            (Key::ctrl('d'), Action::ToggleRead),
+            (Key::ctrl('t'), Action::ToggleStar),
+            (Key::plain(K::F(12)), Action::NextStore),
+            (Key::plain(K::F(11)), Action::PreviousStore),
+            (Key::plain(K::F(9)), Action::ToggleHighContrast),
+            (Key::ctrl('e'), Action::RepeatMessage),
+            (Key::ctrl('g'), Action::Help),
+            (Key::ctrl('y'), Action::CopyLink),
+            (Key::plain(K::Right), Action::NextArticle),
+            (Key::plain(K::Left), Action::PreviousArticle),
+            (Key::ctrl('r'), Action::Fetch),
+            (Key::ctrl('v'), Action::FetchAll),
         ];
         for (key, action) in cases {
-            assert_eq!(
-                map.resolve(InputMode::Command, key),
-                Some(action),
-                "{key:?}"
-            );
+            assert_eq!(map.resolve(LIST, key), Some(action), "{key:?}");
         }
-        assert_eq!(map.resolve(InputMode::Command, Key::char('x')), None);
+        assert_eq!(map.resolve(LIST, Key::char('x')), None);
     }
 
     #[test]
@@ -399,10 +682,14 @@ mod tests {
         let map = Keymap::default();
         for binding in map.bindings() {
             for key in &binding.keys {
-                assert_ne!(*key, Key::ctrl('s'), "Ctrl-S freezes terminals (XON/XOFF)");
-                assert_ne!(*key, Key::ctrl('q'), "Ctrl-Q is XON");
+                assert_ne!(
+                    key.key,
+                    Key::ctrl('s'),
+                    "Ctrl-S freezes terminals (XON/XOFF)"
+                );
+                assert_ne!(key.key, Key::ctrl('q'), "Ctrl-Q is XON");
                 assert!(
-                    !(key.ctrl && key.alt),
+                    !(key.key.ctrl && key.key.alt),
                     "Ctrl+Alt chords belong to screen readers"
                 );
             }
@@ -460,7 +747,7 @@ mod tests {
         let map = Keymap::default();
         for binding in map.bindings() {
             for key in &binding.keys {
-                assert_eq!(Key::parse(&key.label()), Some(*key), "{}", key.label());
+                assert_eq!(BoundKey::parse(&key.label()), Some(*key), "{}", key.label());
             }
         }
         assert_eq!(Key::parse("ctrl-f"), Some(Key::ctrl('f')));
@@ -509,18 +796,12 @@ mod tests {
             K::Home,
             K::End,
         ] {
-            assert!(
-                map.resolve(InputMode::Command, Key::plain(key)).is_some(),
-                "{key:?}"
-            );
+            assert!(map.resolve(LIST, Key::plain(key)).is_some(), "{key:?}");
         }
         for c in ['j', 'k', 'q', '?', '/', ' ', 'G'] {
-            assert_eq!(map.resolve(InputMode::Command, Key::char(c)), None, "{c:?}");
+            assert_eq!(map.resolve(LIST, Key::char(c)), None, "{c:?}");
         }
-        assert_eq!(
-            map.resolve(InputMode::Command, Key::ctrl('c')),
-            Some(Action::Quit)
-        );
+        assert_eq!(map.resolve(LIST, Key::ctrl('c')), Some(Action::Quit));
         // The search prompt still takes letters as text.
         assert_eq!(
             map.resolve(InputMode::Text, Key::char('j')),
@@ -528,23 +809,207 @@ mod tests {
         );
     }
 
+    /// Issue 15: fenrir (our harness, pty mode) takes Esc and F1, and Orca its modifier
+    /// chords and the keypad; with `letter_keys = false` 20 actions had no key left. Every
+    /// action keeps a default key that is no character and no reserved key, one a terminal
+    /// sends and crossterm reads: no Ctrl+Alt, no Ctrl with a digit or Shift, F1-F12 only
+    /// (xterm sends Shift-F1 for F13).
+    #[test]
+    fn every_action_has_a_key_no_screen_reader_or_terminal_takes() {
+        let map = Keymap::default();
+        for action in Action::BINDABLE {
+            let binding = map
+                .bindings()
+                .iter()
+                .find(|b| &b.action == action)
+                .expect("bound");
+            let safe: Vec<&BoundKey> = binding
+                .keys
+                .iter()
+                .filter(|k| k.only.is_none() && !k.key.is_character())
+                .filter(|k| reserved(&k.key).is_none())
+                .collect();
+            assert!(
+                !safe.is_empty(),
+                "{}: only {:?}",
+                action_name(action),
+                map.keys_for(action)
+            );
+            for k in safe {
+                let key = k.key;
+                assert!(!(key.ctrl && key.alt), "{}", key.label());
+                if let KeyCode::Char(c) = key.code {
+                    assert!(
+                        c.is_ascii_lowercase(),
+                        "{}: Ctrl-digit or Shift",
+                        key.label()
+                    );
+                }
+                if let KeyCode::F(n) = key.code {
+                    assert!((1..=12).contains(&n), "{}", key.label());
+                }
+            }
+        }
+    }
+
+    /// Esc and F1 stay for those without a screen reader, and Ctrl-B for less's users (tmux
+    /// takes it as its prefix); no other default is a reserved key.
+    #[test]
+    fn the_reserved_keys_bound_by_default_are_only_the_old_extras() {
+        let mut bound: Vec<String> = Keymap::default()
+            .bindings()
+            .iter()
+            .flat_map(|b| b.keys.iter())
+            .filter(|k| reserved(&k.key).is_some())
+            .map(BoundKey::label)
+            .collect();
+        bound.sort();
+        assert_eq!(bound, ["Ctrl-B", "Esc", "F1"]);
+        // Each reserved key says where it comes from, once.
+        let mut seen = std::collections::HashSet::new();
+        for (key, why) in RESERVED {
+            assert!(!why.is_empty());
+            assert!(seen.insert(*key), "{} listed twice", key.label());
+        }
+    }
+
+    #[test]
+    fn without_letter_keys_every_action_is_still_reachable() {
+        let map = Keymap::configured(false, &[]);
+        for action in Action::BINDABLE {
+            let keys = map
+                .bindings()
+                .iter()
+                .find(|b| &b.action == action)
+                .map(|b| b.keys.clone())
+                .unwrap_or_default();
+            assert!(!keys.is_empty(), "{} has no key", action_name(action));
+            for k in keys {
+                assert!(!k.key.is_character(), "{}", k.label());
+                for place in [Place::List, Place::Article] {
+                    if k.only.is_none_or(|only| only == place) {
+                        assert_eq!(
+                            map.resolve(InputMode::Command(place), k.key).as_ref(),
+                            Some(action),
+                            "{} in {place:?}",
+                            k.label()
+                        );
+                    }
+                }
+            }
+        }
+        let rows = map.help_rows();
+        assert!(rows.iter().all(|(keys, _)| keys != "(no key)"), "{rows:?}");
+    }
+
+    /// In less, mutt and newsboat `b` pages up: so it does where text is read, and every
+    /// page-up key pages up there; in the list `b` stays "breaking only".
+    #[test]
+    fn b_pages_up_in_the_article_and_filters_in_the_list() {
+        let map = Keymap::default();
+        assert_eq!(map.resolve(ARTICLE, Key::char('b')), Some(Action::PageUp));
+        assert_eq!(
+            map.resolve(LIST, Key::char('b')),
+            Some(Action::FilterBreaking)
+        );
+        for key in [Key::char('-'), Key::plain(K::PageUp), Key::ctrl('b')] {
+            assert_eq!(map.resolve(ARTICLE, key), Some(Action::PageUp), "{key:?}");
+            assert_eq!(map.resolve(LIST, key), Some(Action::PageUp), "{key:?}");
+        }
+        // The help says where: both rows name `b` with its place.
+        let rows = map.help_rows();
+        let row = |action: Action| {
+            rows.iter()
+                .find(|(_, d)| *d == action.description())
+                .map(|(k, _)| k.clone())
+                .expect("a row")
+        };
+        assert!(row(Action::PageUp).contains("article:b"), "{rows:?}");
+        assert!(row(Action::FilterBreaking).contains("list:b"), "{rows:?}");
+    }
+
+    #[test]
+    fn place_prefixes_read_back_and_a_lone_colon_is_a_key() {
+        let article_b = BoundKey::only(Place::Article, Key::char('b'));
+        assert_eq!(BoundKey::parse("article:b"), Some(article_b));
+        assert_eq!(BoundKey::parse("Article:b"), Some(article_b));
+        assert_eq!(
+            BoundKey::parse("list:Ctrl-K"),
+            Some(BoundKey::only(Place::List, Key::ctrl('k')))
+        );
+        assert_eq!(BoundKey::parse(":"), Some(Key::char(':').into()));
+        assert_eq!(
+            BoundKey::parse("list::"),
+            Some(BoundKey::only(Place::List, Key::char(':')))
+        );
+        for bad in ["list:", "article:jj", "help:b", "list:Ctrl-"] {
+            assert_eq!(BoundKey::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_key_bound_everywhere_takes_it_in_every_place_and_a_placed_one_only_there() {
+        let everywhere =
+            Keymap::configured(true, &[(Action::ToggleStar, vec![Key::char('b').into()])]);
+        assert_eq!(
+            everywhere.resolve(ARTICLE, Key::char('b')),
+            Some(Action::ToggleStar)
+        );
+        assert_eq!(
+            everywhere.resolve(LIST, Key::char('b')),
+            Some(Action::ToggleStar)
+        );
+        let in_list = Keymap::configured(
+            true,
+            &[(
+                Action::Down,
+                vec![BoundKey::only(Place::List, Key::char('b'))],
+            )],
+        );
+        assert_eq!(in_list.resolve(LIST, Key::char('b')), Some(Action::Down));
+        assert_eq!(
+            in_list.resolve(ARTICLE, Key::char('b')),
+            Some(Action::PageUp)
+        );
+        assert!(
+            !in_list
+                .keys_for(&Action::FilterBreaking)
+                .contains(&"list:b".to_owned())
+        );
+        // letter_keys = false drops placed character keys too.
+        let no_letters = Keymap::configured(false, &[]);
+        assert_eq!(no_letters.resolve(ARTICLE, Key::char('b')), None);
+        assert_eq!(no_letters.resolve(LIST, Key::char('b')), None);
+    }
+
     #[test]
     fn an_override_moves_keys_and_an_empty_list_unbinds() {
         let map = Keymap::configured(
             true,
             &[
-                (Action::Down, vec![Key::char('x'), Key::plain(K::Down)]),
+                (
+                    Action::Down,
+                    vec![Key::char('x').into(), Key::plain(K::Down).into()],
+                ),
                 (Action::Help, vec![]),
-                (Action::Quit, vec![Key::char('q'), Key::ctrl('c')]),
+                (
+                    Action::Quit,
+                    vec![Key::char('q').into(), Key::ctrl('c').into()],
+                ),
             ],
         );
-        let resolve = |k| map.resolve(InputMode::Command, k);
+        let resolve = |k| map.resolve(LIST, k);
         assert_eq!(resolve(Key::char('x')), Some(Action::Down));
         assert_eq!(resolve(Key::char('j')), None);
         assert_eq!(resolve(Key::char('?')), None);
         assert_eq!(resolve(Key::plain(K::F(1))), None);
         assert_eq!(resolve(Key::char('q')), Some(Action::Quit));
-        assert_eq!(map.key_for(&Action::BackOrQuit), None);
+        assert_eq!(map.key_for(&Action::BackOrQuit), Some("F10".to_owned()));
+        assert_eq!(
+            resolve(Key::ctrl('g')),
+            None,
+            "help = [] unbinds every help key"
+        );
         let rows = map.help_rows();
         assert!(rows.contains(&("(no key)".to_owned(), Action::Help.description())));
         assert!(rows.contains(&("x Down".to_owned(), Action::Down.description())));

@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 pub use action::Action;
 pub use article::{OpenArticle, RELAYOUT_HERE_UP_TO};
-pub use keymap::{InputMode, Key, KeyCode, Keymap};
+pub use keymap::{BoundKey, InputMode, Key, KeyCode, Keymap, Place};
 pub use layout::{Area, Panes};
 pub use options::{ColorDepth, Options, ThemeName};
 pub use update::{is_openable, update};
@@ -522,7 +522,12 @@ impl App {
     pub fn input_mode(&self) -> InputMode {
         match self.mode {
             Mode::Search { .. } => InputMode::Text,
-            _ => InputMode::Command,
+            // The help screen scrolls like an article, so pager keys page it too.
+            Mode::Help { .. } => InputMode::Command(Place::Article),
+            Mode::Browse if self.focus == Focus::Article && self.article.is_some() => {
+                InputMode::Command(Place::Article)
+            }
+            Mode::Browse => InputMode::Command(Place::List),
         }
     }
 

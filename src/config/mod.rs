@@ -15,7 +15,7 @@ pub mod resolve;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::app::keymap::{Key, Keymap, action_name, action_named};
+use crate::app::keymap::{BoundKey, Keymap, action_name, action_named};
 use crate::app::options::{ColorChoice, Column, PaneLayout, Profile};
 use crate::app::{Action, ThemeName};
 
@@ -46,11 +46,11 @@ pub struct FileConfig {
     pub alt_screen: Option<bool>,
     /// Links in the article pane as OSC 8 hyperlinks (default on).
     pub hyperlinks: Option<bool>,
-    /// Single-character shortcuts (default on); off leaves arrows, Enter, Esc, PageUp/PageDown,
-    /// F1 and Ctrl keys.
+    /// Single-character shortcuts (default on); off leaves arrows, Enter, Backspace, Esc,
+    /// PageUp/PageDown, Home/End, F-keys and Ctrl keys: every action keeps one.
     pub letter_keys: Option<bool>,
     /// `[keys]`: actions given exactly these keys (an empty list unbinds), in file order.
-    pub keys: Vec<(Action, Vec<Key>)>,
+    pub keys: Vec<(Action, Vec<BoundKey>)>,
     /// Fetch the due feeds this often while the reader is open (unset: only on `r`).
     pub fetch_every: Option<std::time::Duration>,
     /// The longest one feed's whole fetch may take (default 60 s).
@@ -612,7 +612,7 @@ impl Parser<'_> {
             return;
         };
         // Which action each key went to, to report a key given to two actions.
-        let mut taken: Vec<(Key, Action)> = Vec::new();
+        let mut taken: Vec<(BoundKey, Action)> = Vec::new();
         for (key, value) in in_file_order(table) {
             let name = key.get_ref().as_ref();
             let Some(action) = action_named(name) else {
@@ -646,11 +646,12 @@ impl Parser<'_> {
             let mut keys = Vec::new();
             for item in items {
                 let parsed = match item.get_ref() {
-                    DeValue::String(s) => Key::parse(s).ok_or_else(|| {
+                    DeValue::String(s) => BoundKey::parse(s).ok_or_else(|| {
                         format!(
                             "[keys] {name}: {:?} is not a key (ignored); write a character \
                              (\"j\", \"?\"), a key name (Down, PageDown, Home, Enter, Esc, Tab, \
-                             Space, F1) or Ctrl-/Alt- and one of those (\"Ctrl-F\")",
+                             Space, F1) or Ctrl-/Alt- and one of those (\"Ctrl-F\"), after \
+                             list: or article: for a key that works only there (\"list:b\")",
                             crate::text::sanitize_line(s)
                         )
                     }),
@@ -779,14 +780,15 @@ pub fn default_file() -> String {
         "#fetch_max_megabytes = 20",
         "",
         "# Single-character shortcuts (letters, digits, punctuation, Space). false turns them all",
-        "# off; arrows, Enter, Esc, PageUp/PageDown, Home/End, F1 and Ctrl keys keep working, and",
-        "# keys you bind in [keys] below are kept.",
+        "# off; arrows, Enter, Backspace, Esc, PageUp/PageDown, Home/End, F-keys and Ctrl keys keep",
+        "# working (every action keeps one), and keys you bind in [keys] below are kept.",
         "#letter_keys = true",
         "",
         "# Key bindings: action = [keys]. A list replaces the action's keys (taking them from any",
         "# other action); [] unbinds it. Keys: a character (\"j\", \"G\", \"?\"), a key name (Up, Down,",
         "# Left, Right, PageUp, PageDown, Home, End, Enter, Esc, Tab, BackTab, Backspace, Space,",
-        "# F1-F24), or Ctrl- and Alt- before one (\"Ctrl-F\").",
+        "# F1-F24), or Ctrl- and Alt- before one (\"Ctrl-F\"). list: or article: before a key makes",
+        "# it work only there (the article's keys work in the help screen too): \"article:b\".",
         "#[keys]",
     ];
     for line in lines {
@@ -809,7 +811,7 @@ pub fn default_file() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::app::KeyCode;
+    use crate::app::{Key, KeyCode};
 
     fn parse_str(text: &str) -> LoadedConfig {
         parse(text, "c.toml", Path::new("/home/u/.config/herald/c.toml"))
@@ -880,9 +882,12 @@ mod tests {
         assert_eq!(
             c.keys,
             [
-                (Action::Down, vec![Key::char('x'), Key::ctrl('n')]),
+                (
+                    Action::Down,
+                    vec![Key::char('x').into(), Key::ctrl('n').into()]
+                ),
                 (Action::Help, vec![]),
-                (Action::Quit, vec![Key::plain(KeyCode::F(10))]),
+                (Action::Quit, vec![Key::plain(KeyCode::F(10)).into()]),
             ]
         );
     }
@@ -1027,13 +1032,14 @@ mod tests {
             problem,
             "c.toml:2:14: [keys] down: \"Ctrl-Shift-J\" is not a key (ignored); write a \
              character (\"j\", \"?\"), a key name (Down, PageDown, Home, Enter, Esc, Tab, Space, \
-             F1) or Ctrl-/Alt- and one of those (\"Ctrl-F\")"
+             F1) or Ctrl-/Alt- and one of those (\"Ctrl-F\"), after list: or article: for a key \
+             that works only there (\"list:b\")"
         );
         assert_eq!(
             config.keys,
             [
-                (Action::Down, vec![Key::char('x')]),
-                (Action::Up, vec![Key::char('y')]),
+                (Action::Down, vec![Key::char('x').into()]),
+                (Action::Up, vec![Key::char('y').into()]),
             ]
         );
     }
@@ -1045,7 +1051,7 @@ mod tests {
             problem,
             "c.toml:2:1: [keys] \"pagedown\" is not an action (ignored); did you mean \"page_down\"?"
         );
-        assert_eq!(config.keys, [(Action::Up, vec![Key::char('y')])]);
+        assert_eq!(config.keys, [(Action::Up, vec![Key::char('y').into()])]);
     }
 
     #[test]
@@ -1058,8 +1064,8 @@ mod tests {
         assert_eq!(
             config.keys,
             [
-                (Action::Down, vec![Key::char('x')]),
-                (Action::Up, vec![Key::char('y')]),
+                (Action::Down, vec![Key::char('x').into()]),
+                (Action::Up, vec![Key::char('y').into()]),
             ]
         );
     }

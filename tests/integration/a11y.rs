@@ -471,7 +471,7 @@ fn the_help_screen_puts_the_cursor_on_its_title() {
     let expected = headlines();
     let mut pty = start(standard());
     pty.send("j?");
-    pty.must(|s| cursor_at(s, 0, 0, "Herald keys. Close with q, Esc or ?"));
+    pty.must(|s| cursor_at(s, 0, 0, "Herald keys. Close with q, Backspace or ?"));
     pty.send("\x1b");
     pty.must(|s| focus_on_headline(s, &expected[1]));
     pty.quit();

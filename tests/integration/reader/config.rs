@@ -8,7 +8,7 @@ use herald::config;
 use herald::present::reader::term::Input;
 
 use crate::reader::flow::{TestHost, run};
-use crate::reader::support::{app, typed};
+use crate::reader::support::{app, seed, typed};
 
 fn keymap_from(text: &str) -> herald::app::Keymap {
     let loaded = config::parse(text, "c.toml", Path::new("/tmp/c.toml"));
@@ -62,7 +62,7 @@ fn the_status_bar_and_help_show_the_keys_in_force() {
     );
     let screen = help.screen();
     assert!(
-        screen.starts_with("Herald keys. Close with Q, Esc or h"),
+        screen.starts_with("Herald keys. Close with Q, Backspace or h"),
         "{screen}"
     );
     assert!(screen.contains("\nx Down "), "{screen}");
@@ -87,14 +87,65 @@ fn without_letter_keys_the_arrows_enter_and_esc_still_work() {
     assert_eq!(opened.app.selected(), Some(2));
     assert!(opened.app.article().is_some());
     let status = opened.screen().lines().last().expect("status").to_owned();
+    // The hints name keys fenrir lets through (it takes F1 and Esc).
     assert!(
-        status.starts_with("F1 help  Esc back  PageDown page  Down scroll"),
+        status.starts_with("Ctrl-G help  F10 back  PageDown page  Down scroll"),
         "{status}"
     );
-    let closed = run(
-        app(100, 30).with_keymap(keymap),
-        vec![Input::Key(Key::plain(KeyCode::Enter)), esc],
+    for back in [esc, Input::Key(Key::plain(KeyCode::Backspace))] {
+        let closed = run(
+            app(100, 30).with_keymap(keymap.clone()),
+            vec![Input::Key(Key::plain(KeyCode::Enter)), back.clone()],
+            TestHost::default(),
+        );
+        assert_eq!(closed.app.focus(), herald::app::Focus::List, "{back:?}");
+    }
+}
+
+/// Issue 15: with `letter_keys = false` and a screen reader that takes Esc and F1, every
+/// action still has a key; here the ones that had none: Ctrl-G help, F4 search, Ctrl-K
+/// breaking only, Ctrl-T star, Right next article, F10 quit from the list.
+#[test]
+fn without_letter_keys_the_new_keys_reach_what_letters_did() {
+    use herald::app::Mode;
+    let keymap = keymap_from(
+        "letter_keys = false
+",
+    );
+    let key = |code| Input::Key(Key::plain(code));
+    let help = run(
+        app(100, 30).with_keymap(keymap.clone()),
+        vec![Input::Key(Key::ctrl('g'))],
         TestHost::default(),
     );
-    assert_eq!(closed.app.focus(), herald::app::Focus::List);
+    assert!(matches!(help.app.mode(), Mode::Help { .. }));
+    assert!(
+        help.screen()
+            .starts_with("Herald keys. Close with F10, Backspace or Ctrl-G")
+    );
+
+    let mut inputs = vec![key(KeyCode::F(4))];
+    inputs.extend(typed("Ivanov\n"));
+    inputs.extend([
+        Input::Key(Key::ctrl('t')),
+        Input::Key(Key::ctrl('k')),
+        key(KeyCode::Right),
+    ]);
+    let used = run(
+        app(100, 30).with_keymap(keymap.clone()),
+        inputs,
+        TestHost::default(),
+    );
+    let after = &used.app;
+    assert!(after.filter().breaking_only, "Ctrl-K: breaking only");
+    let opened = after.article().expect("Right opened an article").index;
+    assert_eq!(opened, seed(after), "the search found the Ivanov story");
+    assert!(after.is_starred(opened), "Ctrl-T starred the match");
+
+    let quit = run(
+        app(80, 24).with_keymap(keymap),
+        vec![key(KeyCode::F(10)), key(KeyCode::Down)],
+        TestHost::default(),
+    );
+    assert_eq!(quit.app.selected(), Some(0), "F10 quit before Down came");
 }

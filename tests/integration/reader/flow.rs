@@ -900,3 +900,40 @@ fn a_dead_terminal_ends_the_loop_as_a_hang_up_that_saves_first() {
         );
     }
 }
+
+/// Issue 15: in less, mutt and newsboat `b` pages up. In the article it did "breaking only"
+/// and moved the keys to the list, so the next `q` quit Herald. Now `b` pages up in the
+/// article, the keys stay there, the filter is untouched, and `q` leaves the article.
+#[test]
+fn b_pages_up_in_the_article_and_q_then_leaves_it() {
+    use herald::app::Focus;
+    let open = "/Ivanov\n\n";
+    let one_page = run(app(80, 24), typed(&format!("{open} ")), TestHost::default());
+    let scrolled = one_page.app.article().expect("open").scroll;
+    assert!(scrolled > 0, "the seed is longer than a page");
+
+    let paged_back = run(
+        app(80, 24),
+        typed(&format!("{open}  b")),
+        TestHost::default(),
+    );
+    let article = paged_back.app.article().expect("still open");
+    assert_eq!(article.scroll, scrolled, "two pages down, one up");
+    assert_eq!(paged_back.app.focus(), Focus::Article);
+    assert_eq!(paged_back.app.filter(), one_page.app.filter());
+    assert!(!paged_back.app.filter().breaking_only);
+    let screen = paged_back.screen();
+    assert!(screen.contains("Ivanov"), "{screen}");
+
+    // `q` goes back to the list; the loop goes on (`j` moves the selection), so it did not
+    // quit.
+    let seed_row = paged_back.app.selected().expect("the seed is selected");
+    let back = run(
+        app(80, 24),
+        typed(&format!("{open}  bqj")),
+        TestHost::default(),
+    );
+    assert_eq!(back.app.focus(), Focus::List);
+    assert_eq!(back.app.selected(), Some(seed_row + 1));
+    assert!(!back.app.filter().breaking_only);
+}

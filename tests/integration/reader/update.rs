@@ -359,6 +359,34 @@ fn help_lists_every_bound_key_and_action_at_any_width() {
     }
 }
 
+/// docs/accessibility.md's "### Keys" lists the help screen's rows exactly (the default keys,
+/// as a wide help screen shows them), so the documentation cannot drift from the keymap.
+#[test]
+fn the_accessibility_docs_list_exactly_the_generated_help() {
+    let docs = std::fs::read_to_string(crate::common::root().join("docs/accessibility.md"))
+        .expect("docs/accessibility.md");
+    let section = docs
+        .split_once("\n### Keys\n")
+        .expect("a ### Keys section")
+        .1;
+    let block = section
+        .split_once("```\n")
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .expect("a code block in ### Keys")
+        .0;
+    let app = app(80, 24);
+    let help = herald::app::help::help_lines(app.keymap(), 200);
+    // The rows: not the title, nor the blank line and legend after them.
+    let rows: Vec<String> = help
+        .iter()
+        .skip_while(|l| l.heading)
+        .map(|l| l.text.trim_end().to_owned())
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let rows = rows.join("\n");
+    assert_eq!(block, rows, "docs/accessibility.md should list:\n{rows}");
+}
+
 fn message(app: &App) -> Option<String> {
     app.message().map(|m| m.text.clone())
 }
