@@ -323,3 +323,65 @@ fn an_undated_row_says_undated_in_the_date_column() {
         );
     }
 }
+
+fn screen_text(app: &App) -> Vec<String> {
+    let terminal = render(app);
+    let buffer = terminal.backend().buffer();
+    let (w, h) = (buffer.area.width, buffer.area.height);
+    (0..h)
+        .map(|y| (0..w).map(|x| buffer[(x, y)].symbol().to_owned()).collect())
+        .collect()
+}
+
+/// At 40 columns the header puts the filters first, so what `b` and `u` did is never the part
+/// cut off (it was `bre…`); and a message too long for the row wraps instead of being cut, so
+/// it can be read, and shown again with `M`, whole.
+#[test]
+fn a_narrow_screen_keeps_the_filters_and_whole_messages() {
+    let mut app = app(40, 12);
+    act(&mut app, Action::FilterBreaking);
+    act(&mut app, Action::FilterUnread);
+    let rows = screen_text(&app);
+    assert!(
+        rows[0].starts_with("breaking, unread only | 7 of 47"),
+        "{:?}",
+        rows[0]
+    );
+    let message = "Breaking only, unread only: 7 of 47 headlines";
+    assert_eq!(app.message().map(|m| m.text.as_str()), Some(message));
+    let bottom = rows[rows.len() - 2..].join(" ");
+    let words: Vec<&str> = bottom.split_whitespace().collect();
+    assert_eq!(words.join(" "), message, "{rows:#?}");
+    act(&mut app, Action::Help);
+    act(&mut app, Action::Help);
+    act(&mut app, Action::RepeatMessage);
+    let rows = screen_text(&app);
+    let bottom = rows[rows.len() - 2..].join(" ");
+    assert_eq!(
+        bottom.split_whitespace().collect::<Vec<_>>().join(" "),
+        message
+    );
+}
+
+/// One store showing (after `]`): no store column, the title gets the room.
+#[test]
+fn one_store_showing_has_no_store_column() {
+    let mut app = app(120, 40);
+    let all = screen_text(&app);
+    assert!(all[1].contains("sample-data"), "{:?}", all[1]);
+    act(&mut app, Action::NextStore);
+    let one = screen_text(&app);
+    let store = app
+        .library()
+        .store(app.filter().store.expect("one store"))
+        .name
+        .clone();
+    assert!(
+        one[0].contains(&format!("Store 1 of 4: {store}")),
+        "{:?}",
+        one[0]
+    );
+    for row in &one[1..10] {
+        assert!(!row.contains(&store), "{row:?}");
+    }
+}
