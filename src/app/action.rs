@@ -51,6 +51,19 @@ pub enum Action {
     Fetch,
     /// `R`: fetch every subscribed feed now (never before a server's `Retry-After`).
     FetchAll,
+    /// The next unread article after the selected (or open) one, in this list, then in the
+    /// next stores' (from the article: opened there).
+    NextUnread,
+    /// The previous unread article, the same way backwards.
+    PreviousUnread,
+    /// Mark every article of the list as shown (store, filters, search) read.
+    MarkAllRead,
+    /// Mark unread again what the last mark-all marked read.
+    UndoMarkAll,
+    /// The list of stores with their unread and breaking counts; again to leave it.
+    StoreList,
+    /// In the store list: newest first, or by name.
+    SortStores,
 
     // From plain mode's commands.
     /// Open the article numbered this (from 1) in the list: plain mode's numbers.
@@ -123,6 +136,12 @@ impl Action {
         Action::PreviousArticle,
         Action::Fetch,
         Action::FetchAll,
+        Action::NextUnread,
+        Action::PreviousUnread,
+        Action::MarkAllRead,
+        Action::UndoMarkAll,
+        Action::StoreList,
+        Action::SortStores,
         Action::Quit,
     ];
 
@@ -162,6 +181,12 @@ impl Action {
             Action::PreviousArticle => "Open the previous article of the list",
             Action::Fetch => "Fetch the subscribed feeds that are due",
             Action::FetchAll => "Fetch every subscribed feed now",
+            Action::NextUnread => "Next unread article, in the next stores too",
+            Action::PreviousUnread => "Previous unread article, in the stores before too",
+            Action::MarkAllRead => "Mark every article of this list read",
+            Action::UndoMarkAll => "Undo the last mark-all",
+            Action::StoreList => "Stores, with unread and breaking counts",
+            Action::SortStores => "In the store list: newest first or by name",
             Action::OpenNumbered(_)
             | Action::ShowOnly(_)
             | Action::SearchInput(_)

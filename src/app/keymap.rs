@@ -212,6 +212,8 @@ pub enum Place {
     List,
     /// An open article has the keys, or the help screen is open: text read like a pager.
     Article,
+    /// The store list has the keys.
+    Stores,
 }
 
 impl Place {
@@ -220,6 +222,7 @@ impl Place {
         match self {
             Place::List => "list",
             Place::Article => "article",
+            Place::Stores => "stores",
         }
     }
 }
@@ -255,9 +258,9 @@ impl BoundKey {
     }
 
     /// Reads what [`BoundKey::label`] writes: a key ([`Key::parse`]), optionally after `list:`
-    /// or `article:` (any case). A lone `:` is the colon key.
+    /// `article:` or `stores:` (any case). A lone `:` is the colon key.
     pub fn parse(text: &str) -> Option<Self> {
-        for place in [Place::List, Place::Article] {
+        for place in [Place::List, Place::Article, Place::Stores] {
             let prefix = place.name().len() + 1;
             if text.len() > prefix
                 && text.is_char_boundary(prefix)
@@ -448,6 +451,7 @@ impl Default for Keymap {
         let p = |code| BoundKey::from(Key::plain(code));
         let c = |ch| BoundKey::from(Key::char(ch));
         let ctrl = |ch| BoundKey::from(Key::ctrl(ch));
+        let alt = |ch| BoundKey::from(Key::alt(ch));
         let f = |n| BoundKey::from(Key::plain(K::F(n)));
         // `b` pages up where text is read (less, mutt, newsboat); in the list it keeps its
         // Herald meaning.
@@ -492,6 +496,18 @@ impl Default for Keymap {
                 bind(Action::PreviousArticle, vec![c('K'), p(K::Left)]),
                 bind(Action::Fetch, vec![c('r'), ctrl('r')]),
                 bind(Action::FetchAll, vec![c('R'), ctrl('v')]),
+                // newsboat's marks where they are free: `A` marks the list read; `.` and `,`
+                // are the next and previous unread (its `n` and `p` are taken here); Alt
+                // chords are the keys that are no letter.
+                bind(Action::NextUnread, vec![c('.'), alt('n')]),
+                bind(Action::PreviousUnread, vec![c(','), alt('p')]),
+                bind(Action::MarkAllRead, vec![c('A'), alt('a')]),
+                bind(Action::UndoMarkAll, vec![c('U'), alt('u')]),
+                bind(Action::StoreList, vec![c('L'), alt('l')]),
+                bind(
+                    Action::SortStores,
+                    vec![BoundKey::only(Place::Stores, Key::char('o')), alt('o')],
+                ),
                 bind(Action::Quit, vec![ctrl('c')]),
             ],
         }

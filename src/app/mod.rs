@@ -61,6 +61,11 @@ pub enum Mode {
     Help {
         scroll: usize,
     },
+    /// The store list: this row selected, in this order.
+    Stores {
+        selected: usize,
+        by_name: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -194,6 +199,8 @@ pub struct App {
     mode: Mode,
     article: Option<OpenArticle>,
     last_query: Option<String>,
+    /// What the last mark-all marked read (it was unread), for its undo.
+    marked_all: Vec<ArticleKey>,
     /// Which articles match a query, by article: a search reads every body once, then `n`/`N`
     /// only look here. Cleared when the stores reload.
     matches: Option<(String, Arc<Vec<bool>>)>,
@@ -296,6 +303,7 @@ impl App {
             mode: Mode::Browse,
             article: None,
             last_query: None,
+            marked_all: Vec::new(),
             matches: None,
             searching: None,
             link_wanted: None,
@@ -528,6 +536,7 @@ impl App {
                 InputMode::Command(Place::Article)
             }
             Mode::Browse => InputMode::Command(Place::List),
+            Mode::Stores { .. } => InputMode::Command(Place::Stores),
         }
     }
 

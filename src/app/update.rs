@@ -57,6 +57,7 @@ pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
     match &app.mode {
         Mode::Search { .. } => search_prompt(app, action, &mut effects),
         Mode::Help { .. } => help(app, action, &mut effects),
+        Mode::Stores { .. } => stores(app, action, &mut effects),
         Mode::Browse => browse(app, action, &mut effects),
     }
     if app.message.is_none() && moves {
@@ -499,11 +500,258 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             say_list(app);
         }
         Action::Help => app.mode = Mode::Help { scroll: 0 },
+        Action::NextUnread => next_unread(app, true, effects),
+        Action::PreviousUnread => next_unread(app, false, effects),
+        Action::MarkAllRead => mark_all_read(app, effects),
+        Action::UndoMarkAll => undo_mark_all(app, effects),
+        Action::StoreList => open_store_list(app),
         Action::RepeatMessage => match app.last_message.clone() {
             Some(message) => app.message = Some(message),
             None => info(app, "No message yet."),
         },
         _ => {}
+    }
+}
+
+/// The store list (`L`): every store with its unread and breaking counts, the store showing
+/// (or the first) selected.
+fn open_store_list(app: &mut App) {
+    let mut counts = super::view::store_counts(&app.library, &app.marks);
+    super::view::sort_stores(&mut counts, false);
+    let selected = app
+        .filter
+        .store
+        .and_then(|id| counts.iter().position(|c| c.id == id))
+        .unwrap_or(0);
+    app.mode = Mode::Stores {
+        selected,
+        by_name: false,
+    };
+    let text = match counts.get(selected) {
+        Some(count) => format!(
+            "Stores: {}. {}",
+            counts.len(),
+            super::view::store_sentence(count)
+        ),
+        None => "No stores.".to_owned(),
+    };
+    info(app, &text);
+}
+
+/// Keys in the store list: move, Enter opens the store's headlines, back (or the list key)
+/// returns, the sort key switches between newest first and by name.
+fn stores(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
+    if global(app, &action, effects) {
+        return;
+    }
+    let Mode::Stores { selected, by_name } = app.mode else {
+        return;
+    };
+    let mut counts = super::view::store_counts(&app.library, &app.marks);
+    super::view::sort_stores(&mut counts, by_name);
+    let last = counts.len().saturating_sub(1);
+    let page = app.list_height().saturating_sub(1).max(1);
+    let (selected, by_name) = match action {
+        Action::Down => ((selected + 1).min(last), by_name),
+        Action::Up => (selected.saturating_sub(1), by_name),
+        Action::PageDown => ((selected + page).min(last), by_name),
+        Action::PageUp => (selected.saturating_sub(page), by_name),
+        Action::Top => (0, by_name),
+        Action::Bottom => (last, by_name),
+        Action::SortStores => {
+            // Keep the same store selected in the new order.
+            let id = counts.get(selected).map(|c| c.id);
+            super::view::sort_stores(&mut counts, !by_name);
+            let at = counts.iter().position(|c| Some(c.id) == id).unwrap_or(0);
+            app.mode = Mode::Stores {
+                selected: at,
+                by_name: !by_name,
+            };
+            let order = if by_name { "newest first" } else { "by name" };
+            info(app, &format!("Stores {order}."));
+            return;
+        }
+        Action::Open => {
+            let Some(count) = counts.get(selected) else {
+                app.mode = Mode::Browse;
+                return;
+            };
+            app.mode = Mode::Browse;
+            app.filter.store = Some(count.id);
+            refilter(app);
+            say_list(app);
+            return;
+        }
+        Action::Back | Action::BackOrQuit | Action::StoreList => {
+            app.mode = Mode::Browse;
+            return;
+        }
+        Action::Help => {
+            app.mode = Mode::Help { scroll: 0 };
+            return;
+        }
+        _ => return,
+    };
+    app.mode = Mode::Stores { selected, by_name };
+    if let Some(count) = counts.get(selected) {
+        let text = super::view::store_sentence(count);
+        info(app, &text);
+    }
+}
+
+/// `.` and `,`: the next (previous) unread article in the list; past its end, the first
+/// unread one of the next stores (the list then shows that store). From the article, it is
+/// opened. Says where it landed.
+fn next_unread(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
+    let reading = app.focus == Focus::Article && app.article.is_some();
+    let from = app
+        .article
+        .as_ref()
+        .filter(|_| reading)
+        .and_then(|a| app.visible.position(&app.library, a.index))
+        .unwrap_or(app.selected);
+    let unread_at = |app: &App, position: usize| {
+        app.visible()
+            .get(position)
+            .is_some_and(|&index| !app.is_read(index))
+    };
+    let len = app.visible().len();
+    // Plain mode with nothing open has no "this one": the first unread of the list.
+    let first = if app.article.is_none() && matches!(app.surface, Surface::Lines { .. }) {
+        0
+    } else {
+        from + 1
+    };
+    let found = if forward {
+        (first..len).find(|&p| unread_at(app, p))
+    } else {
+        (0..from.min(len)).rev().find(|&p| unread_at(app, p))
+    };
+    let target = match found {
+        Some(position) => Some(position),
+        // Past the end of one store's list: the next store that has unread articles.
+        None if app.filter.store.is_some() && app.filter.query.is_none() => {
+            unread_in_other_store(app, forward)
+        }
+        None => None,
+    };
+    let Some(position) = target else {
+        let scope = if app.filter.store.is_some() {
+            "in this or the other stores"
+        } else {
+            "in this list"
+        };
+        let way = if forward { "after" } else { "before" };
+        info(app, &format!("No unread articles {way} this one {scope}."));
+        return;
+    };
+    select(app, position);
+    if reading {
+        open_selected(app, effects);
+    }
+    let Some(index) = app.selected_article() else {
+        return;
+    };
+    let headline = app.library.headline(index);
+    let store = &app.library.store(headline.store).name;
+    let left = app.visible().iter().filter(|&&i| !app.is_read(i)).count();
+    let text = format!(
+        "Unread, {store}: {}. {left} unread in this list.",
+        headline.title
+    );
+    info(app, &text);
+}
+
+/// Switches the list to the next (or previous) store, in store order, that has an unread
+/// article the other filters let through, and returns where its first (or last) one is.
+fn unread_in_other_store(app: &mut App, forward: bool) -> Option<usize> {
+    let count = app.library.stores().len();
+    let current = app.filter.store.map_or(0, StoreId::index);
+    for step in 1..count {
+        let i = if forward {
+            (current + step) % count
+        } else {
+            (current + count - step) % count
+        };
+        let mut filter = app.filter.clone();
+        filter.store = Some(StoreId(u32::try_from(i).unwrap_or(u32::MAX)));
+        let list = visible(&app.library, &app.marks, &filter, None);
+        let list = list.as_slice(&app.library);
+        let unread = |&&index: &&ArticleIndex| {
+            let key = key_in(&app.library, index);
+            !app.marks.is_read(&key.store, &key.id)
+        };
+        let position = if forward {
+            list.iter().position(|i| unread(&i))
+        } else {
+            list.iter().rposition(|i| unread(&i))
+        };
+        if let Some(position) = position {
+            app.filter = filter;
+            refilter(app);
+            return Some(position);
+        }
+    }
+    None
+}
+
+/// `A`: every article of the list as shown marked read, in one change saved like any mark;
+/// what was unread is kept for `U`.
+fn mark_all_read(app: &mut App, effects: &mut Vec<Effect>) {
+    let now = app.now;
+    let keys: Vec<ArticleKey> = app
+        .visible()
+        .iter()
+        .filter(|&&index| !app.is_read(index))
+        .map(|&index| app.key_of(index))
+        .collect();
+    if keys.is_empty() {
+        info(app, "Nothing to mark: every article of this list is read.");
+        return;
+    }
+    for key in &keys {
+        app.marks.set_read(&key.store, &key.id, true, now);
+    }
+    let undo = key_label(app, &Action::UndoMarkAll);
+    info(
+        app,
+        &format!(
+            "Marked {} read ({undo} undoes it).",
+            count(keys.len(), "article")
+        ),
+    );
+    app.marked_all = keys;
+    app.marks_changed += 1;
+    effects.push(Effect::SaveSoon);
+    if app.filter.unread_only {
+        // The list only shows unread articles: it is empty now.
+        let message = app.message.take();
+        refilter(app);
+        app.message = message;
+    }
+}
+
+/// `U`: the last mark-all undone: what it marked read is unread again.
+fn undo_mark_all(app: &mut App, effects: &mut Vec<Effect>) {
+    let keys = std::mem::take(&mut app.marked_all);
+    if keys.is_empty() {
+        info(app, "Nothing to undo: no list was marked read.");
+        return;
+    }
+    let now = app.now;
+    for key in &keys {
+        app.marks.set_read(&key.store, &key.id, false, now);
+    }
+    info(
+        app,
+        &format!("Undone: {} unread again.", count(keys.len(), "article")),
+    );
+    app.marks_changed += 1;
+    effects.push(Effect::SaveSoon);
+    if app.filter.unread_only {
+        let message = app.message.take();
+        refilter(app);
+        app.message = message;
     }
 }
 

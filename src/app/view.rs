@@ -90,6 +90,93 @@ pub fn visible(
     )
 }
 
+/// One store as the store list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreCount {
+    pub id: StoreId,
+    pub name: String,
+    pub articles: usize,
+    pub unread: usize,
+    /// Unread breaking articles.
+    pub breaking: usize,
+    /// Its newest article's date, for "newest first".
+    pub newest: Option<i64>,
+    /// Problems reading its files (load errors and warnings).
+    pub problems: usize,
+}
+
+/// Every store with its counts, in store order. One pass over the library.
+pub fn store_counts(library: &Library, marks: &Marks) -> Vec<StoreCount> {
+    let mut counts: Vec<StoreCount> = library
+        .stores()
+        .iter()
+        .enumerate()
+        .map(|(i, store)| StoreCount {
+            id: StoreId(u32::try_from(i).unwrap_or(u32::MAX)),
+            name: store.name.clone(),
+            articles: 0,
+            unread: 0,
+            breaking: 0,
+            newest: None,
+            problems: library
+                .diagnostics()
+                .iter()
+                .filter(|d| store.origins.contains(&d.path))
+                .count(),
+        })
+        .collect();
+    for &index in library.newest_first() {
+        let headline = library.headline(index);
+        let Some(count) = counts.get_mut(headline.store.index()) else {
+            continue;
+        };
+        count.articles += 1;
+        let unread = !marks.is_read(&count.name, headline.id);
+        count.unread += usize::from(unread);
+        count.breaking += usize::from(unread && headline.breaking);
+        if count.newest.is_none() {
+            count.newest = headline.published.map(|d| d.instant);
+        }
+    }
+    counts
+}
+
+/// `1 store`, `4 stores`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// A store's counts in words: `VOA: 12 articles, 3 unread, 1 breaking.`
+pub fn store_sentence(count: &StoreCount) -> String {
+    let mut text = format!(
+        "{}: {}, {} unread",
+        count.name,
+        plural(count.articles, "article"),
+        count.unread
+    );
+    if count.breaking > 0 {
+        text.push_str(&format!(", {} breaking", count.breaking));
+    }
+    if count.problems > 0 {
+        text.push_str(&format!(", {}", plural(count.problems, "problem")));
+    }
+    text.push('.');
+    text
+}
+
+/// The store list's order: newest article first (stores with none last), or by name.
+pub fn sort_stores(counts: &mut [StoreCount], by_name: bool) {
+    if by_name {
+        counts.sort_by_cached_key(|c| c.name.to_lowercase());
+    } else {
+        counts.sort_by_key(|c| std::cmp::Reverse(c.newest.unwrap_or(i64::MIN)));
+    }
+}
+
 /// The words of a query, lower-cased: a search ignores case and word order.
 pub fn words_of(query: &str) -> Vec<String> {
     query.split_whitespace().map(str::to_lowercase).collect()

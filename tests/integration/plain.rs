@@ -696,3 +696,52 @@ fn herald_brief_says_what_is_new_since_the_last_session() {
         );
     }
 }
+
+/// The morning moves in plain mode: `stores` lists the stores numbered with their counts,
+/// `store N` reads one, `mark all read` marks that list read and says how many, `undo` takes
+/// it back, `nu` opens the next unread article.
+#[test]
+fn stores_mark_all_read_undo_and_next_unread_in_plain_mode() {
+    let home = Home::new();
+    let input = "stores\nstore 1\nmark all read\nundo\nnu\nstore 9\nq\n";
+    let output = home.output(
+        &["--plain", "--width", "200", "sample-data"],
+        &[],
+        input.as_bytes(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let text = text(&output.stdout);
+    assert!(
+        text.contains("4 stores, newest first. Type store and a number to read one."),
+        "{text}"
+    );
+    assert!(text.contains("Store 1. "), "{text}");
+    let first = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Store 1. "))
+        .and_then(|l| l.split(':').next())
+        .expect("store 1")
+        .to_owned();
+    assert!(
+        text.contains(&format!("Store 1 of 4: {first}")) || text.contains(&first),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Marked ") && l.ends_with(" read (U undoes it).")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("Undone: ") && l.ends_with("unread again.")),
+        "{text}"
+    );
+    assert!(
+        text.contains("End of article 1 of"),
+        "nu opened the first unread: {text}"
+    );
+    assert!(
+        text.contains("There is no store 9: type stores to list them."),
+        "{text}"
+    );
+}

@@ -42,6 +42,16 @@ pub enum Command {
     },
     /// What is new since the last session (see `present::brief`).
     Brief,
+    /// Every store with its counts, numbered (`stores`).
+    Stores,
+    /// The articles of store N of the last `stores` list (`store 2`).
+    Store(usize),
+    /// The next unread article, in the next stores too.
+    NextUnread,
+    /// Every article of the list read.
+    MarkAllRead,
+    /// The last mark-all undone.
+    Undo,
     Help,
     Quit,
     /// A blank line: nothing to do.
@@ -81,6 +91,16 @@ pub fn parse(line: &str) -> Command {
             return Command::Page(number.parse().unwrap_or(usize::MAX));
         }
     }
+    // `store 2`, not a bare number after `stores`: numbers mean articles for the whole
+    // session (they never move under the reader).
+    if let Some((first, number)) = line.split_once(char::is_whitespace)
+        && first.eq_ignore_ascii_case("store")
+    {
+        let number = number.trim();
+        if number.bytes().all(|b| b.is_ascii_digit()) {
+            return Command::Store(number.parse().unwrap_or(usize::MAX));
+        }
+    }
     if line.bytes().all(|b| b.is_ascii_digit()) {
         // Too many digits for a usize is still "a number nobody has": it is out of range.
         return Command::Open(line.parse().unwrap_or(usize::MAX));
@@ -105,6 +125,10 @@ pub fn parse(line: &str) -> Command {
         "]" | "next store" => Command::NextStore,
         "[" | "previous store" => Command::PreviousStore,
         "brief" | "briefing" => Command::Brief,
+        "stores" => Command::Stores,
+        "nu" | "next unread" => Command::NextUnread,
+        "mark all read" | "read all" => Command::MarkAllRead,
+        "undo" => Command::Undo,
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
         "search" => Command::Search(String::new()),
@@ -166,6 +190,14 @@ mod tests {
             ("[", Command::PreviousStore),
             ("Previous Store", Command::PreviousStore),
             ("brief", Command::Brief),
+            ("stores", Command::Stores),
+            ("store 2", Command::Store(2)),
+            ("Store  12", Command::Store(12)),
+            ("nu", Command::NextUnread),
+            ("next unread", Command::NextUnread),
+            ("mark all read", Command::MarkAllRead),
+            ("read all", Command::MarkAllRead),
+            ("undo", Command::Undo),
             ("Briefing", Command::Brief),
             ("h", Command::Help),
             ("?", Command::Help),

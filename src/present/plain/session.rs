@@ -8,6 +8,7 @@
 
 use super::command::Command;
 use super::render::{self, count, sentence};
+use crate::app::view::{plural, sort_stores, store_counts, store_sentence};
 use crate::app::{Action, App, Filter, MessageKind};
 use crate::text::wrap::{is_url, wrap_paragraph_keeping_urls};
 use crate::text::{display_width, sanitize_line};
@@ -69,6 +70,8 @@ impl Reply {
 
 pub struct Session {
     layout: Layout,
+    /// The stores as the last `stores` listed them, by name, for `store N`.
+    stores: Vec<String>,
     /// Where in the list printing has got to: the position after the last headline printed.
     shown: usize,
     /// Where the last page printed began, and where each page before it (printed with `m`)
@@ -110,6 +113,7 @@ impl Session {
             article_lines: Vec::new(),
             gone: Vec::new(),
             reloads_said: 0,
+            stores: Vec::new(),
         }
     }
 
@@ -459,6 +463,65 @@ impl Session {
                 crate::engine::state::Timestamp::now(),
                 "type l to list them",
             )),
+            Command::Stores => {
+                let mut counts = store_counts(app.library(), app.marks());
+                sort_stores(&mut counts, false);
+                self.stores = counts.iter().map(|c| c.name.clone()).collect();
+                let mut lines = vec![format!(
+                    "{}, newest first. Type store and a number to read one.",
+                    plural(counts.len(), "store")
+                )];
+                lines.extend(
+                    counts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| format!("Store {}. {}", i + 1, store_sentence(c))),
+                );
+                Reply::lines(lines)
+            }
+            Command::Store(number) => {
+                let name = number
+                    .checked_sub(1)
+                    .and_then(|i| self.stores.get(i))
+                    .cloned();
+                let Some(name) = name else {
+                    return Reply::line(if self.stores.is_empty() {
+                        "Type stores first: it lists them numbered.".to_owned()
+                    } else {
+                        format!("There is no store {number}: type stores to list them.")
+                    });
+                };
+                match app.library().store_id(&name) {
+                    Some(id) => self.show_only(
+                        app,
+                        act,
+                        Filter {
+                            store: Some(id),
+                            ..Filter::default()
+                        },
+                    ),
+                    None => Reply::line(format!("The store {name} is gone.")),
+                }
+            }
+            Command::NextUnread => {
+                act.act(app, Action::NextUnread);
+                let found = !app
+                    .message()
+                    .is_some_and(|m| m.text.starts_with("No unread"));
+                if found {
+                    // Plain mode prints the article found (the message is for the screen).
+                    act.act(app, Action::Open);
+                }
+                self.opened(app)
+            }
+            Command::MarkAllRead | Command::Undo => {
+                let action = match command {
+                    Command::MarkAllRead => Action::MarkAllRead,
+                    _ => Action::UndoMarkAll,
+                };
+                act.act(app, action);
+                Reply::lines(message_lines(app))
+            }
             Command::Help => Reply::lines(render::help()),
             Command::Quit => {
                 act.act(app, Action::Quit);

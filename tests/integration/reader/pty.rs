@@ -163,7 +163,7 @@ fn the_colour_check_sees_colours() {
 #[test]
 fn help_lists_every_key() {
     let mut pty = Pty::launch(Launch {
-        size: (120, 40),
+        size: (120, 50),
         ..Launch::default()
     });
     started(&pty);

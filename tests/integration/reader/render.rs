@@ -385,3 +385,44 @@ fn one_store_showing_has_no_store_column() {
         assert!(!row.contains(&store), "{row:?}");
     }
 }
+
+/// The store list: a row per store, name first then its counts in words, the selected one in
+/// reverse video with the cursor on it.
+#[test]
+fn the_store_list_shows_counts_in_words_with_the_cursor_on_the_selection() {
+    let mut app = app(80, 24);
+    act(&mut app, Action::StoreList);
+    act(&mut app, Action::Down);
+    let mut terminal = render(&app);
+    let buffer = terminal.backend().buffer().clone();
+    let rows: Vec<String> = (0..24)
+        .map(|y| {
+            (0..80)
+                .map(|x| buffer[(x, y)].symbol().to_owned())
+                .collect()
+        })
+        .collect();
+    assert!(
+        rows[0].starts_with("4 stores | newest first"),
+        "{:?}",
+        rows[0]
+    );
+    let listed: Vec<&String> = rows[1..5].iter().collect();
+    for row in &listed {
+        assert!(
+            row.contains(" articles, ") && row.contains(" unread"),
+            "{row:?}"
+        );
+    }
+    assert!(
+        rows[1..5].iter().any(|r| r.contains("BREAKING")),
+        "{listed:?}"
+    );
+    assert!(buffer[(0, 2)].modifier.contains(Modifier::REVERSED));
+    assert!(!buffer[(0, 1)].modifier.contains(Modifier::REVERSED));
+    // The message (the selected store in words) has the cursor.
+    let cursor = terminal.get_cursor_position().expect("cursor");
+    assert_eq!(cursor.y, 23, "{rows:#?}");
+    let name = rows[2].split("  ").next().unwrap_or("").trim().to_owned();
+    assert!(rows[23].starts_with(&format!("{name}: ")), "{:?}", rows[23]);
+}

@@ -712,3 +712,83 @@ fn a_search_can_make_its_matches_the_list_and_back_returns_to_all() {
 fn app_default() -> App {
     app(80, 24)
 }
+
+/// `.` finds the next unread article, past the end of one store's list in the next store's;
+/// `A` marks the list as shown read and says how many, `U` undoes exactly that; `L` lists the
+/// stores with their counts, Enter opens one, and each move says the store's counts.
+#[test]
+fn next_unread_mark_all_undo_and_the_store_list() {
+    let mut app = app(80, 24);
+    // The first two read: the next unread from the top is the third.
+    act(&mut app, Action::ToggleRead);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::ToggleRead);
+    act(&mut app, Action::Top);
+    act(&mut app, Action::NextUnread);
+    assert_eq!(app.selected(), Some(2));
+    let third = app.library().headline(app.visible()[2]).title.to_owned();
+    let said = message(&app).expect("said");
+    assert!(
+        said.contains(&third) && said.ends_with("45 unread in this list."),
+        "{said}"
+    );
+    assert_eq!(app.focus(), Focus::List, "from the list it selects");
+    // One store showing, at its last article: the next unread is in the next store.
+    act(&mut app, Action::NextStore);
+    let first_store = app.filter().store.expect("a store");
+    act(&mut app, Action::Bottom);
+    act(&mut app, Action::NextUnread);
+    let now = app.filter().store.expect("a store");
+    assert_ne!(now, first_store, "{:?}", message(&app));
+    assert!(!app.is_read(app.selected_article().expect("selected")));
+    // Mark the whole store read, then undo it.
+    let in_store = app.visible().len();
+    let unread_before = app.visible().iter().filter(|&&i| !app.is_read(i)).count();
+    let effects = act(&mut app, Action::MarkAllRead);
+    assert!(effects.contains(&Effect::SaveSoon) || app.visible().iter().all(|&i| app.is_read(i)));
+    assert!(app.visible().iter().all(|&i| app.is_read(i)));
+    assert_eq!(
+        message(&app),
+        Some(format!(
+            "Marked {unread_before} article{} read (U undoes it).",
+            if unread_before == 1 { "" } else { "s" }
+        ))
+    );
+    act(&mut app, Action::MarkAllRead);
+    assert!(message(&app).is_some_and(|m| m.starts_with("Nothing to mark")));
+    act(&mut app, Action::UndoMarkAll);
+    let unread_after = app.visible().iter().filter(|&&i| !app.is_read(i)).count();
+    assert_eq!(unread_after, unread_before);
+    assert_eq!(app.visible().len(), in_store);
+    act(&mut app, Action::UndoMarkAll);
+    assert!(message(&app).is_some_and(|m| m.starts_with("Nothing to undo")));
+    // The store list.
+    act(&mut app, Action::StoreList);
+    assert!(matches!(app.mode(), Mode::Stores { .. }));
+    let said = message(&app).expect("said");
+    assert!(said.starts_with("Stores: 4. "), "{said}");
+    act(&mut app, Action::Top);
+    let top = message(&app).expect("said");
+    act(&mut app, Action::Down);
+    let second = message(&app).expect("said");
+    assert_ne!(top, second);
+    assert!(
+        second.contains(" articles, ") && second.contains(" unread"),
+        "{second}"
+    );
+    let name = second.split(':').next().expect("name").to_owned();
+    act(&mut app, Action::Open);
+    assert_eq!(app.mode(), &Mode::Browse);
+    let store = app.filter().store.expect("a store");
+    assert_eq!(app.library().store(store).name, name);
+    assert!(
+        message(&app).is_some_and(|m| m.starts_with(&name)),
+        "{:?}",
+        message(&app)
+    );
+    // Back leaves the list without changing anything.
+    act(&mut app, Action::StoreList);
+    act(&mut app, Action::Back);
+    assert_eq!(app.mode(), &Mode::Browse);
+    assert_eq!(app.filter().store, Some(store));
+}

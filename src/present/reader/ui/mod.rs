@@ -65,6 +65,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let cursor = match panes {
         None => too_small(buf, area, &theme),
         Some(_) if matches!(app.mode(), Mode::Help { .. }) => draw_help(buf, area, app, &theme),
+        Some(panes) if matches!(app.mode(), Mode::Stores { .. }) => {
+            draw_stores(buf, &panes, app, &theme)
+        }
         Some(panes) => {
             let (cursor, links) = draw_reader(buf, &panes, app, &theme);
             drawn = Drawn {
@@ -114,6 +117,68 @@ fn draw_help(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Position
     };
     ratatui::widgets::Widget::render(widget, area, buf);
     Position::new(area.x, area.y)
+}
+
+/// The store list: a row per store, its name first, then its counts in words; the selected
+/// row in reverse video with the cursor on it; the bottom line as in the reader (the message
+/// says the selected store's counts, so a move is spoken as one sentence).
+fn draw_stores(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Position {
+    let Mode::Stores { selected, by_name } = *app.mode() else {
+        return Position::new(0, 0);
+    };
+    let mut counts = crate::app::view::store_counts(app.library(), app.marks());
+    crate::app::view::sort_stores(&mut counts, by_name);
+    let header = rect(panes.header);
+    let order = if by_name { "by name" } else { "newest first" };
+    let title = format!(
+        "{} | {order}",
+        crate::app::view::plural(counts.len(), "store")
+    );
+    buf.set_style(header, theme.style(Role::Header));
+    put_line(buf, header, header.y, &title, theme.style(Role::Header));
+    // The rows take the whole body, whatever the layout.
+    let top = header.y + 1;
+    let bottom = panes.bottom.map_or(buf.area.height, |b| b.y);
+    let height = usize::from(bottom.saturating_sub(top));
+    let width = usize::from(buf.area.width);
+    let name_width = counts
+        .iter()
+        .map(|c| display_width(&c.name))
+        .max()
+        .unwrap_or(0)
+        .min(width / 2);
+    let offset = crate::app::layout::scroll_into_view(selected, 0, counts.len(), height);
+    for (row, count) in counts.iter().enumerate().skip(offset).take(height) {
+        let y = top + u16::try_from(row - offset).unwrap_or(0);
+        let name = truncate_with(&count.name, name_width, theme.glyphs.ellipsis);
+        let pad = " ".repeat(name_width.saturating_sub(display_width(&name)));
+        let mut text = format!(
+            "{name}{pad}  {} articles, {} unread",
+            count.articles, count.unread
+        );
+        if count.breaking > 0 {
+            text.push_str(&format!(", {} BREAKING", count.breaking));
+        }
+        if count.problems > 0 {
+            text.push_str(&format!(", {} problems", count.problems));
+        }
+        let text = truncate_with(&text, width, theme.glyphs.ellipsis);
+        let role = if count.unread > 0 {
+            Role::Unread
+        } else {
+            Role::Base
+        };
+        let line = Rect::new(0, y, buf.area.width, 1);
+        put_line(buf, line, y, &text, theme.style(role));
+        if row == selected {
+            buf.set_style(line, theme.style(Role::Selected));
+        }
+    }
+    let cursor_row = top + u16::try_from(selected.saturating_sub(offset)).unwrap_or(0);
+    let at_message = panes
+        .bottom
+        .and_then(|b| bottom_line(buf, rect(b), app, theme));
+    at_message.unwrap_or(Position::new(0, cursor_row))
 }
 
 fn draw_reader(
