@@ -922,6 +922,11 @@ fn open_next(app: &mut App, forward: bool, effects: &mut Vec<Effect>) {
         Some(position) => {
             select(app, position);
             open_selected(app, effects);
+            // Where it landed; the article's own lines say its title. (Plain mode prints the
+            // article itself, and its end says the same.)
+            if app.surface == Surface::Screen {
+                info(app, &format!("Article {} of {len}.", position + 1));
+            }
         }
         None if forward => info(
             app,

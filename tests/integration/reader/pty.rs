@@ -741,3 +741,61 @@ fn sigtstp_from_outside_suspends_like_ctrl_z_and_sigcont_takes_the_terminal_back
         taken_back(&mut pty);
     }
 }
+
+/// The morning routine of issue 16, in the real binary: the store list, a store, next unread
+/// three times, mark all read, undo, and mark all read again; then quit and read what was
+/// saved.
+#[test]
+fn the_morning_routine_store_list_next_unread_mark_all_and_undo() {
+    use herald::engine::state;
+    let sandbox = crate::common::Sandbox::new();
+    let state_path = sandbox.data().join("herald").join("state.json");
+    let mut pty = Pty::launch_in(sandbox, Launch::default());
+    started(&pty);
+    pty.send("L");
+    pty.wait_for_text("4 stores | newest first");
+    pty.wait_for_text("Stores: 4. sample-data: 12 articles, 12 unread, 2 breaking.");
+    pty.send("j");
+    pty.wait_for_text("Open Source Weekly: 12 articles, 12 unread, 2 breaking.");
+    pty.send("\r");
+    pty.wait_for_text("Store 3 of 4: Open Source Weekly | 12 of 47 headlines");
+    // Next unread, three times: from the first row, the second, third and fourth.
+    let last = pty.last_row();
+    for (n, title) in [
+        "Package Registry Crateyard Pauses Uploads After Token Leak",
+        "Lanternfish 3.0 Released With a New Plugin API",
+        "Release Roundup: Ten Small Tools Worth a Look",
+    ]
+    .iter()
+    .enumerate()
+    {
+        pty.send(".");
+        pty.wait_for_text(&format!("Unread, Open Source Weekly: {title}"));
+        pty.with_screen(|s| {
+            // The message has the cursor (on its first row: a long one wraps).
+            let (row, _) = s.cursor_position();
+            let (_, cols) = s.size();
+            let line = s
+                .rows(0, cols.get())
+                .nth(usize::from(row))
+                .unwrap_or_default();
+            assert!(row + 2 >= last && line.starts_with("Unread, "), "{line:?}");
+            let selected = (1..s.size().0.get() - 1)
+                .find(|&r| s.cell(r, 0).is_some_and(vt100::Cell::inverse))
+                .expect("a selected row");
+            assert_eq!(usize::from(selected), n + 2, "{}", s.contents());
+        });
+    }
+    pty.send("A");
+    pty.wait_for_text("Marked 12 articles read (U undoes it).");
+    pty.send("U");
+    pty.wait_for_text("Undone: 12 articles unread again.");
+    pty.send("A");
+    pty.wait_for_text("Marked 12 articles read (U undoes it).");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    let (marks, _, problems) = state::open(state_path);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(marks.is_read("Open Source Weekly", "osw-2026-01-20-quillpress-rce"));
+    assert!(!marks.is_read("VOA", "voa-2002-07-28-ivanov-pyongyang"));
+}

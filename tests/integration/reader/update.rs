@@ -792,3 +792,17 @@ fn next_unread_mark_all_undo_and_the_store_list() {
     assert_eq!(app.mode(), &Mode::Browse);
     assert_eq!(app.filter().store, Some(store));
 }
+
+/// J and K (next and previous article, from the article) say where they landed; the article's
+/// own lines say its title.
+#[test]
+fn next_and_previous_article_say_where_they_landed() {
+    let mut app = app(80, 24);
+    act(&mut app, Action::Open);
+    act(&mut app, Action::NextArticle);
+    assert_eq!(message(&app).as_deref(), Some("Article 2 of 47."));
+    act(&mut app, Action::NextArticle);
+    act(&mut app, Action::PreviousArticle);
+    assert_eq!(message(&app).as_deref(), Some("Article 2 of 47."));
+    assert_eq!(app.focus(), Focus::Article);
+}
