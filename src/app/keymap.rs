@@ -502,7 +502,7 @@ impl Default for Keymap {
                 bind(Action::NextUnread, vec![c('.'), alt('n')]),
                 bind(Action::PreviousUnread, vec![c(','), alt('p')]),
                 bind(Action::MarkAllRead, vec![c('A'), alt('a')]),
-                bind(Action::UndoMarkAll, vec![c('U'), alt('u')]),
+                bind(Action::UndoMarkAll, vec![c('z'), alt('u')]),
                 bind(Action::StoreList, vec![c('L'), alt('l')]),
                 bind(
                     Action::SortStores,

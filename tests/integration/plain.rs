@@ -728,7 +728,7 @@ fn stores_mark_all_read_undo_and_next_unread_in_plain_mode() {
     );
     assert!(
         text.lines()
-            .any(|l| l.starts_with("Marked ") && l.ends_with(" read (U undoes it).")),
+            .any(|l| l.starts_with("Marked ") && l.ends_with(" read (z undoes it).")),
         "{text}"
     );
     assert!(

@@ -787,11 +787,11 @@ fn the_morning_routine_store_list_next_unread_mark_all_and_undo() {
         });
     }
     pty.send("A");
-    pty.wait_for_text("Marked 12 articles read (U undoes it).");
+    pty.wait_for_text("Marked 12 articles read (z undoes it).");
     pty.send("U");
     pty.wait_for_text("Undone: 12 articles unread again.");
     pty.send("A");
-    pty.wait_for_text("Marked 12 articles read (U undoes it).");
+    pty.wait_for_text("Marked 12 articles read (z undoes it).");
     pty.send("q");
     assert_eq!(pty.wait_exit(), 0);
     let (marks, _, problems) = state::open(state_path);

@@ -750,7 +750,7 @@ fn next_unread_mark_all_undo_and_the_store_list() {
     assert_eq!(
         message(&app),
         Some(format!(
-            "Marked {unread_before} article{} read (U undoes it).",
+            "Marked {unread_before} article{} read (z undoes it).",
             if unread_before == 1 { "" } else { "s" }
         ))
     );
