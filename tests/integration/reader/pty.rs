@@ -788,7 +788,7 @@ fn the_morning_routine_store_list_next_unread_mark_all_and_undo() {
     }
     pty.send("A");
     pty.wait_for_text("Marked 12 articles read (z undoes it).");
-    pty.send("U");
+    pty.send("z");
     pty.wait_for_text("Undone: 12 articles unread again.");
     pty.send("A");
     pty.wait_for_text("Marked 12 articles read (z undoes it).");
