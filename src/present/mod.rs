@@ -6,6 +6,7 @@ pub mod brief;
 pub mod commands;
 pub mod feeds;
 pub mod fetch;
+pub mod json;
 pub mod loading;
 pub mod notice;
 pub mod packaging;
