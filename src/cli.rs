@@ -149,6 +149,17 @@ pub enum Command {
         #[arg(long, conflicts_with = "width")]
         json: bool,
     },
+    /// Mark every article of the stores read (all stores when none is named), or only those
+    /// published before a day, and print how many. The marks are merged into the reader
+    /// state as the reader's own saves are, so a reader running meanwhile loses nothing.
+    MarkRead {
+        #[arg(value_name = "STORE")]
+        stores: Vec<PathBuf>,
+        /// Only articles published before this day (YYYY-MM-DD, the day as the store wrote
+        /// it, as `herald list` shows it). Undated articles are left as they are.
+        #[arg(long, value_name = "DATE")]
+        before: Option<crate::present::mark::Day>,
+    },
     /// Validate stores and print every problem; exit 1 if there is any.
     Check {
         #[arg(value_name = "STORE")]

@@ -226,6 +226,22 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             )?;
             failure_if(!found)
         }
+        Some(Command::MarkRead { stores, before }) => {
+            let library = open_library(stores, &config, false, LoadMode::Fast);
+            let Some(path) = herald::engine::state::file::default_path() else {
+                eprintln!(
+                    "herald: there is no data folder (is HOME set?), so no reader state to mark \
+                     articles read in"
+                );
+                return Ok(ExitCode::FAILURE);
+            };
+            let which = herald::present::mark::chosen(&library, *before);
+            let now = herald::engine::state::Timestamp::now();
+            let marked =
+                herald::present::mark::mark_read(&library, &which, path, now, &mut io::stderr())?;
+            writeln!(out, "{}", marked.line())?;
+            failure_if(library.has_errors())
+        }
         Some(Command::Check { stores }) => {
             let library = open_library(stores, &config, true, LoadMode::Check);
             let clean = herald::present::commands::check(&library, &mut out)?;

@@ -8,6 +8,7 @@ pub mod feeds;
 pub mod fetch;
 pub mod json;
 pub mod loading;
+pub mod mark;
 pub mod notice;
 pub mod packaging;
 pub mod plain;

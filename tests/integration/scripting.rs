@@ -1,8 +1,10 @@
-//! The scripting commands of issue 16, through the real binary: `list --json`, `show --json`
-//! and `list --new`, with the reader state written by a real reader session or crafted.
+//! The scripting commands of issue 16, through the real binary: `list --json`, `show --json`,
+//! `mark-read` and `list --new`, with the reader state written by a real reader session, by
+//! `mark-read` itself, or crafted.
 
 use std::collections::BTreeSet;
 
+use herald::engine::state::{self, Timestamp};
 use serde_json::Value;
 
 use crate::common::Sandbox;
@@ -43,6 +45,10 @@ fn ids_with(records: &[Value], key: &str) -> BTreeSet<String> {
         .filter(|r| r[key] == Value::Bool(true))
         .map(|r| text(r, "id").to_owned())
         .collect()
+}
+
+fn all_ids(records: &[Value]) -> BTreeSet<String> {
+    records.iter().map(|r| text(r, "id").to_owned()).collect()
 }
 
 #[test]
@@ -162,6 +168,138 @@ fn read_and_starred_are_what_a_real_reader_session_left() {
     let shown = records(&shown.stdout);
     assert_eq!(shown[0]["read"], true);
     assert_eq!(shown[0]["starred"], true);
+}
+
+#[test]
+fn mark_read_marks_the_named_stores_or_all_and_list_json_shows_it() {
+    let (_tmp, stores) = crate::reader::live::sample_copy();
+    let voa = stores.join("00-voa.json");
+    let science = stores.join("10-science-desk.json");
+    let all = stores.to_str().unwrap();
+    let home = Sandbox::new();
+
+    let run = home.herald(&[
+        "mark-read",
+        voa.to_str().unwrap(),
+        science.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Marked 23 articles read in 2 stores.\n");
+    let json = listed(&home, &[all]);
+    let expected: BTreeSet<String> = json
+        .iter()
+        .filter(|r| matches!(text(r, "store"), "VOA" | "Science Desk"))
+        .map(|r| text(r, "id").to_owned())
+        .collect();
+    assert_eq!(expected.len(), 23);
+    assert_eq!(ids_with(&json, "read"), expected);
+    assert!(ids_with(&json, "starred").is_empty());
+
+    let run = home.herald(&["mark-read", all]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "Marked 24 articles read in 2 stores; 23 were read already.\n"
+    );
+    let json = listed(&home, &[all]);
+    assert_eq!(ids_with(&json, "read"), all_ids(&json));
+
+    // No store named: the stores Herald opens by default (here the built-in sample).
+    let fresh = Sandbox::new();
+    let run = fresh.herald(&["mark-read"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Marked 47 articles read in 4 stores.\n");
+    let json = listed(&fresh, &[]);
+    assert_eq!(ids_with(&json, "read"), all_ids(&json));
+}
+
+#[test]
+fn mark_read_before_a_day_marks_only_older_articles() {
+    let (_tmp, stores) = crate::reader::live::sample_copy();
+    let all = stores.to_str().unwrap();
+    let home = Sandbox::new();
+    let run = home.herald(&["mark-read", "--before", "2016-01-12", all]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json = listed(&home, &[all]);
+    // `published` is YYYY-MM-DD, so text order is day order; undated articles stay unread.
+    let older: BTreeSet<String> = json
+        .iter()
+        .filter(|r| r["published"].as_str().is_some_and(|d| d < "2016-01-12"))
+        .map(|r| text(r, "id").to_owned())
+        .collect();
+    assert!(!older.is_empty() && older.len() < json.len());
+    assert_eq!(ids_with(&json, "read"), older);
+    assert!(
+        run.stdout
+            .starts_with(&format!("Marked {} articles read in ", older.len())),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn mark_read_refuses_a_bad_day_naming_the_argument() {
+    let home = Sandbox::new();
+    for bad in ["2024-02-30", "12/05/2024", "2024-5-1"] {
+        let run = home.herald(&["mark-read", "--before", bad, "sample-data"]);
+        assert_eq!(run.code, 2, "{bad}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("--before") && run.stderr.contains(bad),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("YYYY-MM-DD"), "{}", run.stderr);
+    }
+    assert!(!home.data().join("herald").join("state.json").exists());
+}
+
+#[test]
+fn mark_read_keeps_marks_another_process_made_earlier() {
+    let home = Sandbox::new();
+    let path = home.data().join("herald").join("state.json");
+    let (mut marks, mut file, problems) = state::open(path.clone());
+    assert!(problems.is_empty(), "{problems:?}");
+    let now = Timestamp::now();
+    marks.set_starred("VOA", SEED_ID, true, now);
+    marks.set_read("Elsewhere", "not-open", true, now);
+    let changes = marks.take_changes().unwrap();
+    file.save(&changes).unwrap();
+
+    let run = home.herald(&["mark-read", "sample-data/00-voa.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Marked 11 articles read in 1 store.\n");
+    let (after, _, problems) = state::open(path);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert!(after.is_read("VOA", SEED_ID) && after.is_starred("VOA", SEED_ID));
+    assert!(after.is_read("Elsewhere", "not-open"));
+}
+
+/// Another process holding the state's lock (a reader mid-save, or stopped with ^Z): the
+/// marks wait for it as long as a reader's save would, then fail with a word on the lock, and
+/// nothing is half-written. Once it lets go, the same command works.
+#[test]
+fn mark_read_under_a_lock_held_elsewhere_fails_cleanly_and_then_works() {
+    let home = Sandbox::new();
+    let folder = home.data().join("herald");
+    std::fs::create_dir_all(&folder).unwrap();
+    // Held by this process, as another Herald's save holds it: an flock on the lock file.
+    let lock = folder.join("state.json.lock");
+    let holder = std::fs::File::create(&lock).unwrap();
+    holder.try_lock().unwrap();
+    let run = home.herald(&["mark-read", "sample-data/00-voa.json"]);
+    holder.unlock().unwrap();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.contains("lock") && run.stderr.contains("no article was marked read"),
+        "{}",
+        run.stderr
+    );
+    assert!(!folder.join("state.json").exists());
+
+    let run = home.herald(&["mark-read", "sample-data/00-voa.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "Marked 11 articles read in 1 store.\n");
 }
 
 /// 2020-01-01T00:00:00Z: no sample article is within a day of it, so the instant and the
