@@ -97,13 +97,23 @@ impl ReadArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print one line per article, newest first: date, BREAKING, store, title.
+    /// Print one line per article, newest first: date, BREAKING, store, title (--json: one
+    /// JSON object per line, for scripts).
     List {
         #[arg(value_name = "STORE")]
         stores: Vec<PathBuf>,
         /// Start each line with the article's id (what `herald show` takes), then a tab.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "json")]
         ids: bool,
+        /// One JSON object per line (JSON Lines), fields named as in the store format: id,
+        /// title, published (YYYY-MM-DD), breaking, store, source, url, author, section, tags,
+        /// and the reader's read and starred marks. A field an article lacks is null.
+        #[arg(long)]
+        json: bool,
+        /// Only what is new since the last session ended, as `herald brief` means it: unread
+        /// and published since then (with no session recorded, every unread article).
+        #[arg(long)]
+        new: bool,
     },
     /// What is new since the last session, breaking news first: a count, then each story's
     /// title and first sentence, as plain sentences.
@@ -134,6 +144,21 @@ pub enum Command {
         /// Wrap the body to this many columns (default: the terminal's width, or 80).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(10..))]
         width: Option<u16>,
+        /// Print the article as one line of JSON: the fields of `herald list --json` and
+        /// updated, summary, body, html and enclosures.
+        #[arg(long, conflicts_with = "width")]
+        json: bool,
+    },
+    /// Mark every article of the stores read (all stores when none is named), or only those
+    /// published before a day, and print how many. The marks are merged into the reader
+    /// state as the reader's own saves are, so a reader running meanwhile loses nothing.
+    MarkRead {
+        #[arg(value_name = "STORE")]
+        stores: Vec<PathBuf>,
+        /// Only articles published before this day (YYYY-MM-DD, the day as the store wrote
+        /// it, as `herald list` shows it). Undated articles are left as they are.
+        #[arg(long, value_name = "DATE")]
+        before: Option<crate::present::mark::Day>,
     },
     /// Validate stores and print every problem; exit 1 if there is any.
     Check {

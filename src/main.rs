@@ -10,6 +10,7 @@ use clap::Parser;
 use herald::cli::{Cli, Command};
 use herald::config;
 use herald::engine::{Library, LoadMode, Progress, Stores};
+use herald::present::commands::ShowAs;
 use herald::present::loading;
 
 /// Text wraps to this width when output is not a terminal.
@@ -124,6 +125,15 @@ fn report(library: &Library, quiet_diagnostics: bool) {
     }
 }
 
+/// The reader's marks, only read (no repair, nothing written): what `list`, `show` and
+/// `brief` report. Without a data folder, no marks.
+fn peek_marks() -> herald::engine::state::Marks {
+    herald::engine::state::file::default_path()
+        .map_or_else(herald::engine::state::Marks::in_memory, |path| {
+            herald::engine::state::file::peek(&path)
+        })
+}
+
 fn terminal_width() -> usize {
     if io::stdout().is_terminal()
         && let Ok((columns, _)) = ratatui::crossterm::terminal::size()
@@ -146,18 +156,35 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let code = match &cli.command {
-        Some(Command::List { stores, ids }) => {
+        Some(Command::List {
+            stores,
+            ids,
+            json,
+            new,
+        }) => {
             let library = open_library(stores, &config, false, LoadMode::Fast);
-            herald::present::commands::list(&library, *ids, &mut out)?;
+            let marks = peek_marks();
+            let which = if *new {
+                if marks.previous_session().is_none() {
+                    herald::present::notice::say(
+                        "herald: no earlier session recorded; listing every unread article",
+                    );
+                }
+                herald::present::brief::new_articles(&library, &marks)
+            } else {
+                library.newest_first().to_vec()
+            };
+            if *json {
+                herald::present::json::list(&library, &marks, &which, &mut out)?;
+            } else {
+                herald::present::commands::list(&library, &which, *ids, &mut out)?;
+            }
             failure_if(library.has_errors())
         }
         Some(Command::Brief { stores }) => {
             let library = open_library(stores, &config, false, LoadMode::Fast);
             // Only read: a briefing is not a session, and changes no mark.
-            let marks = herald::engine::state::file::default_path()
-                .map_or_else(herald::engine::state::Marks::in_memory, |path| {
-                    herald::engine::state::file::peek(&path)
-                });
+            let marks = peek_marks();
             let now = herald::engine::state::Timestamp::now();
             let width = terminal_width();
             let lines = herald::present::brief::briefing(
@@ -178,18 +205,42 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             stores,
             store,
             width,
+            json,
         }) => {
             let library = open_library(stores, &config, false, LoadMode::Fast);
-            let width = width.map_or_else(terminal_width, usize::from);
+            let marks = peek_marks();
+            let how = if *json {
+                ShowAs::Json { marks: &marks }
+            } else {
+                ShowAs::Text {
+                    width: width.map_or_else(terminal_width, usize::from),
+                }
+            };
             let found = herald::present::commands::show(
                 &library,
                 id,
                 store.as_deref(),
-                width,
+                how,
                 &mut out,
                 &mut io::stderr(),
             )?;
             failure_if(!found)
+        }
+        Some(Command::MarkRead { stores, before }) => {
+            let library = open_library(stores, &config, false, LoadMode::Fast);
+            let Some(path) = herald::engine::state::file::default_path() else {
+                eprintln!(
+                    "herald: there is no data folder (is HOME set?), so no reader state to mark \
+                     articles read in"
+                );
+                return Ok(ExitCode::FAILURE);
+            };
+            let which = herald::present::mark::chosen(&library, *before);
+            let now = herald::engine::state::Timestamp::now();
+            let marked =
+                herald::present::mark::mark_read(&library, &which, path, now, &mut io::stderr())?;
+            writeln!(out, "{}", marked.line())?;
+            failure_if(library.has_errors())
         }
         Some(Command::Check { stores }) => {
             let library = open_library(stores, &config, true, LoadMode::Check);

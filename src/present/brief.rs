@@ -39,10 +39,10 @@ pub fn since_words(since: Timestamp, now: Timestamp) -> String {
     }
 }
 
-/// The briefing over `library`, as lines: the count first (`6 new since Tuesday, 2
-/// breaking.`), then each new story, breaking ones first, each newest first, with its first
-/// sentence; past [`STORIES`], how many more and `more` (what to type to see them).
-pub fn briefing(library: &Library, marks: &Marks, now: Timestamp, more: &str) -> Vec<String> {
+/// The articles a briefing is of, newest first: unread and published since the previous
+/// session ended (`Marks::previous_session`), or every unread one when there is no record of
+/// that end. `herald list --new` lists the same articles.
+pub fn new_articles(library: &Library, marks: &Marks) -> Vec<ArticleIndex> {
     let since = marks.previous_session();
     let unread = |index: ArticleIndex| {
         let headline = library.headline(index);
@@ -55,12 +55,20 @@ pub fn briefing(library: &Library, marks: &Marks, now: Timestamp, more: &str) ->
             date.instant.saturating_mul(1000) >= i64::try_from(since.0).unwrap_or(i64::MAX)
         }),
     };
-    let fresh: Vec<ArticleIndex> = library
+    library
         .newest_first()
         .iter()
         .copied()
         .filter(|&i| unread(i) && new(i))
-        .collect();
+        .collect()
+}
+
+/// The briefing over `library`, as lines: the count first (`6 new since Tuesday, 2
+/// breaking.`), then each new story, breaking ones first, each newest first, with its first
+/// sentence; past [`STORIES`], how many more and `more` (what to type to see them).
+pub fn briefing(library: &Library, marks: &Marks, now: Timestamp, more: &str) -> Vec<String> {
+    let since = marks.previous_session();
+    let fresh = new_articles(library, marks);
     let (mut stories, rest): (Vec<ArticleIndex>, Vec<ArticleIndex>) =
         fresh.iter().partition(|&&i| library.headline(i).breaking);
     let breaking = stories.len();

@@ -3,9 +3,10 @@
 
 use std::io::{self, Write};
 
-use crate::engine::Library;
 use crate::engine::article::layout::lay_out;
 use crate::engine::article::{Flavor, read};
+use crate::engine::state::Marks;
+use crate::engine::{ArticleIndex, Library};
 use crate::text::display_width;
 
 /// Pads `text` with spaces to `width` columns (display width, not chars).
@@ -14,18 +15,25 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(missing))
 }
 
-/// `herald list`: one line per article, newest first.
+/// `herald list`: one line per article of `which` (newest first, or a selection of it such as
+/// [`crate::present::brief::new_articles`]).
 /// `2002-07-28  BREAKING  VOA           Russian Foreign Minister Arrives in North Korea`
 /// With `ids`, each line starts with the article's id and a tab (ids vary in length, and a
-/// tab lets `cut -f1` take them).
-pub fn list(library: &Library, ids: bool, out: &mut impl Write) -> io::Result<()> {
+/// tab lets `cut -f1` take them). The store column is as wide as the longest store name of
+/// the library, whatever `which` holds, so the columns line up the same in every listing.
+pub fn list(
+    library: &Library,
+    which: &[ArticleIndex],
+    ids: bool,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let store_width = library
         .stores()
         .iter()
         .map(|s| display_width(&s.name))
         .max()
         .unwrap_or(0);
-    for &index in library.newest_first() {
+    for &index in which {
         let headline = library.headline(index);
         let date = headline
             .published
@@ -44,12 +52,21 @@ pub fn list(library: &Library, ids: bool, out: &mut impl Write) -> io::Result<()
     Ok(())
 }
 
+/// How `herald show` prints the article it finds.
+#[derive(Clone, Copy, Debug)]
+pub enum ShowAs<'a> {
+    /// Laid out as text, wrapped to this many columns.
+    Text { width: usize },
+    /// One line of JSON (`--json`), with the reader's marks.
+    Json { marks: &'a Marks },
+}
+
 /// `herald show`: prints the article, or says which ids are close when none matches.
 pub fn show(
     library: &Library,
     id: &str,
     store: Option<&str>,
-    width: usize,
+    how: ShowAs<'_>,
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> io::Result<bool> {
@@ -80,9 +97,14 @@ pub fn show(
             names.join(", ")
         )?;
     }
-    let text = read::text(library, first);
-    for line in lay_out(&text, width, Flavor::Print).iter() {
-        writeln!(out, "{}", line.text)?;
+    match how {
+        ShowAs::Text { width } => {
+            let text = read::text(library, first);
+            for line in lay_out(&text, width, Flavor::Print).iter() {
+                writeln!(out, "{}", line.text)?;
+            }
+        }
+        ShowAs::Json { marks } => super::json::show(library, marks, first, out)?,
     }
     Ok(true)
 }
@@ -236,7 +258,14 @@ mod tests {
             .with_cache(None)
             .open();
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        assert!(show(&library, "t", None, 40, &mut out, &mut err)?);
+        assert!(show(
+            &library,
+            "t",
+            None,
+            ShowAs::Text { width: 40 },
+            &mut out,
+            &mut err
+        )?);
         let out = String::from_utf8_lossy(&out);
         assert_eq!(
             out,

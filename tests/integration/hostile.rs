@@ -50,6 +50,8 @@ fn check_run(what: &str, run: &Output) {
     assert_clean(&format!("{what} stderr"), &run.stderr);
 }
 
+/// `--json` output too: serde_json writes control characters as `\\u00XX`, and the store's
+/// text was cleaned at load, so not even an escaped form of a terminal sequence is left.
 #[test]
 fn list_check_and_show_stay_clean_on_every_hostile_file() {
     for file in corpus() {
@@ -57,10 +59,18 @@ fn list_check_and_show_stay_clean_on_every_hostile_file() {
         let name = file.file_name().unwrap().to_string_lossy();
         check_run(&format!("list {name}"), &herald(&["list", path]));
         check_run(&format!("check {name}"), &herald(&["check", path]));
+        check_run(
+            &format!("list --json {name}"),
+            &herald(&["list", "--json", path]),
+        );
         for id in ["h1", "h2", "h3", "h4"] {
             check_run(
                 &format!("show {id} {name}"),
                 &herald(&["show", id, path, "--width", "60"]),
+            );
+            check_run(
+                &format!("show --json {id} {name}"),
+                &herald(&["show", id, path, "--json"]),
             );
         }
     }

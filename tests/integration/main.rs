@@ -21,6 +21,7 @@ mod properties;
 mod reader;
 mod real_feeds;
 mod sample_data;
+mod scripting;
 mod special_files;
 mod ssh;
 mod store_enclosures;
