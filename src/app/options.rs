@@ -144,7 +144,6 @@ pub struct Options {
     /// jumping to the first: a jump scrolled the list, and a screen reader read every row
     /// that scrolled in, matches or not. Back (q, Esc) returns to the whole list.
     pub search_lists: bool,
-    pub profile: Profile,
 }
 
 impl Default for Options {
@@ -160,7 +159,6 @@ impl Default for Options {
             header_position: true,
             focus_line: false,
             search_lists: false,
-            profile: Profile::Default,
         }
     }
 }

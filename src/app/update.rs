@@ -14,6 +14,7 @@ use crate::engine::runtime::{Done, Job, Reload};
 use crate::engine::state::{ArticleKey, Timestamp};
 use crate::engine::store::StoreId;
 use crate::engine::{ArticleIndex, Library};
+use crate::text::{capitalized, count};
 
 /// How the message line says a search is running.
 const SEARCHING: &str = "Searching for ";
@@ -851,11 +852,7 @@ fn say_list(app: &mut App) {
     let scope = if scope.is_empty() {
         "All headlines".to_owned()
     } else {
-        let joined = scope.join(", ");
-        let mut chars = joined.chars();
-        chars.next().map_or_else(String::new, |first| {
-            first.to_uppercase().chain(chars).collect::<String>()
-        })
+        capitalized(&scope.join(", "))
     };
     let text = format!(
         "{scope}: {} of {} headlines",
@@ -1508,13 +1505,4 @@ fn announcement(app: &App, breaking: &[ArticleIndex]) -> Option<String> {
         1 => format!("Breaking news: {}", first.title),
         n => format!("Breaking news: {} (and {} more)", first.title, n - 1),
     })
-}
-
-/// `1 article`, `2 articles`.
-pub(crate) fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }

@@ -141,28 +141,22 @@ pub fn store_counts(library: &Library, marks: &Marks) -> Vec<StoreCount> {
     counts
 }
 
-/// `1 store`, `4 stores`.
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
-
 /// A store's counts in words: `VOA: 12 articles, 3 unread, 1 breaking.`
 pub fn store_sentence(count: &StoreCount) -> String {
     let mut text = format!(
         "{}: {}, {} unread",
         count.name,
-        plural(count.articles, "article"),
+        crate::text::count(count.articles, "article"),
         count.unread
     );
     if count.breaking > 0 {
         text.push_str(&format!(", {} breaking", count.breaking));
     }
     if count.problems > 0 {
-        text.push_str(&format!(", {}", plural(count.problems, "problem")));
+        text.push_str(&format!(
+            ", {}",
+            crate::text::count(count.problems, "problem")
+        ));
     }
     text.push('.');
     text

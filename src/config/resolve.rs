@@ -131,7 +131,6 @@ pub fn resolve(flags: &Flags, file: &FileConfig, env: &Environment) -> Options {
         header_position: !screen_reader,
         focus_line: screen_reader,
         search_lists: screen_reader,
-        profile,
     }
 }
 
@@ -248,7 +247,6 @@ mod tests {
     fn the_screen_reader_profile_sets_its_defaults_and_settings_still_win() {
         let tty = env(None, None, true);
         let plain = resolve(&Flags::default(), &FileConfig::default(), &tty);
-        assert_eq!(plain.profile, Profile::Default);
         assert_eq!(plain.layout, PaneLayout::Auto);
         assert_eq!(plain.columns, DEFAULT_COLUMNS.to_vec());
         assert!(plain.header_position && !plain.focus_line);
@@ -269,7 +267,6 @@ mod tests {
             resolve(&Flags::default(), &file, &tty),
             resolve(&Flags::default(), &FileConfig::default(), &accessible),
         ] {
-            assert_eq!(options.profile, Profile::ScreenReader);
             assert_eq!(options.layout, PaneLayout::Single);
             assert_eq!(options.columns, vec![Column::State, Column::Date]);
             assert!(!options.header_position && options.focus_line && options.search_lists);

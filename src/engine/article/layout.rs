@@ -500,11 +500,10 @@ fn speech_table_into(lines: &mut Lines, rows: Vec<(bool, Vec<Cell>)>, marks: &Ma
     let mut rows = rows.into_iter().map(|(_, cells)| cells);
     let header = if headed { rows.next() } else { None };
     let data: Vec<Vec<Cell>> = rows.collect();
-    let plural = |n: usize, noun: &str| format!("{n} {noun}{}", if n == 1 { "" } else { "s" });
     let intro = format!(
         "Table, {}, {}:",
-        plural(data.len(), "row"),
-        plural(columns, "column")
+        crate::text::count(data.len(), "row"),
+        crate::text::count(columns, "column")
     );
     let first = if quote > 0 { marks.quote } else { "" };
     wrap_into(lines, LineKind::Table, first, "", &intro, &[]);

@@ -9,14 +9,7 @@ use crate::engine::{ArticleIndex, Library};
 /// Printed once at start and as the last line of help: what to type, never more than one line.
 pub const HINT: &str = "Type a number to read, h for help, q to quit.";
 
-/// `1 article`, `2 articles`.
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
-}
+pub use crate::text::count;
 
 /// `5`, `5 and 9`, `5, 9 and 12`.
 pub fn and_list(items: &[String]) -> String {

@@ -8,7 +8,7 @@
 
 use super::command::Command;
 use super::render::{self, count, sentence};
-use crate::app::view::{plural, sort_stores, store_counts, store_sentence};
+use crate::app::view::{sort_stores, store_counts, store_sentence};
 use crate::app::{Action, App, Filter, MessageKind};
 use crate::text::wrap::{is_url, wrap_paragraph_keeping_urls};
 use crate::text::{display_width, sanitize_line};
@@ -469,7 +469,7 @@ impl Session {
                 self.stores = counts.iter().map(|c| c.name.clone()).collect();
                 let mut lines = vec![format!(
                     "{}, newest first. Type store and a number to read one.",
-                    plural(counts.len(), "store")
+                    count(counts.len(), "store")
                 )];
                 lines.extend(
                     counts

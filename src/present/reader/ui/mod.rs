@@ -130,10 +130,7 @@ fn draw_stores(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Pos
     crate::app::view::sort_stores(&mut counts, by_name);
     let header = rect(panes.header);
     let order = if by_name { "by name" } else { "newest first" };
-    let title = format!(
-        "{} | {order}",
-        crate::app::view::plural(counts.len(), "store")
-    );
+    let title = format!("{} | {order}", crate::text::count(counts.len(), "store"));
     buf.set_style(header, theme.style(Role::Header));
     put_line(buf, header, header.y, &title, theme.style(Role::Header));
     // The rows take the whole body, whatever the layout.
@@ -494,13 +491,10 @@ fn focus_text(app: &App) -> String {
         text.push('.');
     }
     if !state.is_empty() {
-        let words = state.join(", ");
-        let mut chars = words.chars();
-        let capital: String = chars
-            .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
-            .unwrap_or_default();
-        text.push_str(&format!(" {capital}."));
+        text.push_str(&format!(
+            " {}.",
+            crate::text::capitalized(&state.join(", "))
+        ));
     }
     let date = headline
         .published
