@@ -201,6 +201,8 @@ pub struct App {
     last_query: Option<String>,
     /// What the last mark-all marked read (it was unread), for its undo.
     marked_all: Vec<ArticleKey>,
+    /// The store list's rows, in its order, while it is open (see `refresh_store_rows`).
+    store_rows: Vec<view::StoreCount>,
     /// Which articles match a query, by article: a search reads every body once, then `n`/`N`
     /// only look here. Cleared when the stores reload.
     matches: Option<(String, Arc<Vec<bool>>)>,
@@ -304,6 +306,7 @@ impl App {
             article: None,
             last_query: None,
             marked_all: Vec::new(),
+            store_rows: Vec::new(),
             matches: None,
             searching: None,
             link_wanted: None,
@@ -449,6 +452,11 @@ impl App {
 
     pub fn message(&self) -> Option<&Message> {
         self.message.as_ref()
+    }
+
+    /// The store list's rows as shown, while it is open.
+    pub fn store_rows(&self) -> &[view::StoreCount] {
+        &self.store_rows
     }
 
     /// Whether the message was said just now (it then takes the cursor), not kept on screen

@@ -67,6 +67,17 @@ pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
     } else if app.message != before_message || !from_loop {
         app.message_is_new = app.message.is_some();
     }
+    // Counts update live: a mark, a mark-all or a reload while the store list is open.
+    if matches!(app.mode, Mode::Stores { .. })
+        && (app.marks_changed != before.marks_changed
+            || Arc::as_ptr(&app.library) as usize != before.library)
+    {
+        let keep = match app.mode {
+            Mode::Stores { selected, .. } => app.store_rows.get(selected).map(|c| c.id),
+            _ => None,
+        };
+        refresh_store_rows(app, keep);
+    }
     app.keep_selection_visible();
     app.remember_message();
     if app.snapshot() != before && !effects.iter().any(|e| matches!(e, Effect::Exit(_))) {
@@ -517,26 +528,45 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
 /// The store list (`L`): every store with its unread and breaking counts, the store showing
 /// (or the first) selected.
 fn open_store_list(app: &mut App) {
-    let mut counts = super::view::store_counts(&app.library, &app.marks);
-    super::view::sort_stores(&mut counts, false);
-    let selected = app
-        .filter
-        .store
-        .and_then(|id| counts.iter().position(|c| c.id == id))
-        .unwrap_or(0);
     app.mode = Mode::Stores {
-        selected,
+        selected: 0,
         by_name: false,
     };
-    let text = match counts.get(selected) {
-        Some(count) => format!(
-            "Stores: {}. {}",
-            counts.len(),
-            super::view::store_sentence(count)
-        ),
+    refresh_store_rows(app, app.filter.store);
+    let text = match app.store_rows.first().map(|_| selected_store_sentence(app)) {
+        Some(sentence) => format!("Stores: {}. {sentence}", app.store_rows.len()),
         None => "No stores.".to_owned(),
     };
     info(app, &text);
+}
+
+/// Counts the stores again (one pass over the library) in the order the list shows, keeping
+/// `keep` (else the same row) selected. Only when the list opens, the marks change or the
+/// stores reload: never per key or per frame.
+fn refresh_store_rows(app: &mut App, keep: Option<StoreId>) {
+    let Mode::Stores { selected, by_name } = app.mode else {
+        return;
+    };
+    let mut rows = super::view::store_counts(&app.library, &app.marks);
+    super::view::sort_stores(&mut rows, by_name);
+    let selected = keep
+        .and_then(|id| rows.iter().position(|c| c.id == id))
+        .unwrap_or(selected)
+        .min(rows.len().saturating_sub(1));
+    app.store_rows = rows;
+    app.mode = Mode::Stores { selected, by_name };
+}
+
+/// The selected store's counts in words.
+fn selected_store_sentence(app: &App) -> String {
+    match app.mode {
+        Mode::Stores { selected, .. } => app
+            .store_rows
+            .get(selected)
+            .map(super::view::store_sentence)
+            .unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 /// Keys in the store list: move, Enter opens the store's headlines, back (or the list key)
@@ -548,24 +578,22 @@ fn stores(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     let Mode::Stores { selected, by_name } = app.mode else {
         return;
     };
-    let mut counts = super::view::store_counts(&app.library, &app.marks);
-    super::view::sort_stores(&mut counts, by_name);
-    let last = counts.len().saturating_sub(1);
+    let last = app.store_rows.len().saturating_sub(1);
     let page = app.list_height().saturating_sub(1).max(1);
-    let (selected, by_name) = match action {
-        Action::Down => ((selected + 1).min(last), by_name),
-        Action::Up => (selected.saturating_sub(1), by_name),
-        Action::PageDown => ((selected + page).min(last), by_name),
-        Action::PageUp => (selected.saturating_sub(page), by_name),
-        Action::Top => (0, by_name),
-        Action::Bottom => (last, by_name),
+    let selected = match action {
+        Action::Down => (selected + 1).min(last),
+        Action::Up => selected.saturating_sub(1),
+        Action::PageDown => (selected + page).min(last),
+        Action::PageUp => selected.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => last,
         Action::SortStores => {
-            // Keep the same store selected in the new order.
-            let id = counts.get(selected).map(|c| c.id);
-            super::view::sort_stores(&mut counts, !by_name);
-            let at = counts.iter().position(|c| Some(c.id) == id).unwrap_or(0);
+            // The same store stays selected in the new order.
+            let id = app.store_rows.get(selected).map(|c| c.id);
+            super::view::sort_stores(&mut app.store_rows, !by_name);
+            let at = app.store_rows.iter().position(|c| Some(c.id) == id);
             app.mode = Mode::Stores {
-                selected: at,
+                selected: at.unwrap_or(0),
                 by_name: !by_name,
             };
             let order = if by_name { "newest first" } else { "by name" };
@@ -573,14 +601,12 @@ fn stores(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             return;
         }
         Action::Open => {
-            let Some(count) = counts.get(selected) else {
-                app.mode = Mode::Browse;
-                return;
-            };
             app.mode = Mode::Browse;
-            app.filter.store = Some(count.id);
-            refilter(app);
-            say_list(app);
+            if let Some(id) = app.store_rows.get(selected).map(|c| c.id) {
+                app.filter.store = Some(id);
+                refilter(app);
+                say_list(app);
+            }
             return;
         }
         Action::Back | Action::BackOrQuit | Action::StoreList => {
@@ -594,8 +620,8 @@ fn stores(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         _ => return,
     };
     app.mode = Mode::Stores { selected, by_name };
-    if let Some(count) = counts.get(selected) {
-        let text = super::view::store_sentence(count);
+    let text = selected_store_sentence(app);
+    if !text.is_empty() {
         info(app, &text);
     }
 }

@@ -256,3 +256,62 @@ fn plain_mode_announces_breaking_news_at_the_next_command() {
     );
     assert!(!text.contains('\u{1b}'));
 }
+
+/// The store list's counts update live: a breaking article appended while the list is open is
+/// counted once the stores reload, and the same store stays selected.
+#[test]
+fn the_store_list_counts_an_arrival_while_it_is_open() {
+    let (_tmp, dir) = sample_copy();
+    let mut app = app_on(&dir, (80, 24));
+    act(&dir, &mut app, Action::StoreList);
+    // The store the wire file is read into, whatever the copy's folder is called.
+    let wire = app
+        .visible()
+        .iter()
+        .map(|&i| app.library().headline(i))
+        .find(|h| h.id.starts_with("wire-"))
+        .map(|h| app.library().store(h.store).name.clone())
+        .expect("a wire article");
+    let row = |app: &App| {
+        app.store_rows()
+            .iter()
+            .find(|c| c.name == wire)
+            .cloned()
+            .expect("the store")
+    };
+    let before = row(&app);
+    let others: Vec<_> = app
+        .store_rows()
+        .iter()
+        .filter(|c| c.name != wire)
+        .cloned()
+        .collect();
+    act(&dir, &mut app, Action::Down);
+    let herald::app::Mode::Stores { selected, .. } = *app.mode() else {
+        panic!("the store list is open")
+    };
+    let selected_name = app.store_rows()[selected].name.clone();
+    append(
+        &dir.join("30-wire.jsonl"),
+        &breaking_line("wire-new", "Dam Bursts Upstream"),
+    );
+    act(&dir, &mut app, Action::StoresChanged);
+    let after = row(&app);
+    assert_eq!(after.articles, before.articles + 1);
+    assert_eq!(after.unread, before.unread + 1);
+    assert_eq!(after.breaking, before.breaking + 1);
+    let others_after: Vec<_> = app
+        .store_rows()
+        .iter()
+        .filter(|c| c.name != wire)
+        .cloned()
+        .collect();
+    assert_eq!(others_after.len(), others.len());
+    for (a, b) in others.iter().zip(&others_after) {
+        assert_eq!((a.articles, a.unread), (b.articles, b.unread), "{}", a.name);
+    }
+    let herald::app::Mode::Stores { selected, .. } = *app.mode() else {
+        panic!("still open")
+    };
+    assert_eq!(app.store_rows()[selected].name, selected_name);
+}

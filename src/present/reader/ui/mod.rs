@@ -126,8 +126,7 @@ fn draw_stores(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Pos
     let Mode::Stores { selected, by_name } = *app.mode() else {
         return Position::new(0, 0);
     };
-    let mut counts = crate::app::view::store_counts(app.library(), app.marks());
-    crate::app::view::sort_stores(&mut counts, by_name);
+    let counts = app.store_rows();
     let header = rect(panes.header);
     let order = if by_name { "by name" } else { "newest first" };
     let title = format!("{} | {order}", crate::text::count(counts.len(), "store"));
