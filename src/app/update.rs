@@ -388,26 +388,31 @@ fn search_prompt(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::SearchSubmit => {
             let query = input.trim().to_owned();
             app.mode = Mode::Browse;
-            if query.is_empty() {
-                // Nothing typed: nothing to search for.
-            } else if app.options.search_lists && app.surface == Surface::Screen {
-                app.last_query = Some(query.clone());
-                let filter = Filter {
-                    query: Some(query.clone()),
-                    ..app.filter.clone()
-                };
-                if has_matches(app, &query) {
-                    search_list(app, filter);
-                } else {
-                    start_search(app, query, Purpose::List(filter), effects);
-                }
-            } else {
-                app.last_query = Some(query);
-                search(app, true, true, effects);
+            if !query.is_empty() {
+                submit_search(app, query, effects);
             }
         }
         Action::Back => app.mode = Mode::Browse,
         _ => {}
+    }
+}
+
+/// Enter in the prompt: the matches become the list (`search_lists`), or the selection jumps
+/// to the first.
+fn submit_search(app: &mut App, query: String, effects: &mut Vec<Effect>) {
+    app.last_query = Some(query.clone());
+    if !app.options.search_lists || app.surface != Surface::Screen {
+        search(app, true, true, effects);
+        return;
+    }
+    let filter = Filter {
+        query: Some(query.clone()),
+        ..app.filter.clone()
+    };
+    if has_matches(app, &query) {
+        search_list(app, filter);
+    } else {
+        start_search(app, query, Purpose::List(filter), effects);
     }
 }
 
@@ -748,10 +753,15 @@ fn mark_all_read(app: &mut App, effects: &mut Vec<Effect>) {
         ),
     );
     app.marked_all = keys;
+    marks_changed_in_bulk(app, effects);
+}
+
+/// After a mark-all or its undo: saved like any mark, and an unread-only list shown again
+/// (it changed wholesale), with the message that said what happened kept.
+fn marks_changed_in_bulk(app: &mut App, effects: &mut Vec<Effect>) {
     app.marks_changed += 1;
     effects.push(Effect::SaveSoon);
     if app.filter.unread_only {
-        // The list only shows unread articles: it is empty now.
         let message = app.message.take();
         refilter(app);
         app.message = message;
@@ -773,13 +783,7 @@ fn undo_mark_all(app: &mut App, effects: &mut Vec<Effect>) {
         app,
         &format!("Undone: {} unread again.", count(keys.len(), "article")),
     );
-    app.marks_changed += 1;
-    effects.push(Effect::SaveSoon);
-    if app.filter.unread_only {
-        let message = app.message.take();
-        refilter(app);
-        app.message = message;
-    }
+    marks_changed_in_bulk(app, effects);
 }
 
 /// The key for `action` as messages name it, from the keymap in force (remapped keys show).
@@ -861,6 +865,12 @@ fn say_list(app: &mut App) {
         // "No headlines match these filters." says it already.
         return;
     }
+    let text = list_sentence(app);
+    info(app, &text);
+}
+
+/// What the list holds, in words: `Breaking only: 7 of 47 headlines`.
+fn list_sentence(app: &App) -> String {
     let filter = &app.filter;
     let mut scope = Vec::new();
     if let Some(id) = filter.store {
@@ -880,12 +890,11 @@ fn say_list(app: &mut App) {
     } else {
         capitalized(&scope.join(", "))
     };
-    let text = format!(
+    format!(
         "{scope}: {} of {} headlines",
         app.visible().len(),
         app.library.len()
-    );
-    info(app, &text);
+    )
 }
 
 /// Enter: show the selected article, mark it read, and move the keys to it.
@@ -1205,10 +1214,8 @@ fn close_search_list(app: &mut App) -> bool {
     app.filter.query = None;
     refilter(app);
     if app.message.is_none() {
-        say_list(app);
-        if let Some(message) = app.message.as_mut() {
-            message.text = format!("Search closed. {}", message.text);
-        }
+        let text = format!("Search closed. {}", list_sentence(app));
+        info(app, &text);
     }
     true
 }

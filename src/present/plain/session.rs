@@ -504,10 +504,17 @@ impl Session {
                 }
             }
             Command::NextUnread => {
+                let before = (app.selected_article(), app.filter().clone());
+                let nothing_open = app.article().is_none();
                 act.act(app, Action::NextUnread);
-                let found = !app
-                    .message()
-                    .is_some_and(|m| m.text.starts_with("No unread"));
+                // Found when the selection moved (maybe into another store's list), or, with
+                // nothing open, when the first unread was the selected headline itself.
+                let moved = (app.selected_article(), app.filter().clone()) != before;
+                let here = nothing_open
+                    && app
+                        .selected_article()
+                        .is_some_and(|index| !app.is_read(index));
+                let found = moved || here;
                 if found {
                     // Plain mode prints the article found (the message is for the screen).
                     act.act(app, Action::Open);

@@ -704,13 +704,9 @@ fn a_search_can_make_its_matches_the_list_and_back_returns_to_all() {
     assert_eq!(app.visible().len(), everything);
     assert!(message(&app).is_some_and(|m| m.contains("The list is unchanged")));
     // Without the setting a search jumps, as before.
-    let mut jumping = app_default();
+    let mut jumping = crate::reader::support::app(80, 24);
     search(&mut jumping, "Korea");
     assert_eq!(jumping.visible().len(), everything);
-}
-
-fn app_default() -> App {
-    app(80, 24)
 }
 
 /// `.` finds the next unread article, past the end of one store's list in the next store's;

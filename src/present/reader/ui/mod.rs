@@ -87,6 +87,28 @@ fn put_line(buf: &mut Buffer, area: Rect, y: u16, text: &str, style: ratatui::st
     buf.set_stringn(area.x, y, text, usize::from(area.width), style);
 }
 
+/// `text` wrapped between words over the rows of `area`; only text longer than those rows is
+/// cut, with an ellipsis on the last.
+fn put_wrapped(
+    buf: &mut Buffer,
+    area: Rect,
+    text: &str,
+    style: ratatui::style::Style,
+    theme: &Theme,
+) {
+    let width = usize::from(area.width);
+    let rows = usize::from(area.height).max(1);
+    let mut lines = crate::text::wrap_body(text, width.max(1));
+    if lines.len() > rows {
+        let rest = lines.split_off(rows - 1).join(" ");
+        lines.push(truncate_with(&rest, width, theme.glyphs.ellipsis));
+    }
+    for (row, line) in lines.iter().enumerate().take(rows) {
+        let y = area.y + u16::try_from(row).unwrap_or(0);
+        put_line(buf, area, y, line, style);
+    }
+}
+
 fn too_small(buf: &mut Buffer, area: Rect, theme: &Theme) -> Position {
     let text = format!(
         "Terminal too small ({}x{}). Herald needs {}x{}.",
@@ -383,33 +405,12 @@ fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option
             MessageKind::Info => Role::Base,
             MessageKind::Error => Role::Error,
         };
-        // Wrapped over the rows the layout gave it; only a message longer than those is cut.
-        let width = usize::from(area.width);
-        let mut lines = crate::text::wrap_body(&message.shown(), width.max(1));
-        let rows = usize::from(area.height);
-        if lines.len() > rows {
-            let rest = lines.split_off(rows - 1).join(" ");
-            lines.push(truncate_with(&rest, width, theme.glyphs.ellipsis));
-        }
-        for (row, line) in lines.iter().enumerate() {
-            let y = area.y + u16::try_from(row).unwrap_or(0);
-            put_line(buf, area, y, line, theme.style(role));
-        }
+        put_wrapped(buf, area, &message.shown(), theme.style(role), theme);
         // A message kept through moves stays readable but gives the cursor back.
         return app.message_is_new().then(|| Position::new(area.x, area.y));
     }
     if app.options().focus_line {
-        let width = usize::from(area.width);
-        let mut lines = crate::text::wrap_body(&focus_text(app), width.max(1));
-        let rows = usize::from(area.height).max(1);
-        if lines.len() > rows {
-            let rest = lines.split_off(rows - 1).join(" ");
-            lines.push(truncate_with(&rest, width, theme.glyphs.ellipsis));
-        }
-        for (row, line) in lines.iter().enumerate() {
-            let y = area.y + u16::try_from(row).unwrap_or(0);
-            put_line(buf, area, y, line, theme.style(Role::Base));
-        }
+        put_wrapped(buf, area, &focus_text(app), theme.style(Role::Base), theme);
         return None;
     }
     let keymap = app.keymap();
