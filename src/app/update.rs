@@ -434,27 +434,12 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::OpenLink => link(app, LinkUse::Open, effects),
         Action::CopyLink => link(app, LinkUse::Copy, effects),
         Action::ToggleFocus => {
-            if let Some(article) = &app.article {
+            if app.article.is_some() {
                 app.focus = match app.focus {
                     Focus::List => Focus::Article,
                     Focus::Article => Focus::List,
                 };
-                // Only the status bar changed, and that is all a screen reader spoke: say
-                // where the keys went, and to what.
-                let said = match app.focus {
-                    Focus::Article => {
-                        let title = app.library.headline(article.index).title.to_owned();
-                        format!("Article: {title}")
-                    }
-                    Focus::List => match app.selected_article() {
-                        Some(index) => format!(
-                            "Headline list: {}",
-                            app.library.headline(index).title.to_owned()
-                        ),
-                        None => "Headline list".to_owned(),
-                    },
-                };
-                info(app, &said);
+                say_focus(app);
             } else {
                 let key = key_label(app, &Action::Open);
                 info(app, &format!("Open an article with {key} first."));
@@ -463,6 +448,7 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::BackOrQuit => {
             if app.focus == Focus::Article {
                 app.focus = Focus::List;
+                say_focus(app);
             } else if !close_search_list(app) {
                 quit(app, effects, Exit::Quit);
             }
@@ -473,6 +459,9 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 info(app, "Search stopped.");
             } else if app.focus == Focus::List {
                 close_search_list(app);
+            } else {
+                app.focus = Focus::List;
+                say_focus(app);
             }
             app.focus = Focus::List;
         }
@@ -784,6 +773,26 @@ fn undo_mark_all(app: &mut App, effects: &mut Vec<Effect>) {
         &format!("Undone: {} unread again.", count(keys.len(), "article")),
     );
     marks_changed_in_bulk(app, effects);
+}
+
+/// After the keys moved between list and article (Tab, q, Esc) with both panes on screen:
+/// only the status bar changed, and that was all a screen reader spoke. Say where the keys
+/// went, and to what. One pane at a time, the pane itself changed and says it.
+fn say_focus(app: &mut App) {
+    let single = app.panes().is_some_and(|p| p.single);
+    if single || app.surface != Surface::Screen {
+        return;
+    }
+    let said = match (app.focus, &app.article) {
+        (Focus::Article, Some(article)) => {
+            format!("Article: {}", app.library.headline(article.index).title)
+        }
+        _ => match app.selected_article() {
+            Some(index) => format!("Headline list: {}", app.library.headline(index).title),
+            None => "Headline list".to_owned(),
+        },
+    };
+    info(app, &said);
 }
 
 /// The key for `action` as messages name it, from the keymap in force (remapped keys show).
