@@ -313,6 +313,7 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 library,
                 cli.read.width,
                 config.config.fetch_limits(),
+                config.config.opener_argv(),
                 &mut out,
             )?;
             failure_if(errors)

@@ -64,12 +64,21 @@ pub enum Action {
     StoreList,
     /// In the store list: newest first, or by name.
     SortStores,
+    /// The open article's links, numbered, to open or copy one; again to leave it.
+    LinkList,
 
     // From plain mode's commands.
     /// Open the article numbered this (from 1) in the list: plain mode's numbers.
     OpenNumbered(usize),
     /// Show only what `filter` lets through, if anything; otherwise keep the list and say so.
     ShowOnly(Filter),
+    /// Open link number N of the open article (plain mode's `open N`).
+    OpenLinkNumbered(u32),
+    /// Copy link number N of the open article (plain mode's `copy N`).
+    CopyLinkNumbered(u32),
+
+    // From a digit key: part of a count before a link key (`3o` opens link 3).
+    CountDigit(u8),
 
     // From the search prompt.
     SearchInput(char),
@@ -142,6 +151,7 @@ impl Action {
         Action::UndoMarkAll,
         Action::StoreList,
         Action::SortStores,
+        Action::LinkList,
         Action::Quit,
     ];
 
@@ -187,8 +197,12 @@ impl Action {
             Action::UndoMarkAll => "Undo the last mark-all",
             Action::StoreList => "Stores, with unread and breaking counts",
             Action::SortStores => "In the store list: newest first or by name",
+            Action::LinkList => "The article's links, numbered: open or copy one",
             Action::OpenNumbered(_)
             | Action::ShowOnly(_)
+            | Action::OpenLinkNumbered(_)
+            | Action::CopyLinkNumbered(_)
+            | Action::CountDigit(_)
             | Action::SearchInput(_)
             | Action::SearchBackspace
             | Action::SearchSubmit

@@ -81,11 +81,6 @@ impl OpenArticle {
 
     /// The target of link number `n` on the article's lines: one of its links, or its own.
     pub fn link(&self, number: u32) -> Option<&str> {
-        let text = self.text.as_ref()?;
-        text.link(number).or_else(|| {
-            (text.url.is_some() && number == text.url_number())
-                .then(|| text.url.as_deref())
-                .flatten()
-        })
+        self.text.as_ref()?.numbered_link(number)
     }
 }

@@ -87,7 +87,21 @@ pub fn help_lines(keymap: &Keymap, width: usize) -> Vec<HelpLine> {
     }
     lines.push(line(String::new()));
     lines.extend(wrap_paragraph(LEGEND, width).into_iter().map(line));
+    if let Some(counts) = counts(keymap) {
+        lines.push(line(String::new()));
+        lines.extend(wrap_paragraph(&counts, width).into_iter().map(line));
+    }
     lines
+}
+
+/// How a number picks a link, with the keys in force: `3o` as in vim.
+fn counts(keymap: &Keymap) -> Option<String> {
+    let open = keymap.key_for(&Action::OpenLink)?;
+    let copy = keymap.key_for(&Action::CopyLink)?;
+    Some(format!(
+        "A number typed first picks one of the article's links by the number it shows: \
+         3{open} opens link 3, 3{copy} copies it."
+    ))
 }
 
 /// Lines of help that fit on a screen `height` rows high, when the last row may say "more".

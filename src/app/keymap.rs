@@ -214,6 +214,8 @@ pub enum Place {
     Article,
     /// The store list has the keys.
     Stores,
+    /// The open article's link list has the keys.
+    Links,
 }
 
 impl Place {
@@ -223,6 +225,7 @@ impl Place {
             Place::List => "list",
             Place::Article => "article",
             Place::Stores => "stores",
+            Place::Links => "links",
         }
     }
 }
@@ -260,7 +263,7 @@ impl BoundKey {
     /// Reads what [`BoundKey::label`] writes: a key ([`Key::parse`]), optionally after `list:`
     /// `article:` or `stores:` (any case). A lone `:` is the colon key.
     pub fn parse(text: &str) -> Option<Self> {
-        for place in [Place::List, Place::Article, Place::Stores] {
+        for place in [Place::List, Place::Article, Place::Stores, Place::Links] {
             let prefix = place.name().len() + 1;
             if text.len() > prefix
                 && text.is_char_boundary(prefix)
@@ -508,6 +511,8 @@ impl Default for Keymap {
                     Action::SortStores,
                     vec![BoundKey::only(Place::Stores, Key::char('o')), alt('o')],
                 ),
+                // `U` as in newsboat's URL view; Alt-K for "links".
+                bind(Action::LinkList, vec![c('U'), alt('k')]),
                 bind(Action::Quit, vec![ctrl('c')]),
             ],
         }
@@ -562,7 +567,20 @@ impl Keymap {
                 .find(|b| b.keys.contains(&BoundKey { key, only }))
                 .map(|b| b.action.clone())
         };
-        bound_here(Some(place)).or_else(|| bound_here(None))
+        bound_here(Some(place))
+            .or_else(|| bound_here(None))
+            .or_else(|| Self::count_key(key))
+    }
+
+    /// A digit no binding takes is part of a count for the link keys (`3o`, as in vim).
+    fn count_key(key: Key) -> Option<Action> {
+        match key.code {
+            KeyCode::Char(c) if !key.ctrl && !key.alt => c
+                .to_digit(10)
+                .and_then(|d| u8::try_from(d).ok())
+                .map(Action::CountDigit),
+            _ => None,
+        }
     }
 
     /// Prompt editing. Ctrl-C and Ctrl-Z still work so the prompt is no trap.

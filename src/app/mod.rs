@@ -66,6 +66,10 @@ pub enum Mode {
         selected: usize,
         by_name: bool,
     },
+    /// The open article's links: this one (in number order) selected.
+    Links {
+        selected: usize,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -207,8 +211,11 @@ pub struct App {
     /// only look here. Cleared when the stores reload.
     matches: Option<(String, Arc<Vec<bool>>)>,
     searching: Option<RunningSearch>,
-    /// A link asked for (`o`, `y`) from the list, waiting for its article to be read.
-    link_wanted: Option<(Ticket, LinkUse)>,
+    /// A link asked for (`o`, `y`, maybe by number) from the list, waiting for its article
+    /// to be read.
+    link_wanted: Option<(Ticket, LinkUse, Option<u32>)>,
+    /// The digits typed before a link key (`3` of `3o`), until the next key that is no digit.
+    count: Option<u32>,
     message: Option<Message>,
     /// Whether the message was said by the last action (it then has the cursor), rather than
     /// kept on screen through moves.
@@ -310,6 +317,7 @@ impl App {
             matches: None,
             searching: None,
             link_wanted: None,
+            count: None,
             message: None,
             message_is_new: false,
             last_message: None,
@@ -353,6 +361,8 @@ impl App {
     #[must_use]
     pub fn on_lines(mut self, width: usize) -> Self {
         self.surface = Surface::Lines { width };
+        // OSC 52 is an escape sequence, which plain mode never writes.
+        self.caps.clipboard = false;
         self
     }
 
@@ -545,6 +555,7 @@ impl App {
             }
             Mode::Browse => InputMode::Command(Place::List),
             Mode::Stores { .. } => InputMode::Command(Place::Stores),
+            Mode::Links { .. } => InputMode::Command(Place::Links),
         }
     }
 

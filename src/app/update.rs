@@ -55,11 +55,21 @@ pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
         );
     let kept = if from_loop { None } else { app.message.take() };
     let before_message = app.message.clone();
+    let action = if from_loop {
+        action
+    } else {
+        with_count(app, action)
+    };
     match &app.mode {
         Mode::Search { .. } => search_prompt(app, action, &mut effects),
         Mode::Help { .. } => help(app, action, &mut effects),
         Mode::Stores { .. } => stores(app, action, &mut effects),
+        Mode::Links { .. } => links(app, action, &mut effects),
         Mode::Browse => browse(app, action, &mut effects),
+    }
+    // The link list is the open article's: when a reload takes the article away, so is it.
+    if matches!(app.mode, Mode::Links { .. }) && app.article.is_none() {
+        app.mode = Mode::Browse;
     }
     if app.message.is_none() && moves {
         app.message = kept;
@@ -105,6 +115,7 @@ fn global(app: &mut App, action: &Action, effects: &mut Vec<Effect>) -> bool {
             let state = if app.high_contrast { "on" } else { "off" };
             info(app, &format!("High contrast {state}"));
         }
+        Action::CountDigit(_) => say_count(app),
         Action::StoresChanged => reload(app, effects),
         Action::SaveNow => save_now(app, effects),
         Action::Done(done) => finished(app, done.clone(), effects),
@@ -239,11 +250,20 @@ fn finished(app: &mut App, done: Done, effects: &mut Vec<Effect>) {
                     article.scroll = article.scroll.min(max);
                 }
             }
-            if let Some((wanted, use_)) = app.link_wanted
+            if let Some((wanted, use_, number)) = app.link_wanted
                 && wanted == ticket
             {
                 app.link_wanted = None;
-                use_link(app, text.url.clone(), use_, effects);
+                match number {
+                    None => use_link(app, text.url.clone(), use_, effects),
+                    Some(number) => use_numbered(app, &text, number, use_, effects),
+                }
+            }
+            // The link list opened from the headline list: its links are known now.
+            if matches!(app.mode, Mode::Links { .. })
+                && app.article.as_ref().is_some_and(|a| a.ticket == ticket)
+            {
+                say_link_list(app);
             }
         }
         Done::LaidOut { ticket, lines } => {
@@ -431,8 +451,11 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::OpenNumbered(number) => open_numbered(app, number, effects),
         Action::NextArticle => open_next(app, true, effects),
         Action::PreviousArticle => open_next(app, false, effects),
-        Action::OpenLink => link(app, LinkUse::Open, effects),
-        Action::CopyLink => link(app, LinkUse::Copy, effects),
+        Action::OpenLink => link(app, LinkUse::Open, None, effects),
+        Action::CopyLink => link(app, LinkUse::Copy, None, effects),
+        Action::OpenLinkNumbered(number) => link(app, LinkUse::Open, Some(number), effects),
+        Action::CopyLinkNumbered(number) => link(app, LinkUse::Copy, Some(number), effects),
+        Action::LinkList => open_link_list(app, effects),
         Action::ToggleFocus => {
             if app.article.is_some() {
                 app.focus = match app.focus {
@@ -1003,28 +1026,35 @@ fn open_selected(app: &mut App, effects: &mut Vec<Effect>) {
 
 /// `o` and `y`: the open article's link when it has the keys, else the selected headline's,
 /// which may first have to be read from its store.
-fn link(app: &mut App, use_: LinkUse, effects: &mut Vec<Effect>) {
+/// With a `number` (`3o`, plain mode's `open 3`), that link of the article instead.
+fn link(app: &mut App, use_: LinkUse, number: Option<u32>, effects: &mut Vec<Effect>) {
     let Some(index) = target(app) else {
         info(app, "Nothing to copy: no article is selected.");
         return;
     };
     if let Some(article) = app.article.as_ref().filter(|a| a.index == index)
-        && let Some(text) = &article.text
+        && let Some(text) = article.text.clone()
     {
-        let url = text.url.clone();
-        use_link(app, url, use_, effects);
+        match number {
+            None => use_link(app, text.url.clone(), use_, effects),
+            Some(number) => use_numbered(app, &text, number, use_, effects),
+        }
         return;
     }
-    match app.library.detail_in_memory(index) {
+    match app
+        .library
+        .detail_in_memory(index)
+        .filter(|_| number.is_none())
+    {
         Some(detail) => {
             let url = detail.url.clone();
             use_link(app, url, use_, effects);
         }
         None => {
-            // Its link is in the store file: read the article, then act (see `finished`).
+            // Its links are in the store file: read the article, then act (see `finished`).
             let ticket = app.next_ticket();
             let (flavor, width) = app.article_layout();
-            app.link_wanted = Some((ticket, use_));
+            app.link_wanted = Some((ticket, use_, number));
             effects.push(Effect::Job(Job::ReadArticle {
                 ticket,
                 library: app.library.clone(),
@@ -1063,10 +1093,203 @@ fn use_link(app: &mut App, url: Option<String>, use_: LinkUse, effects: &mut Vec
             );
             effects.push(Effect::CopyToClipboard(url));
         }
+        LinkUse::Copy if app.surface != Surface::Screen => info(
+            app,
+            &format!(
+                "Plain mode writes no escape sequences, so it cannot reach the clipboard. \
+                 The link is {url}"
+            ),
+        ),
         LinkUse::Copy => info(
             app,
             &format!("This terminal has no clipboard Herald can reach; the link is {url}"),
         ),
+    }
+}
+
+/// Link `number` of `text`, opened or copied; if it has none, which numbers it has.
+fn use_numbered(
+    app: &mut App,
+    text: &crate::engine::article::ArticleText,
+    number: u32,
+    use_: LinkUse,
+    effects: &mut Vec<Effect>,
+) {
+    match text.numbered_link(number) {
+        Some(url) => use_link(app, Some(url.to_owned()), use_, effects),
+        None => {
+            let listed = text.listed_links();
+            let has = match (listed.first(), listed.last()) {
+                (Some(first), Some(last)) if first.number == last.number => {
+                    format!("it has link {} only", first.number)
+                }
+                (Some(first), Some(last)) => {
+                    format!("its links are {} to {}", first.number, last.number)
+                }
+                _ => "it has none".to_owned(),
+            };
+            info(app, &format!("This article has no link {number}: {has}."));
+        }
+    }
+}
+
+/// Rewrites a link key typed after digits into its numbered form (`3o`: open link 3), and
+/// keeps the digits of a count growing; any other key drops the count.
+fn with_count(app: &mut App, action: Action) -> Action {
+    let count = app.count.take();
+    match (count, action) {
+        (_, Action::CountDigit(digit)) => {
+            // Six digits are more links than any article has; more only repeat the answer.
+            let grown = count
+                .unwrap_or(0)
+                .saturating_mul(10)
+                .saturating_add(u32::from(digit));
+            app.count = Some(grown.min(999_999));
+            Action::CountDigit(digit)
+        }
+        (Some(number), Action::OpenLink) => Action::OpenLinkNumbered(number),
+        (Some(number), Action::CopyLink) => Action::CopyLinkNumbered(number),
+        (Some(number), Action::Open) if matches!(app.mode, Mode::Links { .. }) => {
+            Action::OpenLinkNumbered(number)
+        }
+        (_, action) => action,
+    }
+}
+
+/// A digit was typed: say what the count will do, with the keys in force.
+fn say_count(app: &mut App) {
+    let Some(number) = app.count else { return };
+    let open = key_label(app, &Action::OpenLink);
+    let copy = key_label(app, &Action::CopyLink);
+    info(
+        app,
+        &format!("Link {number}: {open} opens it, {copy} copies it."),
+    );
+}
+
+/// `U`: the open article's links, numbered. From the headline list, the selected article is
+/// opened first (its links are said once it has been read).
+fn open_link_list(app: &mut App, effects: &mut Vec<Effect>) {
+    let Some(index) = target(app) else {
+        info(app, "No article is selected.");
+        return;
+    };
+    if app.article.as_ref().is_none_or(|a| a.index != index) {
+        open_selected(app, effects);
+    }
+    app.focus = Focus::Article;
+    if app.article.as_ref().is_some_and(|a| a.text.is_some()) && link_count(app) == 0 {
+        info(app, "This article has no links.");
+        return;
+    }
+    app.mode = Mode::Links { selected: 0 };
+    if app.article.as_ref().is_some_and(|a| a.text.is_some()) {
+        say_link_list(app);
+    }
+}
+
+fn listed_links(app: &App) -> Vec<crate::engine::article::ListedLink> {
+    app.article
+        .as_ref()
+        .and_then(|a| a.text.as_ref())
+        .map(|text| text.listed_links())
+        .unwrap_or_default()
+}
+
+fn link_count(app: &App) -> usize {
+    listed_links(app).len()
+}
+
+/// `Links: 4. Link 1 of 4: the guest, https://a.example`.
+fn say_link_list(app: &mut App) {
+    let listed = listed_links(app);
+    if listed.is_empty() {
+        app.mode = Mode::Browse;
+        info(app, "This article has no links.");
+        return;
+    }
+    let Mode::Links { selected } = app.mode else {
+        return;
+    };
+    let selected = selected.min(listed.len() - 1);
+    app.mode = Mode::Links { selected };
+    info(
+        app,
+        &format!("Links: {}. {}", listed.len(), link_of(&listed, selected)),
+    );
+}
+
+/// `Link 2 of 4: the guest, https://a.example`: the selected link in words.
+fn link_of(listed: &[crate::engine::article::ListedLink], selected: usize) -> String {
+    match listed.get(selected) {
+        Some(link) => {
+            let sentence = link.sentence();
+            let rest = sentence
+                .split_once(": ")
+                .map_or(sentence.as_str(), |(_, rest)| rest);
+            format!("Link {} of {}: {rest}", link.number, listed.len())
+        }
+        None => String::new(),
+    }
+}
+
+/// Keys in the link list: move, Enter or the open key opens the selected link, the copy key
+/// copies it, a number first picks another; back (or the list key) returns to the article.
+fn links(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
+    if global(app, &action, effects) {
+        return;
+    }
+    let Mode::Links { selected } = app.mode else {
+        return;
+    };
+    let listed = listed_links(app);
+    let last = listed.len().saturating_sub(1);
+    let page = app.article_height().saturating_sub(1).max(1);
+    let selected = match action {
+        Action::Down => (selected + 1).min(last),
+        Action::Up => selected.saturating_sub(1),
+        Action::PageDown => (selected + page).min(last),
+        Action::PageUp => selected.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => last,
+        Action::Open | Action::OpenLink | Action::CopyLink => {
+            let use_ = if action == Action::CopyLink {
+                LinkUse::Copy
+            } else {
+                LinkUse::Open
+            };
+            if let Some(number) = listed.get(selected).map(|l| l.number) {
+                link(app, use_, Some(number), effects);
+            }
+            return;
+        }
+        Action::OpenLinkNumbered(number) | Action::CopyLinkNumbered(number) => {
+            let use_ = if matches!(action, Action::CopyLinkNumbered(_)) {
+                LinkUse::Copy
+            } else {
+                LinkUse::Open
+            };
+            // The row of the link picked by number is selected, so the screen shows it.
+            if let Some(row) = listed.iter().position(|l| l.number == number) {
+                app.mode = Mode::Links { selected: row };
+            }
+            link(app, use_, Some(number), effects);
+            return;
+        }
+        Action::Back | Action::BackOrQuit | Action::LinkList => {
+            app.mode = Mode::Browse;
+            return;
+        }
+        Action::Help => {
+            app.mode = Mode::Help { scroll: 0 };
+            return;
+        }
+        _ => return,
+    };
+    app.mode = Mode::Links { selected };
+    let text = link_of(&listed, selected);
+    if !text.is_empty() {
+        info(app, &text);
     }
 }
 

@@ -62,6 +62,13 @@ pub struct FileConfig {
 }
 
 impl FileConfig {
+    /// The opener's argv: the config's, else the desktop's own (`xdg-open`, `open`).
+    pub fn opener_argv(&self) -> Vec<String> {
+        self.opener
+            .clone()
+            .unwrap_or_else(|| vec![crate::engine::opener::DEFAULT.to_owned()])
+    }
+
     /// The limits every fetch keeps to: the config's, else the defaults.
     pub fn fetch_limits(&self) -> crate::produce::fetch::http::Limits {
         let defaults = crate::produce::fetch::http::Limits::default();

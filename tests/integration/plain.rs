@@ -745,3 +745,71 @@ fn stores_mark_all_read_undo_and_next_unread_in_plain_mode() {
         "{text}"
     );
 }
+
+/// Issue 16: an article's links by number in plain mode: `links` lists them, `open 2` hands
+/// link 2 to the opener, `copy 1` says link 1 whole (plain mode writes no OSC 52), and a
+/// number the article lacks says which it has.
+#[test]
+fn links_are_listed_opened_and_copied_by_number() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    let record = home.path("opened");
+    let opener = home.path("opener");
+    std::fs::write(
+        &opener,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.tmp'\nmv '{0}.tmp' '{0}'\n",
+            record.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    home.write_config(&format!("opener = \"{}\"\n", opener.display()));
+    let store = root().join("tests/fixtures/links/links.json");
+    let store = store.to_str().unwrap();
+    let output = home.output(
+        &["--plain", "--width", "200", store],
+        &[],
+        b"links\n1\nlinks\nopen 2\ncopy 1\nopen 9\nq\n",
+    );
+    assert!(output.status.success(), "{output:?}");
+    let out = text(&output.stdout);
+    assert!(
+        out.contains("No article is open. Type its number first, then links."),
+        "{out}"
+    );
+    assert!(
+        out.contains("3 links. Type open and a number to open one, copy and a number to copy one."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Link 1: https://example.org/gazette/ferry-times."),
+        "{out}"
+    );
+    assert!(
+        out.contains("Link 3: The article's own page, https://example.org/gazette/2024/03/ferry"),
+        "{out}"
+    );
+    assert!(out.contains("Opening https://port.example/red"), "{out}");
+    assert!(
+        out.contains(
+            "cannot reach the clipboard. The link is https://example.org/gazette/ferry-times"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("This article has no link 9: its links are 1 to 3."),
+        "{out}"
+    );
+    // The opener ran (the run loop waits for nothing it starts): wait for its record.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let opened = loop {
+        if let Ok(url) = std::fs::read_to_string(&record) {
+            break url;
+        }
+        assert!(std::time::Instant::now() < deadline, "the opener never ran");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    assert_eq!(opened, "https://port.example/red");
+    assert_plain_bytes("links", &out);
+}

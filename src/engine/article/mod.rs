@@ -45,6 +45,28 @@ pub struct ArticleText {
     pub url: Option<String>,
 }
 
+/// How the link list names the article's own link.
+pub const ARTICLE_PAGE: &str = "The article's own page";
+
+/// One link of an article as the link list shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListedLink {
+    pub number: u32,
+    /// The words the link was on, or what the file is; None for a link on no words.
+    pub label: Option<String>,
+    pub url: String,
+}
+
+impl ListedLink {
+    /// `Link 3: Ivanov's statement, https://example.org/statement`.
+    pub fn sentence(&self) -> String {
+        match &self.label {
+            Some(label) => format!("Link {}: {label}, {}", self.number, self.url),
+            None => format!("Link {}: {}", self.number, self.url),
+        }
+    }
+}
+
 /// A file the article carries (an enclosure: a podcast's audio, a photo), listed and opened
 /// like a link, under its own number.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -197,6 +219,63 @@ impl ArticleText {
             .map(|i| self.attachments[i].url.as_str())
     }
 
+    /// Every link a reader can pick by number, in number order: the text's links (named by
+    /// the words they were on), its files, and its own page last. What the link list shows and
+    /// plain mode's `links` says.
+    pub fn listed_links(&self) -> Vec<ListedLink> {
+        let mut words: std::collections::BTreeMap<u32, String> = Default::default();
+        for span in self.blocks.iter().flat_map(|block| &block.spans) {
+            if let Inline::Link(number) = span.style {
+                let entry = words.entry(number).or_default();
+                entry.push(' ');
+                entry.push_str(&span.text);
+            }
+        }
+        let name = |text: &str| {
+            let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            (!joined.is_empty()).then_some(joined)
+        };
+        let mut listed: Vec<ListedLink> = self
+            .links
+            .iter()
+            .map(|link| ListedLink {
+                number: link.number,
+                label: words.get(&link.number).and_then(|w| name(w)),
+                url: link.url.clone(),
+            })
+            .collect();
+        listed.extend(self.attachments.iter().map(|file| {
+            let mut label = file.kind().written().to_owned();
+            if let Some(title) = &file.title {
+                label.push_str(", ");
+                label.push_str(title);
+            }
+            ListedLink {
+                number: file.number,
+                label: Some(label),
+                url: file.url.clone(),
+            }
+        }));
+        if let Some(url) = &self.url {
+            listed.push(ListedLink {
+                number: self.url_number(),
+                label: Some(ARTICLE_PAGE.to_owned()),
+                url: url.clone(),
+            });
+        }
+        listed
+    }
+
+    /// The target of link number `n` as the reader sees it numbered: one of the text's links
+    /// or files, or the article's own link.
+    pub fn numbered_link(&self, number: u32) -> Option<&str> {
+        self.link(number).or_else(|| {
+            self.url
+                .as_deref()
+                .filter(|_| number == self.url_number())
+        })
+    }
+
     /// The number the article's own link is listed under: after every other link and file.
     pub fn url_number(&self) -> u32 {
         self.attachments
@@ -306,6 +385,17 @@ mod tests {
         assert_eq!(text.url_number(), 4);
         assert_eq!(text.attachments[0].kind(), FileKind::Audio);
         assert_eq!(text.attachments[1].kind(), FileKind::Pdf);
+        // The link list names each by its words, its kind, or as the article's page.
+        let sentences: Vec<String> = text.listed_links().iter().map(|l| l.sentence()).collect();
+        assert_eq!(
+            sentences,
+            [
+                "Link 1: the guest, https://a.example",
+                "Link 2: Audio, Episode 1, https://cdn.example/ep1.mp3",
+                "Link 3: PDF, https://cdn.example/ep1.pdf",
+                "Link 4: The article's own page, https://pods.example/ep1",
+            ]
+        );
     }
 
     #[test]

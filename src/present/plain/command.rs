@@ -52,6 +52,12 @@ pub enum Command {
     MarkAllRead,
     /// The last mark-all undone.
     Undo,
+    /// The open article's links, numbered.
+    Links,
+    /// Open link N of the open article (`open 3`); None: the article's own link (`open`).
+    OpenLink(Option<u32>),
+    /// Copy link N of the open article; plain mode says it, as it cannot reach a clipboard.
+    CopyLink(Option<u32>),
     Help,
     Quit,
     /// A blank line: nothing to do.
@@ -101,6 +107,19 @@ pub fn parse(line: &str) -> Command {
             return Command::Store(number.parse().unwrap_or(usize::MAX));
         }
     }
+    // `open 3`, `copy 3`: a link of the open article by the number it shows.
+    if let Some((first, number)) = line.split_once(char::is_whitespace) {
+        let number = number.trim();
+        let link = || number.parse().unwrap_or(u32::MAX);
+        if number.bytes().all(|b| b.is_ascii_digit()) {
+            if first.eq_ignore_ascii_case("open") {
+                return Command::OpenLink(Some(link()));
+            }
+            if first.eq_ignore_ascii_case("copy") {
+                return Command::CopyLink(Some(link()));
+            }
+        }
+    }
     if line.bytes().all(|b| b.is_ascii_digit()) {
         // Too many digits for a usize is still "a number nobody has": it is out of range.
         return Command::Open(line.parse().unwrap_or(usize::MAX));
@@ -129,6 +148,9 @@ pub fn parse(line: &str) -> Command {
         "nu" | "next unread" => Command::NextUnread,
         "mark all read" | "read all" => Command::MarkAllRead,
         "undo" => Command::Undo,
+        "links" => Command::Links,
+        "open" | "open link" => Command::OpenLink(None),
+        "copy" | "copy link" => Command::CopyLink(None),
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
         "search" => Command::Search(String::new()),
@@ -149,6 +171,14 @@ mod tests {
             ("  12 ", Command::Open(12)),
             ("0", Command::Open(0)),
             ("99999999999999999999999", Command::Open(usize::MAX)),
+            ("links", Command::Links),
+            ("open 3", Command::OpenLink(Some(3))),
+            ("OPEN  12", Command::OpenLink(Some(12))),
+            ("open 99999999999", Command::OpenLink(Some(u32::MAX))),
+            ("open", Command::OpenLink(None)),
+            ("copy 2", Command::CopyLink(Some(2))),
+            ("copy link", Command::CopyLink(None)),
+            ("open three", Command::Unknown("open three".into())),
             ("n", Command::Next),
             ("N", Command::Next),
             ("next", Command::Next),

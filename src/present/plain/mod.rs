@@ -298,6 +298,7 @@ pub fn run_stdio(
     library: Library,
     width: Option<u16>,
     fetch_limits: crate::produce::fetch::http::Limits,
+    opener: Vec<String>,
     out: &mut impl Write,
 ) -> io::Result<()> {
     let (marks, state_file, problems) = crate::present::reader::open_state();
@@ -324,7 +325,7 @@ pub fn run_stdio(
     let mut driver = Driver::threads(Context {
         stores: stores.clone(),
         state: state_file,
-        opener: Vec::new(),
+        opener,
     });
     if let Some(feeds) = crate::paths::feeds_file() {
         driver = driver.with_fetcher(

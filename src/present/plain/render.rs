@@ -137,6 +137,7 @@ pub fn help() -> Vec<String> {
         "] and [: the next or previous store. stores: every store with its counts, numbered; store and a number, for example store 2: that store's articles.",
         "nu or next unread: the next unread article, in the next stores too. mark all read: every article of the list read. undo: the last mark all read undone.",
         "s (small) or star: star the open article, or unstar it. r: mark it unread, or read again.",
+        "links: the open article's links, numbered. open and a number, for example open 3: open that link in the browser. copy 3: say that link whole, to copy. open alone: the article's own link.",
         "fetch: fetch the subscribed feeds that are due. fetch all: every feed, now.",
         "brief: what is new since your last session, breaking news first.",
         "h or ?: this help. q: quit. Commands can also be typed as words, such as next or quit.",

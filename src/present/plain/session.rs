@@ -11,7 +11,7 @@ use super::render::{self, count, sentence};
 use crate::app::view::{sort_stores, store_counts, store_sentence};
 use crate::app::{Action, App, Filter, MessageKind};
 use crate::text::wrap::{is_url, wrap_paragraph_keeping_urls};
-use crate::text::{display_width, sanitize_line};
+use crate::text::{capitalized, display_width, sanitize_line};
 
 /// How long a typed command may be when it is repeated back in an answer.
 const ECHO_LIMIT: usize = 40;
@@ -525,6 +525,37 @@ impl Session {
                 let action = match command {
                     Command::MarkAllRead => Action::MarkAllRead,
                     _ => Action::UndoMarkAll,
+                };
+                act.act(app, action);
+                Reply::lines(message_lines(app))
+            }
+            Command::Links => {
+                let Some(text) = app.article().and_then(|a| a.text.clone()) else {
+                    return Reply::line("No article is open. Type its number first, then links.");
+                };
+                let listed = text.listed_links();
+                if listed.is_empty() {
+                    return Reply::line("This article has no links.");
+                }
+                let mut lines = vec![format!(
+                    "{}. Type open and a number to open one, copy and a number to copy one.",
+                    capitalized(&count(listed.len(), "link"))
+                )];
+                lines.extend(listed.iter().map(|link| format!("{}.", link.sentence())));
+                Reply::lines(lines)
+            }
+            Command::OpenLink(number) | Command::CopyLink(number) => {
+                if app.article().is_none() {
+                    return Reply::line(
+                        "No article is open. Type its number first, then links to list its links.",
+                    );
+                }
+                let copy = matches!(command, Command::CopyLink(_));
+                let action = match (copy, number) {
+                    (false, None) => Action::OpenLink,
+                    (true, None) => Action::CopyLink,
+                    (false, Some(n)) => Action::OpenLinkNumbered(n),
+                    (true, Some(n)) => Action::CopyLinkNumbered(n),
                 };
                 act.act(app, action);
                 Reply::lines(message_lines(app))

@@ -553,10 +553,7 @@ pub fn start(
         Context {
             stores: stores.clone(),
             state: state_file,
-            opener: config
-                .opener
-                .clone()
-                .unwrap_or_else(|| vec![crate::engine::opener::DEFAULT.to_owned()]),
+            opener: config.opener_argv(),
         },
         move |done| {
             let _ = answers.send(Input::Done(done));

@@ -355,3 +355,174 @@ fn only_links_o_would_open_become_hyperlinks() {
         }
     }
 }
+
+/// Issue 16: a number typed before `o` or `y` picks that link of the article, as its
+/// reference shows it (`2o`: `[2]`); the digits say what they will do.
+#[test]
+fn a_number_before_o_opens_that_link_and_before_y_copies_it() {
+    let counting = run(
+        links_app(TerminalCaps::default()),
+        typed("\n2"),
+        TestHost::default(),
+    );
+    assert!(
+        counting
+            .screen()
+            .contains("Link 2: o opens it, y copies it."),
+        "{}",
+        counting.screen()
+    );
+    let opened = run(
+        links_app(TerminalCaps::default()),
+        typed("\n2o"),
+        TestHost::default(),
+    );
+    assert_eq!(opened.host.links, ["https://port.example/red"]);
+    let copied = run(
+        links_app(TerminalCaps::default()),
+        typed("\n1y"),
+        TestHost::default(),
+    );
+    assert_eq!(
+        copied.host.written,
+        herald::present::reader::term::osc52("https://example.org/gazette/ferry-times")
+    );
+    // The article's own link is the last number, 3.
+    let own = run(
+        links_app(TerminalCaps::default()),
+        typed("\n3o"),
+        TestHost::default(),
+    );
+    assert_eq!(own.host.links, [ARTICLE_URL]);
+    // A key between the number and o drops the number: o alone opens the article's link.
+    let dropped = run(
+        links_app(TerminalCaps::default()),
+        typed("\n2jo"),
+        TestHost::default(),
+    );
+    assert_eq!(dropped.host.links, [ARTICLE_URL]);
+}
+
+#[test]
+fn a_numbered_link_from_the_list_reads_the_article_first_and_a_missing_one_is_named() {
+    let from_list = run(
+        links_app(TerminalCaps::default()),
+        typed("1o"),
+        TestHost::default(),
+    );
+    assert_eq!(
+        from_list.host.links,
+        ["https://example.org/gazette/ferry-times"]
+    );
+    let missing = run(
+        links_app(TerminalCaps::default()),
+        typed("\n12o"),
+        TestHost::default(),
+    );
+    assert!(missing.host.links.is_empty());
+    assert!(
+        missing
+            .screen()
+            .contains("This article has no link 12: its links are 1 to 3."),
+        "{}",
+        missing.screen()
+    );
+}
+
+/// `U`: the open article's links as a list of their own, said one at a time; Enter opens the
+/// selected one, `y` copies it, a number picks one, and `q` goes back to the article.
+#[test]
+fn u_lists_the_links_numbered_and_enter_opens_the_selected_one() {
+    let listed = run(
+        links_app(TerminalCaps::default()),
+        typed("\nU"),
+        TestHost::default(),
+    );
+    let screen = listed.screen();
+    assert!(
+        screen.contains("Links of Night Ferry to Eastmarsh Returns | 3 links"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("1  https://example.org/gazette/ferry-times"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("3  The article's own page, https://example.org/gazette/2024/03/ferry"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Links: 3. Link 1 of 3: https://example.org/gazette/ferry-times"),
+        "{screen}"
+    );
+    let moved = run(
+        links_app(TerminalCaps::default()),
+        typed("\nUj"),
+        TestHost::default(),
+    );
+    assert!(
+        moved
+            .screen()
+            .contains("Link 2 of 3: https://port.example/red"),
+        "{}",
+        moved.screen()
+    );
+    assert_eq!(
+        crate::reader::flow::selected_row(moved.terminal.backend().inner.buffer())
+            .map(|row| row.trim().to_owned()),
+        Some("2  https://port.example/red".to_owned())
+    );
+    let opened = run(
+        links_app(TerminalCaps::default()),
+        typed("\nUj\n"),
+        TestHost::default(),
+    );
+    assert_eq!(opened.host.links, ["https://port.example/red"]);
+    let by_number = run(
+        links_app(TerminalCaps::default()),
+        typed("\nU3\n"),
+        TestHost::default(),
+    );
+    assert_eq!(by_number.host.links, [ARTICLE_URL]);
+    let copied = run(
+        links_app(TerminalCaps::default()),
+        typed("\nUy"),
+        TestHost::default(),
+    );
+    assert_eq!(
+        copied.host.written,
+        herald::present::reader::term::osc52("https://example.org/gazette/ferry-times")
+    );
+    // From the headline list, U opens the article and lists its links; q goes back to it.
+    let back = run(
+        links_app(TerminalCaps::default()),
+        typed("Uq"),
+        TestHost::default(),
+    );
+    assert!(
+        back.screen()
+            .contains("The night ferry sailed again on Saturday."),
+        "{}",
+        back.screen()
+    );
+    assert!(!back.screen().contains("Links of"), "{}", back.screen());
+}
+
+#[test]
+fn u_on_an_article_without_links_says_so_and_stays_in_the_article() {
+    let run = run(
+        links_app(TerminalCaps::default()),
+        typed("j\nU"),
+        TestHost::default(),
+    );
+    assert!(
+        run.screen().contains("This article has no links."),
+        "{}",
+        run.screen()
+    );
+    assert!(
+        run.screen().contains("Stalls will open at five."),
+        "{}",
+        run.screen()
+    );
+}

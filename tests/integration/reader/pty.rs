@@ -750,7 +750,29 @@ fn the_morning_routine_store_list_next_unread_mark_all_and_undo() {
     use herald::engine::state;
     let sandbox = crate::common::Sandbox::new();
     let state_path = sandbox.data().join("herald").join("state.json");
-    let mut pty = Pty::launch_in(sandbox, Launch::default());
+    // An opener that writes down the link it was given.
+    let opened = sandbox.path("opened");
+    let opener = sandbox.path("opener");
+    std::fs::write(
+        &opener,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.tmp'\nmv '{0}.tmp' '{0}'\n",
+            opened.display()
+        ),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let config = format!("opener = \"{}\"\n", opener.display());
+    let mut pty = Pty::launch_in(
+        sandbox,
+        Launch {
+            config: Some(&config),
+            ..Launch::default()
+        },
+    );
     started(&pty);
     pty.send("L");
     pty.wait_for_text("4 stores | newest first");
@@ -786,12 +808,46 @@ fn the_morning_routine_store_list_next_unread_mark_all_and_undo() {
             assert_eq!(usize::from(selected), n + 2, "{}", s.contents());
         });
     }
+    // Open the article the third `.` found, list its links and open one by its number.
+    pty.send("\r");
+    pty.wait_for_text("Our end-of-year roundup collects ten small command-line tools");
+    pty.send("U");
+    pty.wait_for_text("Links of Release Roundup: Ten Small Tools Worth a Look | 1 link");
+    pty.wait_for_text("Links: 1. Link 1 of 1: The article's own page,");
+    pty.send("1o");
+    let url = "https://example.org/osw/2024/12/release-roundup";
+    pty.wait_for_text(&format!("Opening {url}"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::fs::read_to_string(&opened).ok().as_deref() != Some(url) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the opener never got {url}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    // Back to the article, then to the list; the article opened is read already.
+    pty.send("q");
+    pty.wait("the link list closed", |s| {
+        !s.contents().contains("Links of")
+    });
+    pty.send("q");
+    pty.wait_for_text("Store 3 of 4: Open Source Weekly | 12 of 47 headlines");
     pty.send("A");
-    pty.wait_for_text("Marked 12 articles read (z undoes it).");
+    pty.wait_for_text("Marked 11 articles read (z undoes it).");
     pty.send("z");
-    pty.wait_for_text("Undone: 12 articles unread again.");
+    pty.wait_for_text("Undone: 11 articles unread again.");
+    pty.with_screen(|s| {
+        // The undo shows at once: the rows say unread again.
+        let contents = s.contents();
+        assert!(
+            contents
+                .lines()
+                .any(|l| l.starts_with("Lanternfish 3.0") && l.contains(" unread ")),
+            "{contents}"
+        );
+    });
     pty.send("A");
-    pty.wait_for_text("Marked 12 articles read (z undoes it).");
+    pty.wait_for_text("Marked 11 articles read (z undoes it).");
     pty.send("q");
     assert_eq!(pty.wait_exit(), 0);
     let (marks, _, problems) = state::open(state_path);

@@ -68,6 +68,9 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
         Some(panes) if matches!(app.mode(), Mode::Stores { .. }) => {
             draw_stores(buf, &panes, app, &theme)
         }
+        Some(panes) if matches!(app.mode(), Mode::Links { .. }) => {
+            draw_links(buf, &panes, app, &theme)
+        }
         Some(panes) => {
             let (cursor, links) = draw_reader(buf, &panes, app, &theme);
             drawn = Drawn {
@@ -188,6 +191,63 @@ fn draw_stores(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Pos
         };
         let line = Rect::new(0, y, buf.area.width, 1);
         put_line(buf, line, y, &text, theme.style(role));
+        if row == selected {
+            buf.set_style(line, theme.style(Role::Selected));
+        }
+    }
+    let cursor_row = top + u16::try_from(selected.saturating_sub(offset)).unwrap_or(0);
+    let at_message = panes
+        .bottom
+        .and_then(|b| bottom_line(buf, rect(b), app, theme));
+    at_message.unwrap_or(Position::new(0, cursor_row))
+}
+
+/// The open article's links: a row per link, its number first, then the words it was on and
+/// where it goes; selected as in the store list, and said by the message.
+fn draw_links(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Position {
+    let Mode::Links { selected } = *app.mode() else {
+        return Position::new(0, 0);
+    };
+    let Some(article) = app.article() else {
+        return Position::new(0, 0);
+    };
+    let listed = article
+        .text
+        .as_ref()
+        .map(|text| text.listed_links())
+        .unwrap_or_default();
+    let header = rect(panes.header);
+    let title = app.library().headline(article.index).title;
+    let what = if article.text.is_none() {
+        "reading the article".to_owned()
+    } else {
+        crate::text::count(listed.len(), "link")
+    };
+    buf.set_style(header, theme.style(Role::Header));
+    let heading = truncate_with(
+        &format!("Links of {title} | {what}"),
+        usize::from(header.width),
+        theme.glyphs.ellipsis,
+    );
+    put_line(buf, header, header.y, &heading, theme.style(Role::Header));
+    let top = header.y + 1;
+    let bottom = panes.bottom.map_or(buf.area.height, |b| b.y);
+    let height = usize::from(bottom.saturating_sub(top));
+    let width = usize::from(buf.area.width);
+    let number_width = listed
+        .last()
+        .map_or(1, |link| link.number.to_string().len());
+    let offset = crate::app::layout::scroll_into_view(selected, 0, listed.len(), height);
+    for (row, link) in listed.iter().enumerate().skip(offset).take(height) {
+        let y = top + u16::try_from(row - offset).unwrap_or(0);
+        let rest = match &link.label {
+            Some(label) => format!("{label}, {}", link.url),
+            None => link.url.clone(),
+        };
+        let text = format!("{:>number_width$}  {rest}", link.number);
+        let text = truncate_with(&text, width, theme.glyphs.ellipsis);
+        let line = Rect::new(0, y, buf.area.width, 1);
+        put_line(buf, line, y, &text, theme.style(Role::Base));
         if row == selected {
             buf.set_style(line, theme.style(Role::Selected));
         }
