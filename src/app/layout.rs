@@ -147,9 +147,61 @@ pub fn scroll_into_view(selected: usize, offset: usize, len: usize, height: usiz
     offset.min(len.saturating_sub(height))
 }
 
+/// Whether a divider row before list position `divider` shows in a window of `height` rows
+/// from `offset`: only between two rows on screen (at the top it would divide nothing shown).
+pub fn divider_shows(divider: usize, offset: usize, height: usize) -> bool {
+    offset < divider && divider < offset + height
+}
+
+/// [`scroll_into_view`] for a list with a divider row before position `divider`: where the
+/// divider shows, the rows have one line fewer, and the selection must still be on screen.
+pub fn scroll_around_divider(
+    selected: usize,
+    offset: usize,
+    len: usize,
+    height: usize,
+    divider: Option<usize>,
+) -> usize {
+    let offset = scroll_into_view(selected, offset, len, height);
+    match divider {
+        Some(divider) if divider_shows(divider, offset, height) => {
+            scroll_into_view(selected, offset, len, height.saturating_sub(1).max(1))
+        }
+        _ => offset,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whatever the selection, list length, height and divider, the selected row is on
+    /// screen: among the rows drawn, which are one fewer where the divider shows.
+    #[test]
+    fn the_selection_stays_on_screen_around_a_divider() {
+        for len in 1..12 {
+            for height in 1..8 {
+                for divider in 1..len {
+                    let mut offset = 0;
+                    let path: Vec<usize> = (0..len).chain((0..len).rev()).collect();
+                    for selected in path {
+                        offset =
+                            scroll_around_divider(selected, offset, len, height, Some(divider));
+                        let rows = if divider_shows(divider, offset, height) {
+                            height - 1
+                        } else {
+                            height
+                        };
+                        assert!(
+                            selected >= offset && selected < offset + rows.max(1),
+                            "len {len} height {height} divider {divider} selected {selected} \
+                             offset {offset}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     fn inside(area: Area, width: u16, height: u16) -> bool {
         area.x + area.width <= width && area.y + area.height <= height

@@ -664,6 +664,34 @@ impl App {
         }
     }
 
+    /// Where the list divides what was published since the previous session ended from what
+    /// came before: the position of the first older article, when the list (on screen, in
+    /// date order) has both. The divider row says so in words ([`Self::divider_text`]).
+    pub fn divider(&self) -> Option<usize> {
+        if self.surface != Surface::Screen {
+            return None;
+        }
+        let since = self.marks.previous_session()?;
+        let visible = self.visible();
+        // Newest first, undated last: the new articles are a prefix.
+        let first_older = visible.partition_point(|&index| {
+            self.library
+                .headline(index)
+                .published
+                .is_some_and(|date| date.is_at_or_after(since.0))
+        });
+        (first_older > 0 && first_older < visible.len()).then_some(first_older)
+    }
+
+    /// `5 new since your last session above, older below`: the divider row's words. Not
+    /// "since Tuesday": that would change with the clock, and a changed row is spoken again.
+    pub fn divider_text(&self) -> Option<String> {
+        let at = self.divider()?;
+        Some(format!(
+            "{at} new since your last session above, older below"
+        ))
+    }
+
     fn list_height(&self) -> usize {
         self.panes()
             .map_or(1, |p| usize::from(p.list.height).max(1))
@@ -681,6 +709,12 @@ impl App {
         let height = self.list_height();
         let len = self.visible().len();
         self.selected = self.selected.min(len.saturating_sub(1));
-        self.list_offset = layout::scroll_into_view(self.selected, self.list_offset, len, height);
+        self.list_offset = layout::scroll_around_divider(
+            self.selected,
+            self.list_offset,
+            len,
+            height,
+            self.divider(),
+        );
     }
 }

@@ -11,32 +11,15 @@ use crate::engine::article::layout::lay_out;
 use crate::engine::article::{Flavor, read};
 use crate::engine::state::{Marks, Timestamp};
 use crate::engine::{ArticleIndex, Library};
-use crate::text::date::{civil_from_days, day_in_words, weekday};
 
 /// Stories told one by one; the rest are counted.
 pub const STORIES: usize = 10;
 /// A first sentence longer than this is cut at a word.
 const SENTENCE_LIMIT: usize = 240;
 
-const DAY_MS: i64 = 86_400_000;
-
-/// Since when, in words, from day-level facts (UTC days): `today`, `since yesterday`,
-/// `since Tuesday` within the last six days, `since 3 November` before (with the year when
-/// it is not this one's). A session that ended after `now` (a clock put back) is "since the
-/// last session".
+/// Since when, in words: see [`crate::text::date::since_words`].
 pub fn since_words(since: Timestamp, now: Timestamp) -> String {
-    let days = |t: Timestamp| i64::try_from(t.0).unwrap_or(i64::MAX).div_euclid(DAY_MS);
-    let (then, today) = (days(since), days(now));
-    match today - then {
-        ..0 => "since the last session".to_owned(),
-        0 => "today".to_owned(),
-        1 => "since yesterday".to_owned(),
-        2..=6 => format!("since {}", weekday(then)),
-        _ => format!(
-            "since {}",
-            day_in_words(then, Some(civil_from_days(today).0))
-        ),
-    }
+    crate::text::date::since_words(since.0, now.0)
 }
 
 /// The articles a briefing is of, newest first: unread and published since the previous
@@ -51,9 +34,10 @@ pub fn new_articles(library: &Library, marks: &Marks) -> Vec<ArticleIndex> {
     let new = |index: ArticleIndex| match since {
         None => true,
         // An undated article cannot be said to be new since a time.
-        Some(since) => library.headline(index).published.is_some_and(|date| {
-            date.instant.saturating_mul(1000) >= i64::try_from(since.0).unwrap_or(i64::MAX)
-        }),
+        Some(since) => library
+            .headline(index)
+            .published
+            .is_some_and(|date| date.is_at_or_after(since.0)),
     };
     library
         .newest_first()

@@ -15,6 +15,12 @@ pub struct Published {
 }
 
 impl Published {
+    /// Whether this was published at or after `unix_ms` (milliseconds since 1970, as the
+    /// state file keeps times): "new since" a session's end.
+    pub fn is_at_or_after(&self, unix_ms: u64) -> bool {
+        self.instant.saturating_mul(1000) >= i64::try_from(unix_ms).unwrap_or(i64::MAX)
+    }
+
     /// Parses `YYYY-MM-DD` or an RFC 3339 date-time (`T`, `t` or a space between date and time,
     /// optional fractional seconds, `Z` or a `±HH:MM` offset). Returns `None` for anything else,
     /// including dates that do not exist (2023-02-30).
@@ -228,6 +234,27 @@ fn days_from_civil(year: i32, month: u8, day: u8) -> i64 {
     let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + i64::from(day) - 1;
     let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     era * 146_097 + day_of_era - 719_468
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Since when, in words, from day-level facts (UTC days), both times in milliseconds since
+/// 1970: `today`, `since yesterday`, `since Tuesday` within the last six days, `since 3
+/// November` before (with the year when it is not this one's). A session that ended after
+/// `now` (a clock put back) is "since the last session".
+pub fn since_words(since_ms: u64, now_ms: u64) -> String {
+    let days = |t: u64| i64::try_from(t).unwrap_or(i64::MAX).div_euclid(DAY_MS);
+    let (then, today) = (days(since_ms), days(now_ms));
+    match today - then {
+        ..0 => "since the last session".to_owned(),
+        0 => "today".to_owned(),
+        1 => "since yesterday".to_owned(),
+        2..=6 => format!("since {}", weekday(then)),
+        _ => format!(
+            "since {}",
+            day_in_words(then, Some(civil_from_days(today).0))
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -269,11 +269,8 @@ impl ArticleText {
     /// The target of link number `n` as the reader sees it numbered: one of the text's links
     /// or files, or the article's own link.
     pub fn numbered_link(&self, number: u32) -> Option<&str> {
-        self.link(number).or_else(|| {
-            self.url
-                .as_deref()
-                .filter(|_| number == self.url_number())
-        })
+        self.link(number)
+            .or_else(|| self.url.as_deref().filter(|_| number == self.url_number()))
     }
 
     /// The number the article's own link is listed under: after every other link and file.

@@ -937,3 +937,83 @@ fn b_pages_up_in_the_article_and_q_then_leaves_it() {
     assert_eq!(back.app.selected(), Some(seed_row + 1));
     assert!(!back.app.filter().breaking_only);
 }
+
+/// Issue 16: the list marks where the previous session ended: a row of words between what was
+/// published since (above) and what came before (below), which moves with the list and keeps
+/// the selection and the cursor on the selected headline.
+#[test]
+fn a_divider_row_says_where_the_last_session_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    // As if the last session had ended on 15 December 2025: two sample stories are newer.
+    std::fs::write(
+        &path,
+        r#"{"version": 1, "marks": [], "session_ended": 1765756800000}"#,
+    )
+    .unwrap();
+    let (marks, _, problems) = state::open(path);
+    assert!(problems.is_empty(), "{problems:?}");
+    let app = || {
+        App::new(
+            sample_library(),
+            marks.clone(),
+            crate::reader::support::options(),
+            (100, 30),
+            Vec::new(),
+        )
+    };
+    let divider = "── 2 new since your last session above, older below ──";
+    let rows = |run: &Run| -> Vec<String> {
+        run.screen()
+            .lines()
+            .map(|l| l.trim_end().to_owned())
+            .collect()
+    };
+    let first = run(app(), Vec::new(), TestHost::default());
+    let lines = rows(&first);
+    let at = lines
+        .iter()
+        .position(|l| l == divider)
+        .unwrap_or_else(|| panic!("no divider in:\n{}", first.screen()));
+    // The header, the two new rows, then the divider; older dates below it.
+    assert_eq!(at, 3, "{}", first.screen());
+    assert!(
+        lines[1].contains("2026") && lines[2].contains("2026"),
+        "{lines:?}"
+    );
+    assert!(!lines[4].contains("2026"), "{}", lines[4]);
+    // Down twice: across the divider, onto the first older story, with the cursor.
+    let mut moved = run(app(), typed("jj"), TestHost::default());
+    let lines = rows(&moved);
+    let selected = moved.selected().expect("a selected row");
+    assert_eq!(selected.trim_end(), lines[4], "{}", moved.screen());
+    let cursor = moved
+        .terminal
+        .backend_mut()
+        .inner
+        .get_cursor_position()
+        .unwrap();
+    assert_eq!(cursor.y, 4, "{}", moved.screen());
+    // Breaking only: one new story and older ones, so still divided, counting only the one.
+    let breaking = run(app(), typed("b"), TestHost::default());
+    assert!(
+        rows(&breaking)
+            .iter()
+            .any(|l| l == "── 1 new since your last session above, older below ──"),
+        "{}",
+        breaking.screen()
+    );
+    // Without a record of the last session there is no divider.
+    let none = run(
+        App::new(
+            sample_library(),
+            Marks::default(),
+            crate::reader::support::options(),
+            (100, 30),
+            Vec::new(),
+        ),
+        Vec::new(),
+        TestHost::default(),
+    );
+    assert!(!none.screen().contains("new since your last session"));
+}

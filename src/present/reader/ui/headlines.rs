@@ -47,6 +47,9 @@ pub struct HeadlineList<'a> {
     pub rows: &'a [HeadlineRow],
     /// Which of `rows` is selected.
     pub selected: Option<usize>,
+    /// A row of words drawn before row N of `rows` (which then start a line lower; the last
+    /// no longer fits): where what is new since the last session ends.
+    pub divider: Option<(usize, &'a str)>,
     /// The columns after the title, as configured.
     pub columns: &'a [Column],
     /// Width of the store column: 0 hides it (one store showing).
@@ -154,8 +157,24 @@ impl Widget for HeadlineList<'_> {
         }
         let width = usize::from(area.width);
         let shape = RowShape::new(width, self.columns, self.store_width);
-        for (i, row) in self.rows.iter().enumerate().take(usize::from(area.height)) {
-            let y = area.y + u16::try_from(i).unwrap_or(u16::MAX);
+        let height = usize::from(area.height);
+        if let Some((at, text)) = self.divider.filter(|&(at, _)| at < height) {
+            let rule = theme.glyphs.horizontal.repeat(2);
+            let line = truncate_with(
+                &format!("{rule} {text} {rule}"),
+                width,
+                theme.glyphs.ellipsis,
+            );
+            let y = area.y + u16::try_from(at).unwrap_or(u16::MAX);
+            buf.set_stringn(area.x, y, line, width, theme.style(Role::Muted));
+        }
+        for (i, row) in self.rows.iter().enumerate().take(height) {
+            // Below the divider, a line lower; what falls off the bottom is not drawn.
+            let line = i + usize::from(self.divider.is_some_and(|(at, _)| i >= at));
+            if line >= height {
+                break;
+            }
+            let y = area.y + u16::try_from(line).unwrap_or(u16::MAX);
             let mut x = area.x;
             let right = area.x + area.width;
             let put = |buf: &mut Buffer, x: &mut u16, text: &str, role: Role| {

@@ -273,13 +273,20 @@ fn draw_reader(
     let list_area = rect(panes.list);
     // The app scrolled for its idea of the screen; scroll again for this frame's list, so the
     // selected row is drawn even if the two ever disagree.
-    let offset = crate::app::layout::scroll_into_view(
+    let height = usize::from(list_area.height);
+    let divider_at = app.divider();
+    let offset = crate::app::layout::scroll_around_divider(
         app.selected().unwrap_or(0),
         app.list_offset(),
         app.visible().len(),
-        usize::from(list_area.height),
+        height,
+        divider_at,
     );
-    let rows = headline_rows(app, offset, usize::from(list_area.height));
+    // The divider, as a row index among those drawn, where it shows.
+    let divider = divider_at
+        .filter(|&at| crate::app::layout::divider_shows(at, offset, height))
+        .and_then(|at| Some((at - offset, app.divider_text()?)));
+    let rows = headline_rows(app, offset, height);
     let several_stores = app.filter().store.is_none() && app.library().stores().len() > 1;
     let store_width = HeadlineList::store_width(
         several_stores,
@@ -304,6 +311,7 @@ fn draw_reader(
     let list = HeadlineList {
         rows: &rows,
         selected: selected_row,
+        divider: divider.as_ref().map(|(at, text)| (*at, text.as_str())),
         columns: &app.options().columns,
         store_width,
         empty_text: nothing_yet
@@ -342,10 +350,12 @@ fn draw_reader(
             Position::new(article_area.x + ARTICLE_MARGIN, article_area.y)
         }
         (_, _, Some(position)) => position,
-        _ => Position::new(
-            list_area.x,
-            list_area.y + u16::try_from(selected_row.unwrap_or(0)).unwrap_or(0),
-        ),
+        _ => {
+            let row = selected_row.unwrap_or(0);
+            // Below the divider, rows are one line further down.
+            let row = row + usize::from(divider.as_ref().is_some_and(|(at, _)| row >= *at));
+            Position::new(list_area.x, list_area.y + u16::try_from(row).unwrap_or(0))
+        }
     };
     (cursor, links)
 }
@@ -560,5 +570,9 @@ fn focus_text(app: &App) -> String {
         .published
         .map_or_else(|| "Undated".to_owned(), |d| d.long_date());
     text.push_str(&format!(" {date}, {}.", library.store(headline.store).name));
+    // The divider row is not on the focus line: the first article below it says it instead.
+    if app.divider().is_some() && app.divider() == app.selected() {
+        text.push_str(" The first older than your last session.");
+    }
     text
 }
