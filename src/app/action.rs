@@ -4,6 +4,7 @@
 
 use super::view::Filter;
 use crate::engine::runtime::Done;
+use crate::text::line_editor::Edit;
 
 /// Everything that can change the reader.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,8 +73,8 @@ pub enum Action {
     ShowOnly(Filter),
 
     // From the search prompt.
-    SearchInput(char),
-    SearchBackspace,
+    /// Edit the line (type, delete, move the cursor, walk the history).
+    SearchEdit(Edit),
     SearchSubmit,
 
     // From the run loop.
@@ -189,8 +190,7 @@ impl Action {
             Action::SortStores => "In the store list: newest first or by name",
             Action::OpenNumbered(_)
             | Action::ShowOnly(_)
-            | Action::SearchInput(_)
-            | Action::SearchBackspace
+            | Action::SearchEdit(_)
             | Action::SearchSubmit
             | Action::Resize(..)
             | Action::Resumed
