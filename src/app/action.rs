@@ -4,6 +4,7 @@
 
 use super::view::Filter;
 use crate::engine::runtime::Done;
+use crate::text::line_editor::Edit;
 
 /// Everything that can change the reader.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,8 +82,8 @@ pub enum Action {
     CountDigit(u8),
 
     // From the search prompt.
-    SearchInput(char),
-    SearchBackspace,
+    /// Edit the line (type, delete, move the cursor, walk the history).
+    SearchEdit(Edit),
     SearchSubmit,
 
     // From the run loop.
@@ -203,8 +204,7 @@ impl Action {
             | Action::OpenLinkNumbered(_)
             | Action::CopyLinkNumbered(_)
             | Action::CountDigit(_)
-            | Action::SearchInput(_)
-            | Action::SearchBackspace
+            | Action::SearchEdit(_)
             | Action::SearchSubmit
             | Action::Resize(..)
             | Action::Resumed

@@ -3,7 +3,7 @@
 //! so nothing is cut off.
 
 use super::Action;
-use super::keymap::Keymap;
+use super::keymap::{Keymap, PROMPT_KEYS};
 use crate::text::display_width;
 use crate::text::wrap::wrap_paragraph;
 
@@ -49,16 +49,20 @@ pub struct HelpLine {
     pub text: String,
 }
 
+/// Heads the search prompt's keys, after the actions' keys.
+pub const PROMPT_HEADING: &str = "At the search prompt:";
+
 pub fn help_lines(keymap: &Keymap, width: usize) -> Vec<HelpLine> {
     let width = width.max(10);
     let rows = keymap.help_rows();
-    let keys_width = rows
+    let prompt: Vec<(String, &str)> = PROMPT_KEYS
         .iter()
-        .map(|(k, _)| display_width(k))
-        .max()
-        .unwrap_or(0);
-    let widest = rows
-        .iter()
+        .map(|(keys, what)| ((*keys).to_owned(), *what))
+        .collect();
+    // One keys column for both tables, so they read as one.
+    let all = || rows.iter().chain(&prompt);
+    let keys_width = all().map(|(k, _)| display_width(k)).max().unwrap_or(0);
+    let widest = all()
         .map(|(_, d)| keys_width + 2 + display_width(d))
         .max()
         .unwrap_or(0);
@@ -66,25 +70,33 @@ pub fn help_lines(keymap: &Keymap, width: usize) -> Vec<HelpLine> {
         heading: false,
         text,
     };
+    let heading = |text: &str| {
+        wrap_paragraph(text, width)
+            .into_iter()
+            .map(|text| HelpLine {
+                heading: true,
+                text,
+            })
+    };
     // The title names the closing keys in force, which can be longer than a narrow screen.
-    let mut lines: Vec<HelpLine> = wrap_paragraph(&title(keymap), width)
-        .into_iter()
-        .map(|text| HelpLine {
-            heading: true,
-            text,
-        })
-        .collect();
-    for (keys, description) in rows {
-        if widest <= width {
-            let pad = " ".repeat(keys_width - display_width(&keys) + 2);
-            lines.push(line(format!("{keys}{pad}{description}")));
-        } else {
-            lines.push(line(keys));
-            for part in wrap_paragraph(description, width - 4) {
-                lines.push(line(format!("    {part}")));
+    let mut lines: Vec<HelpLine> = heading(&title(keymap)).collect();
+    let table = |lines: &mut Vec<HelpLine>, rows: &[(String, &str)]| {
+        for (keys, description) in rows {
+            if widest <= width {
+                let pad = " ".repeat(keys_width - display_width(keys) + 2);
+                lines.push(line(format!("{keys}{pad}{description}")));
+            } else {
+                lines.push(line(keys.clone()));
+                for part in wrap_paragraph(description, width - 4) {
+                    lines.push(line(format!("    {part}")));
+                }
             }
         }
-    }
+    };
+    table(&mut lines, &rows);
+    lines.push(line(String::new()));
+    lines.extend(heading(PROMPT_HEADING));
+    table(&mut lines, &prompt);
     lines.push(line(String::new()));
     lines.extend(wrap_paragraph(LEGEND, width).into_iter().map(line));
     if let Some(counts) = counts(keymap) {

@@ -21,6 +21,7 @@ pub enum KeyCode {
     PageDown,
     Home,
     End,
+    Delete,
     F(u8),
     Other,
 }
@@ -149,6 +150,7 @@ impl Key {
             "pagedown" | "pgdn" => KeyCode::PageDown,
             "home" => KeyCode::Home,
             "end" => KeyCode::End,
+            "delete" | "del" => KeyCode::Delete,
             _ => {
                 let n: u8 = lower.strip_prefix('f')?.parse().ok()?;
                 if !(1..=24).contains(&n) {
@@ -435,6 +437,32 @@ pub const RESERVED: &[(Key, &str)] = &[
     ),
 ];
 
+/// The search prompt's editing keys and what they do, for the help screen: what
+/// `Keymap::text_key` reads (a test holds the two together). Fixed, not configurable: they
+/// are the keys of every line editor, and the prompt is a line editor.
+pub const PROMPT_KEYS: &[(&str, &str)] = &[
+    ("Left Right", "Move the cursor a character"),
+    ("Home End Ctrl-E", "To the start or the end of the line"),
+    (
+        "Backspace Delete",
+        "Delete the character before or under the cursor",
+    ),
+    ("Ctrl-W", "Delete the word before the cursor"),
+    (
+        "Ctrl-U Ctrl-K",
+        "Delete to the start or to the end of the line",
+    ),
+    (
+        "Up Down",
+        "Earlier or later searches, kept between sessions",
+    ),
+    ("Enter", "Search"),
+    (
+        "Esc Ctrl-G",
+        "Close the prompt (so does Backspace on an empty line)",
+    ),
+];
+
 /// Where `key` is taken before Herald sees it, if it is ([`RESERVED`]).
 pub fn reserved(key: &Key) -> Option<&'static str> {
     RESERVED.iter().find(|(k, _)| k == key).map(|(_, why)| *why)
@@ -583,16 +611,34 @@ impl Keymap {
         }
     }
 
-    /// Prompt editing. Ctrl-C and Ctrl-Z still work so the prompt is no trap.
+    /// Prompt editing, as readline edits a line ([`PROMPT_KEYS`] lists them for the help
+    /// screen). Every character is text, `j` and `q` too; Ctrl-C, Ctrl-Z and Ctrl-L still work
+    /// so the prompt is no trap. Ctrl-A (GNU screen's prefix, [`RESERVED`]) is left alone:
+    /// Home does what it would.
     fn text_key(key: Key) -> Option<Action> {
+        use crate::text::line_editor::Edit;
+        let edit = |edit| Some(Action::SearchEdit(edit));
         match (key.code, key.ctrl) {
             (KeyCode::Char('c'), true) => Some(Action::Quit),
             (KeyCode::Char('z'), true) => Some(Action::Suspend),
             (KeyCode::Char('l'), true) => Some(Action::Redraw),
-            (KeyCode::Char(c), false) if !c.is_control() => Some(Action::SearchInput(c)),
+            (KeyCode::Char('e'), true) => edit(Edit::End),
+            (KeyCode::Char('u'), true) => edit(Edit::KillToStart),
+            (KeyCode::Char('k'), true) => edit(Edit::KillToEnd),
+            (KeyCode::Char('w'), true) => edit(Edit::KillWordBack),
+            (KeyCode::Char(c), false) if !c.is_control() => edit(Edit::Insert(c)),
             (KeyCode::Enter, _) => Some(Action::SearchSubmit),
-            (KeyCode::Esc, _) => Some(Action::Back),
-            (KeyCode::Backspace, _) => Some(Action::SearchBackspace),
+            // Ctrl-G is readline's abort, and a way out where a screen reader takes Esc.
+            (KeyCode::Esc, _) | (KeyCode::Char('g'), true) => Some(Action::Back),
+            // What some terminals send for Backspace ([`RESERVED`]).
+            (KeyCode::Backspace, _) | (KeyCode::Char('h'), true) => edit(Edit::Backspace),
+            (KeyCode::Delete, _) => edit(Edit::Delete),
+            (KeyCode::Left, false) => edit(Edit::Left),
+            (KeyCode::Right, false) => edit(Edit::Right),
+            (KeyCode::Home, false) => edit(Edit::Home),
+            (KeyCode::End, false) => edit(Edit::End),
+            (KeyCode::Up, false) => edit(Edit::Older),
+            (KeyCode::Down, false) => edit(Edit::Newer),
             _ => None,
         }
     }
@@ -637,6 +683,7 @@ impl Keymap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::line_editor::Edit;
     use KeyCode as K;
 
     const LIST: InputMode = InputMode::Command(Place::List);
@@ -752,20 +799,72 @@ mod tests {
     fn the_prompt_takes_text_but_keeps_the_escape_hatches() {
         let map = Keymap::default();
         let text = InputMode::Text;
-        assert_eq!(
-            map.resolve(text, Key::char('q')),
-            Some(Action::SearchInput('q'))
-        );
-        assert_eq!(
-            map.resolve(text, Key::char('j')),
-            Some(Action::SearchInput('j'))
-        );
+        for c in ['q', 'j', '/', '?', ' ', 'G', 'é'] {
+            assert_eq!(
+                map.resolve(text, Key::char(c)),
+                Some(Action::SearchEdit(Edit::Insert(c))),
+                "{c:?}"
+            );
+        }
         assert_eq!(map.resolve(text, Key::plain(K::Esc)), Some(Action::Back));
         assert_eq!(
             map.resolve(text, Key::plain(K::Enter)),
             Some(Action::SearchSubmit)
         );
         assert_eq!(map.resolve(text, Key::ctrl('c')), Some(Action::Quit));
+    }
+
+    #[test]
+    fn the_prompt_edits_like_a_line_editor() {
+        let map = Keymap::default();
+        let cases = [
+            (Key::plain(K::Left), Edit::Left),
+            (Key::plain(K::Right), Edit::Right),
+            (Key::plain(K::Home), Edit::Home),
+            (Key::plain(K::End), Edit::End),
+            (Key::ctrl('e'), Edit::End),
+            (Key::plain(K::Backspace), Edit::Backspace),
+            (Key::ctrl('h'), Edit::Backspace),
+            (Key::plain(K::Delete), Edit::Delete),
+            (Key::ctrl('u'), Edit::KillToStart),
+            (Key::ctrl('k'), Edit::KillToEnd),
+            (Key::ctrl('w'), Edit::KillWordBack),
+            (Key::plain(K::Up), Edit::Older),
+            (Key::plain(K::Down), Edit::Newer),
+        ];
+        for (key, edit) in cases {
+            assert_eq!(
+                map.resolve(InputMode::Text, key),
+                Some(Action::SearchEdit(edit)),
+                "{}",
+                key.label()
+            );
+        }
+        // GNU screen's prefix stays screen's.
+        assert_eq!(map.resolve(InputMode::Text, Key::ctrl('a')), None);
+    }
+
+    /// The help screen's list of prompt keys is what the prompt reads, and each thing it does
+    /// has a key no screen reader or terminal takes first (Esc has Ctrl-G beside it).
+    #[test]
+    fn the_prompt_keys_in_help_are_the_keys_the_prompt_reads() {
+        let map = Keymap::default();
+        for (keys, what) in PROMPT_KEYS {
+            let mut free = 0;
+            for label in keys.split(' ') {
+                let key = Key::parse(label).unwrap_or_else(|| panic!("{label} is no key"));
+                assert!(
+                    map.resolve(InputMode::Text, key).is_some(),
+                    "{label} ({what}) does nothing at the prompt"
+                );
+                free += usize::from(reserved(&key).is_none());
+            }
+            assert!(free > 0, "{keys} ({what}): every key is reserved");
+        }
+        assert_eq!(
+            map.resolve(InputMode::Text, Key::ctrl('g')),
+            Some(Action::Back)
+        );
     }
 
     #[test]
@@ -839,7 +938,7 @@ mod tests {
         // The search prompt still takes letters as text.
         assert_eq!(
             map.resolve(InputMode::Text, Key::char('j')),
-            Some(Action::SearchInput('j'))
+            Some(Action::SearchEdit(Edit::Insert('j')))
         );
     }
 

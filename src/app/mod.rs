@@ -41,6 +41,7 @@ use crate::engine::article::Flavor;
 use crate::engine::runtime::{Job, Ticket};
 use crate::engine::state::{ArticleKey, Changes, Marks, Timestamp};
 use crate::engine::{ArticleIndex, Library};
+use crate::text::line_editor::LineEditor;
 
 /// Which pane keys act on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,9 +54,10 @@ pub enum Focus {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Mode {
     Browse,
-    /// The search prompt, with what has been typed so far.
+    /// The search prompt: the line as edited so far, its cursor, and where in the search
+    /// history Up and Down have got to.
     Search {
-        input: String,
+        prompt: LineEditor,
     },
     /// The help screen, scrolled this many lines.
     Help {
@@ -203,6 +205,13 @@ pub struct App {
     mode: Mode,
     article: Option<OpenArticle>,
     last_query: Option<String>,
+    /// Past searches, oldest first, as the search history file holds them (and this
+    /// session's since the last save answered). Shared with the open prompt.
+    search_history: Arc<[String]>,
+    /// A save of the search history has failed and said so: later failures stay quiet.
+    history_failed: bool,
+    /// Saves of the search history asked for and not answered yet.
+    history_saving: usize,
     /// What the last mark-all marked read (it was unread), for its undo.
     marked_all: Vec<ArticleKey>,
     /// The store list's rows, in its order, while it is open (see `refresh_store_rows`).
@@ -312,6 +321,9 @@ impl App {
             mode: Mode::Browse,
             article: None,
             last_query: None,
+            search_history: Arc::from([]),
+            history_failed: false,
+            history_saving: 0,
             marked_all: Vec::new(),
             store_rows: Vec::new(),
             matches: None,
@@ -381,6 +393,19 @@ impl App {
         if let Some(message) = &self.message {
             self.last_message = Some(message.clone());
         }
+    }
+
+    /// Past searches (oldest first), as loaded from the search history file: what Up
+    /// recalls at the prompt and plain mode's `history` lists.
+    #[must_use]
+    pub fn with_search_history(mut self, history: Vec<String>) -> Self {
+        self.search_history = history.into();
+        self
+    }
+
+    /// Past searches, oldest first.
+    pub fn search_history(&self) -> &[String] {
+        &self.search_history
     }
 
     /// Uses `keymap` (from the config file) instead of the default keys.
@@ -542,6 +567,22 @@ impl App {
             (true, _) => ThemeName::HighContrast,
             (false, ThemeName::HighContrast) => ThemeName::Default,
             (false, theme) => theme,
+        }
+    }
+
+    /// The search prompt's room on screen: the columns its text has after the `/`, and the
+    /// columns of the marker that says text is hidden before (scrolled off to the left).
+    pub fn prompt_columns(&self) -> (usize, usize) {
+        let columns = usize::from(self.size.0).saturating_sub(1).max(1);
+        (columns, crate::text::display_width(self.prompt_marker()))
+    }
+
+    /// What the prompt shows first when its start is scrolled off: an ellipsis.
+    pub fn prompt_marker(&self) -> &'static str {
+        if self.options.ascii {
+            "..."
+        } else {
+            "\u{2026}"
         }
     }
 

@@ -11,9 +11,11 @@ use super::{
 };
 use crate::engine::article::layout::lay_out;
 use crate::engine::runtime::{Done, Job, Reload};
+use crate::engine::state::history::with_search;
 use crate::engine::state::{ArticleKey, Timestamp};
 use crate::engine::store::StoreId;
 use crate::engine::{ArticleIndex, Library};
+use crate::text::line_editor::{Edit, LineEditor};
 use crate::text::{capitalized, count};
 
 /// How the message line says a search is running.
@@ -302,6 +304,7 @@ fn finished(app: &mut App, done: Done, effects: &mut Vec<Effect>) {
                 self::reload(app, effects);
             }
         }
+        Done::SearchSaved(result) => search_saved(app, result),
         Done::Saved(result) => {
             let changes = app.saving.take();
             match result {
@@ -397,23 +400,57 @@ fn search_prompt(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     if global(app, &action, effects) {
         return;
     }
-    let Mode::Search { input } = &mut app.mode else {
+    let (columns, marker) = app.prompt_columns();
+    let Mode::Search { prompt } = &mut app.mode else {
         return;
     };
     match action {
-        Action::SearchInput(c) => input.push(c),
         // Backspace on an empty prompt leaves it, as in less and vim.
-        Action::SearchBackspace if input.pop().is_none() => app.mode = Mode::Browse,
-        Action::SearchBackspace => {}
+        Action::SearchEdit(Edit::Backspace) if prompt.is_empty() => app.mode = Mode::Browse,
+        Action::SearchEdit(edit) => {
+            prompt.apply(edit);
+            prompt.keep_cursor_visible(columns, marker);
+        }
         Action::SearchSubmit => {
-            let query = input.trim().to_owned();
+            let query = prompt.text().trim().to_owned();
             app.mode = Mode::Browse;
             if !query.is_empty() {
-                submit_search(app, query, effects);
+                // The search's own job first, then the history's.
+                submit_search(app, query.clone(), effects);
+                remember_search(app, &query, effects);
             }
         }
         Action::Back => app.mode = Mode::Browse,
         _ => {}
+    }
+}
+
+/// Adds `query` to the search history, here at once (Up recalls it straight away) and in the
+/// history file by the runtime, which answers with what the file then holds.
+fn remember_search(app: &mut App, query: &str, effects: &mut Vec<Effect>) {
+    app.search_history = with_search(&app.search_history, query).into();
+    app.history_saving += 1;
+    effects.push(Effect::Job(Job::SaveSearch(query.to_owned())));
+}
+
+/// A save of the search history answered. Saves are done in order and each answer holds the
+/// whole file, so the last one's answer holds every earlier search too: only it is taken in
+/// (an earlier one would drop the searches still being saved).
+fn search_saved(app: &mut App, result: Result<Vec<String>, String>) {
+    app.history_saving = app.history_saving.saturating_sub(1);
+    match result {
+        Ok(entries) if app.history_saving == 0 => app.search_history = entries.into(),
+        Ok(_) => {}
+        // Said once: the searches are still in memory, and every later search would say it
+        // again over its own answer.
+        Err(problem) if !std::mem::replace(&mut app.history_failed, true) => error(
+            app,
+            format!(
+                "could not save the search history: {problem}. Searches are remembered until \
+                 Herald quits"
+            ),
+        ),
+        Err(_) => {}
     }
 }
 
@@ -490,7 +527,7 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::Search => {
             app.mode = Mode::Search {
-                input: String::new(),
+                prompt: LineEditor::new(app.search_history.clone()),
             };
         }
         Action::SearchNext => search(app, true, false, effects),
@@ -511,13 +548,20 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             refilter(app);
             say_list(app);
         }
-        Action::ShowOnly(filter) => match &filter.query {
-            Some(query) if !has_matches(app, query) => {
-                let query = query.clone();
-                start_search(app, query, Purpose::ShowOnly(filter), effects);
+        Action::ShowOnly(filter) => {
+            // Plain mode's `/words`: remembered as the prompt's searches are.
+            let remember = filter.query.clone().filter(|q| !q.is_empty());
+            match &filter.query {
+                Some(query) if !has_matches(app, query) => {
+                    let query = query.clone();
+                    start_search(app, query, Purpose::ShowOnly(filter), effects);
+                }
+                _ => show_only(app, filter),
             }
-            _ => show_only(app, filter),
-        },
+            if let Some(query) = remember {
+                remember_search(app, &query, effects);
+            }
+        }
         Action::ToggleRead => toggle_mark(app, effects, Mark::Read),
         Action::ToggleStar => toggle_mark(app, effects, Mark::Star),
         Action::NextStore => {

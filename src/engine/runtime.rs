@@ -16,6 +16,7 @@ use std::time::Duration;
 use super::article::{ArticleText, Flavor, Lines, layout, read};
 use super::library::{ArticleIndex, Library};
 use super::search::{Threads, matches_unless};
+use super::state::history::HistoryFile;
 use super::state::{Changes, Outside, StateFile};
 use super::store::Progress;
 use super::stores::Stores;
@@ -58,6 +59,8 @@ pub enum Job {
     },
     /// Write these changes to the state file.
     Save(Changes),
+    /// Add this search to the search history file (after the saves asked for before it).
+    SaveSearch(String),
     /// Start the opener on this link (already checked to be one Herald opens).
     OpenLink(String),
     /// A library the app has replaced: freeing a big one is tens of milliseconds of `munmap`
@@ -74,6 +77,7 @@ impl Job {
             Job::CancelSearch => "CancelSearch",
             Job::Reload { .. } => "Reload",
             Job::Save(_) => "Save",
+            Job::SaveSearch(_) => "SaveSearch",
             Job::OpenLink(_) => "OpenLink",
             Job::Release(_) => "Release",
         }
@@ -94,6 +98,7 @@ impl std::fmt::Debug for Job {
             Job::Search { ticket, words, .. } => write!(f, "Search(#{ticket}, {words:?})"),
             Job::Reload { words, .. } => write!(f, "Reload({words:?})"),
             Job::Save(changes) => write!(f, "Save({} marks)", changes.marks.len()),
+            Job::SaveSearch(search) => write!(f, "SaveSearch({search:?})"),
             Job::OpenLink(url) => write!(f, "OpenLink({url})"),
             Job::CancelSearch => write!(f, "CancelSearch"),
             Job::Release(library) => write!(f, "Release({} articles)", library.len()),
@@ -120,6 +125,7 @@ impl PartialEq for Job {
                 },
             ) => Arc::ptr_eq(a, b) && x == y,
             (Job::Save(a), Job::Save(b)) => a == b,
+            (Job::SaveSearch(a), Job::SaveSearch(b)) => a == b,
             (Job::OpenLink(a), Job::OpenLink(b)) => a == b,
             (Job::Release(a), Job::Release(b)) => Arc::ptr_eq(a, b),
             _ => self.name() == other.name(),
@@ -146,6 +152,9 @@ pub enum Done {
     Reloaded(Arc<Reload>),
     /// A save finished: what other instances had written, or why it failed.
     Saved(Result<Outside, String>),
+    /// A search was added to the history file: the history as saved (oldest first, other
+    /// instances' searches included), or why it could not be.
+    SearchSaved(Result<Vec<String>, String>),
     /// The opener could not be started.
     OpenFailed(String),
 }
@@ -166,6 +175,10 @@ impl std::fmt::Debug for Done {
             ),
             Done::Reloaded(reload) => write!(f, "Reloaded({} articles)", reload.library.len()),
             Done::Saved(result) => write!(f, "Saved({result:?})"),
+            Done::SearchSaved(result) => match result {
+                Ok(entries) => write!(f, "SearchSaved({} searches)", entries.len()),
+                Err(error) => write!(f, "SearchSaved(Err({error}))"),
+            },
             Done::OpenFailed(error) => write!(f, "OpenFailed({error})"),
         }
     }
@@ -179,6 +192,7 @@ impl PartialEq for Done {
             | (Done::Searched { ticket: a, .. }, Done::Searched { ticket: b, .. }) => a == b,
             (Done::Reloaded(a), Done::Reloaded(b)) => Arc::ptr_eq(a, b),
             (Done::Saved(a), Done::Saved(b)) => a == b,
+            (Done::SearchSaved(a), Done::SearchSaved(b)) => a == b,
             (Done::OpenFailed(a), Done::OpenFailed(b)) => a == b,
             _ => false,
         }
@@ -205,6 +219,9 @@ pub struct Context {
     pub stores: Stores,
     /// Where the reader state is saved; None keeps it in memory only.
     pub state: Option<StateFile>,
+    /// Where searches are remembered; None keeps them in memory only (and a search saved
+    /// then gets no answer: the app's own copy is all there is).
+    pub history: Option<HistoryFile>,
     /// The program that opens links, with its arguments.
     pub opener: Vec<String>,
 }
@@ -242,6 +259,13 @@ fn save(state: Option<&mut StateFile>, changes: &Changes) -> Done {
         None => Ok(Outside::default()),
     };
     Done::Saved(result)
+}
+
+fn save_search(history: Option<&mut HistoryFile>, search: &str) -> Option<Done> {
+    let file = history?;
+    Some(Done::SearchSaved(
+        file.save(search).map_err(|e| e.to_string()),
+    ))
 }
 
 fn with_ticket(done: Done, ticket: Ticket) -> Done {
@@ -300,6 +324,7 @@ impl Inline {
                 Some(reload(&self.context.stores, &library, words.as_deref()))
             }
             Job::Save(changes) => Some(save(self.context.state.as_mut(), &changes)),
+            Job::SaveSearch(search) => save_search(self.context.history.as_mut(), &search),
             Job::OpenLink(url) => super::opener::spawn(&self.context.opener, &url)
                 .err()
                 .map(|error| Done::OpenFailed(error.to_string())),
@@ -314,6 +339,7 @@ impl Inline {
 /// A message to the saver thread.
 enum ToSaver {
     Save(Changes),
+    SaveSearch(String),
     /// Answer once every save asked for before this one is done, with the last one's outcome.
     Flush(Sender<Result<(), String>>),
 }
@@ -340,6 +366,7 @@ impl Runtime {
         let Context {
             stores,
             state,
+            history,
             opener,
         } = context;
         let (articles, article_jobs) = mpsc::channel::<Job>();
@@ -360,7 +387,7 @@ impl Runtime {
         });
         spawn_background("herald-save", {
             let deliver = deliver.clone();
-            move || save_worker(state, &save_jobs, &*deliver)
+            move || save_worker(state, history, &save_jobs, &*deliver)
         });
         Self {
             articles,
@@ -392,6 +419,11 @@ impl Runtime {
             }
             Job::Save(changes) => {
                 let _ = self.saves.send(ToSaver::Save(changes));
+            }
+            // The same thread as the marks: one writer to the data folder, and quitting's
+            // flush waits for both.
+            Job::SaveSearch(search) => {
+                let _ = self.saves.send(ToSaver::SaveSearch(search));
             }
             Job::OpenLink(url) => {
                 let opener = self.opener.clone();
@@ -546,6 +578,7 @@ fn reload_worker(stores: &Stores, jobs: &Receiver<Job>, deliver: &(dyn Fn(Done) 
 
 fn save_worker(
     mut state: Option<StateFile>,
+    mut history: Option<HistoryFile>,
     jobs: &Receiver<ToSaver>,
     deliver: &(dyn Fn(Done) + Send + Sync),
 ) {
@@ -558,6 +591,13 @@ fn save_worker(
                     last = result.as_ref().map(|_| ()).map_err(Clone::clone);
                 }
                 deliver(done);
+            }
+            // A search that was not remembered costs nothing on the way out: only the marks'
+            // outcome is what quitting reports.
+            ToSaver::SaveSearch(search) => {
+                if let Some(done) = save_search(history.as_mut(), &search) {
+                    deliver(done);
+                }
             }
             ToSaver::Flush(reply) => {
                 let _ = reply.send(last.clone());

@@ -5,6 +5,7 @@ pub mod blocks;
 pub mod date;
 pub mod html;
 pub mod ids;
+pub mod line_editor;
 pub mod sanitize;
 pub mod wrap;
 

@@ -205,6 +205,7 @@ fn plain_mode_keeps_the_configured_store_names_across_a_reload() {
     let mut driver = Driver::inline(Context {
         stores: stores.clone(),
         state: Some(file),
+        history: None,
         opener: Vec::new(),
     });
     let mut calls = 0;
@@ -265,6 +266,7 @@ fn plain_mode_keeps_a_gone_articles_number_and_says_so() {
     let mut driver = Driver::inline(Context {
         stores: stores.clone(),
         state: None,
+        history: None,
         opener: Vec::new(),
     });
     let mut calls = 0;

@@ -813,3 +813,56 @@ fn links_are_listed_opened_and_copied_by_number() {
     assert_eq!(opened, "https://port.example/red");
     assert_plain_bytes("links", &out);
 }
+
+/// `history` numbers the past searches newest first, `/!N` searches for one again, and the
+/// history is the full-screen reader's file, kept for the next session.
+#[test]
+fn history_lists_past_searches_and_slash_bang_n_repeats_one() {
+    let home = Home::new();
+    let args = ["--plain", "--width", "120", "sample-data"];
+    let first = home.output(
+        &args,
+        &[],
+        "history\n/!1\n/Ivanov\n/lichen\nhistory\n/!2\n/!9\nq\n".as_bytes(),
+    );
+    assert!(first.status.success(), "{first:?}");
+    let out = text(&first.stdout);
+    assert_plain_bytes("history", &out);
+    assert!(
+        out.contains(
+            "No past searches yet. Type / and words to search, for example /north korea.\n\
+             No past searches yet."
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Past searches, newest first: 2. To search again for one, type /! and its \
+             number.\n1. lichen\n2. Ivanov\n"
+        ),
+        "{out}"
+    );
+    let again = out.rsplit_once("2. Ivanov\n").expect("the list").1;
+    assert!(
+        again.starts_with("Search for Ivanov: 1 article.\n"),
+        "{again}"
+    );
+    // The numbers are the ones heard: 9 is none of them.
+    assert!(
+        again.contains("No search numbered 9: there are 2. Type history to list them.\n"),
+        "{again}"
+    );
+    let file = home.data().join("herald").join("search-history");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("the history file"),
+        "lichen\nIvanov\n",
+        "a search made again is the newest, and kept once"
+    );
+    let second = text(
+        &home
+            .output(&args, &[], "history\n/!2\nq\n".as_bytes())
+            .stdout,
+    );
+    assert!(second.contains("1. Ivanov\n2. lichen\n"), "{second}");
+    assert!(second.contains("Search for lichen: "), "{second}");
+}

@@ -553,13 +553,13 @@ fn copy_aside(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Moves an unusable state file aside, to a name no earlier copy has; where it went.
-fn move_aside(path: &Path) -> io::Result<PathBuf> {
+pub(super) fn move_aside(path: &Path) -> io::Result<PathBuf> {
     let aside = copy_aside(path)?;
     fs::remove_file(path)?;
     Ok(aside)
 }
 
-fn lock_file(path: &Path) -> io::Result<File> {
+pub(super) fn lock_file(path: &Path) -> io::Result<File> {
     let mut lock_path = path.as_os_str().to_owned();
     lock_path.push(".lock");
     crate::files::open_own(Path::new(&lock_path))
@@ -568,7 +568,7 @@ fn lock_file(path: &Path) -> io::Result<File> {
 /// Takes the lock, waiting at most [`LOCK_WAIT`]: another instance holds it for the few
 /// milliseconds of its save, so a longer wait means it is stuck (stopped with ^Z, or a
 /// process that never lets go), and this save must not hang on it.
-fn wait_for(lock: &File) -> io::Result<()> {
+pub(super) fn wait_for(lock: &File) -> io::Result<()> {
     let until = std::time::Instant::now() + LOCK_WAIT;
     loop {
         match lock.try_lock() {
@@ -605,7 +605,7 @@ const TEMP_SUFFIX: &str = ".tmp";
 /// Removes the temporary files saves killed mid-way left (ours, and the `.tmpXXXXXX` names
 /// earlier versions used). Under the lock, taken only if free at once: a save makes its
 /// temporary file only while it holds the lock, so then none of them is in use.
-fn remove_stale_temporaries(path: &Path) {
+pub(super) fn remove_stale_temporaries(path: &Path) {
     let Some(dir) = path.parent() else { return };
     let Ok(lock) = lock_file(path) else { return };
     if lock.try_lock().is_err() {
@@ -629,12 +629,21 @@ fn remove_stale_temporaries(path: &Path) {
 /// Writes `file` next to `path` and renames it into place, with fsyncs so that after a crash or
 /// power loss the file is either the old one or the new one, complete.
 fn write_atomically(path: &Path, file: &Stored) -> io::Result<()> {
+    replace_with(path, |out| write_stored(out, file))
+}
+
+/// Replaces `path` with what `write` writes, as [`write_atomically`] does: the search history
+/// is written the same way.
+pub(super) fn replace_with(
+    path: &Path,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut temp = tempfile::Builder::new()
         .prefix(&temp_prefix(path))
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)?;
-    write_stored(temp.as_file_mut(), file)?;
+    write(temp.as_file_mut())?;
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|e| e.error)?;
     // The rename is durable only once the folder's entry is on disk.

@@ -8,6 +8,7 @@
 //! then tells the app what other instances changed meanwhile.
 
 pub mod file;
+pub mod history;
 
 use std::collections::{HashMap, HashSet};
 

@@ -26,6 +26,10 @@ pub enum Command {
     Where,
     /// Search titles and text; the results become the list. Holds the words as typed.
     Search(String),
+    /// The past searches, numbered, newest first (`history`).
+    History,
+    /// Search again for past search N (counted from 1, newest first) (`/!N`).
+    SearchAgain(usize),
     BreakingOnly,
     UnreadOnly,
     StarredOnly,
@@ -81,6 +85,13 @@ pub fn parse(line: &str) -> Command {
         return Command::StarredOnly;
     }
     if let Some(words) = line.strip_prefix('/') {
+        // `/!2` as in a shell's `!2`; `/!word` is still a search, for `!word`.
+        if let Some(number) = words.trim().strip_prefix('!').map(str::trim)
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
+        {
+            return Command::SearchAgain(number.parse().unwrap_or(usize::MAX));
+        }
         return Command::Search(words.trim().to_owned());
     }
     // `search words` says the same without `/`, which some braille keyboards make awkward.
@@ -144,6 +155,7 @@ pub fn parse(line: &str) -> Command {
         "]" | "next store" => Command::NextStore,
         "[" | "previous store" => Command::PreviousStore,
         "brief" | "briefing" => Command::Brief,
+        "history" | "searches" => Command::History,
         "stores" => Command::Stores,
         "nu" | "next unread" => Command::NextUnread,
         "mark all read" | "read all" => Command::MarkAllRead,
@@ -243,6 +255,17 @@ mod tests {
             ("search ivanov", Command::Search("ivanov".into())),
             ("Search  north korea", Command::Search("north korea".into())),
             ("search", Command::Search(String::new())),
+            ("history", Command::History),
+            ("History", Command::History),
+            ("searches", Command::History),
+            ("/!1", Command::SearchAgain(1)),
+            (" /! 12 ", Command::SearchAgain(12)),
+            (
+                "/!99999999999999999999999",
+                Command::SearchAgain(usize::MAX),
+            ),
+            ("/!", Command::Search("!".into())),
+            ("/!word", Command::Search("!word".into())),
             ("x", Command::Unknown("x".into())),
             ("3a", Command::Unknown("3a".into())),
             ("-1", Command::Unknown("-1".into())),

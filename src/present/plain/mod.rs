@@ -301,7 +301,9 @@ pub fn run_stdio(
     opener: Vec<String>,
     out: &mut impl Write,
 ) -> io::Result<()> {
-    let (marks, state_file, problems) = crate::present::reader::open_state();
+    let (marks, state_file, mut problems) = crate::present::reader::open_state();
+    let (history, history_file, history_problems) = crate::present::reader::open_history();
+    problems.extend(history_problems);
     let mut notes: Vec<String> = problems
         .iter()
         .map(|p| format!("Problem: {}", render::sentence(p)))
@@ -320,11 +322,13 @@ pub fn run_stdio(
             Err(_) => None,
         };
     let layout = detect_layout(width);
-    let app =
-        App::new(library, marks, Options::default(), (0, 0), Vec::new()).on_lines(layout.width);
+    let app = App::new(library, marks, Options::default(), (0, 0), Vec::new())
+        .on_lines(layout.width)
+        .with_search_history(history);
     let mut driver = Driver::threads(Context {
         stores: stores.clone(),
         state: state_file,
+        history: history_file,
         opener,
     });
     if let Some(feeds) = crate::paths::feeds_file() {

@@ -133,6 +133,7 @@ pub fn help() -> Vec<String> {
         "np: the open article's next paragraph. pp: the paragraph before. where: where you are in the article.",
         "Numbers never change while you read: new articles get the next numbers and are announced before your next command; a filter, a, a search, ] or [ numbers a new list from 1.",
         "/ and words, for example /north korea: search titles and text; the results become the list. search north korea does the same.",
+        "history: your past searches, numbered, newest first; they are kept between sessions and shared with the full-screen reader. To search again for one, type /! and its number.",
         "b: breaking news only. u: unread only. S (capital) or starred: starred only. a: all articles.",
         "] and [: the next or previous store. stores: every store with its counts, numbered; store and a number, for example store 2: that store's articles.",
         "nu or next unread: the next unread article, in the next stores too. mark all read: every article of the list read. undo: the last mark all read undone.",

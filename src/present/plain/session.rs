@@ -96,6 +96,9 @@ pub struct Session {
     gone: Vec<usize>,
     /// The app's reload count when its changes were last said.
     reloads_said: u64,
+    /// The past searches as `history` last numbered them (newest first), for `/!N`: the
+    /// numbers heard stay true even after more searches.
+    searches: Option<Vec<String>>,
 }
 
 impl Session {
@@ -114,6 +117,7 @@ impl Session {
             gone: Vec::new(),
             reloads_said: 0,
             stores: Vec::new(),
+            searches: None,
         }
     }
 
@@ -386,16 +390,24 @@ impl Session {
             Command::Search(words) if words.is_empty() => {
                 Reply::line("To search, type / and words, for example /north korea.")
             }
-            Command::Search(words) => {
-                let words = sanitize_line(&words).into_owned();
-                self.show_only(
-                    app,
-                    act,
-                    Filter {
-                        query: Some(words),
-                        ..Filter::default()
-                    },
-                )
+            Command::Search(words) => self.search(app, act, &words),
+            Command::History => {
+                let searches: Vec<String> = app.search_history().iter().rev().cloned().collect();
+                let lines = history_lines(&searches);
+                self.searches = Some(searches);
+                Reply::lines(lines)
+            }
+            Command::SearchAgain(number) => {
+                let newest_first = || app.search_history().iter().rev().cloned().collect();
+                let searches = self.searches.clone().unwrap_or_else(newest_first);
+                match number.checked_sub(1).and_then(|at| searches.get(at)) {
+                    Some(words) => self.search(app, act, words),
+                    None if searches.is_empty() => Reply::line(NO_SEARCHES),
+                    None => Reply::line(format!(
+                        "No search numbered {number}: there are {}. Type history to list them.",
+                        searches.len()
+                    )),
+                }
             }
             Command::BreakingOnly => self.show_only(
                 app,
@@ -574,6 +586,19 @@ impl Session {
                 echo(&text)
             )),
         }
+    }
+
+    /// Searches for `words` (as typed, or from the history): the matches become the list.
+    fn search(&mut self, app: &mut App, act: &mut impl Act, words: &str) -> Reply {
+        let words = sanitize_line(words).into_owned();
+        self.show_only(
+            app,
+            act,
+            Filter {
+                query: Some(words),
+                ..Filter::default()
+            },
+        )
     }
 
     /// `All articles: 47.`, `Search for ivanov: 1 article.`
@@ -758,6 +783,28 @@ fn paragraphs(lines: &[String]) -> Vec<std::ops::Range<usize>> {
         found.push(begun..lines.len());
     }
     found
+}
+
+/// What `history` and `/!N` say when nothing has been searched yet.
+const NO_SEARCHES: &str =
+    "No past searches yet. Type / and words to search, for example /north korea.";
+
+/// `history`: how many, how to use them, then one numbered line each (newest first).
+fn history_lines(newest_first: &[String]) -> Vec<String> {
+    if newest_first.is_empty() {
+        return vec![NO_SEARCHES.to_owned()];
+    }
+    let mut lines = vec![format!(
+        "Past searches, newest first: {}. To search again for one, type /! and its number.",
+        newest_first.len()
+    )];
+    lines.extend(
+        newest_first
+            .iter()
+            .enumerate()
+            .map(|(n, words)| format!("{}. {}", n + 1, echo(words))),
+    );
+    lines
 }
 
 /// The app's message as plain mode says it: a sentence, a problem said as one.

@@ -20,6 +20,7 @@ use crate::app::{Action, App, Effect, Exit, Options, TerminalCaps, update};
 use crate::config::FileConfig;
 use crate::config::resolve::{self, Environment, Flags};
 use crate::engine::runtime::{self, Context, Done, Job, Runtime};
+use crate::engine::state::history::HistoryFile;
 use crate::engine::state::{self, Marks, Timestamp};
 use crate::engine::{Library, Stores};
 use term::Input;
@@ -514,6 +515,15 @@ pub fn open_state() -> (Marks, Option<state::StateFile>, Vec<String>) {
     }
 }
 
+/// The search history where the user keeps it (next to the reader state), with problems to
+/// tell once; none without a data folder ([`open_state`] already says there is none).
+pub fn open_history() -> (Vec<String>, Option<HistoryFile>, Vec<String>) {
+    match state::history::default_path() {
+        Some(path) => state::history::open(path),
+        None => (Vec::new(), None, Vec::new()),
+    }
+}
+
 /// `herald [STORE]...`: the full-screen reader on the real terminal. `config` is the config
 /// file as loaded (its problems were already reported by the caller).
 pub fn start(
@@ -526,6 +536,8 @@ pub fn start(
     let options: Options = resolve::resolve(flags, config, &Environment::from_process());
     let (marks, state_file, state_problems) = open_state();
     problems.extend(state_problems);
+    let (history, history_file, history_problems) = open_history();
+    problems.extend(history_problems);
     if library.has_problems() {
         problems.push(format!(
             "{} problem(s) in the stores; `herald check` lists them",
@@ -543,7 +555,8 @@ pub fn start(
     };
     let mut app = App::new(library, marks, options.clone(), size, problems)
         .with_keymap(config.keymap())
-        .with_caps(caps);
+        .with_caps(caps)
+        .with_search_history(history);
 
     term::install_panic_hook();
     term::enter(options.alt_screen)?;
@@ -553,6 +566,7 @@ pub fn start(
         Context {
             stores: stores.clone(),
             state: state_file,
+            history: history_file,
             opener: config.opener_argv(),
         },
         move |done| {

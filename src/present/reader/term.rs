@@ -346,6 +346,7 @@ pub fn convert_key(key: event::KeyEvent) -> Key {
         C::PageDown => KeyCode::PageDown,
         C::Home => KeyCode::Home,
         C::End => KeyCode::End,
+        C::Delete => KeyCode::Delete,
         C::F(n) => KeyCode::F(n),
         _ => KeyCode::Other,
     };

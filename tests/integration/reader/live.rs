@@ -199,6 +199,7 @@ fn plain_mode_announces_breaking_news_at_the_next_command() {
     let mut driver = herald::present::plain::Driver::inline(Context {
         stores: stores(&dir),
         state: None,
+        history: None,
         opener: Vec::new(),
     });
     let mut calls = 0;

@@ -162,8 +162,9 @@ fn the_colour_check_sees_colours() {
 
 #[test]
 fn help_lists_every_key() {
+    // Tall enough for the whole help, the search prompt's keys included.
     let mut pty = Pty::launch(Launch {
-        size: (120, 50),
+        size: (120, 60),
         ..Launch::default()
     });
     started(&pty);
@@ -181,6 +182,9 @@ fn help_lists_every_key() {
         "Tab",
         "] ",
         "[ ",
+        "At the search prompt:",
+        "Ctrl-W",
+        "Up Down",
     ] {
         assert!(screen.contains(key), "{key:?} missing from help:\n{screen}");
     }
@@ -854,4 +858,57 @@ fn the_morning_routine_store_list_next_unread_mark_all_and_undo() {
     assert!(problems.is_empty(), "{problems:?}");
     assert!(marks.is_read("Open Source Weekly", "osw-2026-01-20-quillpress-rce"));
     assert!(!marks.is_read("VOA", "voa-2002-07-28-ivanov-pyongyang"));
+}
+
+/// The prompt edits mid-line in the real binary: `/abc`, Left, `X`, Enter searches for `abXc`
+/// (the message says so), the cursor sat on the `c` while editing, and the search is in the
+/// history file when Herald has quit.
+#[test]
+fn the_prompt_inserts_mid_line_and_the_search_lands_in_the_history_file() {
+    let sandbox = crate::common::Sandbox::new();
+    let history = sandbox.data().join("herald").join("search-history");
+    let mut pty = Pty::launch_in(sandbox, Launch::default());
+    started(&pty);
+    let bottom = pty.last_row();
+    pty.send("/abc");
+    pty.wait_for_text("/abc");
+    pty.wait_for_cursor(bottom, 4);
+    pty.send("\x1b[D");
+    pty.wait_for_cursor(bottom, 3);
+    pty.send("X");
+    pty.wait_for_text("/abXc");
+    pty.wait_for_cursor(bottom, 4);
+    pty.send("\r");
+    pty.wait_for_text("No match for \"abXc\".");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    let saved = std::fs::read_to_string(&history).expect("the history file");
+    assert_eq!(saved, "abXc\n");
+}
+
+/// A history another session left is there at start: Up recalls its newest search, and
+/// searching for it again keeps it once, as the newest.
+#[test]
+fn up_at_the_prompt_recalls_the_last_session_s_search() {
+    let sandbox = crate::common::Sandbox::new();
+    let history = sandbox.data().join("herald").join("search-history");
+    std::fs::create_dir_all(history.parent().expect("a folder")).expect("data folder");
+    std::fs::write(&history, "Ivanov\nvolunteers\n").expect("a history");
+    let mut pty = Pty::launch_in(sandbox, Launch::default());
+    started(&pty);
+    pty.send("/");
+    pty.send("\x1b[A");
+    pty.wait_for_text("/volunteers");
+    pty.send("\x1b[A");
+    pty.wait_for_text("/Ivanov");
+    pty.send("\r");
+    pty.wait_for_text("1 match: Russian Foreign Minister");
+    pty.wait_until("the match selected", deadline(), |s| {
+        selected_line(s).is_some_and(|l| l.starts_with("Russian Foreign Minister"))
+    })
+    .expect("the search selects the seed");
+    pty.send("q");
+    assert_eq!(pty.wait_exit(), 0);
+    let saved = std::fs::read_to_string(&history).expect("the history file");
+    assert_eq!(saved, "volunteers\nIvanov\n");
 }

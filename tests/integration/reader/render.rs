@@ -4,6 +4,7 @@
 use herald::app::{Action, App, ColorDepth, Options, ThemeName};
 use herald::engine::state::Marks;
 use herald::present::reader::ui;
+use herald::text::line_editor::Edit;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::layout::Position;
@@ -39,7 +40,7 @@ fn snapshot(name: &str, app: &App) {
 fn search(app: &mut App, query: &str) {
     act(app, Action::Search);
     for c in query.chars() {
-        act(app, Action::SearchInput(c));
+        act(app, Action::SearchEdit(Edit::Insert(c)));
     }
     act(app, Action::SearchSubmit);
 }
@@ -79,7 +80,7 @@ fn search_prompt_and_filters() {
     act(&mut app, Action::NextStore);
     act(&mut app, Action::Search);
     for c in "Ivan".chars() {
-        act(&mut app, Action::SearchInput(c));
+        act(&mut app, Action::SearchEdit(Edit::Insert(c)));
     }
     snapshot("prompt_with_filters_80x24", &app);
 }
@@ -219,7 +220,7 @@ fn the_cursor_sits_on_the_focused_thing() {
         Position::new(article.x + 1, article.y)
     );
     act(&mut app, Action::Search);
-    act(&mut app, Action::SearchInput('x'));
+    act(&mut app, Action::SearchEdit(Edit::Insert('x')));
     let mut terminal = render(&app);
     assert_eq!(
         terminal.get_cursor_position().expect("test backend"),
@@ -425,4 +426,82 @@ fn the_store_list_shows_counts_in_words_with_the_cursor_on_the_selection() {
     assert_eq!(cursor.y, 23, "{rows:#?}");
     let name = rows[2].split("  ").next().unwrap_or("").trim().to_owned();
     assert!(rows[23].starts_with(&format!("{name}: ")), "{:?}", rows[23]);
+}
+
+/// Types `text` at a fresh prompt.
+fn at_prompt(app: &mut App, text: &str) {
+    act(app, Action::Search);
+    for c in text.chars() {
+        act(app, Action::SearchEdit(Edit::Insert(c)));
+    }
+}
+
+#[test]
+fn the_prompt_puts_the_cursor_where_the_edit_is() {
+    let mut app = app(80, 24);
+    at_prompt(&mut app, "north korea");
+    for _ in 0.."korea".len() {
+        act(&mut app, Action::SearchEdit(Edit::Left));
+    }
+    // On the `k`: column 0 is the `/`.
+    snapshot("prompt_cursor_mid_line_80x24", &app);
+    let mut terminal = render(&app);
+    assert_eq!(
+        terminal.get_cursor_position().expect("test backend"),
+        Position::new(7, 23)
+    );
+}
+
+#[test]
+fn wide_characters_before_the_cursor_count_their_width() {
+    let mut app = app(80, 24);
+    at_prompt(&mut app, "日本語ニュース");
+    for _ in 0..4 {
+        act(&mut app, Action::SearchEdit(Edit::Left));
+    }
+    let mut terminal = render(&app);
+    // `/` then three characters two columns wide: the cursor is on `ニ`'s first column.
+    assert_eq!(
+        terminal.get_cursor_position().expect("test backend"),
+        Position::new(7, 23)
+    );
+    let row: String = (0..20)
+        .map(|x| terminal.backend().buffer()[(x, 23)].symbol().to_owned())
+        .collect();
+    // (The cell after a wide character holds a blank.)
+    assert!(
+        row.replace(' ', "").starts_with("/日本語ニュース"),
+        "{row:?}"
+    );
+}
+
+#[test]
+fn a_long_line_scrolls_so_the_cursor_stays_on_screen() {
+    let line: String = (0..12).map(|n| format!("word{n} ")).collect();
+    for width in [40u16, 80] {
+        let mut app = app(width, 24);
+        at_prompt(&mut app, &line);
+        let row = |terminal: &Terminal<TestBackend>| -> String {
+            (0..width)
+                .map(|x| terminal.backend().buffer()[(x, 23)].symbol().to_owned())
+                .collect()
+        };
+        let mut terminal = render(&app);
+        let cursor = terminal.get_cursor_position().expect("test backend");
+        assert!(cursor.x < width, "{width}: {cursor:?}");
+        let shown = row(&terminal);
+        if usize::from(width) <= line.len() {
+            // The start is off to the left, and says so.
+            assert!(shown.starts_with("/\u{2026}"), "{shown:?}");
+        }
+        assert!(shown.trim_end().ends_with("word11"), "{shown:?}");
+        // Home: the start again, cursor after the `/`.
+        act(&mut app, Action::SearchEdit(Edit::Home));
+        let mut terminal = render(&app);
+        assert_eq!(
+            terminal.get_cursor_position().expect("test backend"),
+            Position::new(1, 23)
+        );
+        assert!(row(&terminal).starts_with("/word0 word1 "), "{width}");
+    }
 }

@@ -55,6 +55,7 @@ pub fn inline(stores: Stores) -> Inline {
         context: Context {
             stores,
             state: None,
+            history: None,
             opener: Vec::new(),
         },
     }

@@ -4,6 +4,7 @@
 use herald::app::{Action, App, Effect, Exit, Focus, Mode, Options};
 use herald::engine::runtime::{Done, Job};
 use herald::engine::state::Marks;
+use herald::text::line_editor::Edit;
 
 use crate::reader::support::{act, app, options, sample_library, seed};
 
@@ -18,7 +19,7 @@ fn press(app: &mut App, keys: &[Action]) -> Vec<Effect> {
 fn search(app: &mut App, query: &str) -> Vec<Effect> {
     act(app, Action::Search);
     for c in query.chars() {
-        act(app, Action::SearchInput(c));
+        act(app, Action::SearchEdit(Edit::Insert(c)));
     }
     act(app, Action::SearchSubmit)
 }
@@ -148,13 +149,12 @@ fn search_finds_titles_and_bodies_and_n_wraps() {
 fn the_prompt_edits_and_escape_cancels_it() {
     let mut app = app(80, 24);
     act(&mut app, Action::Search);
-    act(&mut app, Action::SearchInput('a'));
-    act(&mut app, Action::SearchBackspace);
-    assert_eq!(
-        app.mode(),
-        &Mode::Search {
-            input: String::new()
-        }
+    act(&mut app, Action::SearchEdit(Edit::Insert('a')));
+    act(&mut app, Action::SearchEdit(Edit::Backspace));
+    assert!(
+        matches!(app.mode(), Mode::Search { prompt } if prompt.is_empty()),
+        "{:?}",
+        app.mode()
     );
     act(&mut app, Action::Back);
     assert_eq!(app.mode(), &Mode::Browse);
@@ -376,13 +376,23 @@ fn the_accessibility_docs_list_exactly_the_generated_help() {
         .0;
     let app = app(80, 24);
     let help = herald::app::help::help_lines(app.keymap(), 200);
-    // The rows: not the title, nor the blank line and legend after them.
-    let rows: Vec<String> = help
+    // The rows, then the prompt's keys under their heading: not the title, nor the blank
+    // line and legend after them.
+    let mut rows: Vec<String> = help
         .iter()
         .skip_while(|l| l.heading)
         .map(|l| l.text.trim_end().to_owned())
-        .take_while(|l| !l.is_empty())
+        .take_while(|l| !l.starts_with("In the list:"))
         .collect();
+    assert_eq!(
+        rows.pop().as_deref(),
+        Some(""),
+        "a blank line before the legend"
+    );
+    assert!(
+        rows.iter().any(|l| l == herald::app::help::PROMPT_HEADING),
+        "{rows:?}"
+    );
     let rows = rows.join("\n");
     assert_eq!(block, rows, "docs/accessibility.md should list:\n{rows}");
 }
@@ -491,7 +501,7 @@ fn esc_stops_a_running_search_and_late_answers_are_ignored() {
         |app: &mut App, action| herald::app::update(app, action, crate::reader::support::T0);
     update(&mut app, Action::Search);
     for c in "Ivanov".chars() {
-        update(&mut app, Action::SearchInput(c));
+        update(&mut app, Action::SearchEdit(Edit::Insert(c)));
     }
     let effects = update(&mut app, Action::SearchSubmit);
     let Some(Effect::Job(job)) = effects
@@ -524,13 +534,13 @@ fn esc_stops_a_running_search_and_late_answers_are_ignored() {
     act(&mut app, Action::Search);
     let first = {
         for c in "Ivanov".chars() {
-            update(&mut app, Action::SearchInput(c));
+            update(&mut app, Action::SearchEdit(Edit::Insert(c)));
         }
         update(&mut app, Action::SearchSubmit)
     };
     update(&mut app, Action::Search);
     for c in "Lanternfish".chars() {
-        update(&mut app, Action::SearchInput(c));
+        update(&mut app, Action::SearchEdit(Edit::Insert(c)));
     }
     let second = update(&mut app, Action::SearchSubmit);
     let run = |effects: Vec<Effect>| {

@@ -461,12 +461,20 @@ fn separator(buf: &mut Buffer, panes: &Panes, theme: &Theme) {
 /// The prompt, a message, or the status bar. Returns where the cursor goes when it should be
 /// here (prompt input position, start of a message).
 fn bottom_line(buf: &mut Buffer, area: Rect, app: &App, theme: &Theme) -> Option<Position> {
-    if let Mode::Search { input } = app.mode() {
-        let text = format!("/{input}");
+    if let Mode::Search { prompt } = app.mode() {
+        // `/` and the line, scrolled so the cursor shows (a marker first when the start is
+        // off to the left); the cursor on the character it is on, so a braille display and
+        // a screen reader's "current character" follow the edit.
+        let marker = app.prompt_marker();
+        let view = prompt.view(
+            usize::from(area.width).saturating_sub(1).max(1),
+            display_width(marker),
+        );
+        let text = format!("/{}{}", if view.scrolled { marker } else { "" }, view.text);
         put_line(buf, area, area.y, &text, theme.style(Role::Base));
-        let x = u16::try_from(display_width(&text)).unwrap_or(u16::MAX);
+        let x = u16::try_from(1 + view.cursor).unwrap_or(u16::MAX);
         return Some(Position::new(
-            (area.x + x).min(area.x + area.width - 1),
+            (area.x + x).min(area.x + area.width.saturating_sub(1)),
             area.y,
         ));
     }
