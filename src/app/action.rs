@@ -2,7 +2,7 @@
 //! keys to them and the help screen describes them; plain mode's commands resolve to them too;
 //! the rest come from the presenters' loops, among them the runtime's answers ([`Done`]).
 
-use super::view::Filter;
+use super::view::{Filter, Sort};
 use crate::engine::runtime::Done;
 
 /// Everything that can change the reader.
@@ -64,12 +64,16 @@ pub enum Action {
     StoreList,
     /// In the store list: newest first, or by name.
     SortStores,
+    /// The headline list's next order: date, unread first, store, title, date again.
+    Sort,
 
     // From plain mode's commands.
     /// Open the article numbered this (from 1) in the list: plain mode's numbers.
     OpenNumbered(usize),
     /// Show only what `filter` lets through, if anything; otherwise keep the list and say so.
     ShowOnly(Filter),
+    /// The headline list in this order (plain mode's `sort title`).
+    SortBy(Sort),
 
     // From the search prompt.
     SearchInput(char),
@@ -142,6 +146,7 @@ impl Action {
         Action::UndoMarkAll,
         Action::StoreList,
         Action::SortStores,
+        Action::Sort,
         Action::Quit,
     ];
 
@@ -187,8 +192,10 @@ impl Action {
             Action::UndoMarkAll => "Undo the last mark-all",
             Action::StoreList => "Stores, with unread and breaking counts",
             Action::SortStores => "In the store list: newest first or by name",
+            Action::Sort => "Sort the headlines: by date, unread first, by store, by title",
             Action::OpenNumbered(_)
             | Action::ShowOnly(_)
+            | Action::SortBy(_)
             | Action::SearchInput(_)
             | Action::SearchBackspace
             | Action::SearchSubmit

@@ -508,6 +508,8 @@ impl Default for Keymap {
                     Action::SortStores,
                     vec![BoundKey::only(Place::Stores, Key::char('o')), alt('o')],
                 ),
+                // `O` for order (`o` opens the link); in the store list `O` sorts it too.
+                bind(Action::Sort, vec![c('O'), alt('s')]),
                 bind(Action::Quit, vec![ctrl('c')]),
             ],
         }

@@ -35,7 +35,7 @@ pub use keymap::{BoundKey, InputMode, Key, KeyCode, Keymap, Place};
 pub use layout::{Area, Panes};
 pub use options::{ColorDepth, Options, ThemeName};
 pub use update::{is_openable, update};
-pub use view::{Filter, Visible};
+pub use view::{Filter, Sort, Visible};
 
 use crate::engine::article::Flavor;
 use crate::engine::runtime::{Job, Ticket};
@@ -188,6 +188,8 @@ pub struct App {
     caps: TerminalCaps,
     surface: Surface,
     filter: Filter,
+    /// The headline list's order (the sort key cycles it).
+    sort: Sort,
     /// The list as shown. Recomputed when a filter changes, not when a mark changes, so
     /// reading an article in the unread-only view does not pull it from under the cursor.
     visible: Visible,
@@ -261,6 +263,7 @@ enum LinkUse {
 #[derive(PartialEq, Eq)]
 struct Snapshot {
     filter: Filter,
+    sort: Sort,
     visible_len: usize,
     selected: usize,
     list_offset: usize,
@@ -288,7 +291,13 @@ impl App {
     ) -> Self {
         let library = library.into();
         let filter = Filter::default();
-        let visible = view::visible(&library, &marks, &filter, None);
+        let sort = options.sort;
+        let visible = view::sorted(
+            &library,
+            &marks,
+            view::visible(&library, &marks, &filter, None),
+            sort,
+        );
         let high_contrast = options.theme == ThemeName::HighContrast;
         let mut app = Self {
             library,
@@ -298,6 +307,7 @@ impl App {
             caps: TerminalCaps::default(),
             surface: Surface::Screen,
             filter,
+            sort,
             visible,
             selected: 0,
             list_offset: 0,
@@ -415,7 +425,12 @@ impl App {
         &self.filter
     }
 
-    /// The list as shown, newest first.
+    /// The headline list's order.
+    pub fn sort(&self) -> Sort {
+        self.sort
+    }
+
+    /// The list as shown, in [`Self::sort`]'s order.
     pub fn visible(&self) -> &[ArticleIndex] {
         self.visible.as_slice(&self.library)
     }
@@ -634,6 +649,7 @@ impl App {
     fn snapshot(&self) -> Snapshot {
         Snapshot {
             filter: self.filter.clone(),
+            sort: self.sort,
             visible_len: self.visible().len(),
             selected: self.selected,
             list_offset: self.list_offset,

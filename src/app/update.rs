@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::view::{Filter, visible, words_of};
+use super::view::{Filter, Sort, Visible, sorted, visible, words_of};
 use super::{
     Action, App, Effect, Exit, Focus, LinkUse, Message, MessageKind, Mode, OpenArticle, Purpose,
     RELAYOUT_HERE_UP_TO, RunningSearch, Surface,
@@ -511,6 +511,11 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::MarkAllRead => mark_all_read(app, effects),
         Action::UndoMarkAll => undo_mark_all(app, effects),
         Action::StoreList => open_store_list(app),
+        Action::Sort => {
+            let next = app.sort.next();
+            sort_list(app, next);
+        }
+        Action::SortBy(sort) => sort_list(app, sort),
         Action::RepeatMessage => match app.last_message.clone() {
             Some(message) => app.message = Some(message),
             None => info(app, "No message yet."),
@@ -581,7 +586,7 @@ fn stores(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::PageUp => selected.saturating_sub(page),
         Action::Top => 0,
         Action::Bottom => last,
-        Action::SortStores => {
+        Action::SortStores | Action::Sort => {
             // The same store stays selected in the new order.
             let id = app.store_rows.get(selected).map(|c| c.id);
             super::view::sort_stores(&mut app.store_rows, !by_name);
@@ -696,7 +701,12 @@ fn unread_in_other_store(app: &mut App, forward: bool) -> Option<usize> {
         };
         let mut filter = app.filter.clone();
         filter.store = Some(StoreId(u32::try_from(i).unwrap_or(u32::MAX)));
-        let list = visible(&app.library, &app.marks, &filter, None);
+        let list = sorted(
+            &app.library,
+            &app.marks,
+            visible(&app.library, &app.marks, &filter, None),
+            app.sort,
+        );
         let list = list.as_slice(&app.library);
         let unread = |&&index: &&ArticleIndex| {
             let key = key_in(&app.library, index);
@@ -1151,16 +1161,31 @@ fn matches_for<'a>(app: &'a App, filter: &Filter) -> Option<&'a [bool]> {
         .map(|(_, m)| m.as_slice())
 }
 
+/// The list `filter` lets through, in the order the reader chose.
+fn list_for(app: &App, filter: &Filter) -> Visible {
+    let list = visible(&app.library, &app.marks, filter, matches_for(app, filter));
+    sorted(&app.library, &app.marks, list, app.sort)
+}
+
+/// The headline list in `sort`'s order, the same article selected (scrolled so it shows),
+/// and the order said in words. Marks read since the list was made count: "unread first"
+/// puts what is unread now first.
+fn sort_list(app: &mut App, sort: Sort) {
+    app.sort = sort;
+    let current = app.selected_article();
+    app.visible = list_for(app, &app.filter);
+    if let Some(position) = current.and_then(|index| app.visible.position(&app.library, index)) {
+        app.selected = position;
+    }
+    app.keep_selection_visible();
+    info(app, sort.sentence());
+}
+
 /// Recomputes the list after a filter change, keeping the same article selected if it is
 /// still there.
 fn refilter(app: &mut App) {
     let current = app.selected_article();
-    app.visible = visible(
-        &app.library,
-        &app.marks,
-        &app.filter,
-        matches_for(app, &app.filter),
-    );
+    app.visible = list_for(app, &app.filter);
     app.selected = current
         .and_then(|index| app.visible.position(&app.library, index))
         .unwrap_or(0);
@@ -1175,7 +1200,7 @@ fn refilter(app: &mut App) {
 /// Shows what `filter` lets through from the top of the list, unless that is nothing: then
 /// the list stays as it was (so numbers a plain-mode reader knows still work) and says so.
 fn show_only(app: &mut App, filter: Filter) {
-    let found = visible(&app.library, &app.marks, &filter, matches_for(app, &filter));
+    let found = list_for(app, &filter);
     if found.as_slice(&app.library).is_empty() {
         let what = match &filter.query {
             Some(words) => format!("No articles match {words}"),
@@ -1418,12 +1443,7 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
         // The running search answers for the old library: ask again of this one.
         start_search(app, running.query, running.purpose, effects);
     }
-    let fresh = visible(
-        &app.library,
-        &app.marks,
-        &app.filter,
-        matches_for(app, &app.filter),
-    );
+    let fresh = list_for(app, &app.filter);
     app.reloads += 1;
     app.appended = 0..0;
     app.vanished.clear();

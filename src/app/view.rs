@@ -34,6 +34,13 @@ pub enum Visible {
     /// are its positions, and a number once heard keeps meaning the same article, so what
     /// arrives is added at the end, not at its place by date.
     Pinned(Vec<ArticleIndex>),
+    /// In a [`Sort`]'s order other than the library's, with each article's position beside
+    /// it (`at[index]`, `u32::MAX` when it is not in the list): a sorted list is in no order
+    /// a search by rank could use, and the selection is looked up after every rebuild.
+    Sorted {
+        list: Vec<ArticleIndex>,
+        at: Vec<u32>,
+    },
 }
 
 impl Visible {
@@ -41,6 +48,7 @@ impl Visible {
         match self {
             Visible::All => library.newest_first(),
             Visible::Only(articles) | Visible::Pinned(articles) => articles,
+            Visible::Sorted { list, .. } => list,
         }
     }
 
@@ -54,6 +62,10 @@ impl Visible {
                 .ok(),
             // In no order a search could use; plain mode asks a few times per command.
             Visible::Pinned(articles) => articles.iter().position(|&i| i == index),
+            Visible::Sorted { at, .. } => at
+                .get(index)
+                .filter(|&&p| p != u32::MAX)
+                .map(|&p| p as usize),
         }
     }
 }
@@ -88,6 +100,121 @@ pub fn visible(
             })
             .collect(),
     )
+}
+
+/// The headline list's order. The library's own (newest first) is the default; the others
+/// keep it among equals, so "unread first" is newest first within the unread.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Sort {
+    #[default]
+    Date,
+    /// Unread before read, then newest first.
+    Unread,
+    /// By store name (A to Z, ignoring case), then newest first.
+    Store,
+    /// By title, A to Z, ignoring case.
+    Title,
+}
+
+impl Sort {
+    /// Every order, in the order the sort key cycles through them.
+    pub const ALL: [Sort; 4] = [Sort::Date, Sort::Unread, Sort::Store, Sort::Title];
+
+    /// The next order the sort key goes to.
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Date => Sort::Unread,
+            Sort::Unread => Sort::Store,
+            Sort::Store => Sort::Title,
+            Sort::Title => Sort::Date,
+        }
+    }
+
+    /// How the config file and plain mode's `sort` command name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Date => "date",
+            Sort::Unread => "unread",
+            Sort::Store => "store",
+            Sort::Title => "title",
+        }
+    }
+
+    /// The order called `name` (any case).
+    pub fn named(name: &str) -> Option<Sort> {
+        Sort::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The header's words for it: `sorted by title`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Date => "sorted by date",
+            Sort::Unread => "sorted unread first",
+            Sort::Store => "sorted by store",
+            Sort::Title => "sorted by title",
+        }
+    }
+
+    /// What the sort key says: `Sorted by title, A to Z.`
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Sort::Date => "Sorted by date, newest first.",
+            Sort::Unread => "Sorted unread first, then newest first.",
+            Sort::Store => "Sorted by store, then newest first.",
+            Sort::Title => "Sorted by title, A to Z.",
+        }
+    }
+}
+
+/// `list` (in the library's order) in `sort`'s order. Stable sorts over indices: for the
+/// default nothing is touched; titles are lower-cased once each (`sort_by_cached_key`), so
+/// 100 000 headlines sort in milliseconds.
+pub fn sorted(library: &Library, marks: &Marks, list: Visible, sort: Sort) -> Visible {
+    if sort == Sort::Date {
+        return list;
+    }
+    let mut order = list.as_slice(library).to_vec();
+    match sort {
+        Sort::Date => {}
+        Sort::Unread => {
+            // A key of one bit: read articles after unread ones, each group as it was.
+            order.sort_by_cached_key(|&index| {
+                let headline = library.headline(index);
+                marks.is_read(&library.store(headline.store).name, headline.id)
+            });
+        }
+        Sort::Store => {
+            // Stores ranked by name once; then a small integer key per article.
+            let mut names: Vec<(String, usize)> = library
+                .stores()
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.name.to_lowercase(), i))
+                .collect();
+            names.sort();
+            let mut rank = vec![0; names.len()];
+            for (position, (_, store)) in names.iter().enumerate() {
+                rank[*store] = position;
+            }
+            order.sort_by_key(|&index| {
+                rank.get(library.headline(index).store.index())
+                    .copied()
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        Sort::Title => {
+            order.sort_by_cached_key(|&index| library.headline(index).title.to_lowercase());
+        }
+    }
+    let mut at = vec![u32::MAX; library.len()];
+    for (position, &index) in order.iter().enumerate() {
+        if let Some(slot) = at.get_mut(index) {
+            *slot = u32::try_from(position).unwrap_or(u32::MAX);
+        }
+    }
+    Visible::Sorted { list: order, at }
 }
 
 /// One store as the store list shows it.
@@ -277,5 +404,86 @@ mod tests {
         assert_eq!(in_store.position(&library, elsewhere), None);
         let all = Visible::All;
         assert_eq!(all.position(&library, library.newest_first()[5]), Some(5));
+    }
+
+    #[test]
+    fn each_sort_orders_the_list_and_keeps_newest_first_among_equals() {
+        let library = sample();
+        let mut marks = Marks::in_memory();
+        // The whole list, unfiltered: `Visible::All` whatever the marks.
+        let all = || Visible::All;
+        assert_eq!(sorted(&library, &marks, all(), Sort::Date), Visible::All);
+
+        let by_title = sorted(&library, &marks, all(), Sort::Title);
+        let titles: Vec<String> = titles(&library, by_title.as_slice(&library))
+            .iter()
+            .map(|t| t.to_lowercase())
+            .collect();
+        assert!(titles.is_sorted(), "A to Z, ignoring case: {titles:?}");
+        assert_eq!(titles.len(), library.len());
+
+        let by_store = sorted(&library, &marks, all(), Sort::Store);
+        let list = by_store.as_slice(&library);
+        let names: Vec<String> = list
+            .iter()
+            .map(|&i| library.store(library.headline(i).store).name.to_lowercase())
+            .collect();
+        assert!(names.is_sorted(), "{names:?}");
+        for pair in list.windows(2) {
+            let [a, b] = [pair[0], pair[1]];
+            if library.headline(a).store == library.headline(b).store {
+                assert!(
+                    library.rank(a) < library.rank(b),
+                    "newest first within a store"
+                );
+            }
+        }
+
+        // Two articles read, from the newest end: they go last, in date order.
+        let newest = library.newest_first().to_vec();
+        for &index in &newest[..2] {
+            let headline = library.headline(index);
+            let store = library.store(headline.store).name.clone();
+            marks.set_read(&store, headline.id, true, Timestamp(1));
+        }
+        let unread_first = sorted(&library, &marks, all(), Sort::Unread);
+        let list = unread_first.as_slice(&library);
+        assert_eq!(&list[list.len() - 2..], &newest[..2]);
+        assert_eq!(&list[..list.len() - 2], &newest[2..]);
+
+        // Positions are found for a sorted list too, and a filtered one sorts as well.
+        for (position, &index) in list.iter().enumerate() {
+            assert_eq!(unread_first.position(&library, index), Some(position));
+        }
+        let breaking = visible(
+            &library,
+            &marks,
+            &Filter {
+                breaking_only: true,
+                ..Filter::default()
+            },
+            None,
+        );
+        let count = breaking.as_slice(&library).len();
+        let breaking = sorted(&library, &marks, breaking, Sort::Title);
+        assert_eq!(breaking.as_slice(&library).len(), count);
+        assert_eq!(breaking.position(&library, newest[newest.len() - 1]), None);
+    }
+
+    #[test]
+    fn the_sort_key_cycles_through_every_order_and_names_read_back() {
+        let mut sort = Sort::Date;
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            seen.push(sort);
+            sort = sort.next();
+        }
+        assert_eq!(seen, Sort::ALL);
+        assert_eq!(sort, Sort::Date);
+        for sort in Sort::ALL {
+            assert_eq!(Sort::named(sort.name()), Some(sort));
+        }
+        assert_eq!(Sort::named(" Title "), Some(Sort::Title));
+        assert_eq!(Sort::named("colour"), None);
     }
 }

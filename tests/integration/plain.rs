@@ -745,3 +745,49 @@ fn stores_mark_all_read_undo_and_next_unread_in_plain_mode() {
         "{text}"
     );
 }
+
+/// `sort title` makes a new list, A to Z, numbered from 1 and printed again, and says so;
+/// `sort` alone says the order and the choices.
+#[test]
+fn plain_mode_sorts_by_title_and_numbers_the_list_again() {
+    let home = Home::new();
+    let input = "sort title\nsort\nsort colour\n1\nq\n";
+    let output = home.output(
+        &["--plain", "--width", "200", "sample-data"],
+        &[],
+        input.as_bytes(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let out = text(&output.stdout);
+    let sorted = out
+        .split("Sorted by title, A to Z.\nAll articles: 47.\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("the sort said and the list printed again: {out}"));
+    let titles: Vec<String> = sorted
+        .lines()
+        .take_while(|l| !l.starts_with("Shown "))
+        // A long headline wraps: its next lines start with no number.
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .map(|l| l.to_lowercase())
+        .collect();
+    assert!(titles.len() > 5, "{out}");
+    assert!(titles[0].starts_with("1. "), "{out}");
+    let bare: Vec<String> = titles
+        .iter()
+        .map(|l| {
+            // `3. Breaking. Unread. Title. Store, date.`: the title is after the state words.
+            l.split(". ")
+                .skip(1)
+                .find(|w| !matches!(*w, "breaking" | "unread" | "starred"))
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert!(bare.is_sorted(), "{bare:?}");
+    let help = "Type sort date, sort unread, sort store or sort title.";
+    assert!(
+        out.contains(&format!("The list is sorted by title. {help}")),
+        "{out}"
+    );
+    assert_eq!(out.matches(help).count(), 2, "{out}");
+}

@@ -52,6 +52,8 @@ pub enum Command {
     MarkAllRead,
     /// The last mark-all undone.
     Undo,
+    /// The list in this order (`sort title`); None: the word was missing or not an order.
+    Sort(Option<crate::app::Sort>),
     Help,
     Quit,
     /// A blank line: nothing to do.
@@ -101,6 +103,11 @@ pub fn parse(line: &str) -> Command {
             return Command::Store(number.parse().unwrap_or(usize::MAX));
         }
     }
+    if let Some((first, order)) = line.split_once(char::is_whitespace)
+        && first.eq_ignore_ascii_case("sort")
+    {
+        return Command::Sort(crate::app::Sort::named(order));
+    }
     if line.bytes().all(|b| b.is_ascii_digit()) {
         // Too many digits for a usize is still "a number nobody has": it is out of range.
         return Command::Open(line.parse().unwrap_or(usize::MAX));
@@ -129,6 +136,7 @@ pub fn parse(line: &str) -> Command {
         "nu" | "next unread" => Command::NextUnread,
         "mark all read" | "read all" => Command::MarkAllRead,
         "undo" => Command::Undo,
+        "sort" => Command::Sort(None),
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
         "search" => Command::Search(String::new()),
@@ -198,6 +206,15 @@ mod tests {
             ("mark all read", Command::MarkAllRead),
             ("read all", Command::MarkAllRead),
             ("undo", Command::Undo),
+            ("sort title", Command::Sort(Some(crate::app::Sort::Title))),
+            (
+                "Sort  Unread ",
+                Command::Sort(Some(crate::app::Sort::Unread)),
+            ),
+            ("sort store", Command::Sort(Some(crate::app::Sort::Store))),
+            ("sort date", Command::Sort(Some(crate::app::Sort::Date))),
+            ("sort", Command::Sort(None)),
+            ("sort colour", Command::Sort(None)),
             ("Briefing", Command::Brief),
             ("h", Command::Help),
             ("?", Command::Help),

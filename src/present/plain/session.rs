@@ -529,6 +529,22 @@ impl Session {
                 act.act(app, action);
                 Reply::lines(message_lines(app))
             }
+            Command::Sort(None) => Reply::line(format!(
+                "The list is {}. Type sort date, sort unread, sort store or sort title.",
+                app.sort().label()
+            )),
+            // A sort makes a new list, as a filter does: the numbers start again from 1, and
+            // the list is printed again so the reader hears the new numbers before using one.
+            Command::Sort(Some(sort)) => {
+                act.act(app, Action::SortBy(sort));
+                let mut lines = message_lines(app);
+                self.renumber();
+                self.shown = 0;
+                self.page_starts.clear();
+                lines.push(self.list_title(app));
+                lines.extend(self.page(app));
+                Reply::lines(lines)
+            }
             Command::Help => Reply::lines(render::help()),
             Command::Quit => {
                 act.act(app, Action::Quit);

@@ -426,3 +426,36 @@ fn the_store_list_shows_counts_in_words_with_the_cursor_on_the_selection() {
     let name = rows[2].split("  ").next().unwrap_or("").trim().to_owned();
     assert!(rows[23].starts_with(&format!("{name}: ")), "{:?}", rows[23]);
 }
+
+/// The header says an order other than the default, in words, at every width: at 40 columns
+/// it comes first with the filters, never the part cut off.
+#[test]
+fn the_header_says_the_sort() {
+    let mut app = app(80, 24);
+    act(&mut app, Action::SortBy(herald::app::Sort::Title));
+    snapshot("sorted_by_title_80x24", &app);
+    let rows = screen_text(&app);
+    assert!(
+        rows[0].starts_with("All 4 stores | 47 of 47 headlines | sorted by title"),
+        "{:?}",
+        rows[0]
+    );
+    let mut narrow = crate::reader::support::app(40, 12);
+    act(&mut narrow, Action::SortBy(herald::app::Sort::Unread));
+    act(&mut narrow, Action::FilterBreaking);
+    let rows = screen_text(&narrow);
+    assert!(
+        rows[0].starts_with("breaking only, sorted unread first |"),
+        "{:?}",
+        rows[0]
+    );
+    act(&mut narrow, Action::FilterBreaking);
+    let rows = screen_text(&narrow);
+    assert!(
+        rows[0].starts_with("sorted unread first | 47 of 47"),
+        "{:?}",
+        rows[0]
+    );
+    act(&mut narrow, Action::SortBy(herald::app::Sort::Date));
+    assert!(!screen_text(&narrow)[0].contains("sorted"));
+}

@@ -802,3 +802,48 @@ fn next_and_previous_article_say_where_they_landed() {
     assert_eq!(message(&app).as_deref(), Some("Article 2 of 47."));
     assert_eq!(app.focus(), Focus::Article);
 }
+
+/// `O` cycles date, unread first, store, title and back to date: the same article stays
+/// selected (and on screen) through every order, and each order is said in words.
+#[test]
+fn the_sort_key_cycles_the_orders_and_keeps_the_selection() {
+    let mut app = app(80, 24);
+    press(&mut app, &[Action::Down, Action::Down, Action::Down]);
+    let chosen = app.selected_article().expect("a headline");
+    let said = [
+        "Sorted unread first, then newest first.",
+        "Sorted by store, then newest first.",
+        "Sorted by title, A to Z.",
+        "Sorted by date, newest first.",
+    ];
+    for (expected, sort) in said.into_iter().zip([
+        herald::app::Sort::Unread,
+        herald::app::Sort::Store,
+        herald::app::Sort::Title,
+        herald::app::Sort::Date,
+    ]) {
+        let effects = act(&mut app, Action::Sort);
+        assert!(effects.contains(&Effect::Redraw));
+        assert_eq!(app.sort(), sort);
+        assert_eq!(message(&app).as_deref(), Some(expected));
+        assert_eq!(app.selected_article(), Some(chosen), "{sort:?}");
+        assert_eq!(app.visible().len(), app.library().len());
+        let selected = app.selected().expect("selection");
+        let height = usize::from(app.panes().expect("fits").list.height);
+        assert!((app.list_offset()..app.list_offset() + height).contains(&selected));
+    }
+    // By title: A to Z, and filters keep the order.
+    act(&mut app, Action::SortBy(herald::app::Sort::Title));
+    act(&mut app, Action::FilterBreaking);
+    let titles: Vec<String> = app
+        .visible()
+        .iter()
+        .map(|&i| app.library().headline(i).title.to_lowercase())
+        .collect();
+    assert!(titles.len() > 1 && titles.is_sorted(), "{titles:?}");
+    // In the store list the same key sorts the stores.
+    act(&mut app, Action::StoreList);
+    act(&mut app, Action::Sort);
+    assert_eq!(message(&app).as_deref(), Some("Stores by name."));
+    assert_eq!(app.sort(), herald::app::Sort::Title);
+}
