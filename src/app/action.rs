@@ -66,6 +66,12 @@ pub enum Action {
     SortStores,
     /// The headline list's next order: date, unread first, store, title, date again.
     Sort,
+    /// Only the articles of the open (or selected) article's section; again to leave it.
+    SameSection,
+    /// Only the articles by its author; again to leave it.
+    SameAuthor,
+    /// Only the articles sharing one of its tags; again to leave it.
+    SameTag,
 
     // From plain mode's commands.
     /// Open the article numbered this (from 1) in the list: plain mode's numbers.
@@ -147,6 +153,9 @@ impl Action {
         Action::StoreList,
         Action::SortStores,
         Action::Sort,
+        Action::SameSection,
+        Action::SameAuthor,
+        Action::SameTag,
         Action::Quit,
     ];
 
@@ -193,6 +202,9 @@ impl Action {
             Action::StoreList => "Stores, with unread and breaking counts",
             Action::SortStores => "In the store list: newest first or by name",
             Action::Sort => "Sort the headlines: by date, unread first, by store, by title",
+            Action::SameSection => "Only this article's section (again, q or Esc: all)",
+            Action::SameAuthor => "Only this article's author (again, q or Esc: all)",
+            Action::SameTag => "Only articles sharing a tag with this one (again, q or Esc: all)",
             Action::OpenNumbered(_)
             | Action::ShowOnly(_)
             | Action::SortBy(_)

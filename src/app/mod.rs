@@ -35,7 +35,7 @@ pub use keymap::{BoundKey, InputMode, Key, KeyCode, Keymap, Place};
 pub use layout::{Area, Panes};
 pub use options::{ColorDepth, Options, ThemeName};
 pub use update::{is_openable, update};
-pub use view::{Filter, Sort, Visible};
+pub use view::{Filter, Scope, Sort, Visible};
 
 use crate::engine::article::Flavor;
 use crate::engine::runtime::{Job, Ticket};
@@ -209,6 +209,11 @@ pub struct App {
     /// only look here. Cleared when the stores reload.
     matches: Option<(String, Arc<Vec<bool>>)>,
     searching: Option<RunningSearch>,
+    /// Which articles share the scope's field, by article, for this library (a scope reads
+    /// fields that may be on disk, so the runtime answers, as for a search).
+    scoped: Option<(Scope, Arc<Vec<bool>>)>,
+    /// A scope asked of the runtime, not answered yet: its ticket, field and article.
+    scoping: Option<(Ticket, crate::engine::scope::Field, ArticleKey)>,
     /// A link asked for (`o`, `y`) from the list, waiting for its article to be read.
     link_wanted: Option<(Ticket, LinkUse)>,
     message: Option<Message>,
@@ -295,7 +300,7 @@ impl App {
         let visible = view::sorted(
             &library,
             &marks,
-            view::visible(&library, &marks, &filter, None),
+            view::visible(&library, &marks, &filter, None, None),
             sort,
         );
         let high_contrast = options.theme == ThemeName::HighContrast;
@@ -319,6 +324,8 @@ impl App {
             store_rows: Vec::new(),
             matches: None,
             searching: None,
+            scoped: None,
+            scoping: None,
             link_wanted: None,
             message: None,
             message_is_new: false,
@@ -493,6 +500,7 @@ impl App {
     /// open article's text, a save. Plain mode waits for this before it answers.
     pub fn is_waiting(&self) -> bool {
         self.searching.is_some()
+            || self.scoping.is_some()
             || self.reloading
             || self.saving.is_some()
             || self.link_wanted.is_some()

@@ -2,9 +2,26 @@
 //! over the library's newest-first order. Shared by both presenters, so they agree on what
 //! "unread" or a search finds. Pure: a search's answer comes in as `matches`.
 
+use crate::engine::scope::Field;
 use crate::engine::state::Marks;
 use crate::engine::store::StoreId;
 use crate::engine::{ArticleIndex, Library};
+
+/// Only the articles that share a field with one article: its section, its author, one of its
+/// tags. The values are the article's own, as it wrote them (compared ignoring case).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    pub field: Field,
+    pub values: Vec<String>,
+}
+
+impl Scope {
+    /// How the header and the messages name it: `same author, Jane Doe`, `same tag, Asia or
+    /// Politics`.
+    pub fn label(&self) -> String {
+        format!("same {}, {}", self.field.name(), self.values.join(" or "))
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -15,6 +32,8 @@ pub struct Filter {
     pub starred_only: bool,
     /// Only articles whose title or body contain every word of this query.
     pub query: Option<String>,
+    /// Only articles that share a section, an author or a tag with one article.
+    pub scope: Option<Scope>,
 }
 
 impl Filter {
@@ -71,12 +90,14 @@ impl Visible {
 }
 
 /// The articles `filter` lets through, newest first. `matches` answers the query (a search
-/// over the same library); without it a query matches nothing.
+/// over the same library), `scoped` the scope (read from the stores the same way); without its
+/// answer a query or a scope matches nothing.
 pub fn visible(
     library: &Library,
     marks: &Marks,
     filter: &Filter,
     matches: Option<&[bool]>,
+    scoped: Option<&[bool]>,
 ) -> Visible {
     if filter.is_none() {
         // The usual start: everything shows, and a library of a million articles is not
@@ -97,6 +118,8 @@ pub fn visible(
                     && (!filter.starred_only || marks.is_starred(store(), headline.id))
                     && (filter.query.is_none()
                         || matches.is_some_and(|m| m.get(index).copied().unwrap_or(false)))
+                    && (filter.scope.is_none()
+                        || scoped.is_some_and(|m| m.get(index).copied().unwrap_or(false)))
             })
             .collect(),
     )
@@ -333,12 +356,12 @@ mod tests {
             query: Some("ivanov PYONGYANG".into()),
             ..Filter::default()
         };
-        let found = visible(&library, &marks, &filter, Some(&matched));
+        let found = visible(&library, &marks, &filter, Some(&matched), None);
         assert_eq!(
             titles(&library, found.as_slice(&library)),
             ["Russian Foreign Minister Arrives in North Korea"]
         );
-        let unanswered = visible(&library, &marks, &filter, None);
+        let unanswered = visible(&library, &marks, &filter, None, None);
         assert!(unanswered.as_slice(&library).is_empty());
     }
 
@@ -346,7 +369,7 @@ mod tests {
     fn filters_combine_and_positions_are_found_by_rank() {
         let library = sample();
         let mut marks = Marks::in_memory();
-        let only = |filter: Filter, marks: &Marks| visible(&library, marks, &filter, None);
+        let only = |filter: Filter, marks: &Marks| visible(&library, marks, &filter, None, None);
         let breaking = only(
             Filter {
                 breaking_only: true,
@@ -463,6 +486,7 @@ mod tests {
                 ..Filter::default()
             },
             None,
+            None,
         );
         let count = breaking.as_slice(&library).len();
         let breaking = sorted(&library, &marks, breaking, Sort::Title);
@@ -485,5 +509,50 @@ mod tests {
         }
         assert_eq!(Sort::named(" Title "), Some(Sort::Title));
         assert_eq!(Sort::named("colour"), None);
+    }
+
+    #[test]
+    fn a_scope_keeps_what_its_answer_matched_and_composes_with_filters() {
+        let library = sample();
+        let marks = Marks::in_memory();
+        let scope = Scope {
+            field: Field::Author,
+            values: vec!["Jane Doe".into()],
+        };
+        assert_eq!(scope.label(), "same author, Jane Doe");
+        let breaking = library.newest_first()[..]
+            .iter()
+            .copied()
+            .find(|&i| library.headline(i).breaking)
+            .expect("a breaking article");
+        let plain = library
+            .newest_first()
+            .iter()
+            .copied()
+            .find(|&i| !library.headline(i).breaking)
+            .expect("another article");
+        let mut answer = vec![false; library.len()];
+        answer[breaking] = true;
+        answer[plain] = true;
+        let filter = Filter {
+            scope: Some(scope),
+            ..Filter::default()
+        };
+        let mut both = vec![breaking, plain];
+        both.sort_by_key(|&i| library.rank(i));
+        let found = visible(&library, &marks, &filter, None, Some(&answer));
+        assert_eq!(found.as_slice(&library), both);
+        let breaking_only = Filter {
+            breaking_only: true,
+            ..filter.clone()
+        };
+        let found = visible(&library, &marks, &breaking_only, None, Some(&answer));
+        assert_eq!(found.as_slice(&library), [breaking]);
+        // Unanswered, a scope matches nothing (never the whole list by mistake).
+        assert!(
+            visible(&library, &marks, &filter, None, None)
+                .as_slice(&library)
+                .is_empty()
+        );
     }
 }

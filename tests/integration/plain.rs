@@ -791,3 +791,53 @@ fn plain_mode_sorts_by_title_and_numbers_the_list_again() {
     );
     assert_eq!(out.matches(help).count(), 2, "{out}");
 }
+
+/// `same author` from the open article: only that author's articles, numbered from 1 and
+/// said with their count; with nothing open it says what to do; `a` shows all again.
+#[test]
+fn plain_mode_same_author_lists_only_that_authors_articles() {
+    let home = Home::new();
+    let store = home.path("wire.jsonl");
+    let lines: Vec<String> = [
+        ("a1", Some("Jane Doe"), 1),
+        ("b1", Some("John Roe"), 2),
+        ("a2", Some("Jane Doe"), 3),
+        ("c1", None, 4),
+    ]
+    .iter()
+    .map(|(id, author, day)| {
+        let author = author.map_or(String::new(), |a| format!(r#","author":"{a}""#));
+        format!(r#"{{"id":"{id}","title":"Story {id}","published":"2026-01-0{day}"{author}}}"#)
+    })
+    .collect();
+    std::fs::write(&store, lines.join("\n") + "\n").expect("store");
+    let store = store.to_string_lossy().into_owned();
+    let input = "same author\n2\nsame author\n1\na\n1\nsame author\nq\n";
+    let output = home.output(
+        &["--plain", "--width", "200", &store],
+        &[],
+        input.as_bytes(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let out = text(&output.stdout);
+    assert!(
+        out.contains("No article is open. Type its number first, then same author."),
+        "{out}"
+    );
+    // 2 is a2 (newest first: c1, a2, b1, a1).
+    assert!(
+        out.contains(
+            "Same author, Jane Doe: 2 of 4 headlines.\nSame author, Jane Doe: 2 articles.\n\
+             1. Story a2. wire, 3 January 2026.\n2. Unread. Story a1. wire, 1 January 2026.\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("End of article 1 of 2."), "{out}");
+    assert!(out.contains("All articles: 4."), "{out}");
+    assert!(
+        out.contains(
+            "This article has no author, so there is none to match. The list is unchanged."
+        ),
+        "{out}"
+    );
+}

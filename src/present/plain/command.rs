@@ -52,6 +52,8 @@ pub enum Command {
     MarkAllRead,
     /// The last mark-all undone.
     Undo,
+    /// Only the articles sharing this field with the open one (`same author`); again: all.
+    Same(crate::engine::scope::Field),
     /// The list in this order (`sort title`); None: the word was missing or not an order.
     Sort(Option<crate::app::Sort>),
     Help,
@@ -137,6 +139,9 @@ pub fn parse(line: &str) -> Command {
         "mark all read" | "read all" => Command::MarkAllRead,
         "undo" => Command::Undo,
         "sort" => Command::Sort(None),
+        "same section" => Command::Same(crate::engine::scope::Field::Section),
+        "same author" => Command::Same(crate::engine::scope::Field::Author),
+        "same tag" | "same tags" => Command::Same(crate::engine::scope::Field::Tag),
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
         "search" => Command::Search(String::new()),
@@ -214,6 +219,15 @@ mod tests {
             ("sort store", Command::Sort(Some(crate::app::Sort::Store))),
             ("sort date", Command::Sort(Some(crate::app::Sort::Date))),
             ("sort", Command::Sort(None)),
+            (
+                "same author",
+                Command::Same(crate::engine::scope::Field::Author),
+            ),
+            (
+                "Same Section",
+                Command::Same(crate::engine::scope::Field::Section),
+            ),
+            ("same tags", Command::Same(crate::engine::scope::Field::Tag)),
             ("sort colour", Command::Sort(None)),
             ("Briefing", Command::Brief),
             ("h", Command::Help),

@@ -324,6 +324,11 @@ fn an_undated_row_says_undated_in_the_date_column() {
     }
 }
 
+/// The screen's rows as text, for tests elsewhere.
+pub fn screen_text_of(app: &App) -> Vec<String> {
+    screen_text(app)
+}
+
 fn screen_text(app: &App) -> Vec<String> {
     let terminal = render(app);
     let buffer = terminal.backend().buffer();

@@ -335,17 +335,20 @@ fn header(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) {
     .filter_map(|(on, name)| on.then_some(name))
     .collect();
     // What the reader chose beyond the filters: never the part a narrow screen cuts off.
-    let chosen: Vec<&str> = (app.sort() != Sort::Date)
-        .then(|| app.sort().label())
-        .into_iter()
-        .collect();
+    let mut chosen: Vec<String> = Vec::new();
+    if let Some(scope) = &filter.scope {
+        chosen.push(scope.label());
+    }
+    if app.sort() != Sort::Date {
+        chosen.push(app.sort().label().to_owned());
+    }
     let count = format!("{} of {} headlines", app.visible().len(), library.len());
     let mut parts = vec![store.clone(), count];
     if let Some(query) = &filter.query {
         parts.push(format!("search \"{query}\""));
     }
     parts.extend(filters.iter().map(|&f| f.to_owned()));
-    parts.extend(chosen.iter().map(|&c| c.to_owned()));
+    parts.extend(chosen.iter().cloned());
     let mut left = parts.join(" | ");
     let right = app
         .article()
@@ -367,7 +370,7 @@ fn header(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) {
         if !short.is_empty() {
             lead.push(format!("{} only", short.join(", ")));
         }
-        lead.extend(chosen.iter().map(|&c| c.to_owned()));
+        lead.extend(chosen.iter().cloned());
         left = format!(
             "{} | {} of {} | {store}",
             lead.join(", "),
