@@ -1,7 +1,7 @@
 //! Store and reader benchmarks on generated stores of 1k, 10k and 100k articles (~2.5 KB bodies):
 //! parsing a whole file (the exact path `herald check` uses), indexing it from disk (the fast
 //! path a first start uses), loading it through a warm index cache, searching titles and bodies,
-//! and drawing one frame of the reader.
+//! sorting the list and finding a scope, and drawing one frame of the reader.
 //!
 //! cargo bench --bench store
 
@@ -11,8 +11,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use herald::app::{App, Options};
+use herald::app::{Action, App, Options, Sort, update};
+use herald::engine::scope::Field;
 use herald::engine::state::Marks;
+use herald::engine::state::Timestamp;
 use herald::engine::store::{FileKind, StoreSource, parse_file};
 use herald::engine::{Progress, Stores};
 use ratatui::Terminal;
@@ -120,6 +122,41 @@ fn benches(c: &mut Criterion) {
                 })
             });
         }
+    }
+    group.finish();
+
+    // The sort key on the whole list (a key press: the list rebuilt in the new order, the
+    // selection found in it), and a scope's answer: every article's section read from disk
+    // (one section in eight matches, so most articles are parsed, not skipped on their bytes).
+    let mut group = c.benchmark_group("sort_and_scope");
+    group.sample_size(10);
+    for (articles, path) in &stores {
+        let library = opened(&[StoreSource::Path(path.clone())], None).open();
+        let mut app = App::new(
+            library.clone(),
+            Marks::in_memory(),
+            Options::default(),
+            (120, 40),
+            Vec::new(),
+        );
+        let mut sorts = [Sort::Title, Sort::Unread, Sort::Store, Sort::Date]
+            .into_iter()
+            .cycle();
+        group.bench_function(BenchmarkId::new("sort_key", articles), |b| {
+            b.iter(|| {
+                let sort = sorts.next().unwrap_or(Sort::Date);
+                update(&mut app, Action::SortBy(sort), Timestamp(0)).len()
+            })
+        });
+        let values = vec!["World".to_owned()];
+        group.bench_function(BenchmarkId::new("scope_section", articles), |b| {
+            b.iter(|| {
+                herald::engine::scope::matches(&library, Field::Section, &values)
+                    .iter()
+                    .filter(|m| **m)
+                    .count()
+            })
+        });
     }
     group.finish();
 

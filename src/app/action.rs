@@ -2,7 +2,7 @@
 //! keys to them and the help screen describes them; plain mode's commands resolve to them too;
 //! the rest come from the presenters' loops, among them the runtime's answers ([`Done`]).
 
-use super::view::Filter;
+use super::view::{Filter, Sort};
 use crate::engine::runtime::Done;
 use crate::text::line_editor::Edit;
 
@@ -67,6 +67,14 @@ pub enum Action {
     SortStores,
     /// The open article's links, numbered, to open or copy one; again to leave it.
     LinkList,
+    /// The headline list's next order: date, unread first, store, title, date again.
+    Sort,
+    /// Only the articles of the open (or selected) article's section; again to leave it.
+    SameSection,
+    /// Only the articles by its author; again to leave it.
+    SameAuthor,
+    /// Only the articles sharing one of its tags; again to leave it.
+    SameTag,
 
     // From plain mode's commands.
     /// Open the article numbered this (from 1) in the list: plain mode's numbers.
@@ -80,6 +88,8 @@ pub enum Action {
 
     // From a digit key: part of a count before a link key (`3o` opens link 3).
     CountDigit(u8),
+    /// The headline list in this order (plain mode's `sort title`).
+    SortBy(Sort),
 
     // From the search prompt.
     /// Edit the line (type, delete, move the cursor, walk the history).
@@ -153,6 +163,10 @@ impl Action {
         Action::StoreList,
         Action::SortStores,
         Action::LinkList,
+        Action::Sort,
+        Action::SameSection,
+        Action::SameAuthor,
+        Action::SameTag,
         Action::Quit,
     ];
 
@@ -199,8 +213,13 @@ impl Action {
             Action::StoreList => "Stores, with unread and breaking counts",
             Action::SortStores => "In the store list: newest first or by name",
             Action::LinkList => "The article's links, numbered: open or copy one",
+            Action::Sort => "Sort the headlines: by date, unread first, by store, by title",
+            Action::SameSection => "Only this article's section (again, q or Esc: all)",
+            Action::SameAuthor => "Only this article's author (again, q or Esc: all)",
+            Action::SameTag => "Only articles sharing a tag with this one (again, q or Esc: all)",
             Action::OpenNumbered(_)
             | Action::ShowOnly(_)
+            | Action::SortBy(_)
             | Action::OpenLinkNumbered(_)
             | Action::CopyLinkNumbered(_)
             | Action::CountDigit(_)

@@ -541,6 +541,13 @@ impl Default for Keymap {
                 ),
                 // `U` as in newsboat's URL view; Alt-K for "links".
                 bind(Action::LinkList, vec![c('U'), alt('k')]),
+                // `O` for order (`o` opens the link); in the store list `O` sorts it too.
+                bind(Action::Sort, vec![c('O'), alt('s')]),
+                // Scopes: `e` for sEction (`s` stars), `a` for author with Alt-w for writer
+                // (Alt-a marks all read), `t` for tag.
+                bind(Action::SameSection, vec![c('e'), alt('e')]),
+                bind(Action::SameAuthor, vec![c('a'), alt('w')]),
+                bind(Action::SameTag, vec![c('t'), alt('t')]),
                 bind(Action::Quit, vec![ctrl('c')]),
             ],
         }

@@ -35,7 +35,7 @@ pub use keymap::{BoundKey, InputMode, Key, KeyCode, Keymap, Place};
 pub use layout::{Area, Panes};
 pub use options::{ColorDepth, Options, ThemeName};
 pub use update::{is_openable, update};
-pub use view::{Filter, Visible};
+pub use view::{Filter, Scope, Sort, Visible};
 
 use crate::engine::article::Flavor;
 use crate::engine::runtime::{Job, Ticket};
@@ -194,6 +194,8 @@ pub struct App {
     caps: TerminalCaps,
     surface: Surface,
     filter: Filter,
+    /// The headline list's order (the sort key cycles it).
+    sort: Sort,
     /// The list as shown. Recomputed when a filter changes, not when a mark changes, so
     /// reading an article in the unread-only view does not pull it from under the cursor.
     visible: Visible,
@@ -220,6 +222,11 @@ pub struct App {
     /// only look here. Cleared when the stores reload.
     matches: Option<(String, Arc<Vec<bool>>)>,
     searching: Option<RunningSearch>,
+    /// Which articles share the scope's field, by article, for this library (a scope reads
+    /// fields that may be on disk, so the runtime answers, as for a search).
+    scoped: Option<(Scope, Arc<Vec<bool>>)>,
+    /// A scope asked of the runtime, not answered yet: its ticket, field and article.
+    scoping: Option<(Ticket, crate::engine::scope::Field, ArticleKey)>,
     /// A link asked for (`o`, `y`, maybe by number) from the list, waiting for its article
     /// to be read.
     link_wanted: Option<(Ticket, LinkUse, Option<u32>)>,
@@ -277,6 +284,7 @@ enum LinkUse {
 #[derive(PartialEq, Eq)]
 struct Snapshot {
     filter: Filter,
+    sort: Sort,
     visible_len: usize,
     selected: usize,
     list_offset: usize,
@@ -304,7 +312,13 @@ impl App {
     ) -> Self {
         let library = library.into();
         let filter = Filter::default();
-        let visible = view::visible(&library, &marks, &filter, None);
+        let sort = options.sort;
+        let visible = view::sorted(
+            &library,
+            &marks,
+            view::visible(&library, &marks, &filter, None, None),
+            sort,
+        );
         let high_contrast = options.theme == ThemeName::HighContrast;
         let mut app = Self {
             library,
@@ -314,6 +328,7 @@ impl App {
             caps: TerminalCaps::default(),
             surface: Surface::Screen,
             filter,
+            sort,
             visible,
             selected: 0,
             list_offset: 0,
@@ -328,6 +343,8 @@ impl App {
             store_rows: Vec::new(),
             matches: None,
             searching: None,
+            scoped: None,
+            scoping: None,
             link_wanted: None,
             count: None,
             message: None,
@@ -450,7 +467,12 @@ impl App {
         &self.filter
     }
 
-    /// The list as shown, newest first.
+    /// The headline list's order.
+    pub fn sort(&self) -> Sort {
+        self.sort
+    }
+
+    /// The list as shown, in [`Self::sort`]'s order.
     pub fn visible(&self) -> &[ArticleIndex] {
         self.visible.as_slice(&self.library)
     }
@@ -513,6 +535,7 @@ impl App {
     /// open article's text, a save. Plain mode waits for this before it answers.
     pub fn is_waiting(&self) -> bool {
         self.searching.is_some()
+            || self.scoping.is_some()
             || self.reloading
             || self.saving.is_some()
             || self.link_wanted.is_some()
@@ -686,6 +709,7 @@ impl App {
     fn snapshot(&self) -> Snapshot {
         Snapshot {
             filter: self.filter.clone(),
+            sort: self.sort,
             visible_len: self.visible().len(),
             selected: self.selected,
             list_offset: self.list_offset,
@@ -709,7 +733,8 @@ impl App {
     /// came before: the position of the first older article, when the list (on screen, in
     /// date order) has both. The divider row says so in words ([`Self::divider_text`]).
     pub fn divider(&self) -> Option<usize> {
-        if self.surface != Surface::Screen {
+        // Only the date order puts what is new first.
+        if self.surface != Surface::Screen || self.sort != Sort::Date {
             return None;
         }
         let since = self.marks.previous_session()?;

@@ -144,6 +144,8 @@ pub struct Options {
     /// jumping to the first: a jump scrolled the list, and a screen reader read every row
     /// that scrolled in, matches or not. Back (q, Esc) returns to the whole list.
     pub search_lists: bool,
+    /// The headline list's order at start (`sort = "title"`); the sort key changes it.
+    pub sort: super::view::Sort,
 }
 
 impl Default for Options {
@@ -159,6 +161,7 @@ impl Default for Options {
             header_position: true,
             focus_line: false,
             search_lists: false,
+            sort: super::view::Sort::Date,
         }
     }
 }

@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
-use super::view::{Filter, visible, words_of};
+use super::view::{Filter, Scope, Sort, Visible, sorted, visible, words_of};
 use super::{
     Action, App, Effect, Exit, Focus, LinkUse, Message, MessageKind, Mode, OpenArticle, Purpose,
     RELAYOUT_HERE_UP_TO, RunningSearch, Surface,
 };
 use crate::engine::article::layout::lay_out;
 use crate::engine::runtime::{Done, Job, Reload};
+use crate::engine::scope::Field;
 use crate::engine::state::history::with_search;
 use crate::engine::state::{ArticleKey, Timestamp};
 use crate::engine::store::StoreId;
@@ -297,6 +298,11 @@ fn finished(app: &mut App, done: Done, effects: &mut Vec<Effect>) {
                 Purpose::List(filter) => search_list(app, filter),
             }
         }
+        Done::Scoped {
+            ticket,
+            values,
+            matches,
+        } => scoped(app, ticket, values, matches),
         Done::Reloaded(reload) => {
             app.reloading = false;
             apply_reload(app, &reload, effects);
@@ -509,7 +515,7 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             if app.focus == Focus::Article {
                 app.focus = Focus::List;
                 say_focus(app);
-            } else if !close_search_list(app) {
+            } else if !close_search_list(app) && !close_scope(app) {
                 quit(app, effects, Exit::Quit);
             }
         }
@@ -518,7 +524,7 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 effects.push(Effect::Job(Job::CancelSearch));
                 info(app, "Search stopped.");
             } else if app.focus == Focus::List {
-                close_search_list(app);
+                let _ = close_search_list(app) || close_scope(app);
             } else {
                 app.focus = Focus::List;
                 say_focus(app);
@@ -578,6 +584,14 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::MarkAllRead => mark_all_read(app, effects),
         Action::UndoMarkAll => undo_mark_all(app, effects),
         Action::StoreList => open_store_list(app),
+        Action::Sort => {
+            let next = app.sort.next();
+            sort_list(app, next);
+        }
+        Action::SortBy(sort) => sort_list(app, sort),
+        Action::SameSection => scope(app, Field::Section, effects),
+        Action::SameAuthor => scope(app, Field::Author, effects),
+        Action::SameTag => scope(app, Field::Tag, effects),
         Action::RepeatMessage => match app.last_message.clone() {
             Some(message) => app.message = Some(message),
             None => info(app, "No message yet."),
@@ -648,7 +662,7 @@ fn stores(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::PageUp => selected.saturating_sub(page),
         Action::Top => 0,
         Action::Bottom => last,
-        Action::SortStores => {
+        Action::SortStores | Action::Sort => {
             // The same store stays selected in the new order.
             let id = app.store_rows.get(selected).map(|c| c.id);
             super::view::sort_stores(&mut app.store_rows, !by_name);
@@ -763,7 +777,18 @@ fn unread_in_other_store(app: &mut App, forward: bool) -> Option<usize> {
         };
         let mut filter = app.filter.clone();
         filter.store = Some(StoreId(u32::try_from(i).unwrap_or(u32::MAX)));
-        let list = visible(&app.library, &app.marks, &filter, None);
+        let list = sorted(
+            &app.library,
+            &app.marks,
+            visible(
+                &app.library,
+                &app.marks,
+                &filter,
+                matches_for(app, &filter),
+                scoped_for(app, &filter),
+            ),
+            app.sort,
+        );
         let list = list.as_slice(&app.library);
         let unread = |&&index: &&ArticleIndex| {
             let key = key_in(&app.library, index);
@@ -952,6 +977,10 @@ fn list_sentence(app: &App) -> String {
     if let Some(id) = filter.store {
         scope.push(app.library.store(id).name.clone());
     }
+    // A count of a search's list without the search would say "All headlines: 3 of 47".
+    if let Some(query) = &filter.query {
+        scope.push(format!("search \"{query}\""));
+    }
     for (on, name) in [
         (filter.breaking_only, "breaking only"),
         (filter.unread_only, "unread only"),
@@ -960,6 +989,9 @@ fn list_sentence(app: &App) -> String {
         if on {
             scope.push(name.to_owned());
         }
+    }
+    if let Some(same) = &filter.scope {
+        scope.push(same.label());
     }
     let scope = if scope.is_empty() {
         "All headlines".to_owned()
@@ -1418,16 +1450,120 @@ fn matches_for<'a>(app: &'a App, filter: &Filter) -> Option<&'a [bool]> {
         .map(|(_, m)| m.as_slice())
 }
 
+/// The scope's answer, when it is the one `filter` asks for.
+fn scoped_for<'a>(app: &'a App, filter: &Filter) -> Option<&'a [bool]> {
+    let scope = filter.scope.as_ref()?;
+    app.scoped
+        .as_ref()
+        .filter(|(s, _)| s == scope)
+        .map(|(_, m)| m.as_slice())
+}
+
+/// `e`, `a`, `t`: only what shares the open (or selected) article's section, author or tags,
+/// within the filters in force; the same key again leaves it. The field may be on disk, so
+/// the runtime reads it and finds who shares it (see `scoped`).
+fn scope(app: &mut App, field: Field, effects: &mut Vec<Effect>) {
+    if app.filter.scope.as_ref().is_some_and(|s| s.field == field) {
+        close_scope(app);
+        return;
+    }
+    let Some(index) = target(app) else {
+        info(app, "No article is selected: the list is empty.");
+        return;
+    };
+    ask_scope(app, index, field, effects);
+    info(
+        app,
+        &format!("Finding articles of the same {}...", field.name()),
+    );
+}
+
+fn ask_scope(app: &mut App, index: ArticleIndex, field: Field, effects: &mut Vec<Effect>) {
+    let ticket = app.next_ticket();
+    let key = app.key_of(index);
+    app.scoping = Some((ticket, field, key));
+    effects.push(Effect::Job(Job::Scope {
+        ticket,
+        library: app.library.clone(),
+        index,
+        field,
+    }));
+}
+
+/// The runtime's answer to a scope: the list narrowed to it and its count said (`Same
+/// author, Jane Doe: 4 of 47 headlines`), or, when the article has no such field, why not.
+fn scoped(app: &mut App, ticket: u64, values: Vec<String>, matches: Arc<Vec<bool>>) {
+    let Some((_, field, _)) = app.scoping.take_if(|(t, ..)| *t == ticket) else {
+        return;
+    };
+    // "Finding..." is over either way.
+    app.message = None;
+    if values.is_empty() {
+        let text = match field {
+            Field::Tag => {
+                "This article has no tags, so there are none to match. The list is unchanged."
+                    .to_owned()
+            }
+            _ => format!(
+                "This article has no {}, so there is none to match. The list is unchanged.",
+                field.name()
+            ),
+        };
+        info(app, &text);
+        return;
+    }
+    let scope = Scope { field, values };
+    app.scoped = Some((scope.clone(), matches));
+    app.filter.scope = Some(scope);
+    refilter(app);
+    say_list(app);
+}
+
+/// Back from a scope to the list it narrowed, the same article selected. Returns false when
+/// no scope is in force.
+fn close_scope(app: &mut App) -> bool {
+    let Some(scope) = app.filter.scope.take() else {
+        return false;
+    };
+    refilter(app);
+    if app.message.is_none() {
+        let text = format!("Same {} left. {}", scope.field.name(), list_sentence(app));
+        info(app, &text);
+    }
+    true
+}
+
+/// The list `filter` lets through, in the order the reader chose.
+fn list_for(app: &App, filter: &Filter) -> Visible {
+    let list = visible(
+        &app.library,
+        &app.marks,
+        filter,
+        matches_for(app, filter),
+        scoped_for(app, filter),
+    );
+    sorted(&app.library, &app.marks, list, app.sort)
+}
+
+/// The headline list in `sort`'s order, the same article selected (scrolled so it shows),
+/// and the order said in words. Marks read since the list was made count: "unread first"
+/// puts what is unread now first.
+fn sort_list(app: &mut App, sort: Sort) {
+    app.sort = sort;
+    let current = app.selected_article();
+    app.visible = list_for(app, &app.filter);
+    if let Some(position) = current.and_then(|index| app.visible.position(&app.library, index)) {
+        app.selected = position;
+    }
+    app.keep_selection_visible();
+    info(app, sort.sentence());
+}
+
 /// Recomputes the list after a filter change, keeping the same article selected if it is
 /// still there.
 fn refilter(app: &mut App) {
     let current = app.selected_article();
-    app.visible = visible(
-        &app.library,
-        &app.marks,
-        &app.filter,
-        matches_for(app, &app.filter),
-    );
+    app.visible = list_for(app, &app.filter);
     app.selected = current
         .and_then(|index| app.visible.position(&app.library, index))
         .unwrap_or(0);
@@ -1442,7 +1578,7 @@ fn refilter(app: &mut App) {
 /// Shows what `filter` lets through from the top of the list, unless that is nothing: then
 /// the list stays as it was (so numbers a plain-mode reader knows still work) and says so.
 fn show_only(app: &mut App, filter: Filter) {
-    let found = visible(&app.library, &app.marks, &filter, matches_for(app, &filter));
+    let found = list_for(app, &filter);
     if found.as_slice(&app.library).is_empty() {
         let what = match &filter.query {
             Some(words) => format!("No articles match {words}"),
@@ -1652,6 +1788,11 @@ fn reload(app: &mut App, effects: &mut Vec<Effect>) {
     effects.push(Effect::Job(Job::Reload {
         library: app.library.clone(),
         words: app.filter.query.as_deref().map(words_of),
+        scope: app
+            .filter
+            .scope
+            .as_ref()
+            .map(|s| (s.field, s.values.clone())),
     }));
 }
 
@@ -1685,12 +1826,17 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
         // The running search answers for the old library: ask again of this one.
         start_search(app, running.query, running.purpose, effects);
     }
-    let fresh = visible(
-        &app.library,
-        &app.marks,
-        &app.filter,
-        matches_for(app, &app.filter),
-    );
+    app.scoped = match (&app.filter.scope, &reload.scoped) {
+        (Some(scope), Some(scoped)) => Some((scope.clone(), scoped.clone())),
+        _ => None,
+    };
+    if let Some((_, field, key)) = app.scoping.take() {
+        // The same: the running scope answers for the old library.
+        if let Some(index) = app.library.find(&key.store, &key.id) {
+            ask_scope(app, index, field, effects);
+        }
+    }
+    let fresh = list_for(app, &app.filter);
     app.reloads += 1;
     app.appended = 0..0;
     app.vanished.clear();

@@ -2,9 +2,26 @@
 //! over the library's newest-first order. Shared by both presenters, so they agree on what
 //! "unread" or a search finds. Pure: a search's answer comes in as `matches`.
 
+use crate::engine::scope::Field;
 use crate::engine::state::Marks;
 use crate::engine::store::StoreId;
 use crate::engine::{ArticleIndex, Library};
+
+/// Only the articles that share a field with one article: its section, its author, one of its
+/// tags. The values are the article's own, as it wrote them (compared ignoring case).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    pub field: Field,
+    pub values: Vec<String>,
+}
+
+impl Scope {
+    /// How the header and the messages name it: `same author, Jane Doe`, `same tag, Asia or
+    /// Politics`.
+    pub fn label(&self) -> String {
+        format!("same {}, {}", self.field.name(), self.values.join(" or "))
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -15,6 +32,8 @@ pub struct Filter {
     pub starred_only: bool,
     /// Only articles whose title or body contain every word of this query.
     pub query: Option<String>,
+    /// Only articles that share a section, an author or a tag with one article.
+    pub scope: Option<Scope>,
 }
 
 impl Filter {
@@ -34,6 +53,13 @@ pub enum Visible {
     /// are its positions, and a number once heard keeps meaning the same article, so what
     /// arrives is added at the end, not at its place by date.
     Pinned(Vec<ArticleIndex>),
+    /// In a [`Sort`]'s order other than the library's, with each article's position beside
+    /// it (`at[index]`, `u32::MAX` when it is not in the list): a sorted list is in no order
+    /// a search by rank could use, and the selection is looked up after every rebuild.
+    Sorted {
+        list: Vec<ArticleIndex>,
+        at: Vec<u32>,
+    },
 }
 
 impl Visible {
@@ -41,6 +67,7 @@ impl Visible {
         match self {
             Visible::All => library.newest_first(),
             Visible::Only(articles) | Visible::Pinned(articles) => articles,
+            Visible::Sorted { list, .. } => list,
         }
     }
 
@@ -54,17 +81,23 @@ impl Visible {
                 .ok(),
             // In no order a search could use; plain mode asks a few times per command.
             Visible::Pinned(articles) => articles.iter().position(|&i| i == index),
+            Visible::Sorted { at, .. } => at
+                .get(index)
+                .filter(|&&p| p != u32::MAX)
+                .map(|&p| p as usize),
         }
     }
 }
 
 /// The articles `filter` lets through, newest first. `matches` answers the query (a search
-/// over the same library); without it a query matches nothing.
+/// over the same library), `scoped` the scope (read from the stores the same way); without its
+/// answer a query or a scope matches nothing.
 pub fn visible(
     library: &Library,
     marks: &Marks,
     filter: &Filter,
     matches: Option<&[bool]>,
+    scoped: Option<&[bool]>,
 ) -> Visible {
     if filter.is_none() {
         // The usual start: everything shows, and a library of a million articles is not
@@ -85,9 +118,126 @@ pub fn visible(
                     && (!filter.starred_only || marks.is_starred(store(), headline.id))
                     && (filter.query.is_none()
                         || matches.is_some_and(|m| m.get(index).copied().unwrap_or(false)))
+                    && (filter.scope.is_none()
+                        || scoped.is_some_and(|m| m.get(index).copied().unwrap_or(false)))
             })
             .collect(),
     )
+}
+
+/// The headline list's order. The library's own (newest first) is the default; the others
+/// keep it among equals, so "unread first" is newest first within the unread.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Sort {
+    #[default]
+    Date,
+    /// Unread before read, then newest first.
+    Unread,
+    /// By store name (A to Z, ignoring case), then newest first.
+    Store,
+    /// By title, A to Z, ignoring case.
+    Title,
+}
+
+impl Sort {
+    /// Every order, in the order the sort key cycles through them.
+    pub const ALL: [Sort; 4] = [Sort::Date, Sort::Unread, Sort::Store, Sort::Title];
+
+    /// The next order the sort key goes to.
+    pub fn next(self) -> Sort {
+        match self {
+            Sort::Date => Sort::Unread,
+            Sort::Unread => Sort::Store,
+            Sort::Store => Sort::Title,
+            Sort::Title => Sort::Date,
+        }
+    }
+
+    /// How the config file and plain mode's `sort` command name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sort::Date => "date",
+            Sort::Unread => "unread",
+            Sort::Store => "store",
+            Sort::Title => "title",
+        }
+    }
+
+    /// The order called `name` (any case).
+    pub fn named(name: &str) -> Option<Sort> {
+        Sort::ALL
+            .into_iter()
+            .find(|s| s.name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The header's words for it: `sorted by title`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Date => "sorted by date",
+            Sort::Unread => "sorted unread first",
+            Sort::Store => "sorted by store",
+            Sort::Title => "sorted by title",
+        }
+    }
+
+    /// What the sort key says: `Sorted by title, A to Z.`
+    pub fn sentence(self) -> &'static str {
+        match self {
+            Sort::Date => "Sorted by date, newest first.",
+            Sort::Unread => "Sorted unread first, then newest first.",
+            Sort::Store => "Sorted by store, then newest first.",
+            Sort::Title => "Sorted by title, A to Z.",
+        }
+    }
+}
+
+/// `list` (in the library's order) in `sort`'s order. Stable sorts over indices: for the
+/// default nothing is touched; titles are lower-cased once each (`sort_by_cached_key`), so
+/// 100 000 headlines sort in milliseconds.
+pub fn sorted(library: &Library, marks: &Marks, list: Visible, sort: Sort) -> Visible {
+    if sort == Sort::Date {
+        return list;
+    }
+    let mut order = list.as_slice(library).to_vec();
+    match sort {
+        Sort::Date => {}
+        Sort::Unread => {
+            // A key of one bit: read articles after unread ones, each group as it was.
+            order.sort_by_cached_key(|&index| {
+                let headline = library.headline(index);
+                marks.is_read(&library.store(headline.store).name, headline.id)
+            });
+        }
+        Sort::Store => {
+            // Stores ranked by name once; then a small integer key per article.
+            let mut names: Vec<(String, usize)> = library
+                .stores()
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.name.to_lowercase(), i))
+                .collect();
+            names.sort();
+            let mut rank = vec![0; names.len()];
+            for (position, (_, store)) in names.iter().enumerate() {
+                rank[*store] = position;
+            }
+            order.sort_by_key(|&index| {
+                rank.get(library.headline(index).store.index())
+                    .copied()
+                    .unwrap_or(usize::MAX)
+            });
+        }
+        Sort::Title => {
+            order.sort_by_cached_key(|&index| library.headline(index).title.to_lowercase());
+        }
+    }
+    let mut at = vec![u32::MAX; library.len()];
+    for (position, &index) in order.iter().enumerate() {
+        if let Some(slot) = at.get_mut(index) {
+            *slot = u32::try_from(position).unwrap_or(u32::MAX);
+        }
+    }
+    Visible::Sorted { list: order, at }
 }
 
 /// One store as the store list shows it.
@@ -206,12 +356,12 @@ mod tests {
             query: Some("ivanov PYONGYANG".into()),
             ..Filter::default()
         };
-        let found = visible(&library, &marks, &filter, Some(&matched));
+        let found = visible(&library, &marks, &filter, Some(&matched), None);
         assert_eq!(
             titles(&library, found.as_slice(&library)),
             ["Russian Foreign Minister Arrives in North Korea"]
         );
-        let unanswered = visible(&library, &marks, &filter, None);
+        let unanswered = visible(&library, &marks, &filter, None, None);
         assert!(unanswered.as_slice(&library).is_empty());
     }
 
@@ -219,7 +369,7 @@ mod tests {
     fn filters_combine_and_positions_are_found_by_rank() {
         let library = sample();
         let mut marks = Marks::in_memory();
-        let only = |filter: Filter, marks: &Marks| visible(&library, marks, &filter, None);
+        let only = |filter: Filter, marks: &Marks| visible(&library, marks, &filter, None, None);
         let breaking = only(
             Filter {
                 breaking_only: true,
@@ -277,5 +427,132 @@ mod tests {
         assert_eq!(in_store.position(&library, elsewhere), None);
         let all = Visible::All;
         assert_eq!(all.position(&library, library.newest_first()[5]), Some(5));
+    }
+
+    #[test]
+    fn each_sort_orders_the_list_and_keeps_newest_first_among_equals() {
+        let library = sample();
+        let mut marks = Marks::in_memory();
+        // The whole list, unfiltered: `Visible::All` whatever the marks.
+        let all = || Visible::All;
+        assert_eq!(sorted(&library, &marks, all(), Sort::Date), Visible::All);
+
+        let by_title = sorted(&library, &marks, all(), Sort::Title);
+        let titles: Vec<String> = titles(&library, by_title.as_slice(&library))
+            .iter()
+            .map(|t| t.to_lowercase())
+            .collect();
+        assert!(titles.is_sorted(), "A to Z, ignoring case: {titles:?}");
+        assert_eq!(titles.len(), library.len());
+
+        let by_store = sorted(&library, &marks, all(), Sort::Store);
+        let list = by_store.as_slice(&library);
+        let names: Vec<String> = list
+            .iter()
+            .map(|&i| library.store(library.headline(i).store).name.to_lowercase())
+            .collect();
+        assert!(names.is_sorted(), "{names:?}");
+        for pair in list.windows(2) {
+            let [a, b] = [pair[0], pair[1]];
+            if library.headline(a).store == library.headline(b).store {
+                assert!(
+                    library.rank(a) < library.rank(b),
+                    "newest first within a store"
+                );
+            }
+        }
+
+        // Two articles read, from the newest end: they go last, in date order.
+        let newest = library.newest_first().to_vec();
+        for &index in &newest[..2] {
+            let headline = library.headline(index);
+            let store = library.store(headline.store).name.clone();
+            marks.set_read(&store, headline.id, true, Timestamp(1));
+        }
+        let unread_first = sorted(&library, &marks, all(), Sort::Unread);
+        let list = unread_first.as_slice(&library);
+        assert_eq!(&list[list.len() - 2..], &newest[..2]);
+        assert_eq!(&list[..list.len() - 2], &newest[2..]);
+
+        // Positions are found for a sorted list too, and a filtered one sorts as well.
+        for (position, &index) in list.iter().enumerate() {
+            assert_eq!(unread_first.position(&library, index), Some(position));
+        }
+        let breaking = visible(
+            &library,
+            &marks,
+            &Filter {
+                breaking_only: true,
+                ..Filter::default()
+            },
+            None,
+            None,
+        );
+        let count = breaking.as_slice(&library).len();
+        let breaking = sorted(&library, &marks, breaking, Sort::Title);
+        assert_eq!(breaking.as_slice(&library).len(), count);
+        assert_eq!(breaking.position(&library, newest[newest.len() - 1]), None);
+    }
+
+    #[test]
+    fn the_sort_key_cycles_through_every_order_and_names_read_back() {
+        let mut sort = Sort::Date;
+        let mut seen = Vec::new();
+        for _ in 0..4 {
+            seen.push(sort);
+            sort = sort.next();
+        }
+        assert_eq!(seen, Sort::ALL);
+        assert_eq!(sort, Sort::Date);
+        for sort in Sort::ALL {
+            assert_eq!(Sort::named(sort.name()), Some(sort));
+        }
+        assert_eq!(Sort::named(" Title "), Some(Sort::Title));
+        assert_eq!(Sort::named("colour"), None);
+    }
+
+    #[test]
+    fn a_scope_keeps_what_its_answer_matched_and_composes_with_filters() {
+        let library = sample();
+        let marks = Marks::in_memory();
+        let scope = Scope {
+            field: Field::Author,
+            values: vec!["Jane Doe".into()],
+        };
+        assert_eq!(scope.label(), "same author, Jane Doe");
+        let breaking = library.newest_first()[..]
+            .iter()
+            .copied()
+            .find(|&i| library.headline(i).breaking)
+            .expect("a breaking article");
+        let plain = library
+            .newest_first()
+            .iter()
+            .copied()
+            .find(|&i| !library.headline(i).breaking)
+            .expect("another article");
+        let mut answer = vec![false; library.len()];
+        answer[breaking] = true;
+        answer[plain] = true;
+        let filter = Filter {
+            scope: Some(scope),
+            ..Filter::default()
+        };
+        let mut both = vec![breaking, plain];
+        both.sort_by_key(|&i| library.rank(i));
+        let found = visible(&library, &marks, &filter, None, Some(&answer));
+        assert_eq!(found.as_slice(&library), both);
+        let breaking_only = Filter {
+            breaking_only: true,
+            ..filter.clone()
+        };
+        let found = visible(&library, &marks, &breaking_only, None, Some(&answer));
+        assert_eq!(found.as_slice(&library), [breaking]);
+        // Unanswered, a scope matches nothing (never the whole list by mistake).
+        assert!(
+            visible(&library, &marks, &filter, None, None)
+                .as_slice(&library)
+                .is_empty()
+        );
     }
 }

@@ -37,6 +37,8 @@ pub struct FileConfig {
     pub theme: Option<ThemeName>,
     /// Where the article goes: beside the list when wide enough, always beside, always below.
     pub layout: Option<PaneLayout>,
+    /// The headline list's order at start (`sort = "title"`; default newest first).
+    pub sort: Option<crate::app::Sort>,
     /// `profile = "screen-reader"`: the defaults for speech and braille in one switch.
     pub profile: Option<Profile>,
     /// The headline list's columns after the title, in order (`columns = ["state", "date"]`).
@@ -125,6 +127,7 @@ pub const SETTINGS: &[&str] = &[
     "profile",
     "theme",
     "layout",
+    "sort",
     "columns",
     "color",
     "plain",
@@ -243,6 +246,12 @@ impl Parser<'_> {
                             ("single", PaneLayout::Single),
                         ],
                     );
+                }
+                "sort" => {
+                    use crate::app::Sort;
+                    let choices: Vec<(&str, Sort)> =
+                        Sort::ALL.into_iter().map(|s| (s.name(), s)).collect();
+                    self.config.sort = self.choice(name, value, &choices);
                 }
                 "profile" => {
                     self.config.profile = self.choice(
@@ -750,6 +759,11 @@ pub fn default_file() -> String {
         "# \"side\", \"stacked\" (below: a screen reader then never reads list and article on one line)",
         "# or \"single\" (one at a time, the whole screen; the screen-reader profile's choice).",
         "#layout = \"auto\"",
+        "",
+        "# The headline list's order at start: \"date\" (newest first), \"unread\" (unread first,",
+        "# then newest), \"store\" (by store name, then newest) or \"title\" (A to Z). The sort key",
+        "# (O, Alt-s) changes it while Herald runs.",
+        "#sort = \"date\"",
         "",
         "# The headline list's columns after the title, in order: \"state\" (BREAKING unread *),",
         "# \"date\" and \"store\" (only when more than one store shows). The title always comes",

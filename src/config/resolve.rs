@@ -131,6 +131,7 @@ pub fn resolve(flags: &Flags, file: &FileConfig, env: &Environment) -> Options {
         header_position: !screen_reader,
         focus_line: screen_reader,
         search_lists: screen_reader,
+        sort: file.sort.unwrap_or_default(),
     }
 }
 

@@ -4,7 +4,7 @@
 //!   builds the next from it, reading only what changed;
 //! - [`stores`]: the one way to open stores (sources, names, cache), for every presenter;
 //! - [`article`]: an article as structured text, read from its store and laid out;
-//! - [`search`], [`state`] (read and starred marks), [`watch`] (store files changing);
+//! - [`search`], [`scope`] (articles sharing a section, author or tag), [`state`] (read and starred marks), [`watch`] (store files changing);
 //! - [`runtime`]: where effects run, off the input thread, their results coming back as
 //!   [`runtime::Done`] values; [`opener`] starts the link opener.
 
@@ -13,6 +13,7 @@ pub mod library;
 mod load;
 pub mod opener;
 pub mod runtime;
+pub mod scope;
 pub mod search;
 pub mod state;
 pub mod store;

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use super::article::{ArticleText, Flavor, Lines, layout, read};
 use super::library::{ArticleIndex, Library};
+use super::scope::Field;
 use super::search::{Threads, matches_unless};
 use super::state::history::HistoryFile;
 use super::state::{Changes, Outside, StateFile};
@@ -51,11 +52,20 @@ pub enum Job {
     },
     /// Stop the running search, if any.
     CancelSearch,
+    /// What article `index` has in `field` (its author, say), and which articles share it.
+    Scope {
+        ticket: Ticket,
+        library: Arc<Library>,
+        index: ArticleIndex,
+        field: Field,
+    },
     /// Read the stores again, reusing what `library` holds; search the new library for
-    /// `words` too, so a list filtered by a search never shows half a reload.
+    /// `words` too, and find what shares `scope`, so a list filtered by a search or a scope
+    /// never shows half a reload.
     Reload {
         library: Arc<Library>,
         words: Option<Vec<String>>,
+        scope: Option<(Field, Vec<String>)>,
     },
     /// Write these changes to the state file.
     Save(Changes),
@@ -75,6 +85,7 @@ impl Job {
             Job::LayOut { .. } => "LayOut",
             Job::Search { .. } => "Search",
             Job::CancelSearch => "CancelSearch",
+            Job::Scope { .. } => "Scope",
             Job::Reload { .. } => "Reload",
             Job::Save(_) => "Save",
             Job::SaveSearch(_) => "SaveSearch",
@@ -96,7 +107,13 @@ impl std::fmt::Debug for Job {
             } => write!(f, "ReadArticle(#{ticket}, article {index}, {width} wide)"),
             Job::LayOut { ticket, width, .. } => write!(f, "LayOut(#{ticket}, {width} wide)"),
             Job::Search { ticket, words, .. } => write!(f, "Search(#{ticket}, {words:?})"),
-            Job::Reload { words, .. } => write!(f, "Reload({words:?})"),
+            Job::Scope {
+                ticket,
+                index,
+                field,
+                ..
+            } => write!(f, "Scope(#{ticket}, {index}, {field:?})"),
+            Job::Reload { words, scope, .. } => write!(f, "Reload({words:?}, {scope:?})"),
             Job::Save(changes) => write!(f, "Save({} marks)", changes.marks.len()),
             Job::SaveSearch(search) => write!(f, "SaveSearch({search:?})"),
             Job::OpenLink(url) => write!(f, "OpenLink({url})"),
@@ -113,17 +130,20 @@ impl PartialEq for Job {
         match (self, other) {
             (Job::ReadArticle { ticket: a, .. }, Job::ReadArticle { ticket: b, .. })
             | (Job::LayOut { ticket: a, .. }, Job::LayOut { ticket: b, .. })
-            | (Job::Search { ticket: a, .. }, Job::Search { ticket: b, .. }) => a == b,
+            | (Job::Search { ticket: a, .. }, Job::Search { ticket: b, .. })
+            | (Job::Scope { ticket: a, .. }, Job::Scope { ticket: b, .. }) => a == b,
             (
                 Job::Reload {
                     library: a,
                     words: x,
+                    scope: p,
                 },
                 Job::Reload {
                     library: b,
                     words: y,
+                    scope: q,
                 },
-            ) => Arc::ptr_eq(a, b) && x == y,
+            ) => Arc::ptr_eq(a, b) && x == y && p == q,
             (Job::Save(a), Job::Save(b)) => a == b,
             (Job::SaveSearch(a), Job::SaveSearch(b)) => a == b,
             (Job::OpenLink(a), Job::OpenLink(b)) => a == b,
@@ -147,6 +167,12 @@ pub enum Done {
     },
     Searched {
         ticket: Ticket,
+        matches: Arc<Vec<bool>>,
+    },
+    /// What the article had in the field (none: nothing to match), and who shares it.
+    Scoped {
+        ticket: Ticket,
+        values: Vec<String>,
         matches: Arc<Vec<bool>>,
     },
     Reloaded(Arc<Reload>),
@@ -173,6 +199,15 @@ impl std::fmt::Debug for Done {
                 "Searched(#{ticket}, {} matches)",
                 matches.iter().filter(|m| **m).count()
             ),
+            Done::Scoped {
+                ticket,
+                values,
+                matches,
+            } => write!(
+                f,
+                "Scoped(#{ticket}, {values:?}, {} matches)",
+                matches.iter().filter(|m| **m).count()
+            ),
             Done::Reloaded(reload) => write!(f, "Reloaded({} articles)", reload.library.len()),
             Done::Saved(result) => write!(f, "Saved({result:?})"),
             Done::SearchSaved(result) => match result {
@@ -189,7 +224,8 @@ impl PartialEq for Done {
         match (self, other) {
             (Done::ArticleRead { ticket: a, .. }, Done::ArticleRead { ticket: b, .. })
             | (Done::LaidOut { ticket: a, .. }, Done::LaidOut { ticket: b, .. })
-            | (Done::Searched { ticket: a, .. }, Done::Searched { ticket: b, .. }) => a == b,
+            | (Done::Searched { ticket: a, .. }, Done::Searched { ticket: b, .. })
+            | (Done::Scoped { ticket: a, .. }, Done::Scoped { ticket: b, .. }) => a == b,
             (Done::Reloaded(a), Done::Reloaded(b)) => Arc::ptr_eq(a, b),
             (Done::Saved(a), Done::Saved(b)) => a == b,
             (Done::SearchSaved(a), Done::SearchSaved(b)) => a == b,
@@ -212,6 +248,8 @@ pub struct Reload {
     pub arrivals: Vec<ArticleIndex>,
     /// The search the job asked for, on the new library.
     pub matches: Option<Arc<Vec<bool>>>,
+    /// What shares the scope the job asked for, on the new library.
+    pub scoped: Option<Arc<Vec<bool>>>,
 }
 
 /// What the runtime needs to carry jobs out.
@@ -236,7 +274,12 @@ fn read_article(library: &Library, index: ArticleIndex, width: usize, flavor: Fl
     }
 }
 
-fn reload(stores: &Stores, library: &Library, words: Option<&[String]>) -> Done {
+fn reload(
+    stores: &Stores,
+    library: &Library,
+    words: Option<&[String]>,
+    scope: Option<&(Field, Vec<String>)>,
+) -> Done {
     let reloaded = stores.reload(library, &Progress::default());
     let matches = words.map(|words| {
         let never = AtomicBool::new(false);
@@ -245,12 +288,25 @@ fn reload(stores: &Stores, library: &Library, words: Option<&[String]>) -> Done 
                 .unwrap_or_default(),
         )
     });
+    let scoped = scope
+        .map(|(field, values)| Arc::new(super::scope::matches(&reloaded.library, *field, values)));
     Done::Reloaded(Arc::new(Reload {
         library: Arc::new(reloaded.library),
         problems: reloaded.problems,
         arrivals: reloaded.arrivals,
         matches,
+        scoped,
     }))
+}
+
+fn scope(ticket: Ticket, library: &Library, index: ArticleIndex, field: Field) -> Done {
+    let values = super::scope::values_of(library, index, field);
+    let matches = super::scope::matches(library, field, &values);
+    Done::Scoped {
+        ticket,
+        values,
+        matches: Arc::new(matches),
+    }
 }
 
 fn save(state: Option<&mut StateFile>, changes: &Changes) -> Done {
@@ -320,9 +376,22 @@ impl Inline {
                 })
             }
             Job::CancelSearch => None,
-            Job::Reload { library, words } => {
-                Some(reload(&self.context.stores, &library, words.as_deref()))
-            }
+            Job::Scope {
+                ticket,
+                library,
+                index,
+                field,
+            } => Some(scope(ticket, &library, index, field)),
+            Job::Reload {
+                library,
+                words,
+                scope,
+            } => Some(reload(
+                &self.context.stores,
+                &library,
+                words.as_deref(),
+                scope.as_ref(),
+            )),
             Job::Save(changes) => Some(save(self.context.state.as_mut(), &changes)),
             Job::SaveSearch(search) => save_search(self.context.history.as_mut(), &search),
             Job::OpenLink(url) => super::opener::spawn(&self.context.opener, &url)
@@ -414,6 +483,19 @@ impl Runtime {
                 let _ = self.searches.send((job, flag));
             }
             Job::CancelSearch => self.cancel_search(None),
+            Job::Scope {
+                ticket,
+                library,
+                index,
+                field,
+            } => {
+                // Rare (a key the reader presses), and answered by ticket: a thread of its
+                // own, so it neither cancels a search nor waits behind one.
+                let deliver = self.deliver.clone();
+                spawn("herald-scope", move || {
+                    deliver(scope(ticket, &library, index, field));
+                });
+            }
             Job::Reload { .. } => {
                 let _ = self.reloads.send(job);
             }
@@ -570,8 +652,13 @@ fn search_worker(jobs: &Receiver<(Job, Arc<AtomicBool>)>, deliver: &(dyn Fn(Done
 fn reload_worker(stores: &Stores, jobs: &Receiver<Job>, deliver: &(dyn Fn(Done) + Send + Sync)) {
     while let Ok(first) = jobs.recv() {
         // Changes that came while the last reload ran are one reload, of the newest library.
-        if let Some(Job::Reload { library, words }) = latest(first, jobs).pop() {
-            deliver(reload(stores, &library, words.as_deref()));
+        if let Some(Job::Reload {
+            library,
+            words,
+            scope,
+        }) = latest(first, jobs).pop()
+        {
+            deliver(reload(stores, &library, words.as_deref(), scope.as_ref()));
         }
     }
 }

@@ -866,3 +866,99 @@ fn history_lists_past_searches_and_slash_bang_n_repeats_one() {
     assert!(second.contains("1. Ivanov\n2. lichen\n"), "{second}");
     assert!(second.contains("Search for lichen: "), "{second}");
 }
+
+/// `sort title` makes a new list, A to Z, numbered from 1 and printed again, and says so;
+/// `sort` alone says the order and the choices.
+#[test]
+fn plain_mode_sorts_by_title_and_numbers_the_list_again() {
+    let home = Home::new();
+    let input = "sort title\nsort\nsort colour\n1\nq\n";
+    let output = home.output(
+        &["--plain", "--width", "200", "sample-data"],
+        &[],
+        input.as_bytes(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let out = text(&output.stdout);
+    let sorted = out
+        .split("Sorted by title, A to Z.\nAll articles: 47.\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("the sort said and the list printed again: {out}"));
+    let titles: Vec<String> = sorted
+        .lines()
+        .take_while(|l| !l.starts_with("Shown "))
+        // A long headline wraps: its next lines start with no number.
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_digit()))
+        .map(|l| l.to_lowercase())
+        .collect();
+    assert!(titles.len() > 5, "{out}");
+    assert!(titles[0].starts_with("1. "), "{out}");
+    let bare: Vec<String> = titles
+        .iter()
+        .map(|l| {
+            // `3. Breaking. Unread. Title. Store, date.`: the title is after the state words.
+            l.split(". ")
+                .skip(1)
+                .find(|w| !matches!(*w, "breaking" | "unread" | "starred"))
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert!(bare.is_sorted(), "{bare:?}");
+    let help = "Type sort date, sort unread, sort store or sort title.";
+    assert!(
+        out.contains(&format!("The list is sorted by title. {help}")),
+        "{out}"
+    );
+    assert_eq!(out.matches(help).count(), 2, "{out}");
+}
+
+/// `same author` from the open article: only that author's articles, numbered from 1 and
+/// said with their count; with nothing open it says what to do; `a` shows all again.
+#[test]
+fn plain_mode_same_author_lists_only_that_authors_articles() {
+    let home = Home::new();
+    let store = home.path("wire.jsonl");
+    let lines: Vec<String> = [
+        ("a1", Some("Jane Doe"), 1),
+        ("b1", Some("John Roe"), 2),
+        ("a2", Some("Jane Doe"), 3),
+        ("c1", None, 4),
+    ]
+    .iter()
+    .map(|(id, author, day)| {
+        let author = author.map_or(String::new(), |a| format!(r#","author":"{a}""#));
+        format!(r#"{{"id":"{id}","title":"Story {id}","published":"2026-01-0{day}"{author}}}"#)
+    })
+    .collect();
+    std::fs::write(&store, lines.join("\n") + "\n").expect("store");
+    let store = store.to_string_lossy().into_owned();
+    let input = "same author\n2\nsame author\n1\na\n1\nsame author\nq\n";
+    let output = home.output(
+        &["--plain", "--width", "200", &store],
+        &[],
+        input.as_bytes(),
+    );
+    assert!(output.status.success(), "{output:?}");
+    let out = text(&output.stdout);
+    assert!(
+        out.contains("No article is open. Type its number first, then same author."),
+        "{out}"
+    );
+    // 2 is a2 (newest first: c1, a2, b1, a1).
+    assert!(
+        out.contains(
+            "Same author, Jane Doe: 2 of 4 headlines.\nSame author, Jane Doe: 2 articles.\n\
+             1. Story a2. wire, 3 January 2026.\n2. Unread. Story a1. wire, 1 January 2026.\n"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("End of article 1 of 2."), "{out}");
+    assert!(out.contains("All articles: 4."), "{out}");
+    assert!(
+        out.contains(
+            "This article has no author, so there is none to match. The list is unchanged."
+        ),
+        "{out}"
+    );
+}

@@ -62,6 +62,10 @@ pub enum Command {
     OpenLink(Option<u32>),
     /// Copy link N of the open article; plain mode says it, as it cannot reach a clipboard.
     CopyLink(Option<u32>),
+    /// Only the articles sharing this field with the open one (`same author`); again: all.
+    Same(crate::engine::scope::Field),
+    /// The list in this order (`sort title`); None: the word was missing or not an order.
+    Sort(Option<crate::app::Sort>),
     Help,
     Quit,
     /// A blank line: nothing to do.
@@ -131,6 +135,11 @@ pub fn parse(line: &str) -> Command {
             }
         }
     }
+    if let Some((first, order)) = line.split_once(char::is_whitespace)
+        && first.eq_ignore_ascii_case("sort")
+    {
+        return Command::Sort(crate::app::Sort::named(order));
+    }
     if line.bytes().all(|b| b.is_ascii_digit()) {
         // Too many digits for a usize is still "a number nobody has": it is out of range.
         return Command::Open(line.parse().unwrap_or(usize::MAX));
@@ -163,6 +172,10 @@ pub fn parse(line: &str) -> Command {
         "links" => Command::Links,
         "open" | "open link" => Command::OpenLink(None),
         "copy" | "copy link" => Command::CopyLink(None),
+        "sort" => Command::Sort(None),
+        "same section" => Command::Same(crate::engine::scope::Field::Section),
+        "same author" => Command::Same(crate::engine::scope::Field::Author),
+        "same tag" | "same tags" => Command::Same(crate::engine::scope::Field::Tag),
         "h" | "?" | "help" => Command::Help,
         "q" | "quit" | "exit" => Command::Quit,
         "search" => Command::Search(String::new()),
@@ -240,6 +253,24 @@ mod tests {
             ("mark all read", Command::MarkAllRead),
             ("read all", Command::MarkAllRead),
             ("undo", Command::Undo),
+            ("sort title", Command::Sort(Some(crate::app::Sort::Title))),
+            (
+                "Sort  Unread ",
+                Command::Sort(Some(crate::app::Sort::Unread)),
+            ),
+            ("sort store", Command::Sort(Some(crate::app::Sort::Store))),
+            ("sort date", Command::Sort(Some(crate::app::Sort::Date))),
+            ("sort", Command::Sort(None)),
+            (
+                "same author",
+                Command::Same(crate::engine::scope::Field::Author),
+            ),
+            (
+                "Same Section",
+                Command::Same(crate::engine::scope::Field::Section),
+            ),
+            ("same tags", Command::Same(crate::engine::scope::Field::Tag)),
+            ("sort colour", Command::Sort(None)),
             ("Briefing", Command::Brief),
             ("h", Command::Help),
             ("?", Command::Help),

@@ -101,6 +101,12 @@ pub fn list_title(library: &Library, filter: &Filter, query: Option<&str>, len: 
     } else {
         None
     };
+    // A scope narrows whatever list it was taken in (a search's, a store's): both are said.
+    let kind = match (kind, &filter.scope) {
+        (None, Some(scope)) => Some(crate::text::capitalized(&scope.label())),
+        (Some(kind), Some(scope)) => Some(format!("{kind}, {}", scope.label())),
+        (kind, None) => kind,
+    };
     match (filter.store.map(|id| &library.store(id).name), kind) {
         (None, None) => format!("All articles: {len}."),
         (None, Some(kind)) => format!("{kind}: {n}."),
@@ -131,10 +137,12 @@ pub fn help() -> Vec<String> {
         "l: the list again from the top. m: more of the article or of the list.",
         "back: the page of the list before. page and a number, for example page 5: that page. top: the first page. last: the last page.",
         "np: the open article's next paragraph. pp: the paragraph before. where: where you are in the article.",
-        "Numbers never change while you read: new articles get the next numbers and are announced before your next command; a filter, a, a search, ] or [ numbers a new list from 1.",
+        "Numbers never change while you read: new articles get the next numbers and are announced before your next command; a filter, a, a search, a sort, a same, ] or [ numbers a new list from 1.",
         "/ and words, for example /north korea: search titles and text; the results become the list. search north korea does the same.",
         "history: your past searches, numbered, newest first; they are kept between sessions and shared with the full-screen reader. To search again for one, type /! and its number.",
         "b: breaking news only. u: unread only. S (capital) or starred: starred only. a: all articles.",
+        "sort and an order: sort date (newest first), sort unread (unread first), sort store or sort title (A to Z). The order stays through filters; the list is printed again, numbered from 1.",
+        "same section, same author, same tag: only the articles that share the open article's section, author or a tag; the same again, or a, shows all articles.",
         "] and [: the next or previous store. stores: every store with its counts, numbered; store and a number, for example store 2: that store's articles.",
         "nu or next unread: the next unread article, in the next stores too. mark all read: every article of the list read. undo: the last mark all read undone.",
         "s (small) or star: star the open article, or unstar it. r: mark it unread, or read again.",

@@ -10,6 +10,7 @@ use super::command::Command;
 use super::render::{self, count, sentence};
 use crate::app::view::{sort_stores, store_counts, store_sentence};
 use crate::app::{Action, App, Filter, MessageKind};
+use crate::engine::scope::Field;
 use crate::text::wrap::{is_url, wrap_paragraph_keeping_urls};
 use crate::text::{capitalized, display_width, sanitize_line};
 
@@ -571,6 +572,51 @@ impl Session {
                 };
                 act.act(app, action);
                 Reply::lines(message_lines(app))
+            }
+            Command::Sort(None) => Reply::line(format!(
+                "The list is {}. Type sort date, sort unread, sort store or sort title.",
+                app.sort().label()
+            )),
+            // A sort makes a new list, as a filter does: the numbers start again from 1, and
+            // the list is printed again so the reader hears the new numbers before using one.
+            Command::Sort(Some(sort)) => {
+                act.act(app, Action::SortBy(sort));
+                let mut lines = message_lines(app);
+                self.renumber();
+                self.shown = 0;
+                self.page_starts.clear();
+                lines.push(self.list_title(app));
+                lines.extend(self.page(app));
+                Reply::lines(lines)
+            }
+            Command::Same(field) => {
+                if app.article().is_none() {
+                    return Reply::line(format!(
+                        "No article is open. Type its number first, then same {}.",
+                        field.name()
+                    ));
+                }
+                let before = app.filter().scope.clone();
+                act.act(
+                    app,
+                    match field {
+                        Field::Section => Action::SameSection,
+                        Field::Author => Action::SameAuthor,
+                        Field::Tag => Action::SameTag,
+                    },
+                );
+                let mut lines = message_lines(app);
+                if app.filter().scope == before {
+                    // The article has none: the list and its numbers are as they were.
+                    return Reply::lines(lines);
+                }
+                // A new list, as a filter makes: numbered from 1 and printed again.
+                self.renumber();
+                self.shown = 0;
+                self.page_starts.clear();
+                lines.push(self.list_title(app));
+                lines.extend(self.page(app));
+                Reply::lines(lines)
             }
             Command::Help => Reply::lines(render::help()),
             Command::Quit => {

@@ -1003,6 +1003,14 @@ fn a_divider_row_says_where_the_last_session_ended() {
         "{}",
         breaking.screen()
     );
+    // Another order puts old and new together: nothing to divide.
+    let by_title = run(app(), typed("O"), TestHost::default());
+    assert!(
+        by_title.screen().contains("Sorted"),
+        "{}",
+        by_title.screen()
+    );
+    assert!(!by_title.screen().contains("new since your last session"));
     // Without a record of the last session there is no divider.
     let none = run(
         App::new(

@@ -325,6 +325,11 @@ fn an_undated_row_says_undated_in_the_date_column() {
     }
 }
 
+/// The screen's rows as text, for tests elsewhere.
+pub fn screen_text_of(app: &App) -> Vec<String> {
+    screen_text(app)
+}
+
 fn screen_text(app: &App) -> Vec<String> {
     let terminal = render(app);
     let buffer = terminal.backend().buffer();
@@ -504,4 +509,37 @@ fn a_long_line_scrolls_so_the_cursor_stays_on_screen() {
         );
         assert!(row(&terminal).starts_with("/word0 word1 "), "{width}");
     }
+}
+
+/// The header says an order other than the default, in words, at every width: at 40 columns
+/// it comes first with the filters, never the part cut off.
+#[test]
+fn the_header_says_the_sort() {
+    let mut app = app(80, 24);
+    act(&mut app, Action::SortBy(herald::app::Sort::Title));
+    snapshot("sorted_by_title_80x24", &app);
+    let rows = screen_text(&app);
+    assert!(
+        rows[0].starts_with("All 4 stores | 47 of 47 headlines | sorted by title"),
+        "{:?}",
+        rows[0]
+    );
+    let mut narrow = crate::reader::support::app(40, 12);
+    act(&mut narrow, Action::SortBy(herald::app::Sort::Unread));
+    act(&mut narrow, Action::FilterBreaking);
+    let rows = screen_text(&narrow);
+    assert!(
+        rows[0].starts_with("breaking only, sorted unread first |"),
+        "{:?}",
+        rows[0]
+    );
+    act(&mut narrow, Action::FilterBreaking);
+    let rows = screen_text(&narrow);
+    assert!(
+        rows[0].starts_with("sorted unread first | 47 of 47"),
+        "{:?}",
+        rows[0]
+    );
+    act(&mut narrow, Action::SortBy(herald::app::Sort::Date));
+    assert!(!screen_text(&narrow)[0].contains("sorted"));
 }

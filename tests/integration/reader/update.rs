@@ -605,6 +605,7 @@ fn a_reload_hands_the_replaced_library_to_be_freed_elsewhere() {
                 problems: Vec::new(),
                 arrivals: Vec::new(),
                 matches: None,
+                scoped: None,
             },
         ))),
     );
@@ -811,4 +812,185 @@ fn next_and_previous_article_say_where_they_landed() {
     act(&mut app, Action::PreviousArticle);
     assert_eq!(message(&app).as_deref(), Some("Article 2 of 47."));
     assert_eq!(app.focus(), Focus::Article);
+}
+
+/// `O` cycles date, unread first, store, title and back to date: the same article stays
+/// selected (and on screen) through every order, and each order is said in words.
+#[test]
+fn the_sort_key_cycles_the_orders_and_keeps_the_selection() {
+    let mut app = app(80, 24);
+    press(&mut app, &[Action::Down, Action::Down, Action::Down]);
+    let chosen = app.selected_article().expect("a headline");
+    let said = [
+        "Sorted unread first, then newest first.",
+        "Sorted by store, then newest first.",
+        "Sorted by title, A to Z.",
+        "Sorted by date, newest first.",
+    ];
+    for (expected, sort) in said.into_iter().zip([
+        herald::app::Sort::Unread,
+        herald::app::Sort::Store,
+        herald::app::Sort::Title,
+        herald::app::Sort::Date,
+    ]) {
+        let effects = act(&mut app, Action::Sort);
+        assert!(effects.contains(&Effect::Redraw));
+        assert_eq!(app.sort(), sort);
+        assert_eq!(message(&app).as_deref(), Some(expected));
+        assert_eq!(app.selected_article(), Some(chosen), "{sort:?}");
+        assert_eq!(app.visible().len(), app.library().len());
+        let selected = app.selected().expect("selection");
+        let height = usize::from(app.panes().expect("fits").list.height);
+        assert!((app.list_offset()..app.list_offset() + height).contains(&selected));
+    }
+    // By title: A to Z, and filters keep the order.
+    act(&mut app, Action::SortBy(herald::app::Sort::Title));
+    act(&mut app, Action::FilterBreaking);
+    let titles: Vec<String> = app
+        .visible()
+        .iter()
+        .map(|&i| app.library().headline(i).title.to_lowercase())
+        .collect();
+    assert!(titles.len() > 1 && titles.is_sorted(), "{titles:?}");
+    // In the store list the same key sorts the stores.
+    act(&mut app, Action::StoreList);
+    act(&mut app, Action::Sort);
+    assert_eq!(message(&app).as_deref(), Some("Stores by name."));
+    assert_eq!(app.sort(), herald::app::Sort::Title);
+}
+
+/// Moves the selection to `index` with the keys a reader would press.
+fn select_article(app: &mut App, index: usize) {
+    act(app, Action::Top);
+    while app.selected_article() != Some(index) {
+        let before = app.selected();
+        act(app, Action::Down);
+        assert_ne!(app.selected(), before, "article {index} is not in the list");
+    }
+}
+
+/// `e` from the selected headline shows only its section's articles (read from the store
+/// files, where a big store keeps sections) and says how many; `A` then marks only those
+/// read; Esc restores the whole list on the same article, and `e` again leaves it too.
+#[test]
+fn same_section_narrows_the_list_and_mark_all_marks_only_it() {
+    let mut app = app(120, 40);
+    let library = app.library();
+    let section = |i: usize| {
+        herald::engine::article::read::article(library, i)
+            .detail
+            .section
+            .clone()
+    };
+    let regional: Vec<usize> = (0..library.len())
+        .filter(|&i| section(i).as_deref() == Some("Regional"))
+        .collect();
+    assert!(regional.len() > 1, "the sample has a shared section");
+    let chosen = regional[regional.len() - 1];
+    select_article(&mut app, chosen);
+
+    act(&mut app, Action::SameSection);
+    let expected = format!("Same section, Regional: {} of 47 headlines", regional.len());
+    assert_eq!(message(&app).as_deref(), Some(expected.as_str()));
+    let mut shown = app.visible().to_vec();
+    shown.sort_unstable();
+    assert_eq!(shown, regional);
+    assert_eq!(app.selected_article(), Some(chosen), "the selection stays");
+    let header = crate::reader::render::screen_text_of(&app)[0].clone();
+    assert!(header.contains("same section, Regional"), "{header}");
+
+    act(&mut app, Action::MarkAllRead);
+    let read: Vec<usize> = (0..app.library().len())
+        .filter(|&i| app.is_read(i))
+        .collect();
+    assert_eq!(read, regional, "only the scope was marked read");
+
+    act(&mut app, Action::Back);
+    assert_eq!(app.visible().len(), 47);
+    assert_eq!(app.selected_article(), Some(chosen));
+    assert_eq!(
+        message(&app).as_deref(),
+        Some("Same section left. All headlines: 47 of 47 headlines")
+    );
+    act(&mut app, Action::SameSection);
+    assert_eq!(app.visible().len(), regional.len());
+    act(&mut app, Action::SameSection);
+    assert_eq!(app.visible().len(), 47, "the same key again leaves it");
+    // `q` leaves a scope before it quits.
+    act(&mut app, Action::SameSection);
+    let effects = act(&mut app, Action::BackOrQuit);
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Exit(_))));
+    assert_eq!(app.visible().len(), 47);
+}
+
+/// `a` from the open article: only its author's articles, within the filters in force; an
+/// article with no author says so and changes nothing.
+#[test]
+fn same_author_from_the_open_article_composes_with_filters() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let article = |id: &str, author: Option<&str>, day: u32, breaking: bool| {
+        let author = author.map_or(String::new(), |a| format!(r#","author":"{a}""#));
+        format!(
+            r#"{{"id":"{id}","title":"Story {id}","published":"2026-01-{day:02}","breaking":{breaking},"body":"Text."{author}}}"#
+        )
+    };
+    let lines = [
+        article("a1", Some("Jane Doe"), 1, false),
+        article("a2", Some("jane doe"), 2, true),
+        article("a3", Some("Jane Doe"), 3, false),
+        article("b1", Some("John Roe"), 4, true),
+        article("c1", None, 5, false),
+    ];
+    std::fs::write(dir.path().join("wire.jsonl"), lines.join("\n") + "\n").expect("store");
+    let stores = herald::engine::Stores::new(vec![herald::engine::store::StoreSource::Path(
+        dir.path().to_path_buf(),
+    )])
+    .with_cache(None);
+    let mut runtime = crate::reader::support::inline(stores.clone());
+    let mut app = App::new(
+        stores.open(),
+        Marks::default(),
+        options(),
+        (120, 40),
+        Vec::new(),
+    );
+    let mut act =
+        |app: &mut App, action| crate::reader::support::act_with(&mut runtime, app, action);
+    let title = |app: &App, i: usize| app.library().headline(i).title.to_owned();
+
+    // Newest first: c1, b1, a3, a2, a1. Open a3 (Jane Doe).
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Down);
+    act(&mut app, Action::Open);
+    act(&mut app, Action::SameAuthor);
+    assert_eq!(
+        message(&app).as_deref(),
+        Some("Same author, Jane Doe: 3 of 5 headlines")
+    );
+    let shown: Vec<String> = app.visible().iter().map(|&i| title(&app, i)).collect();
+    assert_eq!(shown, ["Story a3", "Story a2", "Story a1"]);
+    // The new list has the keys; with breaking only as well: the one breaking story of hers.
+    assert_eq!(app.focus(), Focus::List);
+    act(&mut app, Action::FilterBreaking);
+    assert_eq!(
+        message(&app).as_deref(),
+        Some("Breaking only, same author, Jane Doe: 1 of 5 headlines")
+    );
+    act(&mut app, Action::SameAuthor);
+    act(&mut app, Action::FilterBreaking);
+    assert_eq!(app.visible().len(), 5);
+    // The article with no author.
+    act(&mut app, Action::Top);
+    act(&mut app, Action::SameAuthor);
+    assert_eq!(
+        message(&app).as_deref(),
+        Some("This article has no author, so there is none to match. The list is unchanged.")
+    );
+    assert_eq!(app.visible().len(), 5);
+    assert!(app.filter().scope.is_none());
+    act(&mut app, Action::SameTag);
+    assert_eq!(
+        message(&app).as_deref(),
+        Some("This article has no tags, so there are none to match. The list is unchanged.")
+    );
 }

@@ -23,7 +23,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
 use crate::app::layout::ARTICLE_MARGIN;
-use crate::app::{Action, App, Area, Focus, MessageKind, Mode, Panes};
+use crate::app::{Action, App, Area, Focus, MessageKind, Mode, Panes, Sort};
 use crate::text::display_width;
 use crate::text::wrap::truncate_with;
 use article::ArticlePane;
@@ -404,12 +404,21 @@ fn header(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) {
     .into_iter()
     .filter_map(|(on, name)| on.then_some(name))
     .collect();
+    // What the reader chose beyond the filters: never the part a narrow screen cuts off.
+    let mut chosen: Vec<String> = Vec::new();
+    if let Some(scope) = &filter.scope {
+        chosen.push(scope.label());
+    }
+    if app.sort() != Sort::Date {
+        chosen.push(app.sort().label().to_owned());
+    }
     let count = format!("{} of {} headlines", app.visible().len(), library.len());
     let mut parts = vec![store.clone(), count];
     if let Some(query) = &filter.query {
         parts.push(format!("search \"{query}\""));
     }
     parts.extend(filters.iter().map(|&f| f.to_owned()));
+    parts.extend(chosen.iter().cloned());
     let mut left = parts.join(" | ");
     let right = app
         .article()
@@ -419,16 +428,22 @@ fn header(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) {
     let width = usize::from(area.width);
     let right_width = display_width(&right);
     let left_room = width.saturating_sub(right_width + 1);
-    if display_width(&left) > left_room && !filters.is_empty() {
+    if display_width(&left) > left_room && !(filters.is_empty() && chosen.is_empty()) {
         // Too narrow for it all: the filters first, shortened, so what `b`, `u` or `S` did
-        // is never the part cut off (at 40 columns `breaking only` was cut to `bre…`).
+        // is never the part cut off (at 40 columns `breaking only` was cut to `bre…`); the
+        // sort after them, whole.
         let short: Vec<&str> = filters
             .iter()
             .map(|f| f.trim_end_matches(" only"))
             .collect();
+        let mut lead = Vec::new();
+        if !short.is_empty() {
+            lead.push(format!("{} only", short.join(", ")));
+        }
+        lead.extend(chosen.iter().cloned());
         left = format!(
-            "{} only | {} of {} | {store}",
-            short.join(", "),
+            "{} | {} of {} | {store}",
+            lead.join(", "),
             app.visible().len(),
             library.len()
         );
