@@ -543,10 +543,10 @@ impl Default for Keymap {
                 bind(Action::LinkList, vec![c('U'), alt('k')]),
                 // `O` for order (`o` opens the link); in the store list `O` sorts it too.
                 bind(Action::Sort, vec![c('O'), alt('s')]),
-                // Scopes: `e` for sEction (`s` stars), `a` for author with Alt-w for writer
-                // (Alt-a marks all read), `t` for tag.
+                // Scopes: `e` for sEction (`s` stars), `w` for writer (`a` is "all" in plain
+                // mode, and a letter means the same in both), `t` for tag.
                 bind(Action::SameSection, vec![c('e'), alt('e')]),
-                bind(Action::SameAuthor, vec![c('a'), alt('w')]),
+                bind(Action::SameAuthor, vec![c('w'), alt('w')]),
                 bind(Action::SameTag, vec![c('t'), alt('t')]),
                 bind(Action::Quit, vec![ctrl('c')]),
             ],
