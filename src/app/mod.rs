@@ -749,13 +749,11 @@ impl App {
         (first_older > 0 && first_older < visible.len()).then_some(first_older)
     }
 
-    /// `5 new since your last session above, older below`: the divider row's words. Not
+    /// `5 new since last session, older below`: the divider row's words. Not
     /// "since Tuesday": that would change with the clock, and a changed row is spoken again.
     pub fn divider_text(&self) -> Option<String> {
         let at = self.divider()?;
-        Some(format!(
-            "{at} new since your last session above, older below"
-        ))
+        Some(format!("{at} new since last session, older below"))
     }
 
     fn list_height(&self) -> usize {

@@ -962,7 +962,7 @@ fn a_divider_row_says_where_the_last_session_ended() {
             Vec::new(),
         )
     };
-    let divider = "── 2 new since your last session above, older below ──";
+    let divider = "── 2 new since last session, older below ──";
     let rows = |run: &Run| -> Vec<String> {
         run.screen()
             .lines()
@@ -999,9 +999,28 @@ fn a_divider_row_says_where_the_last_session_ended() {
     assert!(
         rows(&breaking)
             .iter()
-            .any(|l| l == "── 1 new since your last session above, older below ──"),
+            .any(|l| l == "── 1 new since last session, older below ──"),
         "{}",
         breaking.screen()
+    );
+    // At 40 columns the words are kept whole and the rules go.
+    let narrow = run(
+        App::new(
+            sample_library(),
+            marks.clone(),
+            crate::reader::support::options(),
+            (40, 12),
+            Vec::new(),
+        ),
+        Vec::new(),
+        TestHost::default(),
+    );
+    assert!(
+        rows(&narrow)
+            .iter()
+            .any(|l| l == "2 new since last session, older below"),
+        "{}",
+        narrow.screen()
     );
     // Another order puts old and new together: nothing to divide.
     let by_title = run(app(), typed("O"), TestHost::default());

@@ -159,12 +159,14 @@ impl Widget for HeadlineList<'_> {
         let shape = RowShape::new(width, self.columns, self.store_width);
         let height = usize::from(area.height);
         if let Some((at, text)) = self.divider.filter(|&(at, _)| at < height) {
+            // The rules only where they fit: the words are what is read.
             let rule = theme.glyphs.horizontal.repeat(2);
-            let line = truncate_with(
-                &format!("{rule} {text} {rule}"),
-                width,
-                theme.glyphs.ellipsis,
-            );
+            let ruled = format!("{rule} {text} {rule}");
+            let line = if display_width(&ruled) <= width {
+                ruled
+            } else {
+                truncate_with(text, width, theme.glyphs.ellipsis)
+            };
             let y = area.y + u16::try_from(at).unwrap_or(u16::MAX);
             buf.set_stringn(area.x, y, line, width, theme.style(Role::Muted));
         }
