@@ -108,11 +108,19 @@ pub fn help_lines(keymap: &Keymap, width: usize) -> Vec<HelpLine> {
 
 /// How a number picks a link, with the keys in force: `3o` as in vim.
 fn counts(keymap: &Keymap) -> Option<String> {
-    let open = keymap.key_for(&Action::OpenLink)?;
-    let copy = keymap.key_for(&Action::CopyLink)?;
+    if !keymap.counts() {
+        return None;
+    }
+    // `3o`, but `3 then Ctrl-O`: a chord glued to the digit does not read as keys.
+    let after_3 = |key: String| match key.chars().count() {
+        1 => format!("3{key}"),
+        _ => format!("3 then {key}"),
+    };
+    let open = after_3(keymap.key_for(&Action::OpenLink)?);
+    let copy = after_3(keymap.key_for(&Action::CopyLink)?);
     Some(format!(
         "A number typed first picks one of the article's links by the number it shows: \
-         3{open} opens link 3, 3{copy} copies it."
+         {open} opens link 3, {copy} copies it."
     ))
 }
 

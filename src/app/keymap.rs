@@ -262,8 +262,8 @@ impl BoundKey {
         }
     }
 
-    /// Reads what [`BoundKey::label`] writes: a key ([`Key::parse`]), optionally after `list:`
-    /// `article:` or `stores:` (any case). A lone `:` is the colon key.
+    /// Reads what [`BoundKey::label`] writes: a key ([`Key::parse`]), optionally after `list:`,
+    /// `article:`, `stores:` or `links:` (any case). A lone `:` is the colon key.
     pub fn parse(text: &str) -> Option<Self> {
         for place in [Place::List, Place::Article, Place::Stores, Place::Links] {
             let prefix = place.name().len() + 1;
@@ -294,6 +294,9 @@ pub struct Binding {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Keymap {
     bindings: Vec<Binding>,
+    /// Whether a digit starts a count for the link keys (`3o`): off with `letter_keys =
+    /// false`, which turns every character key off.
+    counts: bool,
 }
 
 /// Keys Herald never takes for itself alone: what the screen readers our users run take
@@ -490,6 +493,7 @@ impl Default for Keymap {
         let in_list = |ch| BoundKey::only(Place::List, Key::char(ch));
         let bind = |action: Action, keys: Vec<BoundKey>| Binding { action, keys };
         Self {
+            counts: true,
             bindings: vec![
                 bind(Action::Down, vec![c('j'), p(K::Down)]),
                 bind(Action::Up, vec![c('k'), p(K::Up)]),
@@ -562,7 +566,10 @@ impl Keymap {
     /// from any action that had them: a key bound everywhere takes it in every place, a key
     /// bound in one place (`list:b`) takes it there only.
     pub fn configured(letter_keys: bool, overrides: &[(Action, Vec<BoundKey>)]) -> Self {
-        let mut map = Self::default();
+        let mut map = Self {
+            counts: letter_keys,
+            ..Self::default()
+        };
         if !letter_keys {
             for binding in &mut map.bindings {
                 binding.keys.retain(|k| !k.key.is_character());
@@ -585,6 +592,11 @@ impl Keymap {
         map
     }
 
+    /// Whether digits make a count for the link keys (`3o`).
+    pub fn counts(&self) -> bool {
+        self.counts
+    }
+
     pub fn bindings(&self) -> &[Binding] {
         &self.bindings
     }
@@ -604,7 +616,7 @@ impl Keymap {
         };
         bound_here(Some(place))
             .or_else(|| bound_here(None))
-            .or_else(|| Self::count_key(key))
+            .or_else(|| self.counts.then(|| Self::count_key(key)).flatten())
     }
 
     /// A digit no binding takes is part of a count for the link keys (`3o`, as in vim).

@@ -212,8 +212,11 @@ pub struct App {
     search_history: Arc<[String]>,
     /// A save of the search history has failed and said so: later failures stay quiet.
     history_failed: bool,
-    /// Saves of the search history asked for and not answered yet.
-    history_saving: usize,
+    /// Searches handed to a save of the history and not answered yet, oldest first (saves
+    /// answer in order).
+    history_saving: std::collections::VecDeque<String>,
+    /// Searches whose save failed: kept in memory for this session, over what the file holds.
+    history_unsaved: Vec<String>,
     /// What the last mark-all marked read (it was unread), for its undo.
     marked_all: Vec<ArticleKey>,
     /// The store list's rows, in its order, while it is open (see `refresh_store_rows`).
@@ -338,7 +341,8 @@ impl App {
             last_query: None,
             search_history: Arc::from([]),
             history_failed: false,
-            history_saving: 0,
+            history_saving: std::collections::VecDeque::new(),
+            history_unsaved: Vec::new(),
             marked_all: Vec::new(),
             store_rows: Vec::new(),
             matches: None,

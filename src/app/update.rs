@@ -243,6 +243,13 @@ fn finished(app: &mut App, done: Done, effects: &mut Vec<Effect>) {
             lines,
         } => {
             let height = app.article_height();
+            // Whether the link list waited for this text (opened from the headline list), or
+            // the text's links changed under it (a reload): then it is said again, else not.
+            let links_before = app
+                .article
+                .as_ref()
+                .filter(|a| a.ticket == ticket)
+                .map(|a| a.text.as_ref().map(|t| t.listed_links()));
             if let Some(article) = app.article.as_mut().filter(|a| a.ticket == ticket) {
                 article.text = Some(text.clone());
                 let reopened = article.lines.is_some();
@@ -262,9 +269,9 @@ fn finished(app: &mut App, done: Done, effects: &mut Vec<Effect>) {
                     Some(number) => use_numbered(app, &text, number, use_, effects),
                 }
             }
-            // The link list opened from the headline list: its links are known now.
             if matches!(app.mode, Mode::Links { .. })
-                && app.article.as_ref().is_some_and(|a| a.ticket == ticket)
+                && let Some(before) = links_before
+                && before.as_ref() != Some(&text.listed_links())
             {
                 say_link_list(app);
             }
@@ -435,17 +442,30 @@ fn search_prompt(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
 /// history file by the runtime, which answers with what the file then holds.
 fn remember_search(app: &mut App, query: &str, effects: &mut Vec<Effect>) {
     app.search_history = with_search(&app.search_history, query).into();
-    app.history_saving += 1;
+    app.history_saving.push_back(query.to_owned());
     effects.push(Effect::Job(Job::SaveSearch(query.to_owned())));
 }
 
 /// A save of the search history answered. Saves are done in order and each answer holds the
 /// whole file, so the last one's answer holds every earlier search too: only it is taken in
 /// (an earlier one would drop the searches still being saved).
+///
+/// A search whose save failed stays in this session's history, over what the file holds.
 fn search_saved(app: &mut App, result: Result<Vec<String>, String>) {
-    app.history_saving = app.history_saving.saturating_sub(1);
+    let query = app.history_saving.pop_front();
+    if result.is_err()
+        && let Some(query) = query
+    {
+        app.history_unsaved.push(query);
+    }
     match result {
-        Ok(entries) if app.history_saving == 0 => app.search_history = entries.into(),
+        Ok(entries) if app.history_saving.is_empty() => {
+            let mut entries = entries;
+            for query in &app.history_unsaved {
+                entries = with_search(&entries, query);
+            }
+            app.search_history = entries.into();
+        }
         Ok(_) => {}
         // Said once: the searches are still in memory, and every later search would say it
         // again over its own answer.
@@ -1213,6 +1233,11 @@ fn use_numbered(
 /// keeps the digits of a count growing; any other key drops the count.
 fn with_count(app: &mut App, action: Action) -> Action {
     let count = app.count.take();
+    // Only where a link key follows (elsewhere `o` sorts or nothing opens): a digit is nothing.
+    if !matches!(app.mode, Mode::Browse | Mode::Links { .. }) {
+        // (With no count kept, `say_count` says nothing.)
+        return action;
+    }
     match (count, action) {
         (_, Action::CountDigit(digit)) => {
             // Six digits are more links than any article has; more only repeat the answer.
@@ -1459,7 +1484,7 @@ fn scoped_for<'a>(app: &'a App, filter: &Filter) -> Option<&'a [bool]> {
         .map(|(_, m)| m.as_slice())
 }
 
-/// `e`, `a`, `t`: only what shares the open (or selected) article's section, author or tags,
+/// `e`, `w`, `t`: only what shares the open (or selected) article's section, author or tags,
 /// within the filters in force; the same key again leaves it. The field may be on disk, so
 /// the runtime reads it and finds who shares it (see `scoped`).
 fn scope(app: &mut App, field: Field, effects: &mut Vec<Effect>) {

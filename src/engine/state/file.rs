@@ -136,7 +136,7 @@ pub fn open(path: PathBuf) -> (Marks, StateFile, Vec<String>) {
         ));
     }
     if !read_only {
-        remove_stale_temporaries(&path);
+        remove_stale_temporaries(&path, true);
     }
     let known: HashMap<ArticleKey, Mark> =
         stored.marks.into_iter().map(|m| (m.key, m.mark)).collect();
@@ -602,10 +602,11 @@ fn temp_prefix(path: &Path) -> String {
 
 const TEMP_SUFFIX: &str = ".tmp";
 
-/// Removes the temporary files saves killed mid-way left (ours, and the `.tmpXXXXXX` names
-/// earlier versions used). Under the lock, taken only if free at once: a save makes its
-/// temporary file only while it holds the lock, so then none of them is in use.
-pub(super) fn remove_stale_temporaries(path: &Path) {
+/// Removes the temporary files saves killed mid-way left (ours, and with `legacy` the
+/// `.tmpXXXXXX` names earlier versions of the state file's writer used: only its own caller
+/// may, as those belong to its lock). Under the lock, taken only if free at once: a save makes
+/// its temporary file only while it holds the lock, so then none of them is in use.
+pub(super) fn remove_stale_temporaries(path: &Path, legacy: bool) {
     let Some(dir) = path.parent() else { return };
     let Ok(lock) = lock_file(path) else { return };
     if lock.try_lock().is_err() {
@@ -618,9 +619,12 @@ pub(super) fn remove_stale_temporaries(path: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if crate::files::is_temporary(&name, &prefix, TEMP_SUFFIX)
-            && entry.file_type().is_ok_and(|t| t.is_file())
-        {
+        let stale = if legacy {
+            crate::files::is_temporary(&name, &prefix, TEMP_SUFFIX)
+        } else {
+            name.starts_with(&prefix) && name.ends_with(TEMP_SUFFIX)
+        };
+        if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
             let _ = fs::remove_file(entry.path());
         }
     }

@@ -86,7 +86,8 @@ pub fn open(path: PathBuf) -> (Vec<String>, Option<HistoryFile>, Vec<String>) {
     if read_only {
         return (entries, None, problems);
     }
-    remove_stale_temporaries(&path);
+    // Not the `.tmpXXXXXX` names: those are the state file's, under its own lock.
+    remove_stale_temporaries(&path, false);
     (entries, Some(HistoryFile { path }), problems)
 }
 
@@ -104,20 +105,24 @@ pub fn with_search(entries: &[String], search: &str) -> Vec<String> {
 /// Untrusted lines (oldest first) as a history: each sanitised and cut to a sane length,
 /// blank ones dropped, each search once (where it came last), the newest [`MAX_ENTRIES`].
 pub fn clean<'a>(lines: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    // Newest first, each once, until there are enough: linear in the file, however crafted
+    // (removing each repeat from a list was quadratic in 100 000 distinct lines).
+    let lines: Vec<&str> = lines.into_iter().collect();
+    let mut seen = std::collections::HashSet::new();
     let mut entries: Vec<String> = Vec::new();
-    for line in lines {
+    for line in lines.into_iter().rev() {
+        if entries.len() == MAX_ENTRIES {
+            break;
+        }
         let mut entry = crate::text::sanitize_line(line).into_owned();
         if let Some((cut, _)) = entry.char_indices().nth(MAX_ENTRY_CHARS) {
             entry.truncate(cut);
         }
-        if entry.is_empty() {
-            continue;
+        if !entry.is_empty() && seen.insert(entry.clone()) {
+            entries.push(entry);
         }
-        entries.retain(|e| *e != entry);
-        entries.push(entry);
     }
-    let extra = entries.len().saturating_sub(MAX_ENTRIES);
-    entries.drain(..extra);
+    entries.reverse();
     entries
 }
 
@@ -194,6 +199,21 @@ impl HistoryFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A crafted file of many distinct lines is read in one pass: the newest entries kept,
+    /// in order, each once.
+    #[test]
+    fn a_huge_history_keeps_the_newest_entries_in_order() {
+        let lines: Vec<String> = (0..100_000).map(|n| format!("search {n}")).collect();
+        let mut lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        // The newest repeats an old one: it is kept once, as the newest.
+        lines.push("search 5");
+        let entries = clean(lines);
+        assert_eq!(entries.len(), MAX_ENTRIES);
+        assert_eq!(entries.last().map(String::as_str), Some("search 5"));
+        assert_eq!(entries.first().map(String::as_str), Some("search 99901"));
+        assert_eq!(entries[MAX_ENTRIES - 2], "search 99999");
+    }
 
     fn temp() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();

@@ -526,3 +526,36 @@ fn u_on_an_article_without_links_says_so_and_stays_in_the_article() {
         run.screen()
     );
 }
+
+/// A count is for the link keys: in the store list (where `o` sorts) and in help a digit does
+/// nothing and says nothing; with `letter_keys = false` digits are no keys at all.
+#[test]
+fn a_digit_counts_only_where_a_link_key_can_follow() {
+    let stores = run(
+        links_app(TerminalCaps::default()),
+        typed("L3"),
+        TestHost::default(),
+    );
+    assert!(!stores.screen().contains("Link 3"), "{}", stores.screen());
+    let help = run(
+        links_app(TerminalCaps::default()),
+        typed("?3"),
+        TestHost::default(),
+    );
+    assert!(!help.screen().contains("Link 3:"), "{}", help.screen());
+    let map = herald::app::Keymap::configured(false, &[]);
+    assert_eq!(
+        map.resolve(
+            herald::app::InputMode::Command(herald::app::Place::List),
+            herald::app::Key::char('3')
+        ),
+        None
+    );
+    let lines = herald::app::help::help_lines(&map, 120);
+    assert!(
+        !lines
+            .iter()
+            .any(|l| l.text.contains("A number typed first")),
+        "the help offers counts no key can make"
+    );
+}

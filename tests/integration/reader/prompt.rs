@@ -195,3 +195,31 @@ fn a_failed_history_save_is_said_once_in_words() {
     );
     assert!(!app.message_is_new(), "said again");
 }
+
+/// A search whose save failed is still in this session's history after a later save works
+/// (that save's answer is the file, which does not hold it).
+#[test]
+fn a_search_whose_save_failed_stays_in_the_history() {
+    let mut app = app(80, 24);
+    let search = |app: &mut App, query: &str| {
+        act(app, Action::Search);
+        for c in query.chars() {
+            act(app, Action::SearchEdit(Edit::Insert(c)));
+        }
+        act(app, Action::SearchSubmit);
+    };
+    search(&mut app, "first");
+    act(
+        &mut app,
+        Action::Done(Done::SearchSaved(Err("the lock is held".to_owned()))),
+    );
+    search(&mut app, "second");
+    act(
+        &mut app,
+        Action::Done(Done::SearchSaved(Ok(vec![
+            "other".to_owned(),
+            "second".to_owned(),
+        ]))),
+    );
+    assert_eq!(app.search_history(), ["other", "second", "first"]);
+}

@@ -595,7 +595,7 @@ fn focus_text(app: &App) -> String {
     text.push_str(&format!(" {date}, {}.", library.store(headline.store).name));
     // The divider row is not on the focus line: the first article below it says it instead.
     if app.divider().is_some() && app.divider() == app.selected() {
-        text.push_str(" The first older than your last session.");
+        text.push_str(" The first article from before your last session.");
     }
     text
 }
