@@ -1843,8 +1843,17 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
         .store
         .and_then(|id| app.library.store_id(&old.store(id).name));
     // Matches found in the old library point at its articles, not the new one's.
+    // Taken only for the search and scope still in force: one started while the reload ran
+    // was asked for the old library, and the reload's answer is for what was in force then.
+    // Otherwise the stores are read again for what is in force now.
     app.matches = match (&app.filter.query, &reload.matches) {
-        (Some(query), Some(matches)) => Some((query.clone(), matches.clone())),
+        (Some(query), Some((words, matches))) if words_of(query) == *words => {
+            Some((query.clone(), matches.clone()))
+        }
+        (Some(_), _) if app.searching.is_none() => {
+            app.reload_again = true;
+            None
+        }
         _ => None,
     };
     if let Some(running) = app.searching.take() {
@@ -1852,7 +1861,15 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
         start_search(app, running.query, running.purpose, effects);
     }
     app.scoped = match (&app.filter.scope, &reload.scoped) {
-        (Some(scope), Some(scoped)) => Some((scope.clone(), scoped.clone())),
+        (Some(scope), Some(((field, values), scoped)))
+            if scope.field == *field && scope.values == *values =>
+        {
+            Some((scope.clone(), scoped.clone()))
+        }
+        (Some(_), _) if app.scoping.is_none() => {
+            app.reload_again = true;
+            None
+        }
         _ => None,
     };
     if let Some((_, field, key)) = app.scoping.take() {

@@ -238,6 +238,9 @@ impl PartialEq for Done {
 impl Eq for Job {}
 impl Eq for Done {}
 
+/// A scope as a reload is asked for it: the field, and the values it must share.
+pub type ScopeAsked = (Field, Vec<String>);
+
 /// A reload's outcome, ready to be swapped in whole.
 #[derive(Debug)]
 pub struct Reload {
@@ -246,10 +249,11 @@ pub struct Reload {
     pub problems: Vec<String>,
     /// Breaking articles that were not there before, newest first.
     pub arrivals: Vec<ArticleIndex>,
-    /// The search the job asked for, on the new library.
-    pub matches: Option<Arc<Vec<bool>>>,
-    /// What shares the scope the job asked for, on the new library.
-    pub scoped: Option<Arc<Vec<bool>>>,
+    /// The search the job asked for (its words), on the new library: the app takes it only
+    /// if it is still the search in force (another may have started meanwhile).
+    pub matches: Option<(Vec<String>, Arc<Vec<bool>>)>,
+    /// What shares the scope the job asked for (its field and values), on the new library.
+    pub scoped: Option<(ScopeAsked, Arc<Vec<bool>>)>,
 }
 
 /// What the runtime needs to carry jobs out.
@@ -283,13 +287,14 @@ fn reload(
     let reloaded = stores.reload(library, &Progress::default());
     let matches = words.map(|words| {
         let never = AtomicBool::new(false);
-        Arc::new(
-            matches_unless(&reloaded.library, words, &never, Threads::Background)
-                .unwrap_or_default(),
-        )
+        let found = matches_unless(&reloaded.library, words, &never, Threads::Background)
+            .unwrap_or_default();
+        (words.to_vec(), Arc::new(found))
     });
-    let scoped = scope
-        .map(|(field, values)| Arc::new(super::scope::matches(&reloaded.library, *field, values)));
+    let scoped = scope.map(|(field, values)| {
+        let found = super::scope::matches(&reloaded.library, *field, values);
+        ((*field, values.clone()), Arc::new(found))
+    });
     Done::Reloaded(Arc::new(Reload {
         library: Arc::new(reloaded.library),
         problems: reloaded.problems,

@@ -994,3 +994,53 @@ fn same_author_from_the_open_article_composes_with_filters() {
         Some("This article has no tags, so there are none to match. The list is unchanged.")
     );
 }
+
+/// A reload asked before a scope was chosen answers for the list as it was then: taking its
+/// (empty) scope matches for the scope chosen meanwhile emptied the list under a header that
+/// still named the scope. The answer is now taken only for what is in force, else the stores
+/// are read again for it.
+#[test]
+fn a_reload_that_crosses_a_new_scope_keeps_the_scoped_list() {
+    use herald::app::update;
+    let mut runtime = crate::reader::support::inline(crate::reader::support::sample_stores());
+    let mut app = app(80, 24);
+    let jobs = |effects: Vec<Effect>| -> Vec<Job> {
+        effects
+            .into_iter()
+            .filter_map(|e| match e {
+                Effect::Job(job) => Some(job),
+                _ => None,
+            })
+            .collect()
+    };
+    let scope = jobs(update(
+        &mut app,
+        Action::SameSection,
+        crate::reader::support::T0,
+    ));
+    let reload = jobs(update(
+        &mut app,
+        Action::StoresChanged,
+        crate::reader::support::T0,
+    ));
+    assert!(
+        matches!(reload.as_slice(), [Job::Reload { scope: None, .. }]),
+        "{reload:?}"
+    );
+    for job in scope {
+        let done = runtime.run(job).expect("a scope answers");
+        crate::reader::support::act_with(&mut runtime, &mut app, Action::Done(done));
+    }
+    let scoped = app.visible().len();
+    assert!(scoped > 0 && scoped < 47, "{scoped}");
+    for job in reload {
+        let done = runtime.run(job).expect("a reload answers");
+        crate::reader::support::act_with(&mut runtime, &mut app, Action::Done(done));
+    }
+    assert_eq!(
+        app.visible().len(),
+        scoped,
+        "the scope's list, on the new library"
+    );
+    assert!(app.filter().scope.is_some());
+}
