@@ -119,6 +119,8 @@ pub enum Action {
     },
     /// The configured `fetch_every` came round.
     FetchDue,
+    /// The presenter read feeds.toml and the fetch schedule again (after a fetch).
+    NotesChanged(std::sync::Arc<super::FeedNotes>),
 }
 
 impl Action {
@@ -234,7 +236,8 @@ impl Action {
             | Action::Done(_)
             | Action::FetchProgress(..)
             | Action::Fetched { .. }
-            | Action::FetchDue => "",
+            | Action::FetchDue
+            | Action::NotesChanged(_) => "",
         }
     }
 }

@@ -19,6 +19,7 @@ mod article;
 pub mod help;
 pub mod keymap;
 pub mod layout;
+pub mod notes;
 pub mod options;
 mod update;
 
@@ -33,9 +34,10 @@ pub use action::Action;
 pub use article::{OpenArticle, RELAYOUT_HERE_UP_TO};
 pub use keymap::{BoundKey, InputMode, Key, KeyCode, Keymap, Place};
 pub use layout::{Area, Panes};
+pub use notes::{FeedNote, FeedNotes};
 pub use options::{ColorDepth, Options, ThemeName};
 pub use update::{is_openable, update};
-pub use view::{Filter, Scope, Sort, Visible};
+pub use view::{Filter, Scope, Sort, TagFilter, Visible};
 
 use crate::engine::article::Flavor;
 use crate::engine::runtime::{Job, Ticket};
@@ -221,6 +223,9 @@ pub struct App {
     marked_all: Vec<ArticleKey>,
     /// The store list's rows, in its order, while it is open (see `refresh_store_rows`).
     store_rows: Vec<view::StoreCount>,
+    /// What feeds.toml and the fetch schedule say of the stores, as the presenter last read
+    /// them (at start, and after each fetch).
+    notes: Arc<FeedNotes>,
     /// Which articles match a query, by article: a search reads every body once, then `n`/`N`
     /// only look here. Cleared when the stores reload.
     matches: Option<(String, Arc<Vec<bool>>)>,
@@ -300,6 +305,7 @@ struct Snapshot {
     size: (u16, u16),
     marks_changed: u64,
     library: usize,
+    notes: usize,
     fetching: Option<(usize, usize)>,
 }
 
@@ -345,6 +351,7 @@ impl App {
             history_unsaved: Vec::new(),
             marked_all: Vec::new(),
             store_rows: Vec::new(),
+            notes: Arc::default(),
             matches: None,
             searching: None,
             scoped: None,
@@ -427,6 +434,29 @@ impl App {
     /// Past searches, oldest first.
     pub fn search_history(&self) -> &[String] {
         &self.search_history
+    }
+
+    /// What the subscriptions say of the stores (their feeds' tags and last fetch), as the
+    /// presenter read them at start; [`Action::NotesChanged`] brings fresh ones.
+    #[must_use]
+    pub fn with_notes(mut self, notes: Arc<FeedNotes>) -> Self {
+        self.notes = notes;
+        self
+    }
+
+    pub fn notes(&self) -> &FeedNotes {
+        &self.notes
+    }
+
+    /// The filter for `tag`'s stores in this library, if any feed has the tag.
+    pub fn tag_filter(&self, tag: &str) -> Option<TagFilter> {
+        self.notes
+            .tags()
+            .contains(&tag.to_owned())
+            .then(|| TagFilter {
+                name: tag.to_owned(),
+                stores: self.notes.stores_tagged(&self.library, tag),
+            })
     }
 
     /// Uses `keymap` (from the config file) instead of the default keys.
@@ -729,6 +759,7 @@ impl App {
             size: self.size,
             marks_changed: self.marks_changed,
             library: Arc::as_ptr(&self.library) as usize,
+            notes: Arc::as_ptr(&self.notes) as usize,
             fetching: self.fetching,
         }
     }

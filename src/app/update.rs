@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::view::{Filter, Scope, Sort, Visible, sorted, visible, words_of};
+use super::view::{Filter, Listed, Scope, Sort, Visible, sorted, visible, words_of};
 use super::{
     Action, App, Effect, Exit, Focus, LinkUse, Message, MessageKind, Mode, OpenArticle, Purpose,
     RELAYOUT_HERE_UP_TO, RunningSearch, Surface,
@@ -42,6 +42,7 @@ pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
             | Action::FetchProgress(..)
             | Action::Fetched { .. }
             | Action::FetchDue
+            | Action::NotesChanged(_)
     );
     // (With the focus line a move changes that line, which is then what is spoken.)
     let moves = app.surface == Surface::Screen
@@ -80,13 +81,15 @@ pub fn update(app: &mut App, action: Action, now: Timestamp) -> Vec<Effect> {
     } else if app.message != before_message || !from_loop {
         app.message_is_new = app.message.is_some();
     }
-    // Counts update live: a mark, a mark-all or a reload while the store list is open.
+    // Counts update live: a mark, a mark-all, a reload or fresh notes (a fetch ended) while
+    // the store list is open.
     if matches!(app.mode, Mode::Stores { .. })
         && (app.marks_changed != before.marks_changed
-            || Arc::as_ptr(&app.library) as usize != before.library)
+            || Arc::as_ptr(&app.library) as usize != before.library
+            || Arc::as_ptr(&app.notes) as usize != before.notes)
     {
         let keep = match app.mode {
-            Mode::Stores { selected, .. } => app.store_rows.get(selected).map(|c| c.id),
+            Mode::Stores { selected, .. } => app.store_rows.get(selected).map(|c| c.listed.clone()),
             _ => None,
         };
         refresh_store_rows(app, keep);
@@ -131,6 +134,10 @@ fn global(app: &mut App, action: &Action, effects: &mut Vec<Effect>) -> bool {
             if app.fetching.is_some() {
                 app.fetching = Some((*done, *total));
             }
+        }
+        Action::NotesChanged(notes) => {
+            app.notes = notes.clone();
+            retag(app);
         }
         Action::Fetched { summary, failed } => {
             app.fetching = None;
@@ -627,25 +634,52 @@ fn open_store_list(app: &mut App) {
         selected: 0,
         by_name: false,
     };
-    refresh_store_rows(app, app.filter.store);
+    let showing = match (&app.filter.store, &app.filter.tag) {
+        (Some(id), _) => Some(Listed::Store(*id)),
+        (None, Some(tag)) => Some(Listed::Tag(tag.name.clone())),
+        (None, None) => None,
+    };
+    refresh_store_rows(app, showing);
+    let tags = app
+        .store_rows
+        .iter()
+        .filter(|c| matches!(c.listed, Listed::Tag(_)))
+        .count();
+    let stores = app.store_rows.len() - tags;
     let text = match app.store_rows.first().map(|_| selected_store_sentence(app)) {
-        Some(sentence) => format!("Stores: {}. {sentence}", app.store_rows.len()),
+        Some(sentence) if tags > 0 => format!("Stores: {stores}, tags: {tags}. {sentence}"),
+        Some(sentence) => format!("Stores: {stores}. {sentence}"),
         None => "No stores.".to_owned(),
     };
     info(app, &text);
 }
 
+/// The tag filter found again for this library and these notes: its stores may have come,
+/// gone or moved. The list is shown again only when they changed.
+fn retag(app: &mut App) {
+    let Some(tag) = app.filter.tag.clone() else {
+        return;
+    };
+    let stores = app.notes.stores_tagged(&app.library, &tag.name);
+    if stores != tag.stores {
+        app.filter.tag = Some(super::TagFilter { stores, ..tag });
+        let message = app.message.take();
+        refilter(app);
+        app.message = message.or(app.message.take());
+    }
+}
+
 /// Counts the stores again (one pass over the library) in the order the list shows, keeping
 /// `keep` (else the same row) selected. Only when the list opens, the marks change or the
 /// stores reload: never per key or per frame.
-fn refresh_store_rows(app: &mut App, keep: Option<StoreId>) {
+fn refresh_store_rows(app: &mut App, keep: Option<Listed>) {
     let Mode::Stores { selected, by_name } = app.mode else {
         return;
     };
-    let mut rows = super::view::store_counts(&app.library, &app.marks);
+    let mut rows = super::view::store_rows(&app.library, &app.marks, &app.notes);
     super::view::sort_stores(&mut rows, by_name);
     let selected = keep
-        .and_then(|id| rows.iter().position(|c| c.id == id))
+        .and_then(|listed| rows.iter().position(|c| c.listed == listed))
         .unwrap_or(selected)
         .min(rows.len().saturating_sub(1));
     app.store_rows = rows;
@@ -684,9 +718,12 @@ fn stores(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Bottom => last,
         Action::SortStores | Action::Sort => {
             // The same store stays selected in the new order.
-            let id = app.store_rows.get(selected).map(|c| c.id);
+            let listed = app.store_rows.get(selected).map(|c| c.listed.clone());
             super::view::sort_stores(&mut app.store_rows, !by_name);
-            let at = app.store_rows.iter().position(|c| Some(c.id) == id);
+            let at = app
+                .store_rows
+                .iter()
+                .position(|c| Some(&c.listed) == listed.as_ref());
             app.mode = Mode::Stores {
                 selected: at.unwrap_or(0),
                 by_name: !by_name,
@@ -696,12 +733,29 @@ fn stores(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             return;
         }
         Action::Open => {
-            app.mode = Mode::Browse;
-            if let Some(id) = app.store_rows.get(selected).map(|c| c.id) {
-                app.filter.store = Some(id);
-                refilter(app);
-                say_list(app);
+            let Some(row) = app.store_rows.get(selected).cloned() else {
+                app.mode = Mode::Browse;
+                return;
+            };
+            match row.listed {
+                Listed::Store(id) => {
+                    app.filter.store = Some(id);
+                    app.filter.tag = None;
+                }
+                Listed::Tag(name) => {
+                    app.filter.store = None;
+                    app.filter.tag = app.tag_filter(&name);
+                }
+                Listed::Unfetched(_) => {
+                    // Nothing to list: the row stays selected, and says why.
+                    let words = row.fetch.as_deref().unwrap_or("nothing fetched yet");
+                    info(app, &format!("No articles from {} yet: {words}.", row.name));
+                    return;
+                }
             }
+            app.mode = Mode::Browse;
+            refilter(app);
+            say_list(app);
             return;
         }
         Action::Back | Action::BackOrQuit | Action::StoreList => {
@@ -994,6 +1048,9 @@ fn say_list(app: &mut App) {
 fn list_sentence(app: &App) -> String {
     let filter = &app.filter;
     let mut scope = Vec::new();
+    if let Some(tag) = &filter.tag {
+        scope.push(format!("tag {}", tag.name));
+    }
     if let Some(id) = filter.store {
         scope.push(app.library.store(id).name.clone());
     }
@@ -1657,20 +1714,31 @@ fn close_search_list(app: &mut App) -> bool {
     true
 }
 
-/// `]` / `[`: all stores -> first -> ... -> last -> all stores.
+/// `]` / `[`: all stores -> first -> ... -> last -> all stores. In a tag's list the same
+/// within the tag: its whole list -> its first store -> ... -> its last -> the whole tag again,
+/// so the keys never leave the tag the reader chose.
 fn cycle_store(app: &mut App, forward: bool) {
-    let count = app.library.stores().len();
+    let stores: Vec<StoreId> = match &app.filter.tag {
+        Some(tag) => tag.stores.clone(),
+        None => (0..app.library.stores().len())
+            .map(|i| StoreId(u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect(),
+    };
+    let count = stores.len();
     if count == 0 {
         return;
     }
-    let current = app.filter.store.map(StoreId::index);
+    let current = app
+        .filter
+        .store
+        .and_then(|id| stores.iter().position(|&s| s == id));
     let next = match (current, forward) {
         (None, true) => Some(0),
         (None, false) => Some(count - 1),
         (Some(i), true) => (i + 1 < count).then_some(i + 1),
         (Some(i), false) => i.checked_sub(1),
     };
-    app.filter.store = next.map(|i| StoreId(u32::try_from(i).unwrap_or(u32::MAX)));
+    app.filter.store = next.map(|i| stores[i]);
     refilter(app);
 }
 
@@ -1842,6 +1910,10 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
         .filter
         .store
         .and_then(|id| app.library.store_id(&old.store(id).name));
+    if let Some(tag) = app.filter.tag.as_mut() {
+        // Its stores, found again in the new library (a fetch may have brought one).
+        tag.stores = app.notes.stores_tagged(&app.library, &tag.name);
+    }
     // Matches found in the old library point at its articles, not the new one's.
     // Taken only for the search and scope still in force: one started while the reload ran
     // was asked for the old library, and the reload's answer is for what was in force then.

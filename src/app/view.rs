@@ -2,6 +2,7 @@
 //! over the library's newest-first order. Shared by both presenters, so they agree on what
 //! "unread" or a search finds. Pure: a search's answer comes in as `matches`.
 
+use super::notes::FeedNotes;
 use crate::engine::scope::Field;
 use crate::engine::state::Marks;
 use crate::engine::store::StoreId;
@@ -23,10 +24,21 @@ impl Scope {
     }
 }
 
+/// Only the stores of one tag of feeds.toml: the tag, and the stores it stands for in this
+/// library (found again when the stores reload or the notes change).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagFilter {
+    pub name: String,
+    /// In store order.
+    pub stores: Vec<StoreId>,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
-    /// Only this store; `None` shows all stores.
+    /// Only this store; `None` shows all stores (or all of the tag's).
     pub store: Option<StoreId>,
+    /// Only the stores of this tag; with `store` too, only that one of them.
+    pub tag: Option<TagFilter>,
     pub breaking_only: bool,
     pub unread_only: bool,
     pub starred_only: bool,
@@ -113,6 +125,10 @@ pub fn visible(
                 let headline = library.headline(index);
                 let store = || &library.store(headline.store).name;
                 filter.store.is_none_or(|s| s == headline.store)
+                    && filter
+                        .tag
+                        .as_ref()
+                        .is_none_or(|t| t.stores.contains(&headline.store))
                     && (!filter.breaking_only || headline.breaking)
                     && (!filter.unread_only || !marks.is_read(store(), headline.id))
                     && (!filter.starred_only || marks.is_starred(store(), headline.id))
@@ -240,10 +256,22 @@ pub fn sorted(library: &Library, marks: &Marks, list: Visible, sort: Sort) -> Vi
     Visible::Sorted { list: order, at }
 }
 
-/// One store as the store list shows it.
+/// What a row of the store list stands for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Listed {
+    Store(StoreId),
+    /// A subscribed feed whose store the library does not have: nothing fetched from it yet
+    /// (or every fetch failed). By the feed's name.
+    Unfetched(String),
+    /// Every store fed by a feed with this tag (feeds.toml's `tags`).
+    Tag(String),
+}
+
+/// One row of the store list: a store, a feed not fetched yet, or a tag.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StoreCount {
-    pub id: StoreId,
+    pub listed: Listed,
+    /// The store's name, the feed's, or the tag.
     pub name: String,
     pub articles: usize,
     pub unread: usize,
@@ -253,6 +281,43 @@ pub struct StoreCount {
     pub newest: Option<i64>,
     /// Problems reading its files (load errors and warnings).
     pub problems: usize,
+    /// The tags of the feeds fetched into it.
+    pub tags: Vec<String>,
+    /// What the last fetch of its feeds said, when it went wrong (`last fetch failed: 404 Not
+    /// Found`), or `not fetched yet`.
+    pub fetch: Option<String>,
+    /// Whether the last fetch of one of its feeds failed.
+    pub failed: bool,
+    /// A tag row: how many stores it gathers, and how many of them failed their last fetch.
+    pub stores: usize,
+    pub failing: usize,
+}
+
+impl StoreCount {
+    /// The store a store row stands for.
+    pub fn id(&self) -> Option<StoreId> {
+        match self.listed {
+            Listed::Store(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    fn empty(listed: Listed, name: String) -> Self {
+        Self {
+            listed,
+            name,
+            articles: 0,
+            unread: 0,
+            breaking: 0,
+            newest: None,
+            problems: 0,
+            tags: Vec::new(),
+            fetch: None,
+            failed: false,
+            stores: 0,
+            failing: 0,
+        }
+    }
 }
 
 /// Every store with its counts, in store order. One pass over the library.
@@ -262,17 +327,15 @@ pub fn store_counts(library: &Library, marks: &Marks) -> Vec<StoreCount> {
         .iter()
         .enumerate()
         .map(|(i, store)| StoreCount {
-            id: StoreId(u32::try_from(i).unwrap_or(u32::MAX)),
-            name: store.name.clone(),
-            articles: 0,
-            unread: 0,
-            breaking: 0,
-            newest: None,
             problems: library
                 .diagnostics()
                 .iter()
                 .filter(|d| store.origins.contains(&d.path))
                 .count(),
+            ..StoreCount::empty(
+                Listed::Store(StoreId(u32::try_from(i).unwrap_or(u32::MAX))),
+                store.name.clone(),
+            )
         })
         .collect();
     for &index in library.newest_first() {
@@ -291,33 +354,120 @@ pub fn store_counts(library: &Library, marks: &Marks) -> Vec<StoreCount> {
     counts
 }
 
-/// A store's counts in words: `VOA: 12 articles, 3 unread, 1 breaking.`
-pub fn store_sentence(count: &StoreCount) -> String {
-    let mut text = format!(
-        "{}: {}, {} unread",
-        count.name,
-        crate::text::count(count.articles, "article"),
-        count.unread
-    );
-    if count.breaking > 0 {
-        text.push_str(&format!(", {} breaking", count.breaking));
+/// The store list's rows, in store order: every store with its counts and what its feeds'
+/// last fetch said, then each subscribed feed not fetched yet, then each tag (A to Z) with
+/// the sums of its stores.
+pub fn store_rows(library: &Library, marks: &Marks, notes: &FeedNotes) -> Vec<StoreCount> {
+    let mut rows = store_counts(library, marks);
+    let matched = notes.matched(library);
+    let note = |n: usize| &notes.feeds[n];
+    for (row, feeds) in rows.iter_mut().zip(&matched.by_store) {
+        let troubles: Vec<&str> = feeds
+            .iter()
+            .filter_map(|&n| note(n).trouble.as_deref())
+            .collect();
+        row.failed = !troubles.is_empty();
+        row.fetch = (!troubles.is_empty()).then(|| troubles.join("; "));
+        row.tags = feeds.iter().flat_map(|&n| note(n).tags.clone()).collect();
+        row.tags.dedup();
     }
-    if count.problems > 0 {
-        text.push_str(&format!(
-            ", {}",
-            crate::text::count(count.problems, "problem")
-        ));
+    for &n in &matched.unmatched {
+        let feed = note(n);
+        rows.push(StoreCount {
+            tags: feed.tags.clone(),
+            failed: feed.trouble.is_some(),
+            fetch: feed
+                .trouble
+                .clone()
+                .or_else(|| (!feed.attempted).then(|| "not fetched yet".to_owned())),
+            ..StoreCount::empty(Listed::Unfetched(feed.name.clone()), feed.name.clone())
+        });
     }
-    text.push('.');
-    text
+    let mut tags = Vec::new();
+    for tag in notes.tags() {
+        let mut sum = StoreCount::empty(Listed::Tag(tag.clone()), tag.clone());
+        for row in rows.iter().filter(|r| r.tags.contains(&tag)) {
+            sum.stores += 1;
+            sum.failing += usize::from(row.failed);
+            sum.articles += row.articles;
+            sum.unread += row.unread;
+            sum.breaking += row.breaking;
+            sum.problems += row.problems;
+            sum.newest = sum.newest.max(row.newest);
+        }
+        tags.push(sum);
+    }
+    rows.extend(tags);
+    rows
 }
 
-/// The store list's order: newest article first (stores with none last), or by name.
-pub fn sort_stores(counts: &mut [StoreCount], by_name: bool) {
-    if by_name {
-        counts.sort_by_cached_key(|c| c.name.to_lowercase());
+/// A row's counts in words, after its name: `12 articles, 3 unread, 1 breaking, last fetch
+/// failed: 404 Not Found`. The screen's rows and the sentences say the same words; `loud`
+/// (the screen) writes `BREAKING` in capitals, as the headline list marks it.
+pub fn store_words(count: &StoreCount, loud: bool) -> String {
+    let mut parts = Vec::new();
+    if let Listed::Tag(_) = count.listed {
+        parts.push(crate::text::count(count.stores, "store"));
+    }
+    if let Listed::Unfetched(_) = count.listed {
+        parts.push("no articles yet".to_owned());
     } else {
-        counts.sort_by_key(|c| std::cmp::Reverse(c.newest.unwrap_or(i64::MIN)));
+        parts.push(crate::text::count(count.articles, "article"));
+        parts.push(format!("{} unread", count.unread));
+    }
+    if count.breaking > 0 {
+        let word = if loud { "BREAKING" } else { "breaking" };
+        parts.push(format!("{} {word}", count.breaking));
+    }
+    if count.problems > 0 {
+        parts.push(crate::text::count(count.problems, "problem"));
+    }
+    if let Some(fetch) = &count.fetch {
+        parts.push(fetch.clone());
+    }
+    if count.failing > 0 {
+        parts.push(format!(
+            "last fetch failed for {}",
+            crate::text::count(count.failing, "store")
+        ));
+    }
+    parts.join(", ")
+}
+
+/// How a row names what it stands for: the store's or feed's name, `Tag world`.
+pub fn store_label(count: &StoreCount) -> String {
+    match count.listed {
+        Listed::Tag(_) => format!("Tag {}", count.name),
+        _ => count.name.clone(),
+    }
+}
+
+/// A row in words: `VOA: 12 articles, 3 unread, 1 breaking.`
+pub fn store_sentence(count: &StoreCount) -> String {
+    let words = store_words(count, false);
+    // A reason from a server may end in a full stop of its own.
+    let words = words.strip_suffix('.').unwrap_or(&words);
+    format!("{}: {words}.", store_label(count))
+}
+
+/// The store list's order: newest article first (stores with none last), or by name; the tags
+/// after the stores, by name.
+pub fn sort_stores(counts: &mut [StoreCount], by_name: bool) {
+    let is_tag = |c: &StoreCount| matches!(c.listed, Listed::Tag(_));
+    if by_name {
+        counts.sort_by_cached_key(|c| (is_tag(c), c.name.to_lowercase()));
+    } else {
+        counts.sort_by_key(|c| {
+            (
+                is_tag(c),
+                std::cmp::Reverse(if is_tag(c) {
+                    i64::MIN
+                } else {
+                    c.newest.unwrap_or(i64::MIN)
+                }),
+            )
+        });
+        // Tags keep their A to Z order from `store_rows` (the sort is stable).
     }
 }
 

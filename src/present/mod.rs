@@ -9,6 +9,7 @@ pub mod fetch;
 pub mod json;
 pub mod loading;
 pub mod mark;
+pub mod notes;
 pub mod notice;
 pub mod packaging;
 pub mod plain;

@@ -360,3 +360,101 @@ fn a_fetched_feed_resolves_links_against_its_url_and_says_what_it_skipped() {
         "{article}"
     );
 }
+
+/// The store list says which feed failed and why, from the schedule the fetch wrote: at the
+/// start of a session, and again after a fetch made in it (which replaces the old outcome).
+/// Tags from feeds.toml are rows of their own, and a tag's number lists its stores.
+#[test]
+fn plain_stores_says_each_feeds_last_fetch_error_and_lists_the_tags() {
+    let asked = Arc::new(AtomicUsize::new(0));
+    let seen = asked.clone();
+    let good = rss("Good", "good", 2);
+    let flaky = rss("Flaky", "flaky", 3);
+    let server = Server::start(move |request| match request.path.as_str() {
+        "/gone.xml" => Reply::status(404),
+        // Fine the first time, gone after.
+        "/flaky.xml" if seen.fetch_add(1, Ordering::SeqCst) > 0 => Reply::status(404),
+        "/flaky.xml" => Reply::ok(flaky.clone()),
+        _ => Reply::ok(good.clone()),
+    });
+    let sandbox = Sandbox::new();
+    let tagged = |name: &str, path: &str, tags: &str| {
+        format!(
+            "[[feed]]\nname = \"{name}\"\nurl = \"{}\"\ntags = [{tags}]\n\n",
+            server.url(path)
+        )
+    };
+    subscribe(
+        &sandbox,
+        &[
+            tagged("Good", "/good.xml", "\"world\""),
+            tagged("Flaky", "/flaky.xml", "\"world\", \"tech\""),
+            tagged("Gone", "/gone.xml", "\"tech\""),
+        ]
+        .concat(),
+    );
+    let run = sandbox.herald(&["fetch"]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+
+    // A new session: the schedule the fetch wrote is read at start.
+    let run = sandbox.herald_with(&["--plain"], &[], Some(b"stores\nq\n"));
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let line = |text: &str, name: &str| -> String {
+        text.lines()
+            .find(|l| l.contains(&format!(". {name}: ")))
+            .unwrap_or_else(|| panic!("no line for {name}:\n{text}"))
+            .to_owned()
+    };
+    assert!(
+        line(&run.stdout, "Gone")
+            .ends_with("Gone: no articles yet, last fetch failed: 404 Not Found."),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        line(&run.stdout, "Flaky").ends_with("Flaky: 3 articles, 3 unread."),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        line(&run.stdout, "Tag world").ends_with("Tag world: 2 stores, 5 articles, 5 unread."),
+        "{}",
+        run.stdout
+    );
+
+    // A fetch in the session: Flaky fails now, and `stores` says so at once.
+    let run = sandbox.herald_with(
+        &["--plain", "--width", "200"],
+        &[],
+        Some(b"fetch all\nstores\nq\n"),
+    );
+    let (_, after) = run
+        .stdout
+        .split_once("Fetched ")
+        .unwrap_or_else(|| panic!("no fetch:\n{}", run.stdout));
+    assert!(
+        line(after, "Flaky")
+            .ends_with("Flaky: 3 articles, 3 unread, last fetch failed: 404 Not Found."),
+        "{}",
+        run.stdout
+    );
+    let tech = line(after, "Tag tech");
+    assert!(
+        tech.ends_with("Tag tech: 2 stores, 3 articles, 3 unread, last fetch failed for 2 stores."),
+        "{tech}"
+    );
+    // The tags are numbered after the stores, and a tag's number lists its stores' articles.
+    let number = tech
+        .strip_prefix("Store ")
+        .and_then(|rest| rest.split('.').next())
+        .expect("a number")
+        .to_owned();
+    let command = format!("stores\nstore {number}\nq\n");
+    let run = sandbox.herald_with(&["--plain"], &[], Some(command.as_bytes()));
+    assert!(
+        run.stdout.contains("\nTag tech: 3 articles."),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("flaky story 1"), "{}", run.stdout);
+}

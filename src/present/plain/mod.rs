@@ -145,6 +145,8 @@ pub struct Driver {
         crate::produce::fetch::Places,
         crate::produce::fetch::http::Limits,
     )>,
+    /// The stores read, for the notes read again after a fetch.
+    sources: Vec<crate::engine::store::StoreSource>,
 }
 
 enum Work {
@@ -166,6 +168,7 @@ impl Driver {
             work: Work::Threads { runtime, answers },
             save_wanted: false,
             fetcher: None,
+            sources: Vec::new(),
         }
     }
 
@@ -175,18 +178,30 @@ impl Driver {
             work: Work::Inline(Inline { context }),
             save_wanted: false,
             fetcher: None,
+            sources: Vec::new(),
         }
     }
 
-    /// `fetch` gets the feeds of `places`, within `limits`.
+    /// `fetch` gets the feeds of `places`, within `limits`; the notes on the stores in
+    /// `sources` are read again after it.
     #[must_use]
     pub fn with_fetcher(
         mut self,
         places: crate::produce::fetch::Places,
         limits: crate::produce::fetch::http::Limits,
+        sources: Vec<crate::engine::store::StoreSource>,
     ) -> Self {
         self.fetcher = Some((places, limits));
+        self.sources = sources;
         self
+    }
+
+    /// feeds.toml and the schedule as the last fetch left them (None: no fetcher).
+    fn notes(&self) -> Option<Action> {
+        let (places, _) = self.fetcher.as_ref()?;
+        let (notes, _) =
+            crate::present::notes::load(&places.feeds, places.schedule.as_deref(), &self.sources);
+        Some(Action::NotesChanged(std::sync::Arc::new(notes)))
     }
 
     /// A fetch, done before the answer: plain mode says its result in one line, and the new
@@ -273,7 +288,9 @@ impl Act for Driver {
                         Effect::Fetch { all } => {
                             // Taken in now, so the next command already lists what came.
                             queue.push_back(Action::StoresChanged);
-                            queue.push_back(self.fetch(all));
+                            let ended = self.fetch(all);
+                            queue.extend(self.notes());
+                            queue.push_back(ended);
                         }
                         // Drawing, the terminal and the clipboard are the other presenter's.
                         _ => {}
@@ -321,21 +338,34 @@ pub fn run_stdio(
             }
             Err(_) => None,
         };
+    let places = crate::paths::feeds_file().map(crate::produce::fetch::Places::default_for);
+    let mut feed_notes = crate::app::FeedNotes::default();
+    if let Some(places) = &places {
+        let (loaded, problems) = crate::present::notes::load(
+            &places.feeds,
+            places.schedule.as_deref(),
+            stores.sources(),
+        );
+        notes.extend(
+            problems
+                .iter()
+                .map(|p| format!("Problem: {}", render::sentence(p))),
+        );
+        feed_notes = loaded;
+    }
     let layout = detect_layout(width);
     let app = App::new(library, marks, Options::default(), (0, 0), Vec::new())
         .on_lines(layout.width)
-        .with_search_history(history);
+        .with_search_history(history)
+        .with_notes(std::sync::Arc::new(feed_notes));
     let mut driver = Driver::threads(Context {
         stores: stores.clone(),
         state: state_file,
         history: history_file,
         opener,
     });
-    if let Some(feeds) = crate::paths::feeds_file() {
-        driver = driver.with_fetcher(
-            crate::produce::fetch::Places::default_for(feeds),
-            fetch_limits,
-        );
+    if let Some(places) = places {
+        driver = driver.with_fetcher(places, fetch_limits, stores.sources().to_vec());
     }
     let mut changed = || {
         // Every notification since the last command is one reload.

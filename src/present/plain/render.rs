@@ -107,11 +107,18 @@ pub fn list_title(library: &Library, filter: &Filter, query: Option<&str>, len: 
         (Some(kind), Some(scope)) => Some(format!("{kind}, {}", scope.label())),
         (kind, None) => kind,
     };
-    match (filter.store.map(|id| &library.store(id).name), kind) {
+    let store = filter.store.map(|id| &library.store(id).name);
+    let place = match (&filter.tag, store) {
+        (None, None) => None,
+        (None, Some(store)) => Some(format!("Store {store}")),
+        (Some(tag), None) => Some(format!("Tag {}", tag.name)),
+        (Some(tag), Some(store)) => Some(format!("Tag {}, store {store}", tag.name)),
+    };
+    match (place, kind) {
         (None, None) => format!("All articles: {len}."),
         (None, Some(kind)) => format!("{kind}: {n}."),
-        (Some(store), None) => format!("Store {store}: {n}."),
-        (Some(store), Some(kind)) => format!("Store {store}, {}: {n}.", lowercase_first(&kind)),
+        (Some(place), None) => format!("{place}: {n}."),
+        (Some(place), Some(kind)) => format!("{place}, {}: {n}.", lowercase_first(&kind)),
     }
 }
 
@@ -143,7 +150,7 @@ pub fn help() -> Vec<String> {
         "b: breaking news only. u: unread only. S (capital) or starred: starred only. a: all articles.",
         "sort and an order: sort date (newest first), sort unread (unread first), sort store or sort title (A to Z). The order stays through filters; the list is printed again, numbered from 1.",
         "same section, same author, same tag: only the articles that share the open article's section, author or a tag; the same again, or a, shows all articles.",
-        "] and [: the next or previous store. stores: every store with its counts, numbered; store and a number, for example store 2: that store's articles.",
+        "] and [: the next or previous store (in a tag's list, the next or previous of its stores). stores: every store with its counts and what its last fetch said, numbered, then every tag of feeds.toml; store and a number, for example store 2: that store's articles, or all the articles of that tag's stores.",
         "nu or next unread: the next unread article, in the next stores too. mark all read: every article of the list read. undo: the last mark all read undone.",
         "s (small) or star: star the open article, or unstar it. r: mark it unread, or read again.",
         "links: the open article's links, numbered. open and a number, for example open 3: open that link in the browser. copy 3: say that link whole, to copy. open alone: the article's own link.",

@@ -8,7 +8,7 @@
 
 use super::command::Command;
 use super::render::{self, count, sentence};
-use crate::app::view::{sort_stores, store_counts, store_sentence};
+use crate::app::view::{Listed, sort_stores, store_rows, store_sentence};
 use crate::app::{Action, App, Filter, MessageKind};
 use crate::engine::scope::Field;
 use crate::text::wrap::{is_url, wrap_paragraph_keeping_urls};
@@ -71,8 +71,9 @@ impl Reply {
 
 pub struct Session {
     layout: Layout,
-    /// The stores as the last `stores` listed them, by name, for `store N`.
-    stores: Vec<String>,
+    /// The rows as the last `stores` listed them (stores, feeds not fetched yet, tags), with
+    /// their names, for `store N`: found again by name, since a reload renumbers the stores.
+    stores: Vec<(Listed, String)>,
     /// Where in the list printing has got to: the position after the last headline printed.
     shown: usize,
     /// Where the last page printed began, and where each page before it (printed with `m`)
@@ -477,13 +478,26 @@ impl Session {
                 "type l to list them",
             )),
             Command::Stores => {
-                let mut counts = store_counts(app.library(), app.marks());
+                let mut counts = store_rows(app.library(), app.marks(), app.notes());
                 sort_stores(&mut counts, false);
-                self.stores = counts.iter().map(|c| c.name.clone()).collect();
-                let mut lines = vec![format!(
-                    "{}, newest first. Type store and a number to read one.",
-                    count(counts.len(), "store")
-                )];
+                self.stores = counts
+                    .iter()
+                    .map(|c| (c.listed.clone(), c.name.clone()))
+                    .collect();
+                let tags = counts
+                    .iter()
+                    .filter(|c| matches!(c.listed, Listed::Tag(_)))
+                    .count();
+                let stores = count(counts.len() - tags, "store");
+                let mut lines = vec![if tags == 0 {
+                    format!("{stores}, newest first. Type store and a number to read one.")
+                } else {
+                    format!(
+                        "{stores}, newest first, then {}. Type store and a number to read one; \
+                         a tag's number reads all its stores.",
+                        count(tags, "tag")
+                    )
+                }];
                 lines.extend(
                     counts
                         .iter()
@@ -493,17 +507,30 @@ impl Session {
                 Reply::lines(lines)
             }
             Command::Store(number) => {
-                let name = number
+                let row = number
                     .checked_sub(1)
                     .and_then(|i| self.stores.get(i))
                     .cloned();
-                let Some(name) = name else {
+                let Some((listed, name)) = row else {
                     return Reply::line(if self.stores.is_empty() {
                         "Type stores first: it lists them numbered.".to_owned()
                     } else {
                         format!("There is no store {number}: type stores to list them.")
                     });
                 };
+                if let Listed::Tag(tag) = &listed {
+                    return match app.tag_filter(tag) {
+                        Some(tag) => self.show_only(
+                            app,
+                            act,
+                            Filter {
+                                tag: Some(tag),
+                                ..Filter::default()
+                            },
+                        ),
+                        None => Reply::line(format!("No feed has the tag {tag} any more.")),
+                    };
+                }
                 match app.library().store_id(&name) {
                     Some(id) => self.show_only(
                         app,
@@ -513,6 +540,9 @@ impl Session {
                             ..Filter::default()
                         },
                     ),
+                    None if matches!(listed, Listed::Unfetched(_)) => {
+                        Reply::line(format!("No articles from {name} yet."))
+                    }
                     None => Reply::line(format!("The store {name} is gone.")),
                 }
             }

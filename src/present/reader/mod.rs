@@ -143,11 +143,14 @@ pub struct Fetcher {
     pub places: std::sync::Arc<crate::produce::fetch::Places>,
     pub limits: crate::produce::fetch::http::Limits,
     pub inputs: std::sync::mpsc::Sender<Input>,
+    /// The stores the reader reads, for the notes read again after the fetch.
+    pub sources: std::sync::Arc<[crate::engine::store::StoreSource]>,
 }
 
 impl Fetcher {
     fn start(&self, all: bool) {
         let (places, limits, inputs) = (self.places.clone(), self.limits, self.inputs.clone());
+        let sources = self.sources.clone();
         crate::engine::runtime::spawn_background("herald-fetch", move || {
             // A Sender is Sync: the workers of the run share this one.
             let progress = |done: usize, total: usize| {
@@ -170,6 +173,12 @@ impl Fetcher {
                     failed: true,
                 },
             };
+            // What the run wrote into the schedule, before its summary: the store list then
+            // shows this fetch's errors, not the last one's. Problems with the files were
+            // said by the fetch itself.
+            let (notes, _) =
+                crate::present::notes::load(&places.feeds, places.schedule.as_deref(), &sources);
+            let _ = inputs.send(Input::Notes(std::sync::Arc::new(notes)));
             let _ = inputs.send(ended);
         });
     }
@@ -389,6 +398,7 @@ where
             Input::FetchProgress(done, total) => Action::FetchProgress(done, total),
             Input::Fetched { summary, failed } => Action::Fetched { summary, failed },
             Input::FetchDue => Action::FetchDue,
+            Input::Notes(notes) => Action::NotesChanged(notes),
         };
         match apply(app, host, &mut state, action) {
             Ok(None) => {}
@@ -538,6 +548,16 @@ pub fn start(
     problems.extend(state_problems);
     let (history, history_file, history_problems) = open_history();
     problems.extend(history_problems);
+    let places = crate::paths::feeds_file().map(crate::produce::fetch::Places::default_for);
+    let notes = places.as_ref().map(|places| {
+        let (notes, notes_problems) = crate::present::notes::load(
+            &places.feeds,
+            places.schedule.as_deref(),
+            stores.sources(),
+        );
+        problems.extend(notes_problems);
+        notes
+    });
     if library.has_problems() {
         problems.push(format!(
             "{} problem(s) in the stores; `herald check` lists them",
@@ -556,7 +576,8 @@ pub fn start(
     let mut app = App::new(library, marks, options.clone(), size, problems)
         .with_keymap(config.keymap())
         .with_caps(caps)
-        .with_search_history(history);
+        .with_search_history(history)
+        .with_notes(std::sync::Arc::new(notes.unwrap_or_default()));
 
     term::install_panic_hook();
     term::enter(options.alt_screen)?;
@@ -589,10 +610,11 @@ pub fn start(
             None
         }
     };
-    let fetcher = crate::paths::feeds_file().map(|feeds| Fetcher {
-        places: std::sync::Arc::new(crate::produce::fetch::Places::default_for(feeds)),
+    let fetcher = places.map(|places| Fetcher {
+        places: std::sync::Arc::new(places),
         limits: config.fetch_limits(),
         inputs: tx.clone(),
+        sources: stores.sources().into(),
     });
     if let Some(every) = config.fetch_every {
         // A clock, as an input like any other: the loop itself never ticks.

@@ -45,6 +45,8 @@ pub enum Input {
     },
     /// `fetch_every` came round.
     FetchDue,
+    /// feeds.toml and the fetch schedule, read again after a fetch.
+    Notes(std::sync::Arc<crate::app::FeedNotes>),
 }
 
 /// True while the terminal is in the reader's modes and needs restoring.

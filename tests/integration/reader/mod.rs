@@ -6,6 +6,7 @@ pub mod config;
 pub mod flow;
 pub mod links;
 pub mod live;
+pub mod notes;
 pub mod opener;
 pub mod prompt;
 pub mod pty;

@@ -23,7 +23,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Position, Rect};
 
 use crate::app::layout::ARTICLE_MARGIN;
-use crate::app::{Action, App, Area, Focus, MessageKind, Mode, Panes, Sort};
+use crate::app::{Action, App, Area, Focus, MessageKind, Mode, Panes, Sort, view};
 use crate::text::display_width;
 use crate::text::wrap::truncate_with;
 use article::ArticlePane;
@@ -162,29 +162,25 @@ fn draw_stores(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Pos
     let bottom = panes.bottom.map_or(buf.area.height, |b| b.y);
     let height = usize::from(bottom.saturating_sub(top));
     let width = usize::from(buf.area.width);
-    let name_width = counts
+    // Labels, not names: a tag's row is named `Tag world`, so it is never heard as a store.
+    let labels: Vec<String> = counts.iter().map(view::store_label).collect();
+    let name_width = labels
         .iter()
-        .map(|c| display_width(&c.name))
+        .map(|l| display_width(l))
         .max()
         .unwrap_or(0)
         .min(width / 2);
     let offset = crate::app::layout::scroll_into_view(selected, 0, counts.len(), height);
     for (row, count) in counts.iter().enumerate().skip(offset).take(height) {
         let y = top + u16::try_from(row - offset).unwrap_or(0);
-        let name = truncate_with(&count.name, name_width, theme.glyphs.ellipsis);
+        let name = truncate_with(&labels[row], name_width, theme.glyphs.ellipsis);
         let pad = " ".repeat(name_width.saturating_sub(display_width(&name)));
-        let mut text = format!(
-            "{name}{pad}  {} articles, {} unread",
-            count.articles, count.unread
-        );
-        if count.breaking > 0 {
-            text.push_str(&format!(", {} BREAKING", count.breaking));
-        }
-        if count.problems > 0 {
-            text.push_str(&format!(", {} problems", count.problems));
-        }
+        // The same words the message says of the row, whichever row is selected.
+        let text = format!("{name}{pad}  {}", view::store_words(count, true));
         let text = truncate_with(&text, width, theme.glyphs.ellipsis);
-        let role = if count.unread > 0 {
+        let role = if count.failed || count.failing > 0 {
+            Role::Error
+        } else if count.unread > 0 {
             Role::Unread
         } else {
             Role::Base
@@ -387,12 +383,24 @@ fn header(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) {
     let area = rect(panes.header);
     let library = app.library();
     let filter = app.filter();
-    let store = match filter.store {
-        None => format!("All {} stores", library.stores().len()),
-        Some(id) => format!(
+    let store = match (&filter.tag, filter.store) {
+        (None, None) => format!("All {} stores", library.stores().len()),
+        (None, Some(id)) => format!(
             "Store {} of {}: {}",
             id.index() + 1,
             library.stores().len(),
+            library.store(id).name
+        ),
+        (Some(tag), None) => format!("Tag {}", tag.name),
+        // `]` in a tag's list goes through its stores: numbered among them.
+        (Some(tag), Some(id)) => format!(
+            "Tag {}, store {} of {}: {}",
+            tag.name,
+            tag.stores
+                .iter()
+                .position(|&s| s == id)
+                .map_or(0, |i| i + 1),
+            tag.stores.len(),
             library.store(id).name
         ),
     };
