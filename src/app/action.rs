@@ -196,8 +196,10 @@ impl Action {
             Action::FilterStarred => "Show starred articles only (toggle)",
             Action::ToggleRead => "Mark read or unread",
             Action::ToggleStar => "Star or unstar",
-            Action::NextStore => "Next store (after the last: all stores)",
-            Action::PreviousStore => "Previous store (before the first: all stores)",
+            Action::NextStore => "Next store (after the last: all stores, or the whole tag)",
+            Action::PreviousStore => {
+                "Previous store (before the first: all stores, or the whole tag)"
+            }
             Action::ToggleHighContrast => "Toggle high-contrast mode",
             Action::RepeatMessage => "Show the last message again",
             Action::Redraw => "Redraw the screen",

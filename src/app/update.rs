@@ -851,18 +851,7 @@ fn unread_in_other_store(app: &mut App, forward: bool) -> Option<usize> {
         };
         let mut filter = app.filter.clone();
         filter.store = Some(StoreId(u32::try_from(i).unwrap_or(u32::MAX)));
-        let list = sorted(
-            &app.library,
-            &app.marks,
-            visible(
-                &app.library,
-                &app.marks,
-                &filter,
-                matches_for(app, &filter),
-                scoped_for(app, &filter),
-            ),
-            app.sort,
-        );
+        let list = list_for(app, &filter);
         let list = list.as_slice(&app.library);
         let unread = |&&index: &&ArticleIndex| {
             let key = key_in(&app.library, index);

@@ -442,12 +442,7 @@ impl Session {
                     _ => Action::PreviousStore,
                 };
                 act.act(app, action);
-                self.renumber();
-                self.shown = 0;
-                self.page_starts.clear();
-                let mut lines = vec![self.list_title(app)];
-                lines.extend(self.page(app));
-                Reply::lines(lines)
+                self.fresh_list(app, Vec::new())
             }
             Command::Star | Command::ToggleRead => {
                 if app.article().is_none() {
@@ -611,13 +606,8 @@ impl Session {
             // the list is printed again so the reader hears the new numbers before using one.
             Command::Sort(Some(sort)) => {
                 act.act(app, Action::SortBy(sort));
-                let mut lines = message_lines(app);
-                self.renumber();
-                self.shown = 0;
-                self.page_starts.clear();
-                lines.push(self.list_title(app));
-                lines.extend(self.page(app));
-                Reply::lines(lines)
+                let lines = message_lines(app);
+                self.fresh_list(app, lines)
             }
             Command::Same(field) => {
                 if app.article().is_none() {
@@ -635,18 +625,13 @@ impl Session {
                         Field::Tag => Action::SameTag,
                     },
                 );
-                let mut lines = message_lines(app);
+                let lines = message_lines(app);
                 if app.filter().scope == before {
                     // The article has none: the list and its numbers are as they were.
                     return Reply::lines(lines);
                 }
                 // A new list, as a filter makes: numbered from 1 and printed again.
-                self.renumber();
-                self.shown = 0;
-                self.page_starts.clear();
-                lines.push(self.list_title(app));
-                lines.extend(self.page(app));
-                Reply::lines(lines)
+                self.fresh_list(app, lines)
             }
             Command::Help => Reply::lines(render::help()),
             Command::Quit => {
@@ -697,12 +682,18 @@ impl Session {
             return Reply::lines(message_lines(app));
         }
         self.query = query;
+        self.fresh_list(app, Vec::new())
+    }
+
+    /// A command made a new list: `before` (what it said), then the list's title and first
+    /// page, numbered from 1.
+    fn fresh_list(&mut self, app: &App, mut before: Vec<String>) -> Reply {
         self.renumber();
         self.shown = 0;
         self.page_starts.clear();
-        let mut lines = vec![self.list_title(app)];
-        lines.extend(self.page(app));
-        Reply::lines(lines)
+        before.push(self.list_title(app));
+        before.extend(self.page(app));
+        Reply::lines(before)
     }
 
     /// How many pages of `Layout::page` headlines the list has (at least 1).
