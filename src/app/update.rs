@@ -709,70 +709,81 @@ fn stores(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     };
     let last = app.store_rows.len().saturating_sub(1);
     let page = app.list_height().saturating_sub(1).max(1);
-    let selected = match action {
-        Action::Down => (selected + 1).min(last),
-        Action::Up => selected.saturating_sub(1),
-        Action::PageDown => (selected + page).min(last),
-        Action::PageUp => selected.saturating_sub(page),
-        Action::Top => 0,
-        Action::Bottom => last,
-        Action::SortStores | Action::Sort => {
-            // The same store stays selected in the new order.
-            let listed = app.store_rows.get(selected).map(|c| c.listed.clone());
-            super::view::sort_stores(&mut app.store_rows, !by_name);
-            let at = app
-                .store_rows
-                .iter()
-                .position(|c| Some(&c.listed) == listed.as_ref());
-            app.mode = Mode::Stores {
-                selected: at.unwrap_or(0),
-                by_name: !by_name,
-            };
-            let order = if by_name { "newest first" } else { "by name" };
-            info(app, &format!("Stores {order}."));
-            return;
-        }
-        Action::Open => {
-            let Some(row) = app.store_rows.get(selected).cloned() else {
+    let selected = match row_moved(&action, selected, last, page) {
+        Some(moved) => moved,
+        None => match action {
+            Action::SortStores | Action::Sort => {
+                // The same store stays selected in the new order.
+                let listed = app.store_rows.get(selected).map(|c| c.listed.clone());
+                super::view::sort_stores(&mut app.store_rows, !by_name);
+                let at = app
+                    .store_rows
+                    .iter()
+                    .position(|c| Some(&c.listed) == listed.as_ref());
+                app.mode = Mode::Stores {
+                    selected: at.unwrap_or(0),
+                    by_name: !by_name,
+                };
+                let order = if by_name { "newest first" } else { "by name" };
+                info(app, &format!("Stores {order}."));
+                return;
+            }
+            Action::Open => {
+                let Some(row) = app.store_rows.get(selected).cloned() else {
+                    app.mode = Mode::Browse;
+                    return;
+                };
+                match row.listed {
+                    Listed::Store(id) => {
+                        app.filter.store = Some(id);
+                        app.filter.tag = None;
+                    }
+                    Listed::Tag(name) => {
+                        app.filter.store = None;
+                        app.filter.tag = app.tag_filter(&name);
+                    }
+                    Listed::Unfetched(_) => {
+                        // Nothing to list: the row stays selected, and says why.
+                        let words = row.fetch.as_deref().unwrap_or("nothing fetched yet");
+                        info(app, &format!("No articles from {} yet: {words}.", row.name));
+                        return;
+                    }
+                }
+                app.mode = Mode::Browse;
+                refilter(app);
+                say_list(app);
+                return;
+            }
+            Action::Back | Action::BackOrQuit | Action::StoreList => {
                 app.mode = Mode::Browse;
                 return;
-            };
-            match row.listed {
-                Listed::Store(id) => {
-                    app.filter.store = Some(id);
-                    app.filter.tag = None;
-                }
-                Listed::Tag(name) => {
-                    app.filter.store = None;
-                    app.filter.tag = app.tag_filter(&name);
-                }
-                Listed::Unfetched(_) => {
-                    // Nothing to list: the row stays selected, and says why.
-                    let words = row.fetch.as_deref().unwrap_or("nothing fetched yet");
-                    info(app, &format!("No articles from {} yet: {words}.", row.name));
-                    return;
-                }
             }
-            app.mode = Mode::Browse;
-            refilter(app);
-            say_list(app);
-            return;
-        }
-        Action::Back | Action::BackOrQuit | Action::StoreList => {
-            app.mode = Mode::Browse;
-            return;
-        }
-        Action::Help => {
-            app.mode = Mode::Help { scroll: 0 };
-            return;
-        }
-        _ => return,
+            Action::Help => {
+                app.mode = Mode::Help { scroll: 0 };
+                return;
+            }
+            _ => return,
+        },
     };
     app.mode = Mode::Stores { selected, by_name };
     let text = selected_store_sentence(app);
     if !text.is_empty() {
         info(app, &text);
     }
+}
+
+/// Where a move key takes the selection in a list of `last + 1` rows (the store list, the link
+/// list), `page` rows at a time; None for any other key.
+fn row_moved(action: &Action, selected: usize, last: usize, page: usize) -> Option<usize> {
+    Some(match action {
+        Action::Down => (selected + 1).min(last),
+        Action::Up => selected.saturating_sub(1),
+        Action::PageDown => (selected + page).min(last),
+        Action::PageUp => selected.saturating_sub(page),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
 }
 
 /// `.` and `,`: the next (previous) unread article in the list; past its end, the first
@@ -1392,46 +1403,43 @@ fn links(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     let listed = listed_links(app);
     let last = listed.len().saturating_sub(1);
     let page = app.article_height().saturating_sub(1).max(1);
-    let selected = match action {
-        Action::Down => (selected + 1).min(last),
-        Action::Up => selected.saturating_sub(1),
-        Action::PageDown => (selected + page).min(last),
-        Action::PageUp => selected.saturating_sub(page),
-        Action::Top => 0,
-        Action::Bottom => last,
-        Action::Open | Action::OpenLink | Action::CopyLink => {
-            let use_ = if action == Action::CopyLink {
-                LinkUse::Copy
-            } else {
-                LinkUse::Open
-            };
-            if let Some(number) = listed.get(selected).map(|l| l.number) {
+    let selected = match row_moved(&action, selected, last, page) {
+        Some(moved) => moved,
+        None => match action {
+            Action::Open | Action::OpenLink | Action::CopyLink => {
+                let use_ = if action == Action::CopyLink {
+                    LinkUse::Copy
+                } else {
+                    LinkUse::Open
+                };
+                if let Some(number) = listed.get(selected).map(|l| l.number) {
+                    link(app, use_, Some(number), effects);
+                }
+                return;
+            }
+            Action::OpenLinkNumbered(number) | Action::CopyLinkNumbered(number) => {
+                let use_ = if matches!(action, Action::CopyLinkNumbered(_)) {
+                    LinkUse::Copy
+                } else {
+                    LinkUse::Open
+                };
+                // The row of the link picked by number is selected, so the screen shows it.
+                if let Some(row) = listed.iter().position(|l| l.number == number) {
+                    app.mode = Mode::Links { selected: row };
+                }
                 link(app, use_, Some(number), effects);
+                return;
             }
-            return;
-        }
-        Action::OpenLinkNumbered(number) | Action::CopyLinkNumbered(number) => {
-            let use_ = if matches!(action, Action::CopyLinkNumbered(_)) {
-                LinkUse::Copy
-            } else {
-                LinkUse::Open
-            };
-            // The row of the link picked by number is selected, so the screen shows it.
-            if let Some(row) = listed.iter().position(|l| l.number == number) {
-                app.mode = Mode::Links { selected: row };
+            Action::Back | Action::BackOrQuit | Action::LinkList => {
+                app.mode = Mode::Browse;
+                return;
             }
-            link(app, use_, Some(number), effects);
-            return;
-        }
-        Action::Back | Action::BackOrQuit | Action::LinkList => {
-            app.mode = Mode::Browse;
-            return;
-        }
-        Action::Help => {
-            app.mode = Mode::Help { scroll: 0 };
-            return;
-        }
-        _ => return,
+            Action::Help => {
+                app.mode = Mode::Help { scroll: 0 };
+                return;
+            }
+            _ => return,
+        },
     };
     app.mode = Mode::Links { selected };
     let text = link_of(&listed, selected);
