@@ -252,10 +252,11 @@ fn finished(app: &mut App, done: Done, effects: &mut Vec<Effect>) {
             let height = app.article_height();
             // Whether the link list waited for this text (opened from the headline list), or
             // the text's links changed under it (a reload): then it is said again, else not.
+            // (Worded only while the link list is open: not for every article read.)
             let links_before = app
                 .article
                 .as_ref()
-                .filter(|a| a.ticket == ticket)
+                .filter(|a| a.ticket == ticket && matches!(app.mode, Mode::Links { .. }))
                 .map(|a| a.text.as_ref().map(|t| t.listed_links()));
             if let Some(article) = app.article.as_mut().filter(|a| a.ticket == ticket) {
                 article.text = Some(text.clone());

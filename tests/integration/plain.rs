@@ -751,19 +751,8 @@ fn stores_mark_all_read_undo_and_next_unread_in_plain_mode() {
 /// number the article lacks says which it has.
 #[test]
 fn links_are_listed_opened_and_copied_by_number() {
-    use std::os::unix::fs::PermissionsExt;
     let home = Home::new();
-    let record = home.path("opened");
-    let opener = home.path("opener");
-    std::fs::write(
-        &opener,
-        format!(
-            "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.tmp'\nmv '{0}.tmp' '{0}'\n",
-            record.display()
-        ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let (opener, record) = crate::common::url_opener(home.home());
     home.write_config(&format!("opener = \"{}\"\n", opener.display()));
     let store = root().join("tests/fixtures/links/links.json");
     let store = store.to_str().unwrap();
@@ -802,15 +791,7 @@ fn links_are_listed_opened_and_copied_by_number() {
         "{out}"
     );
     // The opener ran (the run loop waits for nothing it starts): wait for its record.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    let opened = loop {
-        if let Ok(url) = std::fs::read_to_string(&record) {
-            break url;
-        }
-        assert!(std::time::Instant::now() < deadline, "the opener never ran");
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    };
-    assert_eq!(opened, "https://port.example/red");
+    crate::common::wait_for_opened(&record, "https://port.example/red");
     assert_plain_bytes("links", &out);
 }
 

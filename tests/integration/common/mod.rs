@@ -49,3 +49,35 @@ pub fn wait_until(what: &str, mut condition: impl FnMut() -> bool) -> Result<(),
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+/// An opener script in `dir` that writes the one link it is given to a file, and that file's
+/// path: wait for it with [`wait_for_opened`].
+pub fn url_opener(dir: &std::path::Path) -> (PathBuf, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let record = dir.join("opened");
+    let script = dir.join("opener");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.tmp'\nmv '{0}.tmp' '{0}'\n",
+            record.display()
+        ),
+    )
+    .expect("write the opener");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
+        .expect("make the opener executable");
+    (script, record)
+}
+
+/// Waits until [`url_opener`]'s record holds `url`; panics with what it holds if it never does.
+pub fn wait_for_opened(record: &std::path::Path, url: &str) {
+    let outcome = wait_until(&format!("the opener to get {url}"), || {
+        std::fs::read_to_string(record).ok().as_deref() == Some(url)
+    });
+    if let Err(error) = outcome {
+        panic!(
+            "{error}; it holds {:?}",
+            std::fs::read_to_string(record).ok()
+        );
+    }
+}

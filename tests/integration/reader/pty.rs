@@ -755,20 +755,7 @@ fn the_morning_routine_store_list_next_unread_mark_all_and_undo() {
     let sandbox = crate::common::Sandbox::new();
     let state_path = sandbox.data().join("herald").join("state.json");
     // An opener that writes down the link it was given.
-    let opened = sandbox.path("opened");
-    let opener = sandbox.path("opener");
-    std::fs::write(
-        &opener,
-        format!(
-            "#!/bin/sh\nprintf '%s' \"$1\" > '{0}.tmp'\nmv '{0}.tmp' '{0}'\n",
-            opened.display()
-        ),
-    )
-    .unwrap();
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
+    let (opener, opened) = crate::common::url_opener(sandbox.home());
     let config = format!("opener = \"{}\"\n", opener.display());
     let mut pty = Pty::launch_in(
         sandbox,
@@ -821,14 +808,7 @@ fn the_morning_routine_store_list_next_unread_mark_all_and_undo() {
     pty.send("1o");
     let url = "https://example.org/osw/2024/12/release-roundup";
     pty.wait_for_text(&format!("Opening {url}"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while std::fs::read_to_string(&opened).ok().as_deref() != Some(url) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the opener never got {url}"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    crate::common::wait_for_opened(&opened, url);
     // Back to the article, then to the list; the article opened is read already.
     pty.send("q");
     pty.wait("the link list closed", |s| {

@@ -157,10 +157,6 @@ fn draw_stores(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Pos
     let title = format!("{} | {order}", crate::text::count(counts.len(), "store"));
     buf.set_style(header, theme.style(Role::Header));
     put_line(buf, header, header.y, &title, theme.style(Role::Header));
-    // The rows take the whole body, whatever the layout.
-    let top = header.y + 1;
-    let bottom = panes.bottom.map_or(buf.area.height, |b| b.y);
-    let height = usize::from(bottom.saturating_sub(top));
     let width = usize::from(buf.area.width);
     // Labels, not names: a tag's row is named `Tag world`, so it is never heard as a store.
     let labels: Vec<String> = counts.iter().map(view::store_label).collect();
@@ -170,14 +166,11 @@ fn draw_stores(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Pos
         .max()
         .unwrap_or(0)
         .min(width / 2);
-    let offset = crate::app::layout::scroll_into_view(selected, 0, counts.len(), height);
-    for (row, count) in counts.iter().enumerate().skip(offset).take(height) {
-        let y = top + u16::try_from(row - offset).unwrap_or(0);
-        let name = truncate_with(&labels[row], name_width, theme.glyphs.ellipsis);
+    let rows = counts.iter().zip(&labels).map(|(count, label)| {
+        let name = truncate_with(label, name_width, theme.glyphs.ellipsis);
         let pad = " ".repeat(name_width.saturating_sub(display_width(&name)));
         // The same words the message says of the row, whichever row is selected.
         let text = format!("{name}{pad}  {}", view::store_words(count, true));
-        let text = truncate_with(&text, width, theme.glyphs.ellipsis);
         let role = if count.failed || count.failing > 0 {
             Role::Error
         } else if count.unread > 0 {
@@ -185,6 +178,32 @@ fn draw_stores(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Pos
         } else {
             Role::Base
         };
+        (text, role)
+    });
+    modal_rows(buf, panes, app, theme, selected, counts.len(), rows)
+}
+
+/// The rows of a list that fills the body (the store list, the link list) under its header
+/// line: `len` rows from `rows`, scrolled so `selected` shows, in reverse video with the cursor
+/// on it, unless a message on the bottom line has the cursor. The rows take the whole
+/// body, whatever the layout.
+fn modal_rows(
+    buf: &mut Buffer,
+    panes: &Panes,
+    app: &App,
+    theme: &Theme,
+    selected: usize,
+    len: usize,
+    rows: impl Iterator<Item = (String, Role)>,
+) -> Position {
+    let top = rect(panes.header).y + 1;
+    let bottom = panes.bottom.map_or(buf.area.height, |b| b.y);
+    let height = usize::from(bottom.saturating_sub(top));
+    let width = usize::from(buf.area.width);
+    let offset = crate::app::layout::scroll_into_view(selected, 0, len, height);
+    for (row, (text, role)) in rows.enumerate().skip(offset).take(height) {
+        let y = top + u16::try_from(row - offset).unwrap_or(0);
+        let text = truncate_with(&text, width, theme.glyphs.ellipsis);
         let line = Rect::new(0, y, buf.area.width, 1);
         put_line(buf, line, y, &text, theme.style(role));
         if row == selected {
@@ -226,33 +245,20 @@ fn draw_links(buf: &mut Buffer, panes: &Panes, app: &App, theme: &Theme) -> Posi
         theme.glyphs.ellipsis,
     );
     put_line(buf, header, header.y, &heading, theme.style(Role::Header));
-    let top = header.y + 1;
-    let bottom = panes.bottom.map_or(buf.area.height, |b| b.y);
-    let height = usize::from(bottom.saturating_sub(top));
-    let width = usize::from(buf.area.width);
     let number_width = listed
         .last()
         .map_or(1, |link| link.number.to_string().len());
-    let offset = crate::app::layout::scroll_into_view(selected, 0, listed.len(), height);
-    for (row, link) in listed.iter().enumerate().skip(offset).take(height) {
-        let y = top + u16::try_from(row - offset).unwrap_or(0);
+    let rows = listed.iter().map(|link| {
         let rest = match &link.label {
             Some(label) => format!("{label}, {}", link.url),
             None => link.url.clone(),
         };
-        let text = format!("{:>number_width$}  {rest}", link.number);
-        let text = truncate_with(&text, width, theme.glyphs.ellipsis);
-        let line = Rect::new(0, y, buf.area.width, 1);
-        put_line(buf, line, y, &text, theme.style(Role::Base));
-        if row == selected {
-            buf.set_style(line, theme.style(Role::Selected));
-        }
-    }
-    let cursor_row = top + u16::try_from(selected.saturating_sub(offset)).unwrap_or(0);
-    let at_message = panes
-        .bottom
-        .and_then(|b| bottom_line(buf, rect(b), app, theme));
-    at_message.unwrap_or(Position::new(0, cursor_row))
+        (
+            format!("{:>number_width$}  {rest}", link.number),
+            Role::Base,
+        )
+    });
+    modal_rows(buf, panes, app, theme, selected, listed.len(), rows)
 }
 
 fn draw_reader(
