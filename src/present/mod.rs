@@ -1,6 +1,7 @@
 //! What people see and use: the full-screen [`reader`], [`plain`] mode for screen readers and
 //! braille displays, the one-shot [`commands`] (`list`, `show`, `check`, `state compact`) and
-//! [`feeds`] (`herald feeds ...`), with the [`packaging`] extras, the [`loading`] notice and the wrapping of [`notice`]s.
+//! [`feeds`] (`herald feeds ...`), with the [`packaging`] extras, the [`loading`] notice, the
+//! wrapping of [`notice`]s and desktop notifications through the terminal ([`notify`]).
 
 pub mod brief;
 pub mod commands;
@@ -11,6 +12,7 @@ pub mod loading;
 pub mod mark;
 pub mod notes;
 pub mod notice;
+pub mod notify;
 pub mod packaging;
 pub mod plain;
 pub mod reader;
