@@ -48,6 +48,13 @@ pub struct FileConfig {
     pub alt_screen: Option<bool>,
     /// Links in the article pane as OSC 8 hyperlinks (default on).
     pub hyperlinks: Option<bool>,
+    /// Desktop notifications through the terminal for breaking news that arrives while the
+    /// reader runs (default auto: on when the terminal is known to show them).
+    pub notify: Option<crate::present::notify::Setting>,
+    /// Which sequence they are sent as (default: the one the terminal is known for, else OSC 9).
+    pub notify_via: Option<crate::present::notify::Protocol>,
+    /// A bell after each notification (default off).
+    pub notify_bell: Option<bool>,
     /// Single-character shortcuts (default on); off leaves arrows, Enter, Backspace, Esc,
     /// PageUp/PageDown, Home/End, F-keys and Ctrl keys: every action keeps one.
     pub letter_keys: Option<bool>,
@@ -81,6 +88,20 @@ impl FileConfig {
                 .fetch_max_megabytes
                 .map_or(defaults.max_bytes, |mb| mb.saturating_mul(1 << 20)),
         }
+    }
+
+    /// How the reader sends notifications, or None when it sends none: these settings
+    /// against the environment (`env` looks a variable up).
+    pub fn notifications(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Option<crate::present::notify::Plan> {
+        crate::present::notify::plan(
+            self.notify.unwrap_or_default(),
+            self.notify_via,
+            self.notify_bell.unwrap_or(false),
+            env,
+        )
     }
 
     /// The keymap these settings ask for.
@@ -134,6 +155,9 @@ pub const SETTINGS: &[&str] = &[
     "status_bar",
     "alt_screen",
     "hyperlinks",
+    "notify",
+    "notify_via",
+    "notify_bell",
     "opener",
     "letter_keys",
     "keys",
@@ -279,6 +303,25 @@ impl Parser<'_> {
                 "status_bar" => self.config.status_bar = self.boolean(name, value),
                 "alt_screen" => self.config.alt_screen = self.boolean(name, value),
                 "hyperlinks" => self.config.hyperlinks = self.boolean(name, value),
+                "notify" => {
+                    use crate::present::notify::Setting;
+                    self.config.notify = self.choice(
+                        name,
+                        value,
+                        &[
+                            ("off", Setting::Off),
+                            ("auto", Setting::Auto),
+                            ("on", Setting::On),
+                        ],
+                    );
+                }
+                "notify_via" => {
+                    use crate::present::notify::Protocol;
+                    let choices: Vec<(&str, Protocol)> =
+                        Protocol::ALL.into_iter().map(|p| (p.name(), p)).collect();
+                    self.config.notify_via = self.choice(name, value, &choices);
+                }
+                "notify_bell" => self.config.notify_bell = self.boolean(name, value),
                 "letter_keys" => self.config.letter_keys = self.boolean(name, value),
                 "opener" => self.config.opener = self.opener(value),
                 "fetch_every" => self.config.fetch_every = self.duration(name, value),
@@ -787,6 +830,17 @@ pub fn default_file() -> String {
         "# They are always listed as numbered references at the end of the article too.",
         "#hyperlinks = true",
         "",
+        "# Desktop notifications through the terminal (they cross SSH) when breaking news arrives",
+        "# while Herald runs; never for articles already there at start. \"auto\": on when the",
+        "# terminal is known to show them (iTerm2, WezTerm, Ghostty, kitty, foot, Windows Terminal,",
+        "# urxvt, VTE); \"on\": always (inside tmux or over SSH auto may not see the terminal);",
+        "# \"off\". notify_via: \"osc9\", \"osc777\" or \"osc99\" (kitty); unset: the one the",
+        "# terminal is known for, else osc9. notify_bell: a bell after each notification too.",
+        "# Inside tmux, set -g allow-passthrough on (tmux 3.3 or later).",
+        "#notify = \"auto\"",
+        "#notify_via = \"osc9\"",
+        "#notify_bell = false",
+        "",
         "# The program that opens a link, with any arguments (\"firefox --new-tab\" is split",
         "# into words, never run by a shell); the URL is added as the last argument.",
         "# Unset: xdg-open (or open on macOS). Over SSH, y copies the link to your clipboard.",
@@ -1021,6 +1075,78 @@ mod tests {
             problem,
             "c.toml:1:14: hyperlinks must be true or false, not a number (ignored)"
         );
+    }
+
+    #[test]
+    fn the_notification_settings_are_read_and_bad_ones_reported_by_line() {
+        use crate::present::notify::{Protocol, Setting};
+        let loaded = parse_str("notify = \"on\"\nnotify_via = \"osc777\"\nnotify_bell = true\n");
+        assert!(loaded.problems.is_empty(), "{:?}", loaded.problems);
+        assert_eq!(loaded.config.notify, Some(Setting::On));
+        assert_eq!(loaded.config.notify_via, Some(Protocol::Osc777));
+        assert_eq!(loaded.config.notify_bell, Some(true));
+        for (text, expected) in [
+            (
+                "notify = \"yes\"\n",
+                "c.toml:1:10: notify = \"yes\" is not a notify (ignored); \
+                 use \"off\", \"auto\" or \"on\"",
+            ),
+            (
+                "notify = true\n",
+                "c.toml:1:10: notify must be a string, not true/false (ignored); \
+                 use \"off\", \"auto\" or \"on\"",
+            ),
+            (
+                "\nnotify_via = \"osc52\"\n",
+                "c.toml:2:14: notify_via = \"osc52\" is not a notify_via (ignored); \
+                 use \"osc9\", \"osc777\" or \"osc99\"",
+            ),
+            (
+                "notify_bell = \"true\"\n",
+                "c.toml:1:15: notify_bell must be true or false without quotes, not \"true\" \
+                 (ignored)",
+            ),
+        ] {
+            let (config, problem) = only_problem(text);
+            assert_eq!(problem, expected, "{text}");
+            assert_eq!(
+                (config.notify, config.notify_via, config.notify_bell),
+                (None, None, None),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn notifications_follow_the_settings_and_the_terminal() {
+        use crate::present::notify::{Plan, Protocol, Wrap};
+        let kitty = |name: &str| (name == "TERM").then(|| "xterm-kitty".to_owned());
+        let xterm = |name: &str| (name == "TERM").then(|| "xterm-256color".to_owned());
+        let defaults = FileConfig::default();
+        assert_eq!(
+            defaults.notifications(kitty),
+            Some(Plan {
+                protocol: Protocol::Osc99,
+                wrap: Wrap::None,
+                bell: false
+            })
+        );
+        assert_eq!(
+            defaults.notifications(xterm),
+            None,
+            "auto: unknown terminal"
+        );
+        let on = parse_str("notify = \"on\"\nnotify_bell = true\n").config;
+        assert_eq!(
+            on.notifications(xterm),
+            Some(Plan {
+                protocol: Protocol::Osc9,
+                wrap: Wrap::None,
+                bell: true
+            })
+        );
+        let off = parse_str("notify = \"off\"\n").config;
+        assert_eq!(off.notifications(kitty), None);
     }
 
     #[test]
