@@ -82,11 +82,10 @@ pub fn detect(env: impl Fn(&str) -> Option<String>) -> Option<Protocol> {
     if set("KITTY_WINDOW_ID") || term == "xterm-kitty" {
         return Some(Protocol::Osc99);
     }
-    match env("TERM_PROGRAM").as_deref() {
-        Some("iTerm.app" | "WezTerm" | "ghostty") => return Some(Protocol::Osc9),
-        _ => {}
-    }
-    if env("LC_TERMINAL").as_deref() == Some("iTerm2")
+    if matches!(
+        env("TERM_PROGRAM").as_deref(),
+        Some("iTerm.app" | "WezTerm" | "ghostty")
+    ) || env("LC_TERMINAL").as_deref() == Some("iTerm2")
         || set("WT_SESSION")
         || term.starts_with("foot")
         || term == "xterm-ghostty"
@@ -333,7 +332,7 @@ impl<T: Copy + Ord + Add<Duration, Output = T>> Collector<T> {
         }
         // Newer than everything held: in front.
         let mut held: Vec<String> = titles.iter().take(HELD_TITLES).cloned().collect();
-        held.extend(self.titles.drain(..));
+        held.append(&mut self.titles);
         held.truncate(HELD_TITLES);
         self.titles = held;
         self.count += titles.len();
@@ -408,6 +407,9 @@ impl<T: Copy + Ord + Add<Duration, Output = T>> Notifier<T> {
 mod tests {
     use super::*;
 
+    /// Variables, by name and value.
+    type Vars<'a> = &'a [(&'a str, &'a str)];
+
     fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| {
             vars.iter()
@@ -434,7 +436,7 @@ mod tests {
 
     #[test]
     fn the_terminal_is_detected_from_the_environment() {
-        let cases: &[(&[(&str, &str)], Option<Protocol>)] = &[
+        let cases: &[(Vars<'_>, Option<Protocol>)] = &[
             (&[("TERM_PROGRAM", "iTerm.app")], Some(Protocol::Osc9)),
             (&[("TERM_PROGRAM", "WezTerm")], Some(Protocol::Osc9)),
             (&[("TERM_PROGRAM", "ghostty")], Some(Protocol::Osc9)),
@@ -487,7 +489,7 @@ mod tests {
         let xterm = [("TERM", "xterm-256color")];
         let kitty = [("TERM", "xterm-kitty")];
         let tmux = [("TERM", "tmux-256color"), ("TMUX", "/t,1,0")];
-        let cases: &[(Setting, Option<Protocol>, &[(&str, &str)], Option<Plan>)] = &[
+        let cases: &[(Setting, Option<Protocol>, Vars<'_>, Option<Plan>)] = &[
             (Setting::Off, None, &kitty, None),
             (Setting::Off, Some(Protocol::Osc9), &kitty, None),
             (Setting::Auto, None, &xterm, None),
