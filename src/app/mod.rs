@@ -125,7 +125,24 @@ pub enum Effect {
     Fetch {
         all: bool,
     },
+    /// Breaking articles arrived while Herald runs (never those there at start): their
+    /// titles, newest first, for a desktop notification. The presenter gathers and sends it,
+    /// or ignores it (plain mode, notifications off).
+    Notify(Vec<String>),
     Exit(Exit),
+}
+
+impl Effect {
+    /// [`Effect::Notify`] for the articles `arrived` (newest first) in `library`; None when
+    /// none did.
+    pub fn notify(library: &Library, arrived: &[ArticleIndex]) -> Option<Self> {
+        let titles: Vec<String> = arrived
+            .iter()
+            .filter(|&&index| index < library.len())
+            .map(|&index| library.headline(index).title.to_string())
+            .collect();
+        (!titles.is_empty()).then_some(Self::Notify(titles))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -2001,6 +2001,7 @@ fn apply_reload(app: &mut App, reload: &Reload, effects: &mut Vec<Effect>) {
     if let Some(first) = app.arrivals.first() {
         app.announced = Some(first.clone());
     }
+    effects.extend(Effect::notify(&app.library, &reload.arrivals));
     let announcement = announcement(app, &reload.arrivals);
     app.reload_problems.clone_from(&reload.problems);
     // A store that was broken and now reads (a malformed file fixed): the error shown for it,

@@ -23,6 +23,7 @@ use crate::engine::runtime::{self, Context, Done, Job, Runtime};
 use crate::engine::state::history::HistoryFile;
 use crate::engine::state::{self, Marks, Timestamp};
 use crate::engine::{Library, Stores};
+use crate::present::notify::Notifier;
 use term::Input;
 
 pub mod backend;
@@ -119,6 +120,12 @@ pub trait Host {
     fn now(&mut self) -> Timestamp {
         Timestamp::now()
     }
+    /// Desktop notifications, when they are on (decided once at start): the loop gives it the
+    /// arrivals, waits for its due time and writes what it gives with
+    /// [`Self::write_terminal`].
+    fn notifier(&mut self) -> Option<&mut Notifier<Instant>> {
+        None
+    }
     /// Starts a fetch of the subscribed feeds in the background; its progress and its end
     /// come back as inputs. A host without feeds says so at once, as an end.
     fn fetch(&mut self, all: bool) -> Option<Input> {
@@ -135,6 +142,7 @@ pub struct RealHost {
     pub runtime: Runtime,
     /// Where fetches run, and where their news goes.
     pub fetcher: Option<Fetcher>,
+    pub notifier: Option<Notifier<Instant>>,
 }
 
 /// What a fetch from the reader needs: the subscriptions and schedule, the limits, and the
@@ -200,6 +208,9 @@ impl Host for RealHost {
     }
     fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
         term::write_sequence(bytes)
+    }
+    fn notifier(&mut self) -> Option<&mut Notifier<Instant>> {
+        self.notifier.as_mut()
     }
     fn fetch(&mut self, all: bool) -> Option<Input> {
         match &self.fetcher {
@@ -287,6 +298,8 @@ struct Loop {
     /// When the keys must pause until for a save (the first ask sets it, so a stream of keys
     /// cannot put a save off for ever).
     save_due: Option<Instant>,
+    /// When the notifier has a notification to send (see [`Host::notifier`]).
+    notify_due: Option<Instant>,
     redraw: bool,
     clear: bool,
     /// An article or a search was asked for: give it a moment before drawing.
@@ -295,20 +308,30 @@ struct Loop {
 
 impl Loop {
     /// The next input: one already taken, else the next from `events`, else (once the keys
-    /// have paused) a save. None: nothing more will come.
+    /// have paused) a save, or a notification when its time has come. None: nothing more
+    /// will come. With no save or notification waiting, this blocks until an input comes.
     fn next(&mut self, events: &mut impl Events) -> Option<Input> {
         if let Some(input) = self.inputs.pop_front() {
             return Some(input);
         }
-        match self.save_due {
+        // A notification's time is the clock's, not a pause's: keys cannot put it off.
+        if self.notify_due.is_some_and(|due| due <= Instant::now()) {
+            return Some(Input::NotifyDue);
+        }
+        let deadline = match (self.save_due, self.notify_due) {
+            (Some(save), Some(notify)) => Some(save.min(notify)),
+            (save, notify) => save.or(notify),
+        };
+        match deadline {
             None => events.next_input(),
             Some(due) => match events.next_input_until(due) {
                 Waited::Input(input) => Some(input),
                 Waited::Closed => None,
-                Waited::Quiet => {
+                Waited::Quiet if self.save_due.is_some_and(|save| save <= due) => {
                     self.save_due = None;
                     Some(Input::SaveDue)
                 }
+                Waited::Quiet => Some(Input::NotifyDue),
             },
         }
     }
@@ -350,6 +373,7 @@ where
     let mut state = Loop {
         inputs: VecDeque::new(),
         save_due: None,
+        notify_due: None,
         redraw: true,
         clear: false,
         answer_due: false,
@@ -394,6 +418,10 @@ where
             Input::Hangup => Action::Hangup,
             Input::StoresChanged => Action::StoresChanged,
             Input::SaveDue => Action::SaveNow,
+            Input::NotifyDue => {
+                send_notification(host, &mut state);
+                continue;
+            }
             Input::Done(done) => Action::Done(done),
             Input::FetchProgress(done, total) => Action::FetchProgress(done, total),
             Input::Fetched { summary, failed } => Action::Fetched { summary, failed },
@@ -439,6 +467,25 @@ where
     }
     let drawn = draw(terminal, app, &mut screen.shown)?;
     show_links(host, &mut screen.links, drawn)
+}
+
+/// Writes the notification that is due, between frames (a frame is written and flushed
+/// whole before the loop waits again). The deadline the loop waited for counts as come even
+/// if the clock is a hair short of it (a scripted test's pause is any length). A terminal that
+/// cannot take it is gone or ignores it, as with the clipboard.
+fn send_notification(host: &mut impl Host, state: &mut Loop) {
+    let now = state
+        .notify_due
+        .map_or_else(Instant::now, |due| due.max(Instant::now()));
+    let Some(notifier) = host.notifier() else {
+        state.notify_due = None;
+        return;
+    };
+    let bytes = notifier.take(now);
+    state.notify_due = notifier.due();
+    if let Some(bytes) = bytes {
+        let _ = host.write_terminal(&bytes);
+    }
 }
 
 /// The terminal is gone: end as a hang-up does, which saves the marks first. Whatever else
@@ -499,6 +546,12 @@ fn apply(
             Effect::Fetch { all } => {
                 if let Some(input) = host.fetch(all) {
                     state.inputs.push_back(input);
+                }
+            }
+            Effect::Notify(titles) => {
+                if let Some(notifier) = host.notifier() {
+                    notifier.arrive(&titles, Instant::now());
+                    state.notify_due = notifier.due();
                 }
             }
             Effect::Exit(exit) => return Ok(Some(exit)),
@@ -573,6 +626,10 @@ pub fn start(
         hyperlinks: osc && config.hyperlinks.unwrap_or(true),
         clipboard: osc,
     };
+    // Decided once: the config against the terminal Herald was started in.
+    let notifier = config
+        .notifications(|name| std::env::var(name).ok())
+        .map(Notifier::new);
     let mut app = App::new(library, marks, options.clone(), size, problems)
         .with_keymap(config.keymap())
         .with_caps(caps)
@@ -638,7 +695,11 @@ pub fn start(
             &mut terminal,
             &mut app,
             &mut events,
-            &mut RealHost { runtime, fetcher },
+            &mut RealHost {
+                runtime,
+                fetcher,
+                notifier,
+            },
         ))
     });
     term::restore();

@@ -36,6 +36,8 @@ pub enum Input {
     Done(Done),
     /// The keys paused long enough to save (made by the run loop itself).
     SaveDue,
+    /// A desktop notification is due (made by the run loop itself).
+    NotifyDue,
     /// A background fetch has done this many of that many feeds.
     FetchProgress(usize, usize),
     /// A background fetch ended.
