@@ -7,6 +7,7 @@ pub mod flow;
 pub mod links;
 pub mod live;
 pub mod notes;
+pub mod notify;
 pub mod opener;
 pub mod prompt;
 pub mod pty;
