@@ -2,10 +2,12 @@
 //! port, a throwaway host key and an authorized throwaway user key, all in a temp dir), runs
 //! Herald through `ssh -tt` in a pseudo-terminal with TERM=xterm-256color and TERM=linux under
 //! the C locale, opens an article, resizes, then kills the ssh client and checks that Herald
-//! on the server side exited within 2 s and left no process behind.
+//! on the server side exited within 2 s and left no process behind. Another runs Herald inside
+//! tmux over the same kind of session and checks that a breaking article written on the server
+//! side reaches the client side as one desktop notification (OSC 9, passed on by tmux).
 //!
-//! Without sshd/ssh installed the test fails under CI (`CI=true`; `.ci/run` installs
-//! openssh-server) and is skipped with a note elsewhere. All waits are on conditions with a
+//! Without sshd/ssh (or tmux) installed the tests fail under CI (`CI=true`; `.ci/run` installs
+//! openssh-server and tmux) and are skipped with a note elsewhere. All waits are on conditions with a
 //! deadline; the only time limit asserted is the issue's "exited within 2 s".
 
 use std::net::{TcpListener, TcpStream};
@@ -201,6 +203,12 @@ fn start_session(ssh: &Path, server: &Sshd, term: &str, store: &Path) -> Pty {
         home = dir.display(),
         store = store.display(),
     );
+    ssh_running(ssh, server, term, &remote)
+}
+
+/// `ssh -tt` to the test's sshd running `remote`, on a pty with `TERM=term`.
+fn ssh_running(ssh: &Path, server: &Sshd, term: &str, remote: &str) -> Pty {
+    let dir = server.path();
     let mut cmd = CommandBuilder::new(ssh);
     cmd.args(["-tt", "-F", "/dev/null", "-i"]);
     cmd.arg(dir.join("user_key"));
@@ -339,4 +347,133 @@ fn the_process_finder_finds_and_does_not_invent() {
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(found.len(), 1, "{found:?}");
+}
+
+/// tmux, or None (after failing under CI, where `.ci/run` installs it) when it is missing.
+fn tmux() -> Option<PathBuf> {
+    if let Some(tmux) = find_program("tmux") {
+        return Some(tmux);
+    }
+    let message = "the notification test over SSH needs tmux (`.ci/run` installs it)";
+    let ci = std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+    assert!(!ci, "{message}");
+    eprintln!("note: skipping: {message}");
+    None
+}
+
+/// The test's own tmux server (its own socket folder and name): killed when dropped.
+struct TmuxServer {
+    tmux: PathBuf,
+    folder: PathBuf,
+    name: String,
+}
+
+impl Drop for TmuxServer {
+    fn drop(&mut self) {
+        let _ = Command::new(&self.tmux)
+            .env("TMUX_TMPDIR", &self.folder)
+            .args(["-L", &self.name, "kill-server"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Issue 17's "done when": Herald inside tmux on the server side of a real SSH session; a
+/// breaking article written to its store there comes out on the client side of the
+/// connection as one notification (tmux unwraps Herald's passthrough), and an ordinary one
+/// gives none.
+#[test]
+fn a_breaking_article_notifies_the_client_through_tmux_over_ssh() {
+    use crate::reader::notify::{article_line, count, find};
+    let Some((sshd, ssh, keygen)) = openssh() else {
+        return;
+    };
+    let Some(tmux) = tmux() else {
+        return;
+    };
+    let server = Sshd::start(&sshd, &keygen);
+    let home = server.path();
+    let unique = format!("herald-notify-{}-{}", std::process::id(), server.port);
+    let store_dir = home.join(&unique);
+    std::fs::create_dir_all(&store_dir).expect("store folder");
+    let wire = store_dir.join("wire.jsonl");
+    std::fs::write(&wire, article_line("old", "Old Ordinary Story", false, 600)).expect("store");
+    // Inside tmux auto sees only TERM_PROGRAM=tmux: the user says "on".
+    std::fs::create_dir_all(home.join("config/herald")).expect("config folder");
+    std::fs::write(home.join("config/herald/config.toml"), "notify = \"on\"\n").expect("config");
+    let conf = home.join("tmux.conf");
+    std::fs::write(&conf, "set -g allow-passthrough on\nset -g status off\n").expect("tmux.conf");
+    let folder = home.join("tmux");
+    std::fs::create_dir_all(&folder).expect("tmux folder");
+    let name = format!("herald-test-{}", server.port);
+    let _tmux_server = TmuxServer {
+        tmux: tmux.clone(),
+        folder: folder.clone(),
+        name: name.clone(),
+    };
+    let remote = format!(
+        "exec env -i PATH=/usr/bin:/bin TERM=\"$TERM\" LANG=C.UTF-8 HOME='{home}' \
+         XDG_DATA_HOME='{home}/data' XDG_CONFIG_HOME='{home}/config' \
+         XDG_CACHE_HOME='{home}/cache' TMUX_TMPDIR='{folder}' \
+         '{tmux}' -L '{name}' -f '{conf}' new-session '{herald}' '{store}'",
+        home = home.display(),
+        folder = folder.display(),
+        tmux = tmux.display(),
+        conf = conf.display(),
+        herald = crate::common::HERALD,
+        store = store_dir.display(),
+    );
+    let mut session = ssh_running(&ssh, &server, "xterm-256color", &remote);
+    session.wait_for_text("Old Ordinary Story");
+    assert!(
+        !processes_with(&unique).is_empty(),
+        "herald is not found on the server side by its store path"
+    );
+
+    let notification: &[u8] = b"\x1b]9;Breaking: Dam Bursts Upstream\x07";
+    // An ordinary article: it shows, and nothing is sent for it.
+    crate::reader::live::append(
+        &wire,
+        &article_line("calm", "Quiet Harbour Reopens", false, 1),
+    );
+    session.wait_for_text("Quiet Harbour Reopens");
+    crate::reader::live::append(&wire, &article_line("dam", "Dam Bursts Upstream", true, 0));
+    let outcome = crate::common::wait_until("the notification on the client side", || {
+        find(&session.bytes_since(0), notification).is_some()
+    });
+    if let Err(error) = outcome {
+        panic!(
+            "{error}; the client got: {:?}",
+            String::from_utf8_lossy(&session.bytes_since(0))
+        );
+    }
+    // Something else after, then count: one notification, and tmux took its wrapping off.
+    crate::reader::live::append(
+        &wire,
+        &article_line("tide", "Tide Tables Printed", false, 0),
+    );
+    session.wait_for_text("Tide Tables Printed");
+    let bytes = session.bytes_since(0);
+    assert_eq!(
+        count(&bytes, b"\x1b]9;"),
+        1,
+        "{:?}",
+        String::from_utf8_lossy(&bytes)
+    );
+    assert_eq!(count(&bytes, notification), 1);
+    assert_eq!(
+        count(&bytes, b"\x1bPtmux;"),
+        0,
+        "tmux passes the inside on, unwrapped"
+    );
+
+    // Quitting Herald ends tmux's only session, and with it the connection.
+    session.send("q");
+    session.wait_exit();
+    let end = Instant::now() + deadline();
+    while !processes_with(&unique).is_empty() {
+        assert!(Instant::now() < end, "herald still running after it quit");
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
