@@ -85,10 +85,15 @@ fn open_stores(
     mode: LoadMode,
     notice: Option<loading::Style>,
 ) -> (Stores, Library) {
-    let subscribed: Vec<PathBuf> = herald::paths::feeds_file()
-        .map(|path| herald::produce::feeds::load(&path))
-        .map(|subscriptions| subscriptions.feeds.into_iter().map(|f| f.store).collect())
+    let feeds = herald::paths::feeds_file()
+        .map(|path| herald::produce::feeds::load(&path).feeds)
         .unwrap_or_default();
+    let subscribed: Vec<PathBuf> = feeds.iter().map(|f| f.store.clone()).collect();
+    // The config's rules, then each feed's own (tied to its store).
+    let mut breaking = config.config.breaking.clone().unwrap_or_default();
+    breaking
+        .rules
+        .extend(feeds.into_iter().flat_map(|feed| feed.breaking));
     let chosen = Stores::choose(
         named,
         &config.config.stores,
@@ -98,7 +103,7 @@ fn open_stores(
     if let Some(note) = &chosen.note {
         herald::present::notice::say(&format!("herald: {note}"));
     }
-    let stores = chosen.stores;
+    let stores = chosen.stores.with_breaking(std::sync::Arc::new(breaking));
     let load = |progress: &Progress| stores.load(mode, progress);
     let library = match notice {
         Some(style) => loading::with_notice(style, &mut io::stderr(), load),

@@ -287,6 +287,9 @@ struct Loop {
     /// When the keys must pause until for a save (the first ask sets it, so a stream of keys
     /// cannot put a save off for ever).
     save_due: Option<Instant>,
+    /// When the next breaking story goes stale: the stores are then judged again (read again,
+    /// which costs nothing for files that did not change), so its banner and mark go.
+    stale_due: Option<Instant>,
     redraw: bool,
     clear: bool,
     /// An article or a search was asked for: give it a moment before drawing.
@@ -300,17 +303,37 @@ impl Loop {
         if let Some(input) = self.inputs.pop_front() {
             return Some(input);
         }
-        match self.save_due {
+        let due = match (self.save_due, self.stale_due) {
+            (Some(save), Some(stale)) => Some(save.min(stale)),
+            (save, stale) => save.or(stale),
+        };
+        match due {
             None => events.next_input(),
             Some(due) => match events.next_input_until(due) {
                 Waited::Input(input) => Some(input),
                 Waited::Closed => None,
-                Waited::Quiet => {
+                Waited::Quiet if self.save_due.is_some_and(|save| save <= due) => {
                     self.save_due = None;
                     Some(Input::SaveDue)
                 }
+                Waited::Quiet => {
+                    self.stale_due = None;
+                    Some(Input::StoresChanged)
+                }
             },
         }
+    }
+
+    /// Notes when the library's next breaking story goes stale, by the system clock.
+    fn watch_staleness(&mut self, library: &crate::engine::Library, now: Timestamp) {
+        let now_secs = i64::try_from(now.0 / 1000).unwrap_or(i64::MAX);
+        // A time already past was asked for: its reload is on the way, and asking again
+        // until the answer comes would only read the stores again and again.
+        self.stale_due = library
+            .stale_at()
+            .and_then(|stale| u64::try_from(stale.checked_sub(now_secs)?).ok())
+            .filter(|&wait| wait > 0)
+            .map(|wait| Instant::now() + Duration::from_secs(wait));
     }
 
     /// A resize and every resize waiting right behind it are one: the last size.
@@ -350,6 +373,7 @@ where
     let mut state = Loop {
         inputs: VecDeque::new(),
         save_due: None,
+        stale_due: None,
         redraw: true,
         clear: false,
         answer_due: false,
@@ -357,6 +381,7 @@ where
     if full_clear(terminal).is_err() {
         return hang_up(app, host, &mut state);
     }
+    state.watch_staleness(app.library(), host.now());
     loop {
         // Draw once everything that came has been applied.
         if state.inputs.is_empty() && (state.redraw || state.clear) {
@@ -466,7 +491,9 @@ fn apply(
     action: Action,
 ) -> io::Result<Option<Exit>> {
     let now = host.now();
-    for effect in update(app, action, now) {
+    let effects = update(app, action, now);
+    state.watch_staleness(app.library(), now);
+    for effect in effects {
         match effect {
             Effect::Redraw => state.redraw = true,
             Effect::FullRedraw => (state.redraw, state.clear) = (true, true),
