@@ -90,7 +90,13 @@ fn open_stores(
         .unwrap_or_default();
     let subscribed: Vec<PathBuf> = feeds.iter().map(|f| f.store.clone()).collect();
     // The config's rules, then each feed's own (tied to its store).
-    let mut breaking = config.config.breaking.clone().unwrap_or_default();
+    // Without a [breaking] section the stores' own flags hold as they always have; with one,
+    // its fresh_for (12 hours unless it says) decides how long.
+    let mut breaking = config
+        .config
+        .breaking
+        .clone()
+        .unwrap_or_else(herald::engine::breaking::Policy::stores_only);
     breaking
         .rules
         .extend(feeds.into_iter().flat_map(|feed| feed.breaking));

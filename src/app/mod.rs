@@ -256,9 +256,6 @@ pub struct App {
     announced: Option<ArticleKey>,
     /// The breaking articles the last reload brought, newest first (plain mode says them).
     arrivals: Vec<ArticleKey>,
-    /// Breaking articles whose banner the reader dismissed: it shows again only for news
-    /// that came after.
-    banner_dismissed: Vec<ArticleKey>,
     /// How many reloads have been taken in.
     reloads: u64,
     /// Plain mode: positions in the list of the articles the last reload added at its end.
@@ -291,15 +288,6 @@ enum LinkUse {
     Copy,
 }
 
-/// The line at the top of the list while breaking news waits to be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Banner {
-    /// The newest unread breaking article.
-    pub index: ArticleIndex,
-    /// How many other unread breaking articles there are.
-    pub more: usize,
-}
-
 /// What decides the picture, compared before and after an action: if equal, nothing is drawn.
 #[derive(PartialEq, Eq)]
 struct Snapshot {
@@ -319,7 +307,6 @@ struct Snapshot {
     library: usize,
     notes: usize,
     fetching: Option<(usize, usize)>,
-    banner: Option<Banner>,
 }
 
 impl App {
@@ -379,7 +366,6 @@ impl App {
             marks_changed: 0,
             announced: None,
             arrivals: Vec::new(),
-            banner_dismissed: Vec::new(),
             reloads: 0,
             appended: 0..0,
             vanished: Vec::new(),
@@ -775,40 +761,7 @@ impl App {
             library: Arc::as_ptr(&self.library) as usize,
             notes: Arc::as_ptr(&self.notes) as usize,
             fetching: self.fetching,
-            banner: self.banner(),
         }
-    }
-
-    /// The banner at the top of the list while there is unread breaking news (fresh, not
-    /// dismissed): the newest such story and how many more there are. Full screen only;
-    /// plain mode says breaking news at its prompt instead.
-    pub fn banner(&self) -> Option<Banner> {
-        if self.surface != Surface::Screen {
-            return None;
-        }
-        let mut waiting = self
-            .library
-            .breaking_now()
-            .iter()
-            .copied()
-            .filter(|&index| {
-                !self.is_read(index) && !self.banner_dismissed.contains(&self.key_of(index))
-            });
-        let index = waiting.next()?;
-        Some(Banner {
-            index,
-            more: waiting.count(),
-        })
-    }
-
-    /// `BREAKING: <title> (2 more)`: the banner's words.
-    pub fn banner_text(&self) -> Option<String> {
-        let banner = self.banner()?;
-        let title = self.library.headline(banner.index).title;
-        Some(match banner.more {
-            0 => format!("BREAKING: {title}"),
-            more => format!("BREAKING: {title} ({more} more)"),
-        })
     }
 
     /// Where the list divides what was published since the previous session ended from what
@@ -838,12 +791,9 @@ impl App {
         Some(format!("{at} new since last session, older below"))
     }
 
-    /// The rows the headlines have: the list pane less the banner's line when it shows.
     fn list_height(&self) -> usize {
-        let banner = usize::from(self.banner().is_some());
-        self.panes().map_or(1, |p| {
-            usize::from(p.list.height).saturating_sub(banner).max(1)
-        })
+        self.panes()
+            .map_or(1, |p| usize::from(p.list.height).max(1))
     }
 
     fn article_height(&self) -> usize {

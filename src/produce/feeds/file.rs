@@ -733,7 +733,7 @@ url = \"https://eight.example/rss\"
                 ),
                 format!(
                     "{f}:5:1: unknown key \"colour\" in this feed (ignored); a feed has url, \
-                     name, store, tags, every, keep"
+                     name, store, tags, every, keep, breaking"
                 ),
                 format!("{f}:6:9: an empty tag (ignored)"),
                 format!(

@@ -272,24 +272,7 @@ fn draw_reader(
     let article_shown = app.article().is_some() && app.focus() == Focus::Article;
     let show_list = !panes.single || !article_shown;
     let show_article = !panes.single || article_shown;
-    let mut list_area = rect(panes.list);
-    // Breaking news waiting to be read: one line above the headlines, in words.
-    if let Some(text) = app.banner_text()
-        && list_area.height > 1
-    {
-        if show_list {
-            let line = Rect {
-                height: 1,
-                ..list_area
-            };
-            let style = theme.style(Role::Banner);
-            buf.set_style(line, style);
-            let text = truncate_with(&text, usize::from(line.width), theme.glyphs.ellipsis);
-            put_line(buf, line, line.y, &text, style);
-        }
-        list_area.y += 1;
-        list_area.height -= 1;
-    }
+    let list_area = rect(panes.list);
     // The app scrolled for its idea of the screen; scroll again for this frame's list, so the
     // selected row is drawn even if the two ever disagree.
     let height = usize::from(list_area.height);
