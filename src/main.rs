@@ -85,10 +85,21 @@ fn open_stores(
     mode: LoadMode,
     notice: Option<loading::Style>,
 ) -> (Stores, Library) {
-    let subscribed: Vec<PathBuf> = herald::paths::feeds_file()
-        .map(|path| herald::produce::feeds::load(&path))
-        .map(|subscriptions| subscriptions.feeds.into_iter().map(|f| f.store).collect())
+    let feeds = herald::paths::feeds_file()
+        .map(|path| herald::produce::feeds::load(&path).feeds)
         .unwrap_or_default();
+    let subscribed: Vec<PathBuf> = feeds.iter().map(|f| f.store.clone()).collect();
+    // The config's rules, then each feed's own (tied to its store).
+    // Without a [breaking] section the stores' own flags hold as they always have; with one,
+    // its fresh_for (12 hours unless it says) decides how long.
+    let mut breaking = config
+        .config
+        .breaking
+        .clone()
+        .unwrap_or_else(herald::engine::breaking::Policy::stores_only);
+    breaking
+        .rules
+        .extend(feeds.into_iter().flat_map(|feed| feed.breaking));
     let chosen = Stores::choose(
         named,
         &config.config.stores,
@@ -98,7 +109,7 @@ fn open_stores(
     if let Some(note) = &chosen.note {
         herald::present::notice::say(&format!("herald: {note}"));
     }
-    let stores = chosen.stores;
+    let stores = chosen.stores.with_breaking(std::sync::Arc::new(breaking));
     let load = |progress: &Progress| stores.load(mode, progress);
     let library = match notice {
         Some(style) => loading::with_notice(style, &mut io::stderr(), load),

@@ -60,6 +60,9 @@ pub struct FileConfig {
     pub letter_keys: Option<bool>,
     /// `[keys]`: actions given exactly these keys (an empty list unbinds), in file order.
     pub keys: Vec<(Action, Vec<BoundKey>)>,
+    /// `[breaking]`: the reader's breaking-news rules and how long a story stays breaking
+    /// (unset: the stores' own flags, fresh for 12 hours).
+    pub breaking: Option<crate::engine::breaking::Policy>,
     /// Fetch the due feeds this often while the reader is open (unset: only on `r`).
     pub fetch_every: Option<std::time::Duration>,
     /// The longest one feed's whole fetch may take (default 60 s).
@@ -161,6 +164,7 @@ pub const SETTINGS: &[&str] = &[
     "opener",
     "letter_keys",
     "keys",
+    "breaking",
     "fetch_every",
     "fetch_timeout",
     "fetch_connect_timeout",
@@ -333,6 +337,15 @@ impl Parser<'_> {
                     self.config.fetch_max_megabytes = self.megabytes(name, value);
                 }
                 "keys" => self.keys(value),
+                "breaking" => {
+                    let mut problems = Vec::new();
+                    let policy =
+                        crate::engine::breaking::read_section(value, self.text, &mut problems);
+                    for (offset, message) in problems {
+                        self.problem(offset, message);
+                    }
+                    self.config.breaking = Some(policy);
+                }
                 other => {
                     let hint = suggestion(other, SETTINGS)
                         .map(|s| format!("did you mean {s:?}?"))
@@ -859,6 +872,21 @@ pub fn default_file() -> String {
         "# off; arrows, Enter, Backspace, Esc, PageUp/PageDown, Home/End, F-keys and Ctrl keys keep",
         "# working (every action keeps one), and keys you bind in [keys] below are kept.",
         "#letter_keys = true",
+        "",
+        "# Breaking news: an article is breaking when its store flags it or a rule of yours",
+        "# matches it; with this section, only while fresh (published within fresh_for: a time",
+        "# like \"12h\" or \"2d\", or \"forever\"; without it the stores' flags never expire).",
+        "# A rule matches when everything it names matches: words (whole words, any case) or",
+        "# patterns (regular expressions) in the title or body (in = \"title\": the title only),",
+        "# sources, tags. One feed's own rules go in feeds.toml: breaking = { words = [...] }.",
+        "#[breaking]",
+        "#fresh_for = \"12h\"",
+        "#   [[breaking.rule]]",
+        "#   words = [\"earthquake\", \"tsunami warning\"]",
+        "#   [[breaking.rule]]",
+        "#   patterns = ['^(LIVE|BREAKING):']",
+        "#   in = \"title\"",
+        "#   sources = [\"Wire\"]",
         "",
         "# Key bindings: action = [keys]. A list replaces the action's keys (taking them from any",
         "# other action); [] unbinds it. Keys: a character (\"j\", \"G\", \"?\"), a key name (Up, Down,",

@@ -19,6 +19,7 @@ use super::store::model::{ArticleDetail, Headline, StoreId, StoreInfo};
 use super::store::parse::Format;
 use super::store::place::{BodyAt, Place, Span};
 use super::store::table::HeadlineTable;
+use crate::text::Published;
 
 /// How thoroughly to read stores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -172,9 +173,73 @@ pub struct Library {
     /// `rank[index]` is the position of article `index` in `order`.
     pub(crate) rank: Vec<u32>,
     pub(crate) ids: IdIndex,
+    /// How long a breaking flag holds, and when this library was judged.
+    pub(crate) freshness: Freshness,
+    /// When the next breaking article goes stale (seconds since 1970), if any will.
+    pub(crate) stale_at: Option<i64>,
+    /// The breaking articles (fresh, flagged), newest first.
+    pub(crate) breaking: Vec<ArticleIndex>,
+}
+
+/// How long breaking news stays breaking, and the time a library was judged at.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Freshness {
+    /// None: a flag never goes stale.
+    pub fresh_for: Option<std::time::Duration>,
+    /// Seconds since 1970.
+    pub judged_at: i64,
+}
+
+impl Freshness {
+    /// When a story published at `published` stops being breaking; None: never (no expiry,
+    /// or undated, whose age is unknown).
+    fn stale_at(self, published: Option<Published>) -> Option<i64> {
+        let fresh_for = i64::try_from(self.fresh_for?.as_secs()).unwrap_or(i64::MAX);
+        Some(published?.instant.saturating_add(fresh_for))
+    }
+
+    fn is_fresh(self, published: Option<Published>) -> bool {
+        self.stale_at(published)
+            .is_none_or(|stale| stale > self.judged_at)
+    }
 }
 
 impl Library {
+    /// Judges every breaking flag as of `freshness`, and notes when the next one goes stale.
+    pub(crate) fn set_freshness(&mut self, freshness: Freshness) {
+        self.freshness = freshness;
+        self.stale_at = self
+            .headlines
+            .rows()
+            .iter()
+            .filter(|row| row.breaking)
+            .filter_map(|row| freshness.stale_at(row.published()))
+            .filter(|&stale| stale > freshness.judged_at)
+            .min();
+        let breaking: Vec<ArticleIndex> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&index| self.headline(index).breaking)
+            .collect();
+        self.breaking = breaking;
+    }
+
+    /// The breaking articles, fresh and flagged, newest first.
+    pub fn breaking_now(&self) -> &[ArticleIndex] {
+        &self.breaking
+    }
+
+    /// When the next breaking story stops being breaking (seconds since 1970), if one will.
+    pub fn stale_at(&self) -> Option<i64> {
+        self.stale_at
+    }
+
+    fn judged<'a>(&self, mut headline: Headline<'a>) -> Headline<'a> {
+        headline.breaking = headline.breaking && self.freshness.is_fresh(headline.published);
+        headline
+    }
+
     pub fn stores(&self) -> &[StoreInfo] {
         &self.stores
     }
@@ -191,11 +256,14 @@ impl Library {
 
     /// Every headline, in library order.
     pub fn headlines(&self) -> impl ExactSizeIterator<Item = Headline<'_>> + '_ {
-        self.headlines.iter()
+        self.headlines
+            .iter()
+            .map(move |headline| self.judged(headline))
     }
 
+    /// Article `index`'s headline; `breaking` only while the story is fresh.
     pub fn headline(&self, index: ArticleIndex) -> Headline<'_> {
-        self.headlines.get(index)
+        self.judged(self.headlines.get(index))
     }
 
     pub fn len(&self) -> usize {

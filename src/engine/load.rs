@@ -10,7 +10,11 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use super::library::{DiskFile, FileRecord, IN_MEMORY, IdIndex, Library, LoadMode, Reading};
+use super::breaking::Policy;
+use super::breaking::apply::{Unjudged, apply};
+use super::library::{
+    DiskFile, FileRecord, Freshness, IN_MEMORY, IdIndex, Library, LoadMode, Reading,
+};
 use super::store::Progress;
 use super::store::diagnostic::{Diagnostic, Severity};
 use super::store::index::{Fingerprint, IndexedFile, NotIndexed, index_file, index_tail};
@@ -40,9 +44,10 @@ pub(crate) fn load(
     mode: LoadMode,
     cache: Option<&Path>,
     progress: &Progress,
+    judge: Judge<'_>,
 ) -> Library {
     let loaded = read_all(inputs, |input| read_one(input, mode, cache, progress));
-    build(inputs, problems, loaded, None)
+    build(inputs, problems, loaded, None, judge)
 }
 
 /// Reads `inputs` again after a change, reusing what `previous` already holds.
@@ -52,9 +57,18 @@ pub(crate) fn reload(
     problems: Vec<Diagnostic>,
     cache: Option<&Path>,
     progress: &Progress,
+    judge: Judge<'_>,
 ) -> Library {
     let loaded = read_all(inputs, |input| read_again(previous, input, cache, progress));
-    build(inputs, problems, loaded, Some(previous))
+    build(inputs, problems, loaded, Some(previous), judge)
+}
+
+/// How breaking news is judged in a library being built: by these rules, fresh as of `now`
+/// (seconds since 1970).
+#[derive(Clone, Copy)]
+pub(crate) struct Judge<'a> {
+    pub policy: &'a Policy,
+    pub now: i64,
 }
 
 fn build(
@@ -62,6 +76,7 @@ fn build(
     problems: Vec<Diagnostic>,
     loaded: Vec<Loaded>,
     previous: Option<&Library>,
+    judge: Judge<'_>,
 ) -> Library {
     let capacity = loaded
         .iter()
@@ -78,6 +93,7 @@ fn build(
             ..Library::default()
         },
         ids: IdIndex::with_capacity(capacity),
+        unjudged: Vec::new(),
     };
     for (input, file) in inputs.iter().zip(loaded) {
         match (file, previous) {
@@ -105,7 +121,14 @@ fn build(
             (Loaded::Kept(_) | Loaded::Grown(..) | Loaded::KeptDespite(..), None) => {}
         }
     }
-    builder.finish()
+    let unjudged = std::mem::take(&mut builder.unjudged);
+    let mut library = builder.finish();
+    apply(&mut library, judge.policy, &unjudged);
+    library.set_freshness(Freshness {
+        fresh_for: judge.policy.fresh_for,
+        judged_at: judge.now,
+    });
+    library
 }
 
 /// Reads files on up to as many threads as the machine has cores, keeping input order.
@@ -273,6 +296,8 @@ fn grown_tail(
 struct Builder {
     library: Library,
     ids: IdIndex,
+    /// Rows read for the first time (not kept over), for the breaking rules to judge.
+    unjudged: Unjudged,
 }
 
 /// What one file brings, before duplicates are weeded out.
@@ -347,6 +372,7 @@ impl Builder {
             incoming.lines.push(u32::try_from(line).unwrap_or(0));
         }
         let (rows, order) = self.add_rows(input, store, incoming);
+        self.unjudged.push((rows.clone(), input.path()));
         self.record(
             input,
             Some(store),
@@ -393,6 +419,7 @@ impl Builder {
             may_repeat: false,
         };
         let (rows, order) = self.add_rows(input, store, incoming);
+        self.unjudged.push((rows.clone(), input.path()));
         self.record(
             input,
             Some(store),
@@ -503,6 +530,9 @@ impl Builder {
             may_repeat: false,
         };
         let (rows, order) = self.add_rows(input, store, incoming);
+        // The new lines land last (what came before was judged when it was first read).
+        let new_rows = rows.end.saturating_sub(grown).max(rows.start)..rows.end;
+        self.unjudged.push((new_rows, input.path()));
         // Why the file could not be read again comes after the problems of what is kept.
         let contents = at..self.library.diagnostics.len();
         let despite = !problems.is_empty();

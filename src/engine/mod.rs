@@ -4,11 +4,14 @@
 //!   builds the next from it, reading only what changed;
 //! - [`stores`]: the one way to open stores (sources, names, cache), for every presenter;
 //! - [`article`]: an article as structured text, read from its store and laid out;
+//! - [`breaking`]: what makes an article breaking news (the stores' flags, the reader's rules)
+//!   and for how long;
 //! - [`search`], [`scope`] (articles sharing a section, author or tag), [`state`] (read and starred marks), [`watch`] (store files changing);
 //! - [`runtime`]: where effects run, off the input thread, their results coming back as
 //!   [`runtime::Done`] values; [`opener`] starts the link opener.
 
 pub mod article;
+pub mod breaking;
 pub mod library;
 mod load;
 pub mod opener;

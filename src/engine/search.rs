@@ -255,7 +255,7 @@ impl Scanner<'_> {
 }
 
 /// Reads a file forward in blocks and hands out the bytes of each span in turn.
-struct Blocks {
+pub(crate) struct Blocks {
     file: File,
     /// `buffer[..filled]` holds the file from offset `base` on.
     buffer: Vec<u8>,
@@ -265,7 +265,10 @@ struct Blocks {
 }
 
 impl Blocks {
-    fn open(file: &DiskArticles, spans: &[(ArticleIndex, Span, BodyAt)]) -> std::io::Result<Self> {
+    pub(crate) fn open(
+        file: &DiskArticles,
+        spans: &[(ArticleIndex, Span, BodyAt)],
+    ) -> std::io::Result<Self> {
         let mut handle = crate::files::open_regular(&file.path)?;
         let base = spans.first().map_or(0, |(_, span, _)| span.start);
         handle.seek(SeekFrom::Start(base))?;
@@ -279,7 +282,7 @@ impl Blocks {
     }
 
     /// The bytes of `span` (which must not start before the previous span did).
-    fn get(&mut self, span: Span) -> Option<&[u8]> {
+    pub(crate) fn get(&mut self, span: Span) -> Option<&[u8]> {
         let end = span.start + u64::from(span.len);
         while self.base + (self.filled as u64) < end && !self.at_end {
             // Keep only what this span needs, at the front; grow for a span longer than the

@@ -6,6 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
+use std::sync::Arc;
+
+use super::breaking::Policy;
 use super::library::{ArticleIndex, Library, LoadMode};
 use super::store::Progress;
 use super::store::diagnostic::{Diagnostic, Severity};
@@ -22,6 +25,8 @@ pub struct Stores {
     /// Sources that may well not exist yet: the stores of subscribed feeds not fetched yet
     /// (and the default folder they go in). Their absence is not a problem to report.
     pending: BTreeSet<PathBuf>,
+    /// What makes an article breaking news, and for how long.
+    breaking: Arc<Policy>,
 }
 
 /// A fresh load of the same stores, and what changed since the last one.
@@ -48,6 +53,7 @@ impl Stores {
             names: BTreeMap::new(),
             cache: crate::paths::cache_dir(),
             pending: BTreeSet::new(),
+            breaking: Arc::new(Policy::stores_only()),
         }
     }
 
@@ -59,6 +65,14 @@ impl Stores {
     #[must_use]
     pub fn with_names(mut self, names: BTreeMap<PathBuf, String>) -> Self {
         self.names = names;
+        self
+    }
+
+    /// Breaking news judged by `policy` (the config's rules and `fresh_for`); without it a
+    /// store's own flags hold forever.
+    #[must_use]
+    pub fn with_breaking(mut self, policy: Arc<Policy>) -> Self {
+        self.breaking = policy;
         self
     }
 
@@ -166,8 +180,28 @@ impl Stores {
     /// Reads every store, counting the articles read in `progress` as it goes (another thread
     /// can say how far a long load is).
     pub fn load(&self, mode: LoadMode, progress: &Progress) -> Library {
+        self.load_at(mode, progress, unix_now())
+    }
+
+    /// [`Self::load`], breaking news judged fresh or stale as of `now` (seconds since 1970).
+    pub fn load_at(&self, mode: LoadMode, progress: &Progress, now: i64) -> Library {
         let (inputs, problems) = self.inputs();
-        super::load::load(&inputs, problems, mode, self.cache.as_deref(), progress)
+        let judge = self.judge(now);
+        super::load::load(
+            &inputs,
+            problems,
+            mode,
+            self.cache.as_deref(),
+            progress,
+            judge,
+        )
+    }
+
+    fn judge(&self, now: i64) -> super::load::Judge<'_> {
+        super::load::Judge {
+            policy: &self.breaking,
+            now,
+        }
     }
 
     /// Reads every store for reading, with no one watching the count.
@@ -177,9 +211,21 @@ impl Stores {
 
     /// Reads the stores again after a change, keeping what did not change from `previous`.
     pub fn reload(&self, previous: &Library, progress: &Progress) -> Reloaded {
+        self.reload_at(previous, progress, unix_now())
+    }
+
+    /// [`Self::reload`], breaking news judged as of `now` (seconds since 1970). A story that
+    /// went stale since `previous` is no arrival; one that a rule or a store flagged is.
+    pub fn reload_at(&self, previous: &Library, progress: &Progress, now: i64) -> Reloaded {
         let (inputs, problems) = self.inputs();
-        let library =
-            super::load::reload(previous, &inputs, problems, self.cache.as_deref(), progress);
+        let library = super::load::reload(
+            previous,
+            &inputs,
+            problems,
+            self.cache.as_deref(),
+            progress,
+            self.judge(now),
+        );
         let known: std::collections::HashSet<String> =
             errors(previous).map(ToString::to_string).collect();
         let problems = errors(&library)
@@ -193,6 +239,14 @@ impl Stores {
             arrivals,
         }
     }
+}
+
+/// Now, in seconds since 1970, by the system clock: loads run off the key path, so reading
+/// the clock there is theirs to do.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn errors(library: &Library) -> impl Iterator<Item = &Diagnostic> {

@@ -8,6 +8,7 @@
 mod common;
 
 mod a11y;
+mod breaking;
 mod cli;
 mod engine;
 mod feeds;

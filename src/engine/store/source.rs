@@ -52,6 +52,14 @@ impl FileInput {
         }
     }
 
+    /// The file's path, when it is on disk.
+    pub fn path(&self) -> Option<PathBuf> {
+        match &self.content {
+            Content::Disk(path) => Some(path.clone()),
+            Content::Embedded(_) => None,
+        }
+    }
+
     pub fn read_error(&self, error: &std::io::Error) -> Diagnostic {
         Diagnostic::error(&self.display, format!("cannot read: {}", io_message(error)))
     }

@@ -157,6 +157,13 @@ impl HeadlineTable {
         }
     }
 
+    /// Flags article `index` breaking (a rule of the reader's matched it).
+    pub fn set_breaking(&mut self, index: usize) {
+        if let Some(row) = self.rows.get_mut(index) {
+            row.breaking = true;
+        }
+    }
+
     /// The id alone, without building the whole headline.
     pub fn id(&self, index: usize) -> &str {
         self.str(self.rows[index].id)

@@ -298,6 +298,9 @@ struct Loop {
     /// When the keys must pause until for a save (the first ask sets it, so a stream of keys
     /// cannot put a save off for ever).
     save_due: Option<Instant>,
+    /// When the next breaking story goes stale: the stores are then judged again (read again,
+    /// which costs nothing for files that did not change), so its banner and mark go.
+    stale_due: Option<Instant>,
     /// When the notifier has a notification to send (see [`Host::notifier`]).
     notify_due: Option<Instant>,
     redraw: bool,
@@ -308,8 +311,9 @@ struct Loop {
 
 impl Loop {
     /// The next input: one already taken, else the next from `events`, else (once the keys
-    /// have paused) a save, or a notification when its time has come. None: nothing more
-    /// will come. With no save or notification waiting, this blocks until an input comes.
+    /// have paused) a save, a reload when a breaking story goes stale, or a notification when
+    /// its time has come. None: nothing more will come. With none of those waiting, this
+    /// blocks until an input comes.
     fn next(&mut self, events: &mut impl Events) -> Option<Input> {
         if let Some(input) = self.inputs.pop_front() {
             return Some(input);
@@ -318,11 +322,11 @@ impl Loop {
         if self.notify_due.is_some_and(|due| due <= Instant::now()) {
             return Some(Input::NotifyDue);
         }
-        let deadline = match (self.save_due, self.notify_due) {
-            (Some(save), Some(notify)) => Some(save.min(notify)),
-            (save, notify) => save.or(notify),
-        };
-        match deadline {
+        let due = [self.save_due, self.stale_due, self.notify_due]
+            .into_iter()
+            .flatten()
+            .min();
+        match due {
             None => events.next_input(),
             Some(due) => match events.next_input_until(due) {
                 Waited::Input(input) => Some(input),
@@ -331,9 +335,25 @@ impl Loop {
                     self.save_due = None;
                     Some(Input::SaveDue)
                 }
+                Waited::Quiet if self.stale_due.is_some_and(|stale| stale <= due) => {
+                    self.stale_due = None;
+                    Some(Input::StoresChanged)
+                }
                 Waited::Quiet => Some(Input::NotifyDue),
             },
         }
+    }
+
+    /// Notes when the library's next breaking story goes stale, by the system clock.
+    fn watch_staleness(&mut self, library: &crate::engine::Library, now: Timestamp) {
+        let now_secs = i64::try_from(now.0 / 1000).unwrap_or(i64::MAX);
+        // A time already past was asked for: its reload is on the way, and asking again
+        // until the answer comes would only read the stores again and again.
+        self.stale_due = library
+            .stale_at()
+            .and_then(|stale| u64::try_from(stale.checked_sub(now_secs)?).ok())
+            .filter(|&wait| wait > 0)
+            .map(|wait| Instant::now() + Duration::from_secs(wait));
     }
 
     /// A resize and every resize waiting right behind it are one: the last size.
@@ -373,6 +393,7 @@ where
     let mut state = Loop {
         inputs: VecDeque::new(),
         save_due: None,
+        stale_due: None,
         notify_due: None,
         redraw: true,
         clear: false,
@@ -381,6 +402,7 @@ where
     if full_clear(terminal).is_err() {
         return hang_up(app, host, &mut state);
     }
+    state.watch_staleness(app.library(), host.now());
     loop {
         // Draw once everything that came has been applied.
         if state.inputs.is_empty() && (state.redraw || state.clear) {
@@ -513,7 +535,9 @@ fn apply(
     action: Action,
 ) -> io::Result<Option<Exit>> {
     let now = host.now();
-    for effect in update(app, action, now) {
+    let effects = update(app, action, now);
+    state.watch_staleness(app.library(), now);
+    for effect in effects {
         match effect {
             Effect::Redraw => state.redraw = true,
             Effect::FullRedraw => (state.redraw, state.clear) = (true, true),

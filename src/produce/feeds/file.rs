@@ -21,7 +21,7 @@ use crate::text::sanitize_line;
 use crate::config::kind;
 
 /// The keys a `[[feed]]` table may have.
-const KEYS: &[&str] = &["url", "name", "store", "tags", "every", "keep"];
+const KEYS: &[&str] = &["url", "name", "store", "tags", "every", "keep", "breaking"];
 
 /// More than any list of subscriptions; a bigger file is not one.
 const READ_LIMIT: u64 = 16 << 20;
@@ -146,6 +146,7 @@ pub(super) fn parse(text: &str, path: &Path) -> Parsed {
     let (root, errors) = DeTable::parse_recoverable(text);
     let mut reader = Reader {
         base: base_of(path),
+        text,
         problems: Vec::new(),
     };
     let (tables, starts) = reader.top_level(root.get_ref());
@@ -247,6 +248,7 @@ impl Taken {
 
 struct Reader<'a> {
     base: &'a Path,
+    text: &'a str,
     /// (byte offset, message), placed and sorted at the end so messages follow the file.
     problems: Vec<(usize, String)>,
 }
@@ -368,6 +370,7 @@ impl<'a> Reader<'a> {
         let mut tags = Vec::new();
         let mut every = DEFAULT_EVERY;
         let mut keep = DEFAULT_KEEP;
+        let mut breaking = Vec::new();
         for (key, value) in in_file_order(table) {
             let field = key.get_ref().as_ref();
             let outcome = match field {
@@ -385,6 +388,16 @@ impl<'a> Reader<'a> {
                 "tags" => self.tags(value).map(|t| tags = t),
                 "every" => read_every(value).map(|e| every = e),
                 "keep" => read_keep(value).map(|k| keep = k),
+                // A bad rule is reported and dropped; the feed still loads.
+                "breaking" => {
+                    let mut problems = Vec::new();
+                    breaking =
+                        crate::engine::breaking::read_rules(value, None, self.text, &mut problems);
+                    for (offset, message) in problems {
+                        self.problem(offset, message);
+                    }
+                    Ok(())
+                }
                 other => {
                     let hint = crate::config::suggestion(other, KEYS).map_or_else(
                         || format!("a feed has {}", KEYS.join(", ")),
@@ -421,6 +434,9 @@ impl<'a> Reader<'a> {
         let url = url?;
         let name = name.unwrap_or_else(|| name_from_url(&url));
         let store = store.unwrap_or_else(|| default_store(&name, self.base));
+        for rule in &mut breaking {
+            rule.store = Some(store.clone());
+        }
         Some(Feed {
             url,
             name,
@@ -429,6 +445,7 @@ impl<'a> Reader<'a> {
             every,
             keep,
             line: entry.line,
+            breaking,
         })
     }
 
@@ -584,6 +601,7 @@ mod tests {
                 every: Duration::from_secs(3600),
                 keep: 1000,
                 line: 1,
+                breaking: Vec::new(),
             }]
         );
     }
@@ -715,7 +733,7 @@ url = \"https://eight.example/rss\"
                 ),
                 format!(
                     "{f}:5:1: unknown key \"colour\" in this feed (ignored); a feed has url, \
-                     name, store, tags, every, keep"
+                     name, store, tags, every, keep, breaking"
                 ),
                 format!("{f}:6:9: an empty tag (ignored)"),
                 format!(

@@ -52,6 +52,8 @@ pub struct Feed {
     pub keep: usize,
     /// The 1-based line of its `[[feed]]` header, for messages.
     pub line: usize,
+    /// Its own breaking-news rules (`breaking = { words = [...] }`), tied to its store.
+    pub breaking: Vec<crate::engine::breaking::Rule>,
 }
 
 /// What `feeds.toml` holds: the feeds that loaded, and what was wrong with the others.

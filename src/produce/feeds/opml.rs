@@ -433,6 +433,7 @@ mod tests {
             every: Duration::from_secs(3600),
             keep: 1000,
             line: 1,
+            breaking: Vec::new(),
         }
     }
 

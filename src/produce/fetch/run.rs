@@ -464,6 +464,7 @@ mod tests {
             every: Duration::from_secs(every),
             keep: 1000,
             line: 1,
+            breaking: Vec::new(),
         }
     }
 
