@@ -20,8 +20,9 @@ pub(crate) fn apply(library: &mut Library, policy: &Policy, unjudged: &Unjudged)
         return;
     }
     let mut flagged: Vec<ArticleIndex> = Vec::new();
-    // Articles whose detail is on disk, for rules that need it.
-    let mut on_disk: Vec<(ArticleIndex, Vec<&Rule>)> = Vec::new();
+    // The rules of each file, and the articles whose detail they need from disk.
+    let mut rule_sets: Vec<Vec<&Rule>> = Vec::new();
+    let mut on_disk: Vec<(ArticleIndex, usize)> = Vec::new();
     for (rows, file) in unjudged {
         let rules = policy.for_file(file.as_deref());
         if rules.is_empty() {
@@ -34,58 +35,55 @@ pub(crate) fn apply(library: &mut Library, policy: &Policy, unjudged: &Unjudged)
                 continue;
             }
             let detail = library.detail_in_memory(index);
-            if detail.is_none() && needs_detail {
-                // The title alone may already settle it.
-                if any_matches(&rules, &headline, None) {
-                    flagged.push(index);
-                } else {
-                    on_disk.push((index, rules.clone()));
-                }
-            } else if any_matches(&rules, &headline, detail) {
+            if any_matches(&rules, &headline, detail) {
                 flagged.push(index);
+            } else if detail.is_none() && needs_detail {
+                on_disk.push((index, rule_sets.len()));
             }
         }
+        rule_sets.push(rules);
     }
     if !on_disk.is_empty() {
-        flagged.extend(judge_on_disk(library, &on_disk));
+        flagged.extend(judge_on_disk(library, &rule_sets, &on_disk));
     }
     for index in flagged {
         library.headlines.set_breaking(index);
     }
 }
 
-/// Reads each waiting article's detail from its file, in file order, and judges it. An
-/// article that cannot be read is judged on its title alone (it already was).
-fn judge_on_disk(library: &Library, waiting: &[(ArticleIndex, Vec<&Rule>)]) -> Vec<ArticleIndex> {
-    let mut rules_of: Vec<Option<&Vec<&Rule>>> = vec![None; library.len()];
-    for (index, rules) in waiting {
-        rules_of[*index] = Some(rules);
-    }
+/// Reads each waiting article's detail from its file, in file order, and judges it by its
+/// file's rules (`on_disk`: article, index into `rule_sets`, in library order). An article
+/// that cannot be read keeps the verdict its title gave.
+fn judge_on_disk(
+    library: &Library,
+    rule_sets: &[Vec<&Rule>],
+    on_disk: &[(ArticleIndex, usize)],
+) -> Vec<ArticleIndex> {
+    let rules_of = |index: ArticleIndex| {
+        on_disk
+            .binary_search_by_key(&index, |&(waiting, _)| waiting)
+            .ok()
+            .map(|at| &rule_sets[on_disk[at].1])
+    };
     let mut flagged = Vec::new();
     for mut file in library.disk_files() {
-        file.spans.retain(|(index, ..)| rules_of[*index].is_some());
-        if file.spans.is_empty() {
-            continue;
-        }
-        let Ok(mut blocks) = Blocks::open(&file, &file.spans) else {
+        file.spans.retain(|&(index, ..)| rules_of(index).is_some());
+        let Some(mut blocks) = (!file.spans.is_empty())
+            .then(|| Blocks::open(&file, &file.spans).ok())
+            .flatten()
+        else {
             continue;
         };
         for &(index, span, _) in &file.spans {
-            let Some(rules) = rules_of[index] else {
-                continue;
-            };
-            let Some(raw) = blocks.get(span) else {
+            let (Some(rules), Some(raw)) = (rules_of(index), blocks.get(span)) else {
                 break;
             };
             let headline = library.headlines.get(index);
-            let Some(article) = std::str::from_utf8(raw)
+            let article = std::str::from_utf8(raw)
                 .ok()
                 .and_then(|json| article_only(json, file.format))
-                .filter(|article| article.id == headline.id)
-            else {
-                continue;
-            };
-            if any_matches(rules, &headline, Some(&article.detail)) {
+                .filter(|article| article.id == headline.id);
+            if article.is_some_and(|article| any_matches(rules, &headline, Some(&article.detail))) {
                 flagged.push(index);
             }
         }
