@@ -339,8 +339,7 @@ impl Parser<'_> {
                 "keys" => self.keys(value),
                 "breaking" => {
                     let mut problems = Vec::new();
-                    let policy =
-                        crate::engine::breaking::read_section(value, self.text, &mut problems);
+                    let policy = crate::engine::breaking::read_section(value, &mut problems);
                     for (offset, message) in problems {
                         self.problem(offset, message);
                     }

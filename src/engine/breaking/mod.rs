@@ -53,13 +53,20 @@ impl Policy {
     }
 
     /// The rules that apply to articles read from `file`: every general rule, and those of
-    /// the feed whose store it is.
+    /// the feed whose store it is (the same path, or the same file by another path).
     pub fn for_file(&self, file: Option<&Path>) -> Vec<&Rule> {
+        let mut resolved: Option<Option<PathBuf>> = None;
         self.rules
             .iter()
             .filter(|rule| match (&rule.store, file) {
                 (None, _) => true,
-                (Some(store), Some(file)) => same_file(store, file),
+                (Some(store), Some(file)) if store == file => true,
+                (Some(store), Some(file)) => {
+                    // Resolved once per file, and only when a feed's rule asks.
+                    let file = resolved.get_or_insert_with(|| std::fs::canonicalize(file).ok());
+                    file.as_ref()
+                        .is_some_and(|file| std::fs::canonicalize(store).is_ok_and(|s| &s == file))
+                }
                 (Some(_), None) => false,
             })
             .collect()
@@ -69,31 +76,6 @@ impl Policy {
     pub fn needs_detail(rules: &[&Rule]) -> bool {
         rules.iter().any(|rule| rule.needs_detail())
     }
-
-    /// Whether an article published at `published` (seconds since 1970) is still fresh at
-    /// `now_secs`. An undated article's age is unknown, so its flag stands.
-    pub fn is_fresh(&self, published: Option<i64>, now_secs: i64) -> bool {
-        match (self.fresh_for, published) {
-            (Some(fresh_for), Some(published)) => {
-                published.saturating_add(seconds(fresh_for)) > now_secs
-            }
-            _ => true,
-        }
-    }
-}
-
-fn seconds(duration: Duration) -> i64 {
-    i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
-}
-
-/// A feed's store as written in feeds.toml and a store file as the loader found it name the
-/// same file when their paths are equal, or resolve to the same file.
-fn same_file(store: &Path, file: &Path) -> bool {
-    store == file
-        || matches!(
-            (std::fs::canonicalize(store), std::fs::canonicalize(file)),
-            (Ok(a), Ok(b)) if a == b
-        )
 }
 
 /// One rule: an article matches when each thing the rule names matches. Its text (title, or
@@ -111,8 +93,6 @@ pub struct Rule {
     pub tags: Vec<String>,
     /// The store of the feed this rule belongs to (from feeds.toml), if it is a feed's.
     pub store: Option<PathBuf>,
-    /// 1-based line of the rule in its file, for messages.
-    pub line: usize,
 }
 
 /// Two rules are the same when they say the same (a compiled expression has no equality of
@@ -124,7 +104,6 @@ impl PartialEq for Rule {
             && self.sources == other.sources
             && self.tags == other.tags
             && self.store == other.store
-            && self.line == other.line
     }
 }
 
@@ -198,7 +177,7 @@ mod tests {
 
     fn rules(text: &str) -> Vec<Rule> {
         let mut problems = Vec::new();
-        let (policy, _) = parse::parse_for_tests(text, &mut problems);
+        let policy = parse::parse_for_tests(text, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
         policy.rules
     }
@@ -257,17 +236,6 @@ mod tests {
             &headline("Not LIVE: results", None),
             None
         ));
-    }
-
-    #[test]
-    fn freshness_counts_from_publication_and_an_undated_flag_stands() {
-        let policy = Policy::default();
-        let published = 1_000_000;
-        let twelve_hours = 12 * 60 * 60;
-        assert!(policy.is_fresh(Some(published), published + twelve_hours - 1));
-        assert!(!policy.is_fresh(Some(published), published + twelve_hours));
-        assert!(policy.is_fresh(None, i64::MAX));
-        assert!(Policy::stores_only().is_fresh(Some(0), i64::MAX));
     }
 
     #[test]

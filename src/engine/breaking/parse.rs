@@ -4,7 +4,6 @@
 //! to place at `path:line:column`. A rule with anything wrong in it is dropped whole: a rule
 //! that lost its pattern would match far more than its author meant.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use regex::{Regex, RegexBuilder};
@@ -28,7 +27,7 @@ const SECTION_KEYS: &[&str] = &["fresh_for", "rule"];
 const PATTERN_SIZE_LIMIT: usize = 1 << 20;
 
 /// The config's `[breaking]` section: `fresh_for` and `[[breaking.rule]]` tables.
-pub fn read_section(value: &Value<'_>, text: &str, problems: &mut Problems) -> Policy {
+pub fn read_section(value: &Value<'_>, problems: &mut Problems) -> Policy {
     let mut policy = Policy::default();
     let DeValue::Table(table) = value.get_ref() else {
         problems.push((
@@ -49,7 +48,7 @@ pub fn read_section(value: &Value<'_>, text: &str, problems: &mut Problems) -> P
                     policy.fresh_for = fresh_for;
                 }
             }
-            "rule" => policy.rules.extend(read_rules(value, None, text, problems)),
+            "rule" => policy.rules.extend(read_rules(value, problems)),
             other => problems.push((
                 key.span().start,
                 format!(
@@ -81,13 +80,8 @@ fn fresh_for(value: &Value<'_>, problems: &mut Problems) -> Option<Option<Durati
     None
 }
 
-/// Rules: one table or a list of them. `store` ties them to one feed's store.
-pub fn read_rules(
-    value: &Value<'_>,
-    store: Option<&Path>,
-    text: &str,
-    problems: &mut Problems,
-) -> Vec<Rule> {
+/// Rules: one table or a list of them (a feed's reader ties them to its store after).
+pub fn read_rules(value: &Value<'_>, problems: &mut Problems) -> Vec<Rule> {
     let tables: Vec<&Value<'_>> = match value.get_ref() {
         DeValue::Array(items) => items.iter().collect(),
         DeValue::Table(_) => vec![value],
@@ -104,16 +98,11 @@ pub fn read_rules(
     };
     tables
         .into_iter()
-        .filter_map(|table| read_rule(table, store.map(Path::to_path_buf), text, problems))
+        .filter_map(|table| read_rule(table, problems))
         .collect()
 }
 
-fn read_rule(
-    value: &Value<'_>,
-    store: Option<PathBuf>,
-    text: &str,
-    problems: &mut Problems,
-) -> Option<Rule> {
+fn read_rule(value: &Value<'_>, problems: &mut Problems) -> Option<Rule> {
     let start = value.span().start;
     let DeValue::Table(table) = value.get_ref() else {
         problems.push((
@@ -126,11 +115,7 @@ fn read_rule(
         return None;
     };
     let before = problems.len();
-    let mut rule = Rule {
-        store,
-        line: text[..start.min(text.len())].matches('\n').count() + 1,
-        ..Rule::default()
-    };
+    let mut rule = Rule::default();
     let mut words = Vec::new();
     let mut patterns = Vec::new();
     let mut entries: Vec<_> = table.iter().collect();
@@ -285,14 +270,13 @@ fn strings_at(field: &str, value: &Value<'_>, problems: &mut Problems) -> Vec<(u
 
 /// Parses a whole TOML text's `[breaking]` section, for tests of the rules themselves.
 #[cfg(test)]
-pub(super) fn parse_for_tests(text: &str, problems: &mut Problems) -> (Policy, ()) {
+pub(super) fn parse_for_tests(text: &str, problems: &mut Problems) -> Policy {
     let table = toml::de::DeTable::parse(text).expect("test TOML parses");
-    let policy = table
+    table
         .get_ref()
         .get("breaking")
-        .map(|value| read_section(value, text, problems))
-        .unwrap_or_default();
-    (policy, ())
+        .map(|value| read_section(value, problems))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -301,7 +285,7 @@ mod tests {
 
     fn problems_of(text: &str) -> (Policy, Vec<String>) {
         let mut problems = Vec::new();
-        let (policy, ()) = parse_for_tests(text, &mut problems);
+        let policy = parse_for_tests(text, &mut problems);
         let placed = problems
             .into_iter()
             .map(|(at, message)| {
@@ -334,7 +318,12 @@ mod tests {
                     [[breaking.rule]]\nwords = [\"fire\"]\npatterns = [\n  \"ok\",\n  \"(unclosed\",\n]\n";
         let (policy, problems) = problems_of(text);
         assert_eq!(policy.rules.len(), 1, "{problems:?}");
-        assert_eq!(policy.rules[0].line, 3);
+        let survivor = policy.rules[0].text.as_ref().map(regex::Regex::as_str);
+        assert_eq!(
+            survivor,
+            Some(r"(?i:\bflood\b)"),
+            "the first rule is the one kept"
+        );
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(
             problems[0].starts_with("10: pattern \"(unclosed\" is not a regular expression"),

@@ -146,7 +146,6 @@ pub(super) fn parse(text: &str, path: &Path) -> Parsed {
     let (root, errors) = DeTable::parse_recoverable(text);
     let mut reader = Reader {
         base: base_of(path),
-        text,
         problems: Vec::new(),
     };
     let (tables, starts) = reader.top_level(root.get_ref());
@@ -248,7 +247,6 @@ impl Taken {
 
 struct Reader<'a> {
     base: &'a Path,
-    text: &'a str,
     /// (byte offset, message), placed and sorted at the end so messages follow the file.
     problems: Vec<(usize, String)>,
 }
@@ -391,8 +389,7 @@ impl<'a> Reader<'a> {
                 // A bad rule is reported and dropped; the feed still loads.
                 "breaking" => {
                     let mut problems = Vec::new();
-                    breaking =
-                        crate::engine::breaking::read_rules(value, None, self.text, &mut problems);
+                    breaking = crate::engine::breaking::read_rules(value, &mut problems);
                     for (offset, message) in problems {
                         self.problem(offset, message);
                     }
