@@ -177,8 +177,6 @@ pub struct Library {
     pub(crate) freshness: Freshness,
     /// When the next breaking article goes stale (seconds since 1970), if any will.
     pub(crate) stale_at: Option<i64>,
-    /// The breaking articles (fresh, flagged), newest first.
-    pub(crate) breaking: Vec<ArticleIndex>,
 }
 
 /// How long breaking news stays breaking, and the time a library was judged at.
@@ -216,18 +214,6 @@ impl Library {
             .filter_map(|row| freshness.stale_at(row.published()))
             .filter(|&stale| stale > freshness.judged_at)
             .min();
-        let breaking: Vec<ArticleIndex> = self
-            .order
-            .iter()
-            .copied()
-            .filter(|&index| self.headline(index).breaking)
-            .collect();
-        self.breaking = breaking;
-    }
-
-    /// The breaking articles, fresh and flagged, newest first.
-    pub fn breaking_now(&self) -> &[ArticleIndex] {
-        &self.breaking
     }
 
     /// When the next breaking story stops being breaking (seconds since 1970), if one will.

@@ -14,18 +14,8 @@ const NOON: i64 = 1_796_126_400;
 const HOUR: i64 = 3600;
 
 fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
+    let (year, month, day) = herald::text::date::civil_from_days(secs.div_euclid(86_400));
     let rest = secs.rem_euclid(86_400);
-    // Civil date from days since 1970 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
         rest / 3600,
@@ -55,9 +45,11 @@ fn stores(path: &Path, policy: Policy) -> Stores {
 
 fn breaking_titles(library: &Library) -> Vec<String> {
     library
-        .breaking_now()
+        .newest_first()
         .iter()
-        .map(|&i| library.headline(i).title.to_owned())
+        .map(|&i| library.headline(i))
+        .filter(|headline| headline.breaking)
+        .map(|headline| headline.title.to_owned())
         .collect()
 }
 
