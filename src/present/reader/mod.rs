@@ -299,8 +299,11 @@ struct Loop {
     /// cannot put a save off for ever).
     save_due: Option<Instant>,
     /// When the next breaking story goes stale: the stores are then judged again (read again,
-    /// which costs nothing for files that did not change), so its banner and mark go.
+    /// which costs nothing for files that did not change), so its mark goes.
     stale_due: Option<Instant>,
+    /// The address of the library `stale_due` was worked out for: only a new one can change
+    /// it (the next is made while the last is still held, so the two never share one).
+    judged: usize,
     /// When the notifier has a notification to send (see [`Host::notifier`]).
     notify_due: Option<Instant>,
     redraw: bool,
@@ -344,8 +347,14 @@ impl Loop {
         }
     }
 
-    /// Notes when the library's next breaking story goes stale, by the system clock.
-    fn watch_staleness(&mut self, library: &crate::engine::Library, now: Timestamp) {
+    /// Notes when the library's next breaking story goes stale, by the system clock; only
+    /// when the library is a new one (a key leaves it as it was).
+    fn watch_staleness(&mut self, library: &Library, now: Timestamp) {
+        let address = std::ptr::from_ref(library) as usize;
+        if self.judged == address {
+            return;
+        }
+        self.judged = address;
         let now_secs = i64::try_from(now.0 / 1000).unwrap_or(i64::MAX);
         // A time already past was asked for: its reload is on the way, and asking again
         // until the answer comes would only read the stores again and again.
@@ -394,6 +403,7 @@ where
         inputs: VecDeque::new(),
         save_due: None,
         stale_due: None,
+        judged: 0,
         notify_due: None,
         redraw: true,
         clear: false,
