@@ -514,6 +514,8 @@ impl Default for Keymap {
                 bind(Action::SearchNext, vec![c('n'), ctrl('n')]),
                 bind(Action::SearchPrevious, vec![c('N'), ctrl('p')]),
                 bind(Action::NextBreaking, vec![c('B'), ctrl('x')]),
+                // `x` closes the banner, as a window's x does.
+                bind(Action::DismissBanner, vec![c('x'), alt('x')]),
                 bind(Action::FilterBreaking, vec![in_list('b'), ctrl('k')]),
                 bind(Action::FilterUnread, vec![c('u'), ctrl('u')]),
                 bind(Action::FilterStarred, vec![c('S'), ctrl('w')]),
@@ -774,7 +776,11 @@ mod tests {
         for (key, action) in cases {
             assert_eq!(map.resolve(LIST, key), Some(action), "{key:?}");
         }
-        assert_eq!(map.resolve(LIST, Key::char('x')), None);
+        assert_eq!(
+            map.resolve(LIST, Key::char('x')),
+            Some(Action::DismissBanner)
+        );
+        assert_eq!(map.resolve(LIST, Key::char('X')), None);
     }
 
     #[test]

@@ -38,6 +38,9 @@ pub struct Panes {
     /// One line: which store and which filters are showing.
     pub header: Area,
     pub list: Area,
+    /// The breaking-news banner's row, taken from the top of the list pane while it shows
+    /// (see `App::panes`); the layout itself never places one.
+    pub banner: Option<Area>,
     /// A vertical line (wide) or horizontal line (stacked) between list and article.
     pub separator: Area,
     pub article: Area,
@@ -88,6 +91,7 @@ pub fn panes_in(layout: PaneLayout, width: u16, height: u16, bottom_rows: u16) -
     if layout == PaneLayout::Single {
         let body = Area::new(0, body_top, width, body_height);
         return Some(Panes {
+            banner: None,
             header,
             list: body,
             separator: Area::new(0, body_top, 0, 0),
@@ -102,6 +106,7 @@ pub fn panes_in(layout: PaneLayout, width: u16, height: u16, bottom_rows: u16) -
         // article keeps at least MIN_WIDTH / 2 columns on any screen.
         let list_width = (width * LIST_FIFTHS / 5).min(LIST_MAX_WIDTH);
         Some(Panes {
+            banner: None,
             header,
             list: Area::new(0, body_top, list_width, body_height),
             separator: Area::new(list_width, body_top, 1, body_height),
@@ -120,6 +125,7 @@ pub fn panes_in(layout: PaneLayout, width: u16, height: u16, bottom_rows: u16) -
         let rest = body_height - 1;
         let list_height = (rest * 2 / 5).max(3);
         Some(Panes {
+            banner: None,
             header,
             list: Area::new(0, body_top, width, list_height),
             separator: Area::new(0, body_top + list_height, width, 1),

@@ -273,6 +273,9 @@ pub struct App {
     announced: Option<ArticleKey>,
     /// The breaking articles the last reload brought, newest first (plain mode says them).
     arrivals: Vec<ArticleKey>,
+    /// Breaking articles whose banner the reader dismissed: it shows again only for news
+    /// that came after.
+    banner_dismissed: Vec<ArticleKey>,
     /// How many reloads have been taken in.
     reloads: u64,
     /// Plain mode: positions in the list of the articles the last reload added at its end.
@@ -305,6 +308,19 @@ enum LinkUse {
     Copy,
 }
 
+/// The list pane's rows below which the banner stays away: on a very small screen the
+/// headlines keep every row (their BREAKING words still say it).
+const MIN_ROWS_FOR_BANNER: u16 = 4;
+
+/// The line at the top of the list while breaking news waits to be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Banner {
+    /// The newest unread breaking article.
+    pub index: ArticleIndex,
+    /// How many other unread breaking articles there are.
+    pub more: usize,
+}
+
 /// What decides the picture, compared before and after an action: if equal, nothing is drawn.
 #[derive(PartialEq, Eq)]
 struct Snapshot {
@@ -324,6 +340,7 @@ struct Snapshot {
     library: usize,
     notes: usize,
     fetching: Option<(usize, usize)>,
+    banner: Option<Banner>,
 }
 
 impl App {
@@ -383,6 +400,7 @@ impl App {
             marks_changed: 0,
             announced: None,
             arrivals: Vec::new(),
+            banner_dismissed: Vec::new(),
             reloads: 0,
             appended: 0..0,
             vanished: Vec::new(),
@@ -708,13 +726,26 @@ impl App {
         }
     }
 
+    /// Where everything goes; while the breaking-news banner shows, it takes the list pane's
+    /// first row (if the list has a row to spare) and the headlines start below it.
     pub fn panes(&self) -> Option<Panes> {
-        layout::panes_in(
-            self.options.layout,
-            self.size.0,
-            self.size.1,
-            self.bottom_rows(self.size.0),
-        )
+        self.panes_for(self.size.0, self.size.1)
+    }
+
+    /// [`Self::panes`] for a screen of `width` x `height` (a frame drawn before a resize has
+    /// reached the app).
+    pub fn panes_for(&self, width: u16, height: u16) -> Option<Panes> {
+        let mut panes =
+            layout::panes_in(self.options.layout, width, height, self.bottom_rows(width))?;
+        if panes.list.height >= MIN_ROWS_FOR_BANNER && self.banner().is_some() {
+            panes.banner = Some(layout::Area {
+                height: 1,
+                ..panes.list
+            });
+            panes.list.y += 1;
+            panes.list.height -= 1;
+        }
+        Some(panes)
     }
 
     /// How the article is laid out here, and for how many columns.
@@ -778,7 +809,48 @@ impl App {
             library: Arc::as_ptr(&self.library) as usize,
             notes: Arc::as_ptr(&self.notes) as usize,
             fetching: self.fetching,
+            banner: self.banner(),
         }
+    }
+
+    /// The banner at the top of the list while there is unread breaking news (fresh, not
+    /// dismissed): the newest such story and how many more there are. Full screen only;
+    /// plain mode says breaking news at its prompt instead.
+    pub fn banner(&self) -> Option<Banner> {
+        if self.surface != Surface::Screen {
+            return None;
+        }
+        let mut waiting = self
+            .library
+            .breaking_now()
+            .iter()
+            .copied()
+            .filter(|&index| {
+                !self.is_read(index) && !self.banner_dismissed.contains(&self.key_of(index))
+            });
+        let index = waiting.next()?;
+        Some(Banner {
+            index,
+            more: waiting.count(),
+        })
+    }
+
+    /// `BREAKING: <title> (2 more)`: the banner's words.
+    pub fn banner_text(&self) -> Option<String> {
+        let (title, more) = self.banner_parts()?;
+        Some(format!("BREAKING: {title}{more}"))
+    }
+
+    /// The banner's title and its count (` (2 more)`, or nothing), apart, so a narrow screen
+    /// can shorten the title and still say how many more there are.
+    pub fn banner_parts(&self) -> Option<(&str, String)> {
+        let banner = self.banner()?;
+        let title = self.library.headline(banner.index).title;
+        let more = match banner.more {
+            0 => String::new(),
+            more => format!(" ({more} more)"),
+        };
+        Some((title, more))
     }
 
     /// Where the list divides what was published since the previous session ended from what

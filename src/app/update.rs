@@ -567,6 +567,7 @@ fn browse(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::SearchNext => search(app, true, false, effects),
         Action::SearchPrevious => search(app, false, false, effects),
         Action::NextBreaking => next_breaking(app),
+        Action::DismissBanner => dismiss_banner(app),
         Action::FilterBreaking => {
             app.filter.breaking_only = !app.filter.breaking_only;
             refilter(app);
@@ -1848,14 +1849,21 @@ fn say_match(
 }
 
 fn next_breaking(app: &mut App) {
-    // An announced arrival first: that is the one the reader was just told about.
-    if let Some(key) = app.announced.take()
-        && let Some(index) = app.library.find(&key.store, &key.id)
-        && let Some(position) = app.visible.position(&app.library, index)
-    {
-        app.focus = Focus::List;
-        move_to(app, position);
-        return;
+    // An announced arrival first: that is the one the reader was just told about; then the
+    // one the banner shows.
+    let announced = app
+        .announced
+        .take()
+        .and_then(|key| app.library.find(&key.store, &key.id));
+    let bannered = app.banner().map(|banner| banner.index);
+    for index in [announced, bannered].into_iter().flatten() {
+        if let Some(position) = app.visible.position(&app.library, index)
+            && position != app.selected
+        {
+            app.focus = Focus::List;
+            move_to(app, position);
+            return;
+        }
     }
     let len = app.visible().len();
     for step in 1..=len {
@@ -1867,6 +1875,32 @@ fn next_breaking(app: &mut App) {
         }
     }
     info(app, "No breaking articles in this view.");
+}
+
+/// `x`: the banner goes until breaking news the reader has not dismissed comes.
+fn dismiss_banner(app: &mut App) {
+    if app.banner().is_none() {
+        info(app, "No breaking-news banner to dismiss.");
+        return;
+    }
+    let waiting: Vec<ArticleKey> = app
+        .library
+        .breaking_now()
+        .iter()
+        .filter(|&&index| !app.is_read(index))
+        .map(|&index| app.key_of(index))
+        .collect();
+    let count = waiting.len();
+    app.banner_dismissed.extend(waiting);
+    let stories = if count == 1 {
+        "1 breaking story stays".to_owned()
+    } else {
+        format!("{count} breaking stories stay")
+    };
+    info(
+        app,
+        &format!("Banner dismissed; {stories} marked in the list."),
+    );
 }
 
 /// A store changed: read the stores again (after the running reload, if there is one).

@@ -177,6 +177,9 @@ pub struct Library {
     pub(crate) freshness: Freshness,
     /// When the next breaking article goes stale (seconds since 1970), if any will.
     pub(crate) stale_at: Option<i64>,
+    /// The breaking articles (flagged and fresh), newest first: the banner's candidates,
+    /// worked out once per load so a keypress never walks the whole library.
+    pub(crate) breaking: Vec<ArticleIndex>,
 }
 
 /// How long breaking news stays breaking, and the time a library was judged at.
@@ -214,6 +217,21 @@ impl Library {
             .filter_map(|row| freshness.stale_at(row.published()))
             .filter(|&stale| stale > freshness.judged_at)
             .min();
+        let rows = self.headlines.rows();
+        self.breaking = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&index| {
+                rows.get(index)
+                    .is_some_and(|row| row.breaking && freshness.is_fresh(row.published()))
+            })
+            .collect();
+    }
+
+    /// The breaking articles, flagged and fresh, newest first.
+    pub fn breaking_now(&self) -> &[ArticleIndex] {
+        &self.breaking
     }
 
     /// When the next breaking story stops being breaking (seconds since 1970), if one will.

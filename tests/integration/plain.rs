@@ -446,7 +446,7 @@ fn a_breaking_arrival_is_numbered_after_the_list_and_renumbers_nothing() {
     );
     // The change is taken in between commands: blank lines until it has been.
     let mut asked: Option<std::time::Instant> = None;
-    let announced = "New article 48. Breaking. Unread. Levee Breaks North of Town.";
+    let announced = "Breaking news: Levee Breaks North of Town. Number 48.";
     crate::common::wait_until("the arrival announced", || {
         if asked.is_none_or(|at| at.elapsed() > std::time::Duration::from_millis(100)) {
             live.send("\n");

@@ -204,24 +204,33 @@ impl Session {
         self.gone.sort_unstable();
         self.gone.dedup();
         let appended = app.appended();
-        for position in appended.clone().take(NEWS_LINES) {
-            let Some(&index) = app.visible().get(position) else {
-                break;
-            };
+        // Breaking news first, each one said, with the number it was given (nothing is
+        // renumbered); then the other arrivals, the first few one by one.
+        let (breaking, ordinary): (Vec<_>, Vec<_>) = appended
+            .clone()
+            .filter_map(|position| Some((position, *app.visible().get(position)?)))
+            .partition(|&(_, index)| library.headline(index).breaking);
+        for &(position, index) in &breaking {
+            lines.push(format!(
+                "Breaking news: {} Number {}.",
+                sentence(library.headline(index).title),
+                self.number(position)
+            ));
+        }
+        for &(position, index) in ordinary.iter().take(NEWS_LINES) {
             lines.push(format!(
                 "New article {}. {}",
                 self.number(position),
                 render::headline_body(library, app.marks(), index)
             ));
         }
-        if appended.len() > NEWS_LINES {
-            let first = self.number(appended.start + NEWS_LINES);
-            let last = self.number(appended.end - 1);
-            let more = appended.len() - NEWS_LINES;
-            lines.push(if more == 1 {
+        if let Some(rest) = ordinary.get(NEWS_LINES..).filter(|rest| !rest.is_empty()) {
+            let first = self.number(rest[0].0);
+            let last = self.number(rest[rest.len() - 1].0);
+            lines.push(if rest.len() == 1 {
                 format!("And 1 more, numbered {first}.")
             } else {
-                format!("And {more} more, numbered {first} to {last}.")
+                format!("And {} more, numbered {first} to {last}.", rest.len())
             });
         }
         if !vanished.is_empty() {

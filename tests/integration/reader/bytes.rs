@@ -98,18 +98,19 @@ fn one_j_in_the_list_writes_at_most_200_bytes() {
             bytes.len()
         );
         // Nothing lost: the row's text, the reverse video and the cursor on the new row.
+        // Row 1 is the breaking-news banner; the headlines start on row 2.
         let screen = parser.screen();
-        assert_eq!(screen.cursor_position(), (2, 0), "{size:?} {depth:?}");
-        assert!(row(&parser, 2).starts_with("Security Release"), "{shown:?}");
-        assert!(row(&parser, 2).contains("BREAKING unread"), "{shown:?}");
-        assert!(row(&parser, 1).starts_with("Lakeview Council"), "{shown:?}");
+        assert_eq!(screen.cursor_position(), (3, 0), "{size:?} {depth:?}");
+        assert!(row(&parser, 3).starts_with("Security Release"), "{shown:?}");
+        assert!(row(&parser, 3).contains("BREAKING unread"), "{shown:?}");
+        assert!(row(&parser, 2).starts_with("Lakeview Council"), "{shown:?}");
         for col in 0..10 {
-            let cell = screen.cell(2, col).expect("cell");
+            let cell = screen.cell(3, col).expect("cell");
             assert!(
                 cell.inverse(),
                 "{size:?} {depth:?} column {col} not reversed"
             );
-            let old = screen.cell(1, col).expect("cell");
+            let old = screen.cell(2, col).expect("cell");
             assert!(!old.inverse(), "{size:?} {depth:?} old row still reversed");
         }
         assert!(!shown.contains("\x1b[2J"), "a move never clears the screen");
@@ -120,7 +121,15 @@ fn one_j_in_the_list_writes_at_most_200_bytes() {
 fn a_page_down_stays_within_the_same_budget() {
     for depth in [ColorDepth::Ansi16, ColorDepth::TrueColor, ColorDepth::None] {
         let (bytes, parser) = cost(" ", (100, 30), depth);
-        assert!(bytes.len() <= BUDGET, "{depth:?}: {} bytes", bytes.len());
+        // The page lands on the Japanese headline, whose wide characters are each placed by a
+        // cursor move of their own (see `reader::wide`): 14 of them, up to 8 bytes each.
+        let budget = BUDGET + 14 * 8;
+        assert!(
+            bytes.len() <= budget,
+            "{depth:?}: {} bytes: {:?}",
+            bytes.len(),
+            String::from_utf8_lossy(&bytes)
+        );
         let (cursor_row, _) = parser.screen().cursor_position();
         assert!(
             parser

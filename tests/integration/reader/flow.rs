@@ -248,11 +248,16 @@ fn the_cursor_follows_the_selection_row_by_row() {
     for moves in 0..4u16 {
         let keys = "j".repeat(usize::from(moves));
         let mut run = run(app(80, 24), typed(&keys), TestHost::default());
-        assert_eq!(run.cursor(), Position::new(0, 1 + moves), "after {moves} j");
+        let first = run.app.panes().expect("fits").list.y;
+        assert_eq!(
+            run.cursor(),
+            Position::new(0, first + moves),
+            "after {moves} j"
+        );
         let row: String = run
             .screen()
             .lines()
-            .nth(usize::from(1 + moves))
+            .nth(usize::from(first + moves))
             .expect("row")
             .into();
         assert_eq!(run.selected(), Some(row));
@@ -274,8 +279,8 @@ fn search_then_enter_opens_the_seed_with_its_banner() {
 
 #[test]
 fn nothing_is_drawn_when_nothing_changed() {
-    // `x` is unbound and `k` at the top is a no-op: only the first frame is drawn.
-    let run = run(app(80, 24), typed("xkk"), TestHost::default());
+    // `X` is unbound and `k` at the top is a no-op: only the first frame is drawn.
+    let run = run(app(80, 24), typed("Xkk"), TestHost::default());
     assert_eq!(run.terminal.backend().draws, 1);
 }
 
@@ -330,18 +335,19 @@ fn read_marks_stars_and_selection_survive_a_restart() {
     let mut run = run(second, Vec::new(), TestHost::default());
     let screen = run.screen();
     let rows: Vec<&str> = screen.lines().collect();
+    // Row 1 is the breaking-news banner: the headlines start on row 2.
     assert!(
-        rows[1].contains("Lakeview") && !rows[1].contains("unread"),
+        rows[2].contains("Lakeview") && !rows[2].contains("unread"),
         "first row read: {:?}",
-        rows[1]
-    );
-    assert!(
-        rows[2].contains("BREAKING unread *"),
-        "second row starred: {:?}",
         rows[2]
     );
-    assert_eq!(run.selected().as_deref(), Some(rows[2]));
-    assert_eq!(run.cursor(), Position::new(0, 2));
+    assert!(
+        rows[3].contains("BREAKING unread *"),
+        "second row starred: {:?}",
+        rows[3]
+    );
+    assert_eq!(run.selected().as_deref(), Some(rows[3]));
+    assert_eq!(run.cursor(), Position::new(0, 3));
 }
 
 #[test]
@@ -975,25 +981,25 @@ fn a_divider_row_says_where_the_last_session_ended() {
         .iter()
         .position(|l| l == divider)
         .unwrap_or_else(|| panic!("no divider in:\n{}", first.screen()));
-    // The header, the two new rows, then the divider; older dates below it.
-    assert_eq!(at, 3, "{}", first.screen());
+    // The header, the breaking-news banner, the two new rows, then the divider; older dates below it.
+    assert_eq!(at, 4, "{}", first.screen());
     assert!(
-        lines[1].contains("2026") && lines[2].contains("2026"),
+        lines[2].contains("2026") && lines[3].contains("2026"),
         "{lines:?}"
     );
-    assert!(!lines[4].contains("2026"), "{}", lines[4]);
+    assert!(!lines[5].contains("2026"), "{}", lines[5]);
     // Down twice: across the divider, onto the first older story, with the cursor.
     let mut moved = run(app(), typed("jj"), TestHost::default());
     let lines = rows(&moved);
     let selected = moved.selected().expect("a selected row");
-    assert_eq!(selected.trim_end(), lines[4], "{}", moved.screen());
+    assert_eq!(selected.trim_end(), lines[5], "{}", moved.screen());
     let cursor = moved
         .terminal
         .backend_mut()
         .inner
         .get_cursor_position()
         .unwrap();
-    assert_eq!(cursor.y, 4, "{}", moved.screen());
+    assert_eq!(cursor.y, 5, "{}", moved.screen());
     // Breaking only: one new story and older ones, so still divided, counting only the one.
     let breaking = run(app(), typed("b"), TestHost::default());
     assert!(

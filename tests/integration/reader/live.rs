@@ -232,7 +232,7 @@ fn plain_mode_announces_breaking_news_at_the_next_command() {
     // Numbered after the 47 the reader knows, so that no number they have heard changes.
     let at = lines
         .iter()
-        .position(|l| *l == "New article 48. Breaking. Unread. Ferry Service Suspended. stores, 1 January 2030.")
+        .position(|l| *l == "Breaking news: Ferry Service Suspended. Number 48.")
         .unwrap_or_else(|| panic!("no announcement:\n{text}"));
     assert_eq!(
         lines

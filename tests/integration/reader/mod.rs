@@ -1,6 +1,7 @@
 //! The full-screen reader's tests, as one binary: update and keymap behaviour, TestBackend
 //! snapshots, flows through the real run loop, and end-to-end runs of the binary in a pty.
 
+pub mod banner;
 pub mod bytes;
 pub mod config;
 pub mod flow;

@@ -55,12 +55,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Drawn {
     let buf = frame.buffer_mut();
     // Panes from the frame itself, so drawing never leaves the buffer even if a resize has
     // not reached `app` yet (the run loop syncs sizes before drawing).
-    let panes = crate::app::layout::panes_in(
-        app.options().layout,
-        area.width,
-        area.height,
-        app.bottom_rows(area.width),
-    );
+    let panes = app.panes_for(area.width, area.height);
     let mut drawn = Drawn::default();
     let cursor = match panes {
         None => too_small(buf, area, &theme),
@@ -273,6 +268,17 @@ fn draw_reader(
     let show_list = !panes.single || !article_shown;
     let show_article = !panes.single || article_shown;
     let list_area = rect(panes.list);
+    // Breaking news waiting to be read: one line above the headlines, in words.
+    if let Some(banner) = panes.banner
+        && show_list
+        && let Some((title, more)) = app.banner_parts()
+    {
+        let line = rect(banner);
+        let style = theme.style(Role::ListBanner);
+        buf.set_style(line, style);
+        let text = banner_line(title, &more, usize::from(line.width), theme.glyphs.ellipsis);
+        put_line(buf, line, line.y, &text, style);
+    }
     // The app scrolled for its idea of the screen; scroll again for this frame's list, so the
     // selected row is drawn even if the two ever disagree.
     let height = usize::from(list_area.height);
@@ -612,4 +618,15 @@ fn focus_text(app: &App) -> String {
         text.push_str(" The first article from before your last session.");
     }
     text
+}
+
+/// `BREAKING: <title> (2 more)` in `width` columns: the title is shortened first, so the word
+/// BREAKING and the count are kept while there is room for a few letters of the title.
+fn banner_line(title: &str, more: &str, width: usize, ellipsis: &str) -> String {
+    const WORD: &str = "BREAKING: ";
+    let fixed = WORD.len() + crate::text::display_width(more);
+    match width.checked_sub(fixed) {
+        Some(room) if room >= 8 => format!("{WORD}{}{more}", truncate_with(title, room, ellipsis)),
+        _ => truncate_with(&format!("{WORD}{title}{more}"), width, ellipsis),
+    }
 }

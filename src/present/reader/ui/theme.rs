@@ -26,6 +26,10 @@ pub enum Role {
     Breaking,
     /// The `Breaking News` line at the top of an article.
     Banner,
+    /// The `BREAKING: <title>` line above the list. Without colour it is bold and underlined,
+    /// never reversed: the selected headline stays the one reversed row, which is how a
+    /// screen reader that follows the highlight finds it.
+    ListBanner,
     Link,
     Error,
     /// The status bar.
@@ -34,7 +38,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 12] = [
+    pub const ALL: [Role; 13] = [
         Role::Base,
         Role::Muted,
         Role::Title,
@@ -43,6 +47,7 @@ impl Role {
         Role::Header,
         Role::Breaking,
         Role::Banner,
+        Role::ListBanner,
         Role::Link,
         Role::Error,
         Role::Status,
@@ -118,6 +123,7 @@ impl Theme {
                 }
                 Role::Link => underline,
                 Role::Status => reverse,
+                Role::ListBanner => bold.add_modifier(Modifier::UNDERLINED),
             },
             ThemeName::Default | ThemeName::Mono => match role {
                 Role::Base | Role::Muted | Role::Separator => Style::new(),
@@ -125,6 +131,8 @@ impl Theme {
                 Role::Selected | Role::Status => reverse,
                 Role::Link => underline,
                 Role::Breaking | Role::Banner | Role::Error => self.alert(bold),
+                Role::ListBanner if self.colours() => self.alert(bold),
+                Role::ListBanner => bold.add_modifier(Modifier::UNDERLINED),
             },
         };
         if self.colours() {
@@ -225,6 +233,23 @@ mod tests {
                         "{name:?} {depth:?} {role:?} does not stand out"
                     );
                     assert!(style.add_modifier.contains(Modifier::BOLD));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_list_banner_stands_out_without_reverse_video_unless_it_has_colour() {
+        for name in NAMES {
+            for depth in DEPTHS {
+                let theme = Theme::new(name, depth, false);
+                let style = theme.style(Role::ListBanner);
+                assert!(style.add_modifier.contains(Modifier::BOLD));
+                if theme.colours() {
+                    assert!(style.bg.is_some(), "{name:?} {depth:?}");
+                } else {
+                    assert!(!style.add_modifier.contains(Modifier::REVERSED));
+                    assert!(style.add_modifier.contains(Modifier::UNDERLINED));
                 }
             }
         }
