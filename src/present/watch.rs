@@ -445,6 +445,19 @@ pub fn run(
     if let Err(error) = watcher.reload(notifying.as_mut(), out, err) {
         return ended(error);
     }
+    // Said once the watch is on, so whoever starts it (a person, a screen reader, a test)
+    // knows that what is written from now on will be seen. Standard error: the output stays
+    // the articles alone.
+    let what = if options.all {
+        "new articles"
+    } else {
+        "breaking news"
+    };
+    writeln!(
+        err,
+        "herald: watching {} for {what}; Ctrl-C stops",
+        crate::text::count(watcher.library.stores().len(), "store")
+    )?;
     let outcome = watch_loop(
         &rx,
         &mut watcher,
