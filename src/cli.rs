@@ -121,14 +121,17 @@ pub enum Command {
         #[arg(value_name = "STORE")]
         stores: Vec<PathBuf>,
     },
-    /// Print one line per breaking article as it arrives (stores change, fetches land), until
-    /// stopped: for a tmux status line, a second terminal or a speech synthesizer. Articles
-    /// already there at start are never printed. Lines: `BREAKING 2026-12-03 14:05 Reuters:
-    /// Title` (times in UTC); no escape sequences, ever.
+    /// Print a line per breaking article as it arrives, until stopped (for a tmux status line,
+    /// a second terminal or a speech synthesizer).
+    ///
+    /// Stores are watched for changes (and fetched with --fetch); what is already there at
+    /// start is never printed. A line: `BREAKING 2026-12-03 14:05 Reuters: Title`, the time
+    /// in UTC, the source (else the store), the title cleaned of every escape sequence. Ends
+    /// with status 0 on SIGINT, SIGTERM, SIGHUP or when its output pipe closes.
     Watch {
         #[arg(value_name = "STORE")]
         stores: Vec<PathBuf>,
-        /// Every new article, not only breaking news (those without the BREAKING word).
+        /// Every new article, not only breaking news (ordinary ones without the BREAKING word).
         #[arg(long)]
         all: bool,
         /// One JSON object per line, with the fields of `herald list --json`.

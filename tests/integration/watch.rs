@@ -409,13 +409,13 @@ fn notify_without_a_terminal_says_so_once_and_goes_on() {
     assert!(said().contains("/dev/tty"), "{}", said());
 }
 
-/// An RSS feed of `items` items.
-fn rss(items: usize) -> String {
+/// An RSS feed of `items` items titled `{tag} story {n}`.
+fn rss(tag: &str, items: usize) -> String {
     let items: String = (0..items)
         .map(|n| {
             format!(
-                "<item><title>Fetched story {n}</title><link>http://example.org/{n}</link>\
-                 <guid>fetched-{n}</guid><pubDate>Mon, 01 Jun 2026 1{n}:00:00 GMT</pubDate>\
+                "<item><title>{tag} story {n}</title><link>http://example.org/{tag}/{n}</link>\
+                 <guid>{tag}-{n}</guid><pubDate>Mon, 01 Jun 2026 1{n}:00:00 GMT</pubDate>\
                  <description>Text {n}.</description></item>"
             )
         })
@@ -428,7 +428,7 @@ fn rss(items: usize) -> String {
 
 #[test]
 fn fetch_lands_a_feed_and_prints_its_articles() {
-    let server = Server::start(|_| Reply::ok(rss(2)));
+    let server = Server::start(|_| Reply::ok(rss("Fetched", 2)));
     let sandbox = Sandbox::new();
     let folder = sandbox.config().join("herald");
     std::fs::create_dir_all(&folder).unwrap();
@@ -453,4 +453,43 @@ fn fetch_lands_a_feed_and_prints_its_articles() {
     assert_eq!(server.requests().len(), 1);
     assert_eq!(watching.stop(Signal::TERM), Some(0), "{}", watching.err());
     assert!(!watching.err().contains("fetch:"), "{}", watching.err());
+}
+
+#[test]
+fn fetch_asks_only_for_the_feeds_their_schedule_says_are_due() {
+    let server = Server::start(|request| match request.path.as_str() {
+        "/due.xml" => Reply::ok(rss("Due", 1)),
+        _ => Reply::ok(rss("Early", 1)),
+    });
+    let sandbox = Sandbox::new();
+    let folder = sandbox.config().join("herald");
+    std::fs::create_dir_all(&folder).unwrap();
+    let early = server.url("/early.xml");
+    std::fs::write(
+        folder.join("feeds.toml"),
+        format!(
+            "[[feed]]\nname = \"Early\"\nurl = \"{early}\"\n\n[[feed]]\nname = \"Due\"\nurl = \"{}\"\n",
+            server.url("/due.xml")
+        ),
+    )
+    .unwrap();
+    // Fetched a moment ago: not due for an hour.
+    let data = sandbox.data().join("herald");
+    std::fs::create_dir_all(&data).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    std::fs::write(
+        data.join("fetch.json"),
+        serde_json::json!({"feeds": {early: {"next_due": now + 3600, "last_ok": true}}})
+            .to_string(),
+    )
+    .unwrap();
+    let (mut watching, _) = start(&sandbox, &["--fetch", "--all"], true);
+    watching.wait_line("Due story 0");
+    assert_eq!(watching.stop(Signal::TERM), Some(0), "{}", watching.err());
+    let asked: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(asked, ["/due.xml"]);
+    assert_eq!(watching.lines().len(), 1, "{:?}", watching.lines());
 }
