@@ -373,6 +373,15 @@ pub fn run(
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> io::Result<ExitCode> {
+    if stores.is_sample() {
+        // It never changes: waiting on it would wait for ever, saying nothing.
+        writeln!(
+            err,
+            "herald: nothing to watch: the sample data built into Herald never changes; name \
+             the stores to watch (herald watch PATH...) or subscribe to feeds (herald feeds add)"
+        )?;
+        return Ok(ExitCode::FAILURE);
+    }
     let (tx, rx) = mpsc::channel();
     spawn_signals(tx.clone())?;
     spawn_output_watch(tx.clone())?;

@@ -493,3 +493,12 @@ fn fetch_asks_only_for_the_feeds_their_schedule_says_are_due() {
     assert_eq!(asked, ["/due.xml"]);
     assert_eq!(watching.lines().len(), 1, "{:?}", watching.lines());
 }
+
+#[test]
+fn with_nothing_to_watch_it_says_so_and_ends() {
+    // No stores named, configured or subscribed: only the sample, which never changes.
+    let run = Sandbox::new().herald(&["watch"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("nothing to watch"), "{}", run.stderr);
+    assert_eq!(run.stdout, "");
+}
