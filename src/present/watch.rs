@@ -199,6 +199,8 @@ struct Fetching {
     last_start: Option<u64>,
     /// Whether "no feeds" was said already.
     said_empty: bool,
+    /// How many feeds are subscribed, as last read.
+    feeds: usize,
 }
 
 impl Fetching {
@@ -219,6 +221,7 @@ impl Fetching {
         let (schedule, _) =
             crate::produce::fetch::schedule::Schedule::load(self.places.schedule.clone());
         let feeds = crate::produce::feeds::load(&self.places.feeds).feeds;
+        self.feeds = feeds.len();
         let Some(due) = next_fetch(&schedule, &feeds) else {
             if !std::mem::replace(&mut self.said_empty, true) {
                 let _ = writeln!(
@@ -428,6 +431,7 @@ pub fn run(
                 running: false,
                 last_start: None,
                 said_empty: false,
+                feeds: 0,
             }),
             None => {
                 writeln!(
@@ -462,9 +466,16 @@ pub fn run(
     } else {
         "breaking news"
     };
+    // Before a first fetch there may be no store at all: the feeds are the news to come.
+    let fetched = fetching.as_ref().map_or_else(String::new, |f| {
+        format!(
+            ", fetching {} when due",
+            crate::text::count(f.feeds, "feed")
+        )
+    });
     writeln!(
         err,
-        "herald: watching {} for {what}; Ctrl-C stops",
+        "herald: watching {} for {what}{fetched}; Ctrl-C stops",
         crate::text::count(watcher.library.stores().len(), "store")
     )?;
     let outcome = watch_loop(

@@ -441,6 +441,11 @@ fn fetch_lands_a_feed_and_prints_its_articles() {
     )
     .unwrap();
     let (mut watching, _) = start(&sandbox, &["--fetch", "--all"], true);
+    assert!(
+        watching.err().contains("fetching 1 feed when due"),
+        "{}",
+        watching.err()
+    );
     watching.wait_line("Fetched story 1");
     watching.wait_line("Fetched story 0");
     let lines = watching.lines();
