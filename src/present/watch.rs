@@ -62,24 +62,55 @@ const EXIT_GRACE: Duration = Duration::from_secs(5);
 pub const MIN_FETCH_GAP: Duration = Duration::from_secs(60);
 
 /// The articles of `new` that `old` did not have, oldest first (so the last line printed is
-/// the newest): breaking ones only (judged as everywhere else: [`crate::engine::stores::arrivals`],
-/// freshness included), or every one with `all`.
-pub fn arrived(old: &Library, new: &Library, all: bool) -> Vec<ArticleIndex> {
-    let mut found = if all {
-        new.newest_first()
-            .iter()
-            .copied()
-            .filter(|&i| {
-                let headline = new.headline(i);
-                old.find(&new.store(headline.store).name, headline.id)
-                    .is_none()
-            })
-            .collect()
-    } else {
-        crate::engine::stores::arrivals(old, new)
-    };
+/// the newest). Which of them are breaking is each headline's `breaking`, judged at load as
+/// everywhere else, freshness included: these with that filter are
+/// [`crate::engine::stores::arrivals`].
+pub fn arrived(old: &Library, new: &Library) -> Vec<ArticleIndex> {
+    let mut found: Vec<ArticleIndex> = new
+        .newest_first()
+        .iter()
+        .copied()
+        .filter(|&i| {
+            let headline = new.headline(i);
+            old.find(&new.store(headline.store).name, headline.id)
+                .is_none()
+        })
+        .collect();
     found.reverse();
     found
+}
+
+/// Articles that were in the stores while watch ran and then went: a scraper's `rm -rf out &&
+/// mkdir out` seen half-way, a store trimmed. When one comes back it is not news, and printing
+/// it again would read a whole store out loud.
+#[derive(Debug, Default)]
+pub struct Gone(std::collections::HashSet<(String, String)>);
+
+impl Gone {
+    /// Notes what `old` had that `new` lacks; `arrived` is how many of `new`'s articles `old`
+    /// did not have. Only when some went is `old` gone through.
+    pub fn note(&mut self, old: &Library, new: &Library, arrived: usize) {
+        if new.len().saturating_sub(arrived) >= old.len() {
+            return;
+        }
+        for &i in old.newest_first() {
+            let headline = old.headline(i);
+            let store = &old.store(headline.store).name;
+            if new.find(store, headline.id).is_none() {
+                self.0.insert((store.clone(), headline.id.to_owned()));
+            }
+        }
+    }
+
+    /// Whether the article at `index` of `library` was there before.
+    pub fn had(&self, library: &Library, index: ArticleIndex) -> bool {
+        let headline = library.headline(index);
+        let key = (
+            library.store(headline.store).name.clone(),
+            headline.id.to_owned(),
+        );
+        self.0.contains(&key)
+    }
 }
 
 /// `YYYY-MM-DD HH:MM` in UTC, or only the date when the store gave only a date (a plain date
@@ -453,6 +484,7 @@ pub fn run(
         stores,
         library,
         options,
+        gone: Gone::default(),
     };
     // What was written between the load and the watch starting is an arrival too.
     if let Err(error) = watcher.reload(notifying.as_mut(), out, err) {
@@ -506,6 +538,7 @@ struct Watcher<'a> {
     stores: &'a Stores,
     library: Library,
     options: Options,
+    gone: Gone,
 }
 
 impl Watcher<'_> {
@@ -536,7 +569,13 @@ impl Watcher<'_> {
                 writeln!(err, "{problem}")?;
             }
         }
-        let which = arrived(&self.library, &new, self.options.all);
+        let fresh = arrived(&self.library, &new);
+        self.gone.note(&self.library, &new, fresh.len());
+        let which: Vec<ArticleIndex> = fresh
+            .into_iter()
+            .filter(|&i| self.options.all || new.headline(i).breaking)
+            .filter(|&i| !self.gone.had(&new, i))
+            .collect();
         print(&new, &which, self.options.json, out)?;
         if let Some(notifying) = notifying {
             let titles: Vec<String> = which
@@ -654,7 +693,7 @@ mod tests {
     }
 
     #[test]
-    fn only_what_arrived_counts_breaking_unless_all_oldest_first()
+    fn only_what_arrived_counts_oldest_first_and_breaking_as_the_reader_judges_it()
     -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let file = dir.path().join("wire.jsonl");
@@ -675,9 +714,10 @@ mod tests {
         text.push_str(&article("b2", "Second Alarm", true, "2026-01-02T12:00:00Z"));
         std::fs::write(&file, text)?;
         let after = stores.reload(&before, &Progress::default()).library;
-        let lines = |all| -> Vec<String> {
-            arrived(&before, &after, all)
+        let lines = |all: bool| -> Vec<String> {
+            arrived(&before, &after)
                 .into_iter()
+                .filter(|&i| all || after.headline(i).breaking)
                 .map(|i| text_line(&after, i))
                 .collect()
         };
@@ -688,6 +728,14 @@ mod tests {
                 "BREAKING 2026-01-02 12:00 Wire: Second Alarm",
             ]
         );
+        // The breaking ones are exactly what the reader would notify of, newest first there.
+        let mut reader = crate::engine::stores::arrivals(&before, &after);
+        reader.reverse();
+        let breaking: Vec<ArticleIndex> = arrived(&before, &after)
+            .into_iter()
+            .filter(|&i| after.headline(i).breaking)
+            .collect();
+        assert_eq!(breaking, reader);
         assert_eq!(
             lines(true),
             [
@@ -696,7 +744,40 @@ mod tests {
                 "BREAKING 2026-01-02 12:00 Wire: Second Alarm",
             ]
         );
-        assert!(arrived(&after, &after, true).is_empty());
+        assert!(arrived(&after, &after).is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn an_article_that_went_and_came_back_is_not_news() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out)?;
+        let text = article("a", "Alarm", true, "2026-01-01T10:00:00Z");
+        std::fs::write(out.join("wire.jsonl"), &text)?;
+        let stores = Stores::new(vec![StoreSource::Path(out.clone())]).with_cache(None);
+        let start = stores.open();
+        let mut gone = Gone::default();
+        // The scraper's way, seen half-way: the folder emptied...
+        std::fs::remove_file(out.join("wire.jsonl"))?;
+        let empty = stores.reload(&start, &Progress::default()).library;
+        let went = arrived(&start, &empty);
+        gone.note(&start, &empty, went.len());
+        assert!(went.is_empty() && empty.is_empty());
+        // ...then written again, with one story that is new.
+        let mut again = text.clone();
+        again.push_str(&article("b", "New Alarm", true, "2026-01-02T10:00:00Z"));
+        std::fs::write(out.join("wire.jsonl"), again)?;
+        let back = stores.reload(&empty, &Progress::default()).library;
+        let came = arrived(&empty, &back);
+        gone.note(&empty, &back, came.len());
+        assert_eq!(came.len(), 2);
+        let news: Vec<String> = came
+            .into_iter()
+            .filter(|&i| !gone.had(&back, i))
+            .map(|i| text_line(&back, i))
+            .collect();
+        assert_eq!(news, ["BREAKING 2026-01-02 10:00 Wire: New Alarm"]);
         Ok(())
     }
 
