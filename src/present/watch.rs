@@ -749,6 +749,29 @@ mod tests {
     }
 
     #[test]
+    fn a_line_without_a_date_or_a_source_still_reads() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = tempfile::tempdir()?;
+        let file = dir.path().join("desk.jsonl");
+        std::fs::write(
+            &file,
+            concat!(
+                "{\"id\":\"a\",\"title\":\"Quiet Day\"}\n",
+                "{\"id\":\"b\",\"title\":\"Storm \\u001b[2J\",\"breaking\":true,\"source\":\" \"}\n",
+            ),
+        )?;
+        let stores = Stores::new(vec![StoreSource::Path(file)]).with_cache(None);
+        let library = stores.open();
+        let mut lines: Vec<String> = library
+            .newest_first()
+            .iter()
+            .map(|&i| text_line(&library, i))
+            .collect();
+        lines.sort();
+        assert_eq!(lines, ["BREAKING desk: Storm", "desk: Quiet Day"]);
+        Ok(())
+    }
+
+    #[test]
     fn an_article_that_went_and_came_back_is_not_news() -> Result<(), Box<dyn std::error::Error>> {
         let dir = tempfile::tempdir()?;
         let out = dir.path().join("out");

@@ -378,6 +378,42 @@ fn notify_writes_one_osc_9_to_the_terminal() {
 }
 
 #[test]
+fn notify_gathers_three_quick_arrivals_into_one_notification() {
+    let sandbox = Sandbox::new();
+    let (dir, wire) = store(&sandbox, &old_news());
+    let mut pty = Pty::launch_in(
+        sandbox,
+        Launch {
+            args: &["watch", "--notify", arg(&dir)],
+            ..Launch::default()
+        },
+    );
+    pty.wait_for_text("herald: watching");
+    append(&wire, &article_line("a", "First Alarm", true, 3));
+    append(&wire, &article_line("b", "Second Alarm", true, 2));
+    append(&wire, &article_line("c", "Third Alarm", true, 1));
+    pty.wait_for_text("news: Third Alarm");
+    let sent = || count(&pty.bytes_since(0), b"\x1b]9;");
+    wait_until("a notification", || sent() >= 1).unwrap();
+    // One more, after it: held for a minute (at most one a minute), so nothing yet.
+    append(&wire, &article_line("d", "Fourth Alarm", true, 0));
+    pty.wait_for_text("news: Fourth Alarm");
+    kill_process(Pid::from_raw(pty.pid()).unwrap(), Signal::TERM).unwrap();
+    assert_eq!(pty.wait_exit(), 0);
+    let bytes = pty.bytes_since(0);
+    assert_eq!(
+        count(
+            &bytes,
+            b"\x1b]9;3 breaking stories: Third Alarm, Second Alarm, First Alarm\x07"
+        ),
+        1,
+        "{:?}",
+        String::from_utf8_lossy(&bytes)
+    );
+    assert_eq!(count(&bytes, b"\x1b]9;"), 1);
+}
+
+#[test]
 fn notify_without_a_terminal_says_so_once_and_goes_on() {
     let sandbox = Sandbox::new();
     let (dir, wire) = store(&sandbox, &old_news());
