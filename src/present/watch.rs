@@ -409,11 +409,11 @@ pub fn run(
 ) -> io::Result<ExitCode> {
     if stores.is_sample() {
         // It never changes: waiting on it would wait for ever, saying nothing.
-        writeln!(
+        let _ = writeln!(
             err,
             "herald: nothing to watch: the sample data built into Herald never changes; name \
              the stores to watch (herald watch PATH...) or subscribe to feeds (herald feeds add)"
-        )?;
+        );
         return Ok(ExitCode::FAILURE);
     }
     let (tx, rx) = mpsc::channel();
@@ -426,24 +426,24 @@ pub fn run(
     let _live = match live {
         Ok((live, problems)) => {
             for problem in problems {
-                writeln!(err, "herald: {problem}")?;
+                let _ = writeln!(err, "herald: {problem}");
             }
             Some(live)
         }
         Err(error) if options.fetch => {
-            writeln!(
+            let _ = writeln!(
                 err,
                 "herald: store files cannot be watched for changes ({error}); only fetches \
                  will be seen"
-            )?;
+            );
             None
         }
         Err(error) => {
-            writeln!(
+            let _ = writeln!(
                 err,
                 "herald: store files cannot be watched for changes ({error}), so there is \
                  nothing to watch"
-            )?;
+            );
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -465,11 +465,11 @@ pub fn run(
                 feeds: 0,
             }),
             None => {
-                writeln!(
+                let _ = writeln!(
                     err,
                     "herald: there is no config folder, so no feeds.toml to fetch from; \
                      watching only"
-                )?;
+                );
                 None
             }
         }
@@ -505,11 +505,11 @@ pub fn run(
             crate::text::count(f.feeds, "feed")
         )
     });
-    writeln!(
+    let _ = writeln!(
         err,
         "herald: watching {} for {what}{fetched}; Ctrl-C stops",
         crate::text::count(watcher.library.stores().len(), "store")
-    )?;
+    );
     let outcome = watch_loop(
         &rx,
         &mut watcher,
@@ -565,8 +565,10 @@ impl Watcher<'_> {
         for diagnostic in new.diagnostics() {
             let problem = diagnostic.to_string();
             if !known.contains(&problem) {
-                // Already `file:line:column: error: ...`, its text sanitised at load.
-                writeln!(err, "{problem}")?;
+                // Already `file:line:column: error: ...`, its text sanitised at load. Here
+                // and everywhere in watch, a standard error that cannot be written ends
+                // nothing: the lines on standard output are what watch is for.
+                let _ = writeln!(err, "{problem}");
             }
         }
         let fresh = arrived(&self.library, &new);
