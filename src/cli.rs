@@ -121,6 +121,31 @@ pub enum Command {
         #[arg(value_name = "STORE")]
         stores: Vec<PathBuf>,
     },
+    /// Print a line per breaking article as it arrives, until stopped (for a tmux status line,
+    /// a second terminal or a speech synthesizer).
+    ///
+    /// Stores are watched for changes (and fetched with --fetch); what is already there at
+    /// start is never printed. A line: `BREAKING 2026-12-03 14:05 Reuters: Title`, the time
+    /// in UTC, the source (else the store), the title cleaned of every escape sequence. Ends
+    /// with status 0 on SIGINT, SIGTERM, SIGHUP or when its output pipe closes.
+    Watch {
+        #[arg(value_name = "STORE")]
+        stores: Vec<PathBuf>,
+        /// Every new article, not only breaking news (ordinary ones without the BREAKING word).
+        #[arg(long)]
+        all: bool,
+        /// One JSON object per line, with the fields of `herald list --json`.
+        #[arg(long)]
+        json: bool,
+        /// Also send a desktop notification through the terminal (OSC 9, 777 or 99, as the
+        /// reader does; several arrivals within a minute are one), written to /dev/tty so the
+        /// output can still go to a pipe. `notify = "off"` in the config still wins.
+        #[arg(long)]
+        notify: bool,
+        /// Fetch the subscribed feeds while watching, each when its schedule says it is due.
+        #[arg(long)]
+        fetch: bool,
+    },
     /// Fetch the subscribed feeds that are due (see `herald feeds`) into their stores, one
     /// line per feed. Exit 0 when none failed.
     Fetch {

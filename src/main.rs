@@ -258,6 +258,33 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
             let clean = herald::present::commands::check(&library, &mut out)?;
             failure_if(!clean)
         }
+        Some(Command::Watch {
+            stores,
+            all,
+            json,
+            notify,
+            fetch,
+        }) => {
+            let style = loading::Style::OneLine {
+                width: herald::present::notice::stderr_width(),
+            };
+            let (stores, library) =
+                open_stores(stores, &config, false, LoadMode::Fast, Some(style));
+            let options = herald::present::watch::Options {
+                all: *all,
+                json: *json,
+                notify: *notify,
+                fetch: *fetch,
+            };
+            herald::present::watch::run(
+                &stores,
+                library,
+                options,
+                &config.config,
+                &mut out,
+                &mut io::stderr(),
+            )?
+        }
         Some(Command::Import(args)) => herald::produce::import::run(args, &mut out)?,
         Some(Command::Fetch { feeds, force }) => match herald::paths::feeds_file() {
             Some(path) => herald::present::fetch::run(

@@ -26,3 +26,4 @@ mod scripting;
 mod special_files;
 mod ssh;
 mod store_enclosures;
+mod watch;
