@@ -1,7 +1,8 @@
 //! What people see and use: the full-screen [`reader`], [`plain`] mode for screen readers and
 //! braille displays, the one-shot [`commands`] (`list`, `show`, `check`, `state compact`) and
 //! [`feeds`] (`herald feeds ...`), with the [`packaging`] extras, the [`loading`] notice, the
-//! wrapping of [`notice`]s and desktop notifications through the terminal ([`notify`]).
+//! wrapping of [`notice`]s and desktop notifications through the terminal ([`notify`]), and
+//! the reader served over SSH ([`serve`]).
 
 pub mod brief;
 pub mod commands;
@@ -16,3 +17,4 @@ pub mod notify;
 pub mod packaging;
 pub mod plain;
 pub mod reader;
+pub mod serve;
