@@ -73,7 +73,13 @@ struct Server {
     data_dir: Option<PathBuf>,
     limits: Limits,
     book: limits::Shared,
+    /// Becomes true when the server is asked to stop: every connection is then closed.
+    stopping: tokio::sync::watch::Sender<bool>,
 }
+
+/// How long a stopping server waits for its sessions to save their marks and end: the
+/// longest honest save (another instance's lock, then the write) with room to spare.
+const STOP_WITHIN: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// Runs the server until it is killed or its socket fails.
 pub fn run(
@@ -149,26 +155,70 @@ pub fn run(
         data_dir,
         limits: options.limits,
         book: limits::Shared::default(),
+        stopping: tokio::sync::watch::Sender::new(false),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .thread_name("herald-serve-net")
         .enable_all()
         .build()?;
-    runtime.block_on(listen(server, options.listen, ssh_config))?;
+    runtime.block_on(async {
+        listen(&server, options.listen, ssh_config).await?;
+        stop(&server).await;
+        Ok::<(), io::Error>(())
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// Accepts connections for ever, each on a task of its own.
+/// Ends every connection and waits (a while) until every session has saved and ended.
+async fn stop(server: &Server) {
+    let open = server.book.with(|book| book.open());
+    let running = server.shared.running.load(Ordering::SeqCst);
+    eprintln!("herald serve: stopping; {open} connections open, {running} sessions running");
+    server.stopping.send_replace(true);
+    let end = Instant::now() + STOP_WITHIN;
+    while Instant::now() < end
+        && (server.book.with(|book| book.open()) > 0
+            || server.shared.running.load(Ordering::SeqCst) > 0)
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let running = server.shared.running.load(Ordering::SeqCst);
+    if running > 0 {
+        eprintln!("herald serve: stopped with {running} sessions still saving");
+    } else {
+        eprintln!("herald serve: stopped");
+    }
+}
+
+/// SIGTERM (systemd's stop) or SIGINT (Ctrl-C where it runs by hand).
+async fn stop_signal() -> io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = terminate.recv() => {}
+        _ = interrupt.recv() => {}
+    }
+    Ok(())
+}
+
+/// Accepts connections, each on a task of its own, until a stop signal comes.
 async fn listen(
-    server: Arc<Server>,
+    server: &Arc<Server>,
     address: SocketAddr,
     config: Arc<russh::server::Config>,
 ) -> io::Result<()> {
     let listener = tokio::net::TcpListener::bind(address).await?;
+    let stop = stop_signal();
+    tokio::pin!(stop);
     eprintln!("herald serve: listening on {}", listener.local_addr()?);
     loop {
-        let (socket, peer) = match listener.accept().await {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            stopped = &mut stop => return stopped,
+        };
+        let (socket, peer) = match accepted {
             Ok(accepted) => accepted,
             // Out of file descriptors, a connection reset before it was taken: the next may
             // work, and the server must not end for one.
@@ -243,10 +293,24 @@ async fn connection(
     };
     let handle = session.handle();
     let deadline = tokio::time::sleep(auth_timeout);
+    let mut stopping = server.stopping.subscribe();
     tokio::pin!(session, deadline);
     let mut waiting_for_auth = true;
+    let mut told_to_stop = false;
     loop {
         tokio::select! {
+            // The server is stopping: the client is told, and the session ends as on a
+            // hang-up (its marks saved) once the connection is gone.
+            _ = stopping.changed(), if !told_to_stop => {
+                told_to_stop = true;
+                let _ = handle
+                    .disconnect(
+                        russh::Disconnect::ByApplication,
+                        "the server is stopping".into(),
+                        String::new(),
+                    )
+                    .await;
+            }
             ended = &mut session => {
                 if let Err(error) = ended {
                     eprintln!("herald serve: {peer}: {error}");
@@ -448,6 +512,7 @@ async fn pump(
                 }
             }
             Next::Repaint => {
+                eprintln!("herald serve: a slow client caught up; its screen is drawn again whole");
                 if let Some(inputs) = &repaint {
                     // Resumed draws the whole screen again, as after a stop.
                     let _ = inputs.try_send(Input::Resumed);
@@ -881,8 +946,14 @@ impl Handler for Connection {
     }
 }
 
+/// What a client that does not know its size gets (`ssh -tt` with no terminal sends 0x0).
+const UNKNOWN_SIZE: Size = Size::new(80, 24);
+
 /// A window size from the client, within what the reader draws.
 fn size(columns: u32, rows: u32) -> Size {
+    if columns == 0 || rows == 0 {
+        return UNKNOWN_SIZE;
+    }
     let clamp = |n: u32| u16::try_from(n).unwrap_or(u16::MAX).max(1);
     crate::present::reader::backend::bounded(Size::new(clamp(columns), clamp(rows)))
 }
