@@ -64,9 +64,13 @@ impl Drop for Server {
 impl Server {
     /// `herald serve ARGS tests/fixtures/links/links.json`, listening.
     fn start(args: &[&str]) -> Option<Self> {
+        Self::start_on(&root().join("tests/fixtures/links/links.json"), args)
+    }
+
+    /// `herald serve ARGS STORE`, listening.
+    fn start_on(store: &Path, args: &[&str]) -> Option<Self> {
         let (mut ssh, mut keygen) = openssh()?;
         let mut sandbox = Sandbox::new();
-        let store = root().join("tests/fixtures/links/links.json");
         // A port can be taken between finding it free and the server binding it.
         for _ in 0..5 {
             let port = free_port();
@@ -75,7 +79,7 @@ impl Server {
                 .arg("serve")
                 .args(["--listen", &format!("127.0.0.1:{port}")])
                 .args(args)
-                .arg(&store)
+                .arg(store)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::piped())
@@ -472,5 +476,126 @@ fn a_client_that_never_authenticates_is_disconnected_in_time() {
         log.contains("no handshake in time") || log.contains("not authenticated in time")
     });
     drop(socket);
+    server.wait_idle();
+}
+
+#[test]
+fn stopping_the_server_ends_every_session_and_keeps_the_marks() {
+    let Some(mut server) = Server::start_with_keys(false) else {
+        return;
+    };
+    let reader = server.sandbox.path("reader");
+    let mut session = server.ssh_pty(&reader, (100, 30));
+    session.wait_for_text("Fish Market Opens an Hour Earlier");
+    session.send("s");
+    session.wait_for_text("Starred");
+    // As systemd stops a service.
+    let pid = rustix::process::Pid::from_child(&server.child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM");
+    let status = server.child.wait().expect("the server's exit");
+    assert!(status.success(), "{status:?}\n{}", server.log());
+    session.wait_exit();
+    server.wait_log("stopped", |log| log.contains("herald serve: stopped\n"));
+    let readers = server.sandbox.data().join("herald/serve/readers");
+    let marks: String = std::fs::read_dir(&readers)
+        .expect("the readers' marks folder")
+        .flatten()
+        .map(|entry| std::fs::read_to_string(entry.path()).unwrap_or_default())
+        .collect();
+    assert!(marks.contains("\"starred\": true"), "{marks}");
+}
+
+/// A client that stops reading but keeps typing: its frames are dropped past the bound,
+/// the others are served meanwhile, and once it reads again its screen is drawn whole.
+/// (The output queue's own tests show the drop and the repaint request frame by frame.)
+#[test]
+fn a_client_that_stops_reading_stalls_nobody_and_gets_a_whole_screen_back() {
+    use std::io::Read;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    let Some(server) = Server::start_on(&root().join("sample-data"), &["--anonymous"]) else {
+        return;
+    };
+    let key = server.key("anyone");
+    // Output to a pipe nobody reads (yet): the ssh client stays responsive, keeps sending
+    // keys and stops granting window, so frames back up on the server. With no terminal
+    // on its side, `-tt` says 0x0, which the server takes as 80x24.
+    let mut child = server
+        .sandbox
+        .command(&server.ssh)
+        .arg("-tt")
+        .args(server.ssh_args(&key))
+        .arg("reader@127.0.0.1")
+        .env("TERM", "xterm-256color")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("ssh");
+    let mut keys = child.stdin.take().expect("stdin");
+    let mut output = child.stdout.take().expect("stdout");
+    server.wait_log("the stalled reader's session", |log| {
+        log.contains("full-screen reader (xterm-256color)")
+    });
+    // Each Ctrl-L draws the whole screen again, one key at a time so each is a frame of its
+    // own, from a thread: the test never waits on a pipe.
+    let typing = Arc::new(AtomicBool::new(true));
+    let typist = {
+        let typing = typing.clone();
+        std::thread::spawn(move || {
+            while typing.load(Ordering::SeqCst) {
+                if keys.write_all(b"\x0c").and_then(|()| keys.flush()).is_err() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            keys
+        })
+    };
+    server.wait_log("frames dropped", |log| log.contains("reads too slowly"));
+    typing.store(false, Ordering::SeqCst);
+
+    // Meanwhile another reader is served at once.
+    let other = server.ssh(&key, &[], &["list"], b"");
+    assert!(other.status.success(), "{}", text(&other.stderr));
+    assert!(text(&other.stdout).contains("Lakeview Council Votes to Restore Historic Clock Tower"));
+
+    // Read again: once the client has caught up the server draws its screen again whole
+    // (what was dropped is never needed), and the screen is right.
+    let mut keys = typist.join().expect("the typist");
+    let size = |n: u16| std::num::NonZeroU16::new(n).expect("a size");
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(size(24), size(80), 0)));
+    {
+        let parser = parser.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 65536];
+            while let Ok(n) = output.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                parser.lock().expect("lock").process(&buf[..n]);
+            }
+        });
+    }
+    let screen = || parser.lock().expect("lock").screen().contents();
+    let settled = wait_until("the whole screen again", || {
+        let now = screen();
+        now.contains("All 4 stores | 47 of 47 headlines")
+            && now.contains("Lakeview Council Votes to Restore")
+            && now.contains("Open Source Conference in São Paulo")
+    });
+    assert!(
+        settled.is_ok(),
+        "{settled:?}; screen:\n{}\nlog:\n{}",
+        screen(),
+        server.log()
+    );
+    server.wait_log("the repaint", |log| {
+        log.contains("its screen is drawn again whole")
+    });
+    let _ = keys.write_all(b"q");
+    drop(keys);
+    let _ = child.kill();
+    let _ = child.wait();
     server.wait_idle();
 }

@@ -102,7 +102,14 @@ impl Outbox {
                 Overflow::Repaint => {
                     queue.chunks.clear();
                     queue.bytes = 0;
-                    queue.dropped = true;
+                    if !std::mem::replace(&mut queue.dropped, true) {
+                        // Once a time, not once a frame: the log must not grow with a
+                        // client that never reads.
+                        eprintln!(
+                            "herald serve: a client reads too slowly: frames dropped; its \
+                             screen is drawn again whole once it catches up"
+                        );
+                    }
                     return Ok(());
                 }
                 Overflow::Wait => {
