@@ -206,6 +206,10 @@ pub enum Command {
     /// file (one [[feed]] table each; the commands keep hand edits and comments).
     #[command(subcommand)]
     Feeds(FeedsCommand),
+    /// Serve the reader over SSH to people with no account here: a pty gets the full-screen
+    /// reader, `ssh -T` plain mode, `ssh HOST list` (show ID, brief, help) one command.
+    /// Nothing else is allowed: no shell, no sftp, no forwarding, no password.
+    Serve(ServeArgs),
     /// Say which config file is used and check it (exit 1 on a problem); `--default` prints a
     /// commented file with every setting and its default.
     Config {
@@ -283,4 +287,37 @@ pub struct ImportArgs {
     /// Set every imported article's section.
     #[arg(long, value_name = "NAME")]
     pub section: Option<String>,
+}
+
+/// `herald serve [--listen ADDR] [--anonymous] [--authorized-keys FILE] [STORE]...`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Store files (.json, .jsonl) or folders of them, shared by every session.
+    #[arg(value_name = "STORE")]
+    pub stores: Vec<PathBuf>,
+    /// The address and port to listen on.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:2222")]
+    pub listen: std::net::SocketAddr,
+    /// Let anyone in, with any key or none (their marks last as long as the session).
+    #[arg(long)]
+    pub anonymous: bool,
+    /// The public keys of readers (OpenSSH authorized_keys format); each reader's marks are
+    /// kept under the data directory by key.
+    #[arg(long, value_name = "FILE")]
+    pub authorized_keys: Option<PathBuf>,
+    /// Connections open at once, from everyone.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_sessions: usize,
+    /// Connections open at once from one address.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub max_per_address: usize,
+    /// Close a connection that sends nothing for this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1800)]
+    pub idle_timeout: u64,
+    /// Close a connection not authenticated within this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub auth_timeout: u64,
+    /// Authentication attempts one address may make per minute.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    pub auth_attempts: usize,
 }

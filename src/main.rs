@@ -326,6 +326,30 @@ fn run(cli: Cli) -> io::Result<ExitCode> {
                 ExitCode::FAILURE
             }
         },
+        Some(Command::Serve(args)) => {
+            let (stores, library) = open_stores(&args.stores, &config, false, LoadMode::Fast, None);
+            let limits = herald::present::serve::limits::Limits {
+                max_sessions: args.max_sessions,
+                max_per_address: args.max_per_address,
+                idle_timeout: std::time::Duration::from_secs(args.idle_timeout),
+                auth_timeout: std::time::Duration::from_secs(args.auth_timeout),
+                auth_attempts: args.auth_attempts,
+                ..herald::present::serve::limits::Limits::default()
+            };
+            let options = herald::present::serve::Options {
+                listen: args.listen,
+                anonymous: args.anonymous,
+                authorized_keys: args.authorized_keys.clone(),
+                limits,
+            };
+            herald::present::serve::run(
+                &options,
+                stores,
+                library,
+                &config.config,
+                cli.read.reader_flags(),
+            )?
+        }
         Some(Command::Config { default: true }) => {
             out.write_all(config::default_file().as_bytes())?;
             ExitCode::SUCCESS

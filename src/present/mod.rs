@@ -1,8 +1,9 @@
 //! What people see and use: the full-screen [`reader`], [`plain`] mode for screen readers and
 //! braille displays, the one-shot [`commands`] (`list`, `show`, `check`, `state compact`) and
 //! [`feeds`] (`herald feeds ...`), with the [`packaging`] extras, the [`loading`] notice, the
-//! wrapping of [`notice`]s, desktop notifications through the terminal ([`notify`]) and the
-//! headless [`watch`], which prints what arrives as lines.
+//! wrapping of [`notice`]s, desktop notifications through the terminal ([`notify`]), the
+//! headless [`watch`], which prints what arrives as lines, and the reader served over SSH
+//! ([`serve`]).
 
 pub mod brief;
 pub mod commands;
@@ -17,4 +18,5 @@ pub mod notify;
 pub mod packaging;
 pub mod plain;
 pub mod reader;
+pub mod serve;
 pub mod watch;

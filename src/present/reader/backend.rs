@@ -42,6 +42,30 @@ pub fn bounded(size: Size) -> Size {
     )
 }
 
+/// A size that another thread changes: a terminal on the far side of a connection, whose
+/// window-change messages arrive on the network task while the run loop draws.
+#[derive(Debug, Default)]
+pub struct SharedSize(std::sync::atomic::AtomicU32);
+
+impl SharedSize {
+    pub fn new(size: Size) -> Self {
+        let shared = Self::default();
+        shared.set(size);
+        shared
+    }
+
+    /// Width and height in one word, so a reader never sees half of a change.
+    pub fn set(&self, size: Size) {
+        let packed = (u32::from(size.width) << 16) | u32::from(size.height);
+        self.0.store(packed, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn get(&self) -> Size {
+        let packed = self.0.load(std::sync::atomic::Ordering::Relaxed);
+        Size::new((packed >> 16) as u16, (packed & 0xffff) as u16)
+    }
+}
+
 /// The style the terminal is drawing with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Pen {
@@ -185,6 +209,8 @@ pub struct ReaderBackend<W: Write> {
     writer: W,
     /// The size to report instead of asking the terminal (tests have no terminal).
     fixed_size: Option<Size>,
+    /// The size of a terminal elsewhere (`herald serve`), as it changes.
+    shared_size: Option<std::sync::Arc<SharedSize>>,
     /// Whether the cursor is shown, when known.
     cursor_visible: Option<bool>,
     /// Where the cursor is, when known.
@@ -196,6 +222,7 @@ impl<W: Write> ReaderBackend<W> {
         Self {
             writer,
             fixed_size: None,
+            shared_size: None,
             cursor_visible: None,
             cursor: None,
         }
@@ -207,6 +234,23 @@ impl<W: Write> ReaderBackend<W> {
         Self {
             fixed_size: Some(size),
             ..Self::new(writer)
+        }
+    }
+
+    /// A backend that reports the size another thread keeps up to date (`herald serve`: the
+    /// client's window, from its window-change messages).
+    pub fn with_shared_size(writer: W, size: std::sync::Arc<SharedSize>) -> Self {
+        Self {
+            shared_size: Some(size),
+            ..Self::new(writer)
+        }
+    }
+
+    /// The size to report without asking a terminal, if any.
+    fn known_size(&self) -> Option<Size> {
+        match &self.shared_size {
+            Some(shared) => Some(shared.get()),
+            None => self.fixed_size,
         }
     }
 
@@ -314,7 +358,7 @@ impl<W: Write> Backend for ReaderBackend<W> {
 
     /// Bounded: ratatui's `Terminal` sizes its buffers by this on every frame.
     fn size(&self) -> io::Result<Size> {
-        match self.fixed_size {
+        match self.known_size() {
             Some(size) => Ok(bounded(size)),
             None => {
                 // Asked of standard output directly: crossterm's size() opens /dev/tty for each
@@ -332,7 +376,7 @@ impl<W: Write> Backend for ReaderBackend<W> {
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
-        match self.fixed_size {
+        match self.known_size() {
             Some(columns_rows) => Ok(WindowSize {
                 columns_rows: bounded(columns_rows),
                 pixels: Size::default(),
