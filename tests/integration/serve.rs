@@ -582,7 +582,7 @@ fn a_client_that_stops_reading_stalls_nobody_and_gets_a_whole_screen_back() {
         let now = screen();
         now.contains("All 4 stores | 47 of 47 headlines")
             && now.contains("Lakeview Council Votes to Restore")
-            && now.contains("Open Source Conference in São Paulo")
+            && now.contains("Night Trains Return to the Northern Line")
     });
     assert!(
         settled.is_ok(),
