@@ -1,7 +1,8 @@
 //! Store and reader benchmarks on generated stores of 1k, 10k and 100k articles (~2.5 KB bodies):
 //! parsing a whole file (the exact path `herald check` uses), indexing it from disk (the fast
 //! path a first start uses), loading it through a warm index cache, searching titles and bodies,
-//! sorting the list and finding a scope, and drawing one frame of the reader.
+//! sorting the list and finding a scope, drawing one frame of the reader, and answering one key
+//! (`update` alone: what the key path costs before the frame).
 //!
 //! cargo bench --bench store
 
@@ -227,5 +228,30 @@ fn benches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(store, benches);
+/// One key on a list of 100k articles, one in 40 of them breaking and unread, so the
+/// breaking-news banner is up: `update` for `j` then `k` (so the selection never reaches the
+/// end), with everything it works out for the picture (the banner, the panes, the scroll).
+fn key_press(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = generate(dir.path(), 100_000, "jsonl");
+    let library = opened(&[StoreSource::Path(path)], None).open();
+    let mut app = App::new(
+        library,
+        Marks::in_memory(),
+        Options::default(),
+        (120, 40),
+        Vec::new(),
+    );
+    assert!(app.banner().is_some(), "the banner is up");
+    let mut group = c.benchmark_group("key_100k_banner_up");
+    group.bench_function("j_then_k", |b| {
+        b.iter(|| {
+            update(&mut app, Action::Down, Timestamp(0));
+            update(&mut app, Action::Up, Timestamp(0)).len()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(store, benches, key_press);
 criterion_main!(store);
