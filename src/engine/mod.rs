@@ -7,11 +7,14 @@
 //! - [`breaking`]: what makes an article breaking news (the stores' flags, the reader's rules)
 //!   and for how long;
 //! - [`search`], [`scope`] (articles sharing a section, author or tag), [`state`] (read and starred marks), [`watch`] (store files changing);
+//! - [`hub`]: one library for many readers in one process (`herald serve`), read again once
+//!   for all of them;
 //! - [`runtime`]: where effects run, off the input thread, their results coming back as
 //!   [`runtime::Done`] values; [`opener`] starts the link opener.
 
 pub mod article;
 pub mod breaking;
+pub mod hub;
 pub mod library;
 mod load;
 pub mod opener;

@@ -256,9 +256,39 @@ pub struct Reload {
     pub scoped: Option<(ScopeAsked, Arc<Vec<bool>>)>,
 }
 
+/// Where a reload gets its next library from.
+pub trait Reloader: Send + Sync {
+    /// The library that follows `previous`, and what is new in it since `previous`.
+    fn next_library(&self, previous: &Arc<Library>) -> NextLibrary;
+}
+
+/// A reload's new library, and what changed since the one it followed.
+#[derive(Debug)]
+pub struct NextLibrary {
+    pub library: Arc<Library>,
+    /// Errors that were not there before, worded for the user.
+    pub problems: Vec<String>,
+    /// Breaking articles the previous library did not have, newest first.
+    pub arrivals: Vec<ArticleIndex>,
+}
+
+/// A reader on its own reads the stores again itself, keeping what did not change.
+impl Reloader for Stores {
+    fn next_library(&self, previous: &Arc<Library>) -> NextLibrary {
+        let reloaded = self.reload(previous, &Progress::default());
+        NextLibrary {
+            library: Arc::new(reloaded.library),
+            problems: reloaded.problems,
+            arrivals: reloaded.arrivals,
+        }
+    }
+}
+
 /// What the runtime needs to carry jobs out.
 pub struct Context {
-    pub stores: Stores,
+    /// Where reloads come from: the stores themselves, or a library shared with other
+    /// readers in this process (`herald serve`), reloaded once for all of them.
+    pub reloads: Arc<dyn Reloader>,
     /// Where the reader state is saved; None keeps it in memory only.
     pub state: Option<StateFile>,
     /// Where searches are remembered; None keeps them in memory only (and a search saved
@@ -279,12 +309,12 @@ fn read_article(library: &Library, index: ArticleIndex, width: usize, flavor: Fl
 }
 
 fn reload(
-    stores: &Stores,
-    library: &Library,
+    reloads: &dyn Reloader,
+    library: &Arc<Library>,
     words: Option<&[String]>,
     scope: Option<&(Field, Vec<String>)>,
 ) -> Done {
-    let reloaded = stores.reload(library, &Progress::default());
+    let reloaded = reloads.next_library(library);
     let matches = words.map(|words| {
         let never = AtomicBool::new(false);
         let found = matches_unless(&reloaded.library, words, &never, Threads::Background)
@@ -296,7 +326,7 @@ fn reload(
         ((*field, values.clone()), Arc::new(found))
     });
     Done::Reloaded(Arc::new(Reload {
-        library: Arc::new(reloaded.library),
+        library: reloaded.library,
         problems: reloaded.problems,
         arrivals: reloaded.arrivals,
         matches,
@@ -392,7 +422,7 @@ impl Inline {
                 words,
                 scope,
             } => Some(reload(
-                &self.context.stores,
+                &*self.context.reloads,
                 &library,
                 words.as_deref(),
                 scope.as_ref(),
@@ -438,7 +468,7 @@ impl Runtime {
     pub fn start(context: Context, deliver: impl Fn(Done) + Send + Sync + 'static) -> Self {
         let deliver: Arc<dyn Fn(Done) + Send + Sync> = Arc::new(deliver);
         let Context {
-            stores,
+            reloads: reloader,
             state,
             history,
             opener,
@@ -457,7 +487,7 @@ impl Runtime {
         });
         spawn_background("herald-reload", {
             let deliver = deliver.clone();
-            move || reload_worker(&stores, &reload_jobs, &*deliver)
+            move || reload_worker(&*reloader, &reload_jobs, &*deliver)
         });
         spawn_background("herald-save", {
             let deliver = deliver.clone();
@@ -654,7 +684,11 @@ fn search_worker(jobs: &Receiver<(Job, Arc<AtomicBool>)>, deliver: &(dyn Fn(Done
     }
 }
 
-fn reload_worker(stores: &Stores, jobs: &Receiver<Job>, deliver: &(dyn Fn(Done) + Send + Sync)) {
+fn reload_worker(
+    reloads: &dyn Reloader,
+    jobs: &Receiver<Job>,
+    deliver: &(dyn Fn(Done) + Send + Sync),
+) {
     while let Ok(first) = jobs.recv() {
         // Changes that came while the last reload ran are one reload, of the newest library.
         if let Some(Job::Reload {
@@ -663,7 +697,7 @@ fn reload_worker(stores: &Stores, jobs: &Receiver<Job>, deliver: &(dyn Fn(Done) 
             scope,
         }) = latest(first, jobs).pop()
         {
-            deliver(reload(stores, &library, words.as_deref(), scope.as_ref()));
+            deliver(reload(reloads, &library, words.as_deref(), scope.as_ref()));
         }
     }
 }

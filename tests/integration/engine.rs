@@ -203,7 +203,7 @@ fn plain_mode_keeps_the_configured_store_names_across_a_reload() {
     };
     let app = App::new(stores.open(), marks, options(), (0, 0), Vec::new()).on_lines(120);
     let mut driver = Driver::inline(Context {
-        stores: stores.clone(),
+        reloads: std::sync::Arc::new(stores.clone()),
         state: Some(file),
         history: None,
         opener: Vec::new(),
@@ -264,7 +264,7 @@ fn plain_mode_keeps_a_gone_articles_number_and_says_so() {
     )
     .on_lines(120);
     let mut driver = Driver::inline(Context {
-        stores: stores.clone(),
+        reloads: std::sync::Arc::new(stores.clone()),
         state: None,
         history: None,
         opener: Vec::new(),

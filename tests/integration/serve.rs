@@ -69,8 +69,16 @@ impl Server {
 
     /// `herald serve ARGS STORE`, listening.
     fn start_on(store: &Path, args: &[&str]) -> Option<Self> {
+        Self::start_configured(store, args, None)
+    }
+
+    /// `herald serve ARGS STORE` with `config` as its config file, listening.
+    fn start_configured(store: &Path, args: &[&str], config: Option<&str>) -> Option<Self> {
         let (mut ssh, mut keygen) = openssh()?;
         let mut sandbox = Sandbox::new();
+        if let Some(config) = config {
+            sandbox.write_config(config);
+        }
         // A port can be taken between finding it free and the server binding it.
         for _ in 0..5 {
             let port = free_port();
@@ -597,5 +605,99 @@ fn a_client_that_stops_reading_stalls_nobody_and_gets_a_whole_screen_back() {
     drop(keys);
     let _ = child.kill();
     let _ = child.wait();
+    server.wait_idle();
+}
+
+/// One library for every session: a breaking story appended to the store while two
+/// full-screen sessions and a plain one are open is read once by the server, and every
+/// session takes it in place: the headline and the banner on both screens, one notification
+/// (OSC 9, as the server's config asks) on each client's terminal, plain mode's announcement
+/// before its next answer, and `ssh host list` lists it.
+#[test]
+fn a_store_change_is_read_once_and_reaches_every_session() {
+    use crate::reader::notify::{article_line, count};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = dir.path().join("wire.jsonl");
+    std::fs::write(
+        &store,
+        article_line("old", "Old Ordinary Story", false, 600),
+    )
+    .expect("store");
+    let Some(server) =
+        Server::start_configured(dir.path(), &["--anonymous"], Some("notify = \"on\"\n"))
+    else {
+        return;
+    };
+    let key = server.key("anyone");
+    let first = server.ssh_pty(&key, (100, 30));
+    let second = server.ssh_pty(&key, (100, 30));
+    first.wait_for_text("Old Ordinary Story");
+    second.wait_for_text("Old Ordinary Story");
+    let mut plain = server
+        .sandbox
+        .command(&server.ssh)
+        .args(server.ssh_args(&key))
+        .arg("-T")
+        .arg("reader@127.0.0.1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ssh -T");
+    let mut plain_in = plain.stdin.take().expect("stdin");
+    let plain_out = crate::watch::gather(plain.stdout.take().expect("stdout"));
+    let heard = || text(&plain_out.lock().expect("lock"));
+    wait_until("plain mode's list", || {
+        heard().contains("Old Ordinary Story")
+    })
+    .unwrap_or_else(|e| panic!("{e}:\n{}", heard()));
+
+    crate::reader::live::append(
+        &store,
+        &article_line("levee", "Levee Breaks North of Town", true, 5),
+    );
+    for (name, session) in [("first", &first), ("second", &second)] {
+        session.wait(
+            &format!("the {name} session's headline and banner"),
+            |screen| {
+                let screen = screen.contents();
+                screen.contains("BREAKING: Levee Breaks North of Town")
+                    && screen.contains("Old Ordinary Story")
+            },
+        );
+        let osc9 = b"\x1b]9;";
+        if let Err(error) = wait_until(&format!("the {name} session's notification"), || {
+            count(&session.bytes_since(0), osc9) == 1
+        }) {
+            panic!("{error}:\n{:?}", text(&session.bytes_since(0)));
+        }
+    }
+    server.wait_log("the reload", |log| {
+        log.contains("read again: 2 articles; told 2 full-screen sessions")
+    });
+
+    plain_in.write_all(b"l\n").expect("a command");
+    let announced = "Breaking news: Levee Breaks North of Town. Number 2.";
+    wait_until("plain mode's announcement", || heard().contains(announced))
+        .unwrap_or_else(|e| panic!("{e}:\n{}", heard()));
+    plain_in.write_all(b"q\n").expect("quit");
+    drop(plain_in);
+    assert!(plain.wait().expect("ssh -T").success());
+
+    let list = server.ssh(&key, &[], &["list"], b"");
+    assert!(
+        text(&list.stdout).contains("Levee Breaks North of Town"),
+        "{}",
+        text(&list.stdout)
+    );
+    // Every session took the one reload: the stores were read again once, not per session.
+    assert_eq!(
+        server.log().matches("read again").count(),
+        1,
+        "{}",
+        server.log()
+    );
+    first.quit();
+    second.quit();
     server.wait_idle();
 }

@@ -28,7 +28,7 @@ struct Watching {
 }
 
 /// Reads `from` to its end into a shared buffer, on a thread of its own.
-fn gather(mut from: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
+pub fn gather(mut from: impl Read + Send + 'static) -> Arc<Mutex<Vec<u8>>> {
     let into = Arc::new(Mutex::new(Vec::new()));
     let buffer = into.clone();
     std::thread::spawn(move || {

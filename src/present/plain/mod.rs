@@ -359,7 +359,7 @@ pub fn run_stdio(
         .with_search_history(history)
         .with_notes(std::sync::Arc::new(feed_notes));
     let mut driver = Driver::threads(Context {
-        stores: stores.clone(),
+        reloads: std::sync::Arc::new(stores.clone()),
         state: state_file,
         history: history_file,
         opener,

@@ -676,7 +676,7 @@ pub fn start(
     let answers = tx.clone();
     let runtime = Runtime::start(
         Context {
-            stores: stores.clone(),
+            reloads: std::sync::Arc::new(stores.clone()),
             state: state_file,
             history: history_file,
             opener: config.opener_argv(),

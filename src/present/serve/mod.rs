@@ -1,6 +1,8 @@
 //! `herald serve`: the reader over SSH for people with no account on the machine.
 //!
-//! One process, one library in memory shared by every session (an `Arc`), and per session
+//! One process, one library in memory shared by every session (the engine's
+//! [`Hub`](crate::engine::hub::Hub): it watches the stores and reads them again once for all
+//! sessions, each taking the new library in place), and per session
 //! only what a reader needs of its own: an [`App`](crate::app::App), its marks and the
 //! runtime threads that read its articles. The SSH side is russh (pure Rust, tokio): it does
 //! the protocol, and this module decides what a connection may do. It may authenticate with
@@ -44,6 +46,7 @@ use russh::{Channel, ChannelId, ChannelOpenFailure, MethodKind, MethodSet, Pty};
 
 use crate::config::FileConfig;
 use crate::config::resolve::Flags;
+use crate::engine::hub::Hub;
 use crate::engine::{Library, Stores};
 use crate::present::reader::backend::SharedSize;
 use crate::present::reader::term::Input;
@@ -142,10 +145,19 @@ pub fn run(
         nodelay: true,
         ..Default::default()
     });
+    // One reload for every session: the stores are watched here, once.
+    let (hub, problems) = Hub::start(stores, library, |library, sessions| {
+        eprintln!(
+            "herald serve: the stores were read again: {} articles; told {sessions} full-screen sessions",
+            library.len()
+        );
+    });
+    for problem in problems {
+        eprintln!("herald serve: {problem}");
+    }
     let server = Arc::new(Server {
         shared: Arc::new(Shared {
-            stores,
-            library: Arc::new(library),
+            hub,
             config: config.clone(),
             flags,
             running: AtomicUsize::new(0),

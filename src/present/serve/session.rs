@@ -11,7 +11,8 @@ use std::io::{self, BufReader, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+use std::time::Instant;
 
 use ratatui::Terminal;
 use ratatui::layout::Size;
@@ -21,9 +22,10 @@ use super::output::{Ending, Outbox, Overflow, Writer};
 use crate::app::{App, Exit, Options, TerminalCaps};
 use crate::config::FileConfig;
 use crate::config::resolve::{self, Environment, Flags};
+use crate::engine::hub::{Hub, Told};
 use crate::engine::runtime::{self, Context, Done, Job, Runtime};
 use crate::engine::state::{self, Marks, StateFile};
-use crate::engine::{Library, Stores};
+use crate::present::notify::Notifier;
 use crate::present::plain;
 use crate::present::reader::backend::{ReaderBackend, SharedSize};
 use crate::present::reader::term::Input;
@@ -35,8 +37,8 @@ pub const INPUT_QUEUE: usize = 1024;
 
 /// What every session reads: one library for all of them, and the settings.
 pub struct Shared {
-    pub stores: Stores,
-    pub library: Arc<Library>,
+    /// The library, read again once for every session when the stores change.
+    pub hub: Arc<Hub>,
     pub config: FileConfig,
     pub flags: Flags,
     /// Sessions running now (the log says how many, so a leak shows).
@@ -197,6 +199,7 @@ pub fn spawn(
 struct SessionHost {
     runtime: Runtime,
     outbox: Arc<Outbox>,
+    notifier: Option<Notifier<Instant>>,
 }
 
 impl Host for SessionHost {
@@ -217,6 +220,9 @@ impl Host for SessionHost {
     fn write_terminal(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.outbox.push(bytes.to_vec())
     }
+    fn notifier(&mut self) -> Option<&mut Notifier<Instant>> {
+        self.notifier.as_mut()
+    }
 }
 
 /// The session's runtime: no search history and no link opener (links open on the
@@ -228,7 +234,7 @@ fn runtime(
 ) -> Runtime {
     Runtime::start(
         Context {
-            stores: shared.stores.clone(),
+            reloads: shared.hub.clone(),
             state,
             history: None,
             opener: Vec::new(),
@@ -255,9 +261,20 @@ fn run_reader(
         hyperlinks: osc && shared.config.hyperlinks.unwrap_or(true),
         clipboard: osc,
     };
+    // A new library is one more input, as a store change is for the local reader: the loop
+    // then asks the hub for it (subscribed before the library is taken, so one made in
+    // between is not missed). Never waits: the hub tells a busy session again later.
+    let told = answers.clone();
+    let _subscription = shared
+        .hub
+        .subscribe(move || match told.try_send(Input::StoresChanged) {
+            Ok(()) => Told::Heard,
+            Err(TrySendError::Full(_)) => Told::Busy,
+            Err(TrySendError::Disconnected(_)) => Told::Gone,
+        });
     let Size { width, height } = size.get();
     let mut app = App::new(
-        shared.library.clone(),
+        shared.hub.library(),
         marks,
         options.clone(),
         (width, height),
@@ -269,9 +286,16 @@ fn run_reader(
         // Blocks while the loop's queue is full: the loop is the one who empties it.
         let _ = answers.send(Input::Done(done));
     });
+    // Notifications go to the client's terminal, as the server's config asks, judged by the
+    // terminal the client said it has (its TERM is all a session knows of it).
+    let notifier = shared
+        .config
+        .notifications(|name| (name == "TERM").then(|| term.to_owned()))
+        .map(Notifier::new);
     let mut host = SessionHost {
         runtime,
         outbox: outbox.clone(),
+        notifier,
     };
     if options.alt_screen {
         let _ = outbox.push(b"\x1b[?1049h".to_vec());
@@ -341,8 +365,11 @@ fn run_plain(shared: &Shared, who: &Who, lines: Receiver<Vec<u8>>, outbox: &Arc<
         page: plain::DEFAULT_PAGE,
         screen: None,
     };
+    // Plain mode takes a new library in before the next command, never unasked. Counted
+    // before the library is taken, so one made in between is not missed.
+    let mut seen = shared.hub.generation();
     let app = App::new(
-        shared.library.clone(),
+        shared.hub.library(),
         marks,
         Options::default(),
         (0, 0),
@@ -350,7 +377,7 @@ fn run_plain(shared: &Shared, who: &Who, lines: Receiver<Vec<u8>>, outbox: &Arc<
     )
     .on_lines(layout.width);
     let mut driver = plain::Driver::threads(Context {
-        stores: shared.stores.clone(),
+        reloads: shared.hub.clone(),
         state: state_file,
         history: None,
         opener: Vec::new(),
@@ -361,6 +388,10 @@ fn run_plain(shared: &Shared, who: &Who, lines: Receiver<Vec<u8>>, outbox: &Arc<
         at: 0,
     });
     let mut out = Writer::new(outbox.clone());
+    let mut changed = || {
+        let now = shared.hub.generation();
+        std::mem::replace(&mut seen, now) != now
+    };
     let result = plain::run(
         app,
         &mut driver,
@@ -368,7 +399,7 @@ fn run_plain(shared: &Shared, who: &Who, lines: Receiver<Vec<u8>>, outbox: &Arc<
         &notes,
         input,
         &mut out,
-        &mut || false,
+        &mut changed,
     );
     let mut stderr = Vec::new();
     if let Err(problem) = driver.flush_saves() {
@@ -403,7 +434,7 @@ fn run_exec(
     let mut out = Writer::new(outbox.clone());
     let mut stderr = Vec::new();
     // A failed write is a client gone mid-answer.
-    let status = exec::run(exec, &shared.library, &marks, &mut out, &mut stderr).unwrap_or(1);
+    let status = exec::run(exec, &shared.hub.library(), &marks, &mut out, &mut stderr).unwrap_or(1);
     drop(out);
     Ending { status, stderr }
 }

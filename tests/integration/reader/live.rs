@@ -197,7 +197,7 @@ fn plain_mode_announces_breaking_news_at_the_next_command() {
     let app = App::new(load(&dir), Marks::default(), options(), (0, 0), Vec::new())
         .on_lines(layout.width);
     let mut driver = herald::present::plain::Driver::inline(Context {
-        stores: stores(&dir),
+        reloads: std::sync::Arc::new(stores(&dir)),
         state: None,
         history: None,
         opener: Vec::new(),

@@ -315,7 +315,7 @@ fn plain_stores_lists_the_error_and_the_tags_numbered_and_store_n_opens_a_tag() 
     let notes = notes(&app, true);
     let app = app.with_notes(notes);
     let mut driver = Driver::inline(Context {
-        stores: sample_stores(),
+        reloads: std::sync::Arc::new(sample_stores()),
         state: None,
         history: None,
         opener: Vec::new(),

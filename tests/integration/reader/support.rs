@@ -53,7 +53,7 @@ pub fn app(width: u16, height: u16) -> App {
 pub fn inline(stores: Stores) -> Inline {
     Inline {
         context: Context {
-            stores,
+            reloads: std::sync::Arc::new(stores),
             state: None,
             history: None,
             opener: Vec::new(),
