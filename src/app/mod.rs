@@ -161,6 +161,9 @@ pub struct TerminalCaps {
     pub hyperlinks: bool,
     /// `y` copies through OSC 52.
     pub clipboard: bool,
+    /// The reader runs on a server for a client elsewhere (`herald serve`): there is no
+    /// shell to suspend to, and a link opened here would open on the server, for nobody.
+    pub remote: bool,
 }
 
 impl Default for TerminalCaps {
@@ -170,6 +173,7 @@ impl Default for TerminalCaps {
         Self {
             hyperlinks: false,
             clipboard: true,
+            remote: false,
         }
     }
 }

@@ -109,6 +109,13 @@ fn global(app: &mut App, action: &Action, effects: &mut Vec<Effect>) -> bool {
         Action::Terminate(signal) => quit(app, effects, Exit::Signal(*signal)),
         Action::Hangup => quit(app, effects, Exit::Hangup),
         Action::Redraw => effects.push(Effect::FullRedraw),
+        Action::Suspend if app.caps.remote => {
+            let quit = key_label(app, &Action::Quit);
+            info(
+                app,
+                &format!("There is nothing to suspend to over SSH; {quit} leaves the reader."),
+            );
+        }
         Action::Suspend => {
             // A stopped process may never be resumed: what it knows is saved first.
             save_now(app, effects);
@@ -1235,6 +1242,14 @@ fn use_link(app: &mut App, url: Option<String>, use_: LinkUse, effects: &mut Vec
             app,
             "refused to open the link: only http, https and mailto links are opened".to_owned(),
         ),
+        // It would open on the server, for nobody: the reader's own side copies it.
+        LinkUse::Open if app.caps.remote => {
+            let copy = key_label(app, &Action::CopyLink);
+            info(
+                app,
+                &format!("Links do not open over SSH; {copy} copies this one: {url}"),
+            );
+        }
         LinkUse::Open => {
             info(app, &format!("Opening {url}"));
             effects.push(Effect::Job(Job::OpenLink(url)));

@@ -659,6 +659,7 @@ pub fn start(
     let caps = TerminalCaps {
         hyperlinks: osc && config.hyperlinks.unwrap_or(true),
         clipboard: osc,
+        ..TerminalCaps::default()
     };
     // Decided once: the config against the terminal Herald was started in.
     let notifier = config

@@ -260,6 +260,7 @@ fn run_reader(
     let caps = TerminalCaps {
         hyperlinks: osc && shared.config.hyperlinks.unwrap_or(true),
         clipboard: osc,
+        remote: true,
     };
     // A new library is one more input, as a store change is for the local reader: the loop
     // then asks the hub for it (subscribed before the library is taken, so one made in
@@ -375,7 +376,13 @@ fn run_plain(shared: &Shared, who: &Who, lines: Receiver<Vec<u8>>, outbox: &Arc<
         (0, 0),
         Vec::new(),
     )
-    .on_lines(layout.width);
+    .on_lines(layout.width)
+    // No escape byte in plain mode: `y` shows a link rather than copying it.
+    .with_caps(TerminalCaps {
+        hyperlinks: false,
+        clipboard: false,
+        remote: true,
+    });
     let mut driver = plain::Driver::threads(Context {
         reloads: shared.hub.clone(),
         state: state_file,

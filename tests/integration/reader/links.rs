@@ -85,6 +85,7 @@ fn without_a_clipboard_y_shows_the_link_and_writes_nothing() {
     let caps = TerminalCaps {
         hyperlinks: false,
         clipboard: false,
+        ..TerminalCaps::default()
     };
     let run = run(links_app(caps), typed("\ny"), TestHost::default());
     assert!(run.host.written.is_empty());
@@ -139,6 +140,7 @@ fn osc8_rewrites_only_the_link_cells_with_their_own_text() {
     let caps = TerminalCaps {
         hyperlinks: true,
         clipboard: true,
+        ..TerminalCaps::default()
     };
     let run = run(links_app(caps), typed("\nG"), TestHost::default());
     let written = String::from_utf8(run.host.written.clone()).unwrap();
@@ -170,6 +172,7 @@ fn hyperlinks_are_written_once_not_on_every_frame() {
     let caps = TerminalCaps {
         hyperlinks: true,
         clipboard: true,
+        ..TerminalCaps::default()
     };
     let once = run(links_app(caps), typed("\nG"), TestHost::default());
     // Toggling read twice redraws the list but leaves the article's links where they were.
@@ -266,6 +269,7 @@ fn hyperlinks_are_on_the_cells_that_show_their_links_in_every_layout() {
     let caps = TerminalCaps {
         hyperlinks: true,
         clipboard: true,
+        ..TerminalCaps::default()
     };
     for (layout, size) in [
         (PaneLayout::Stacked, (120, 40)),
@@ -312,6 +316,7 @@ fn hostile_schemes_app(size: (u16, u16)) -> (App, Stores) {
     let caps = TerminalCaps {
         hyperlinks: true,
         clipboard: true,
+        ..TerminalCaps::default()
     };
     let app =
         App::new(stores.open(), Marks::default(), options(), size, Vec::new()).with_caps(caps);
@@ -558,4 +563,49 @@ fn a_digit_counts_only_where_a_link_key_can_follow() {
             .any(|l| l.text.contains("A number typed first")),
         "the help offers counts no key can make"
     );
+}
+
+/// Over `herald serve` a link would open on the server, for nobody, and Ctrl-Z has no shell
+/// to go back to: each key says what to do instead, and neither reaches the host.
+#[test]
+fn on_a_server_o_and_ctrl_z_say_why_and_do_nothing() {
+    use herald::app::Key;
+    use herald::present::reader::term::Input;
+    let caps = TerminalCaps {
+        remote: true,
+        ..TerminalCaps::default()
+    };
+    let opened = run(links_app(caps), typed("\no"), TestHost::default());
+    assert!(opened.host.links.is_empty(), "{:?}", opened.host.links);
+    // The message takes two rows at this width: the words, then the link.
+    let screen = opened.screen();
+    let rows: Vec<&str> = screen.lines().rev().take(2).map(str::trim_end).collect();
+    assert_eq!(
+        rows,
+        [
+            ARTICLE_URL,
+            "Links do not open over SSH; y copies this one:"
+        ],
+        "{screen}"
+    );
+
+    let mut keys = typed("");
+    keys.push(Input::Key(Key::ctrl('z')));
+    let suspended = run(links_app(caps), keys, TestHost::default());
+    assert_eq!(suspended.host.suspends, 0);
+    assert!(
+        suspended
+            .screen()
+            .contains("There is nothing to suspend to over SSH; Ctrl-C leaves the reader."),
+        "{}",
+        suspended.screen()
+    );
+
+    // The local reader still opens and suspends.
+    let local = run(
+        links_app(TerminalCaps::default()),
+        typed("\no"),
+        TestHost::default(),
+    );
+    assert_eq!(local.host.links, [ARTICLE_URL]);
 }

@@ -105,6 +105,7 @@ fn every_piece_of_a_cut_url_is_a_hyperlink_to_the_whole() {
     let caps = TerminalCaps {
         hyperlinks: true,
         clipboard: true,
+        ..TerminalCaps::default()
     };
     let library = stores.open();
     let app = App::new(library, Marks::default(), options(), (60, 40), Vec::new()).with_caps(caps);
