@@ -212,6 +212,11 @@ impl Server {
 
     /// `ssh -tt` on a pty of `size`, with TERM=xterm-256color.
     fn ssh_pty(&self, key: &Path, size: (u16, u16)) -> Pty {
+        self.ssh_pty_as(key, size, "xterm-256color")
+    }
+
+    /// `ssh -tt` on a pty of `size`, with TERM=`term`.
+    fn ssh_pty_as(&self, key: &Path, size: (u16, u16), term: &str) -> Pty {
         let mut cmd = CommandBuilder::new(&self.ssh);
         cmd.arg("-tt");
         cmd.args(self.ssh_args(key));
@@ -220,7 +225,7 @@ impl Server {
         for (name, value) in self.sandbox.environment() {
             cmd.env(name, value);
         }
-        cmd.env("TERM", "xterm-256color");
+        cmd.env("TERM", term);
         Pty::spawn(cmd, size)
     }
 }
@@ -699,5 +704,39 @@ fn a_store_change_is_read_once_and_reaches_every_session() {
     );
     first.quit();
     second.quit();
+    server.wait_idle();
+}
+
+/// A terminal that cannot show the full-screen reader (TERM=dumb, as an Emacs shell buffer
+/// says) gets plain mode on its pty, as it would locally: what is typed is echoed and taken
+/// a line at a time, lines end in CR LF, and not one escape byte is sent.
+#[test]
+fn a_dumb_terminal_on_a_pty_gets_plain_mode_with_its_line_editing() {
+    let Some(server) = Server::start(&["--anonymous"]) else {
+        return;
+    };
+    let key = server.key("anyone");
+    let mut session = server.ssh_pty_as(&key, (70, 20), "dumb");
+    session.wait_for_text("Night Ferry to Eastmarsh Returns");
+    // A typo rubbed out with Backspace: the line plain mode gets is "1".
+    session.send("7\u{7f}1\r");
+    session.wait_for_text("The night ferry sailed again on Saturday.");
+    session.send("q\r");
+    assert_eq!(session.wait_exit(), 0, "{}", server.log());
+    let bytes = session.bytes_since(0);
+    assert!(
+        !bytes.contains(&0x1b),
+        "an escape byte on a dumb terminal:\n{:?}",
+        text(&bytes)
+    );
+    let shown = text(&bytes);
+    assert!(shown.contains("7\u{8} \u{8}1\r\n"), "the echo: {shown:?}");
+    assert!(
+        !shown.replace("\r\n", "").contains('\n'),
+        "a bare line feed: {shown:?}"
+    );
+    server.wait_log("the session's kind", |log| {
+        log.contains("plain mode (TERM=\"dumb\" on a pty)")
+    });
     server.wait_idle();
 }

@@ -80,11 +80,11 @@ impl Triggers {
     /// Screen readers are never detected: nothing reliable says one is running, least of all
     /// over SSH.
     pub fn plain(&self) -> bool {
-        let dumb = self
-            .term
-            .as_deref()
-            .is_none_or(|term| term.is_empty() || term == "dumb");
-        if dumb || !self.stdin_is_terminal || !self.stdout_is_terminal || self.flag {
+        if term_is_dumb(self.term.as_deref())
+            || !self.stdin_is_terminal
+            || !self.stdout_is_terminal
+            || self.flag
+        {
             return true;
         }
         if let Some(choice) = self.herald_plain.as_deref().and_then(env_choice) {
@@ -95,6 +95,12 @@ impl Triggers {
         }
         self.accessible.as_deref().is_some_and(|v| !v.is_empty())
     }
+}
+
+/// Whether a terminal of this `TERM` cannot show the full-screen reader: unset, empty or
+/// `dumb` (Emacs shell buffers, some braille terminals, `TERM=dumb` by hand).
+pub fn term_is_dumb(term: Option<&str>) -> bool {
+    term.is_none_or(|term| term.is_empty() || term == "dumb")
 }
 
 /// `HERALD_PLAIN`'s value as a choice; empty counts as unset (as with `NO_COLOR`).
@@ -117,12 +123,17 @@ pub fn wants_plain(flag: bool, config: Option<bool>) -> bool {
 pub fn detect_layout(width: Option<u16>) -> Layout {
     // A pseudo-terminal nobody sized reports 0 x 0: that is "unknown", not "tiny".
     let size = if io::stdout().is_terminal() {
-        ratatui::crossterm::terminal::size()
-            .ok()
-            .filter(|&(columns, rows)| columns > 0 && rows > 0)
+        ratatui::crossterm::terminal::size().ok()
     } else {
         None
     };
+    layout_for(size, width)
+}
+
+/// Width and page size for a terminal of `size` (columns, rows; None or 0 x 0: unknown),
+/// `width` if the user gave one.
+pub fn layout_for(size: Option<(u16, u16)>, width: Option<u16>) -> Layout {
+    let size = size.filter(|&(columns, rows)| columns > 0 && rows > 0);
     let screen = size.map(|(_, rows)| usize::from(rows.saturating_sub(PAGE_MARGIN).max(5)));
     let width = width
         .map(usize::from)

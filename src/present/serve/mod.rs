@@ -14,6 +14,7 @@
 //!
 //! - [`access`]: the host key, the authorized keys, where each reader's marks live.
 //! - [`keys`]: the client's bytes as Herald's keys.
+//! - [`cooked`]: line editing for plain mode on a pty (`TERM=dumb`).
 //! - [`limits`]: how many connections, from where, and auth attempts.
 //! - [`output`]: the bounded queue between a session and the client.
 //! - [`session`]: a session's work on its own thread: the reader, plain mode, a command.
@@ -23,6 +24,7 @@
 //! session left behind shows.
 
 pub mod access;
+pub mod cooked;
 pub mod exec;
 pub mod keys;
 pub mod limits;
@@ -48,6 +50,7 @@ use crate::config::FileConfig;
 use crate::config::resolve::Flags;
 use crate::engine::hub::Hub;
 use crate::engine::{Library, Stores};
+use crate::present::plain;
 use crate::present::reader::backend::SharedSize;
 use crate::present::reader::term::Input;
 use access::Authorized;
@@ -370,8 +373,12 @@ enum Feed {
         decoder: keys::Decoder,
         inputs: SyncSender<Input>,
     },
-    /// Plain mode's lines (None once the client sent EOF).
-    Lines(Option<SyncSender<Vec<u8>>>),
+    /// Plain mode's lines (None once the client sent EOF), through a line editor when the
+    /// client's terminal is in raw mode on a pty (see [`cooked`]).
+    Lines {
+        lines: Option<SyncSender<Vec<u8>>>,
+        editor: Option<cooked::LineEditor>,
+    },
     /// A command reads nothing.
     Nothing,
 }
@@ -392,7 +399,7 @@ impl Started {
                         .spawn(move || drop(inputs.send(hangup)));
                 }
             }
-            Feed::Lines(lines) => *lines = None,
+            Feed::Lines { lines, .. } => *lines = None,
             Feed::Nothing => {}
         }
         self.outbox.hang_up();
@@ -836,6 +843,24 @@ impl Handler for Connection {
             .map(|state| state.pty.clone());
         let started = match pty {
             None => false,
+            // A terminal that cannot show the full-screen reader gets plain mode, as it would
+            // locally, with the line editing its pty would have done.
+            Some(Some((term, size))) if plain::term_is_dumb(Some(&term)) => {
+                let (lines, chunks) = sync_channel(session::INPUT_QUEUE);
+                self.log(&format!("plain mode (TERM={term:?} on a pty)"));
+                self.start(
+                    channel,
+                    Work::Plain {
+                        lines: chunks,
+                        pty: Some(size),
+                    },
+                    Feed::Lines {
+                        lines: Some(lines),
+                        editor: Some(cooked::LineEditor::default()),
+                    },
+                    None,
+                )
+            }
             Some(Some((term, size))) => {
                 let (inputs, events) = sync_channel(session::INPUT_QUEUE);
                 let work = Work::Reader {
@@ -856,8 +881,14 @@ impl Handler for Connection {
                 self.log("plain mode (no pty)");
                 self.start(
                     channel,
-                    Work::Plain { lines: chunks },
-                    Feed::Lines(Some(lines)),
+                    Work::Plain {
+                        lines: chunks,
+                        pty: None,
+                    },
+                    Feed::Lines {
+                        lines: Some(lines),
+                        editor: None,
+                    },
                     None,
                 )
             }
@@ -915,12 +946,31 @@ impl Handler for Connection {
                     }
                 }
             }
-            Feed::Lines(Some(lines)) => {
+            Feed::Lines {
+                lines: Some(sender),
+                editor: None,
+            } => {
                 // A line that does not fit waits for nobody: plain mode reads slowly only
                 // when the client floods it.
-                let _ = lines.try_send(data.to_vec());
+                let _ = sender.try_send(data.to_vec());
             }
-            Feed::Lines(None) | Feed::Nothing => {}
+            Feed::Lines {
+                lines: lines @ Some(_),
+                editor: Some(editor),
+            } => {
+                let typed = editor.feed(data);
+                // The echo of a client that does not read is dropped, never waited for.
+                started.outbox.try_push(typed.echo);
+                if let Some(sender) = lines {
+                    for line in typed.lines {
+                        let _ = sender.try_send(line);
+                    }
+                }
+                if typed.ended {
+                    *lines = None;
+                }
+            }
+            Feed::Lines { lines: None, .. } | Feed::Nothing => {}
         }
         Ok(())
     }
@@ -932,7 +982,7 @@ impl Handler for Connection {
     ) -> Result<(), Self::Error> {
         // The end of plain mode's input: it answers what it has, then ends as `q` does.
         if let Some(Started {
-            inputs: Feed::Lines(lines),
+            inputs: Feed::Lines { lines, .. },
             ..
         }) = self
             .channels

@@ -127,6 +127,22 @@ impl Outbox {
         Ok(())
     }
 
+    /// Queues `chunk` if there is room for it now, else drops it: for what the connection's
+    /// own task writes (the echo of typing), which must never wait.
+    pub fn try_push(&self, chunk: Vec<u8>) {
+        if chunk.is_empty() {
+            return;
+        }
+        let mut queue = self.lock();
+        if queue.gone || (queue.bytes > 0 && queue.bytes + chunk.len() > self.limit) {
+            return;
+        }
+        queue.bytes += chunk.len();
+        queue.chunks.push_back(chunk);
+        drop(queue);
+        self.ready.notify_one();
+    }
+
     /// The writer is done.
     pub fn close(&self, ending: Ending) {
         self.lock().closed = Some(ending);

@@ -17,6 +17,7 @@ use std::time::Instant;
 use ratatui::Terminal;
 use ratatui::layout::Size;
 
+use super::cooked::Crlf;
 use super::exec::{self, Exec};
 use super::output::{Ending, Outbox, Overflow, Writer};
 use crate::app::{App, Exit, Options, TerminalCaps};
@@ -135,6 +136,8 @@ pub enum Work {
     },
     Plain {
         lines: Receiver<Vec<u8>>,
+        /// The pty's size, on a pty (in raw mode: line feeds then go out as CR LF).
+        pty: Option<Arc<SharedSize>>,
     },
     Exec(Result<Exec, String>),
 }
@@ -186,7 +189,9 @@ pub fn spawn(
                     inputs,
                     answers,
                 } => run_reader(&shared, &who, &env, &term, size, inputs, answers, &outbox),
-                Work::Plain { lines } => run_plain(&shared, &who, lines, &outbox),
+                Work::Plain { lines, pty } => {
+                    run_plain(&shared, &who, lines, pty.as_deref(), &outbox)
+                }
                 Work::Exec(exec) => run_exec(&shared, &who, &exec, &outbox),
             };
             outbox.close(ending);
@@ -354,18 +359,27 @@ impl Read for Lines {
     }
 }
 
-fn run_plain(shared: &Shared, who: &Who, lines: Receiver<Vec<u8>>, outbox: &Arc<Outbox>) -> Ending {
+fn run_plain(
+    shared: &Shared,
+    who: &Who,
+    lines: Receiver<Vec<u8>>,
+    pty: Option<&SharedSize>,
+    outbox: &Arc<Outbox>,
+) -> Ending {
     let (marks, state_file, problems) = who.open();
     let notes: Vec<String> = problems
         .iter()
         .map(|p| format!("Problem: {}", plain::render::sentence(p)))
         .collect();
-    // No terminal to measure: the widths a file or a pipe gets.
-    let layout = plain::Layout {
-        width: plain::DEFAULT_WIDTH,
-        page: plain::DEFAULT_PAGE,
-        screen: None,
-    };
+    // On a pty, its size as the request gave it; else nothing to measure: the widths a file
+    // or a pipe gets.
+    let layout = plain::layout_for(
+        pty.map(|size| {
+            let Size { width, height } = size.get();
+            (width, height)
+        }),
+        None,
+    );
     // Plain mode takes a new library in before the next command, never unasked. Counted
     // before the library is taken, so one made in between is not missed.
     let mut seen = shared.hub.generation();
@@ -394,7 +408,10 @@ fn run_plain(shared: &Shared, who: &Who, lines: Receiver<Vec<u8>>, outbox: &Arc<
         chunk: Vec::new(),
         at: 0,
     });
-    let mut out = Writer::new(outbox.clone());
+    let mut out: Box<dyn std::io::Write> = match pty {
+        Some(_) => Box::new(Crlf(Writer::new(outbox.clone()))),
+        None => Box::new(Writer::new(outbox.clone())),
+    };
     let mut changed = || {
         let now = shared.hub.generation();
         std::mem::replace(&mut seen, now) != now
