@@ -829,14 +829,24 @@ impl App {
             .breaking_now()
             .iter()
             .copied()
-            .filter(|&index| {
-                !self.is_read(index) && !self.banner_dismissed.contains(&self.key_of(index))
-            });
+            .filter(|&index| !self.is_read(index) && !self.banner_dismissed_for(index));
         let index = waiting.next()?;
         Some(Banner {
             index,
             more: waiting.count(),
         })
+    }
+
+    /// Whether `x` dismissed this story's banner. Asked for every breaking story of every
+    /// frame, so it compares borrowed keys rather than building one.
+    fn banner_dismissed_for(&self, index: ArticleIndex) -> bool {
+        if self.banner_dismissed.is_empty() {
+            return false;
+        }
+        let (store, id) = self.mark_key(index);
+        self.banner_dismissed
+            .iter()
+            .any(|key| key.store == store && key.id == id)
     }
 
     /// `BREAKING: <title> (2 more)`: the banner's words.
