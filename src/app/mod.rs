@@ -741,7 +741,7 @@ impl App {
     pub fn panes_for(&self, width: u16, height: u16) -> Option<Panes> {
         let mut panes =
             layout::panes_in(self.options.layout, width, height, self.bottom_rows(width))?;
-        if panes.list.height >= MIN_ROWS_FOR_BANNER && self.banner().is_some() {
+        if panes.list.height >= MIN_ROWS_FOR_BANNER && self.banner_is_up() {
             panes.banner = Some(layout::Area {
                 height: 1,
                 ..panes.list
@@ -821,20 +821,30 @@ impl App {
     /// dismissed): the newest such story and how many more there are. Full screen only;
     /// plain mode says breaking news at its prompt instead.
     pub fn banner(&self) -> Option<Banner> {
-        if self.surface != Surface::Screen {
-            return None;
-        }
-        let mut waiting = self
-            .library
-            .breaking_now()
-            .iter()
-            .copied()
-            .filter(|&index| !self.is_read(index) && !self.banner_dismissed_for(index));
+        let mut waiting = self.banner_stories();
         let index = waiting.next()?;
         Some(Banner {
             index,
             more: waiting.count(),
         })
+    }
+
+    /// Whether the banner is up: [`Self::banner`] without counting the rest, for the layout,
+    /// which asks on every frame and needs only the first story.
+    fn banner_is_up(&self) -> bool {
+        self.banner_stories().next().is_some()
+    }
+
+    /// The stories the banner is for, newest first: unread, fresh breaking news not dismissed.
+    fn banner_stories(&self) -> impl Iterator<Item = ArticleIndex> + '_ {
+        let stories: &[ArticleIndex] = match self.surface {
+            Surface::Screen => self.library.breaking_now(),
+            Surface::Lines { .. } => &[],
+        };
+        stories
+            .iter()
+            .copied()
+            .filter(|&index| !self.is_read(index) && !self.banner_dismissed_for(index))
     }
 
     /// Whether `x` dismissed this story's banner. Asked for every breaking story of every
