@@ -94,8 +94,7 @@ impl Outbox {
             if queue.gone {
                 return Err(io::Error::from(io::ErrorKind::BrokenPipe));
             }
-            // An empty queue takes any chunk, however big: there is no other way to send it.
-            if queue.bytes == 0 || queue.bytes + chunk.len() <= self.limit {
+            if self.has_room(&queue, chunk.len()) {
                 break;
             }
             match self.overflow {
@@ -120,10 +119,7 @@ impl Outbox {
                 }
             }
         }
-        queue.bytes += chunk.len();
-        queue.chunks.push_back(chunk);
-        drop(queue);
-        self.ready.notify_one();
+        self.enqueue(queue, chunk);
         Ok(())
     }
 
@@ -133,10 +129,21 @@ impl Outbox {
         if chunk.is_empty() {
             return;
         }
-        let mut queue = self.lock();
-        if queue.gone || (queue.bytes > 0 && queue.bytes + chunk.len() > self.limit) {
+        let queue = self.lock();
+        if queue.gone || !self.has_room(&queue, chunk.len()) {
             return;
         }
+        self.enqueue(queue, chunk);
+    }
+
+    /// Whether a chunk of `len` bytes fits now. An empty queue takes any chunk, however big:
+    /// there is no other way to send it.
+    fn has_room(&self, queue: &Queue, len: usize) -> bool {
+        queue.bytes == 0 || queue.bytes + len <= self.limit
+    }
+
+    /// Adds `chunk` to the queue held by `queue` and wakes the sending task.
+    fn enqueue(&self, mut queue: MutexGuard<'_, Queue>, chunk: Vec<u8>) {
         queue.bytes += chunk.len();
         queue.chunks.push_back(chunk);
         drop(queue);
@@ -282,6 +289,18 @@ mod tests {
         outbox.hang_up();
         assert!(blocked.join().unwrap().is_err());
         assert_eq!(outbox.try_next(), Some(Next::End(None)));
+    }
+
+    #[test]
+    fn an_echo_that_does_not_fit_is_dropped_and_never_waits() {
+        let outbox = Outbox::new(4, Overflow::Wait);
+        outbox.push(b"1234".to_vec()).unwrap();
+        // Full: dropped at once, on this thread, with what waits kept whole.
+        outbox.try_push(b"x".to_vec());
+        assert_eq!(outbox.try_next(), Some(Next::Send(b"1234".to_vec())));
+        assert_eq!(outbox.try_next(), None);
+        outbox.try_push(b"ab".to_vec());
+        assert_eq!(outbox.try_next(), Some(Next::Send(b"ab".to_vec())));
     }
 
     #[test]
