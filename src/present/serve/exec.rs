@@ -22,8 +22,8 @@ pub enum Exec {
 /// What is allowed, as `help` prints it and as a refusal repeats it.
 pub const HELP: &str = "\
 This server runs Herald, a news reader. Connect with `ssh -t` for the full-screen reader, or
-with `ssh -T` for plain mode (one command per line, for screen readers). These commands run
-on their own:
+with `ssh -T` (or from a TERM=dumb terminal) for plain mode (one command per line, for screen
+readers). These commands run on their own:
   list [--ids] [--json] [--new]   every headline, newest first
   show ID [--json]                one article (ids as `list --ids` shows them)
   brief                           what is new, breaking news first
